@@ -1,0 +1,77 @@
+package dev.thingbridge.mqtt;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The one MQTT client every thingbridge service talks through. Three backends implement it: Greengrass IPC
+ * ({@code mqtt.ipc}), direct MQTT 5 over aws-crt ({@code mqtt.crt}) and an in-process bus
+ * ({@code mqtt.local}).
+ *
+ * <p>Contract shared by all backends:
+ *
+ * <ul>
+ *   <li>Methods never block. Bad arguments (an invalid topic or filter) throw {@link
+ *       IllegalArgumentException} at once; every later failure completes the returned future with an
+ *       {@link MqttException}: {@link MqttPayloadTooLargeException}, {@link MqttNotConnectedException},
+ *       {@link MqttRefusedException}, {@link MqttTimeoutException}, {@link MqttClosedException}.
+ *   <li>Messages of one subscription are delivered in arrival order; listeners run on the client's own
+ *       named delivery threads, never on a network or IPC thread.
+ *   <li>A reconnect that keeps the session is silent. A reconnect without it renews every subscription and
+ *       then signals {@link SubscriptionListener#onSessionLost()} on each.
+ * </ul>
+ */
+public interface MqttClient extends AutoCloseable {
+  /** The MQTT client id; services use it as the default thing name. */
+  String clientId();
+
+  /** The current connection state. */
+  ConnectionState state();
+
+  /** The limits checked before sending. */
+  MqttLimits limits();
+
+  /**
+   * Completes when the client is connected: at once if it already is, else at the next CONNACK.
+   * Fails with {@link MqttTimeoutException} after {@code timeout}, or {@link MqttClosedException}.
+   */
+  CompletableFuture<Void> awaitConnected(Duration timeout);
+
+  /**
+   * Publishes a message. The future completes on the broker's PUBACK for QoS 1 and once the message is
+   * handed to the transport for QoS 0. (Through Greengrass IPC, completion means the nucleus accepted
+   * the message into its spooler.)
+   */
+  CompletableFuture<Void> publish(MqttMessage message);
+
+  /** Publishes a message without MQTT 5 properties. */
+  default CompletableFuture<Void> publish(String topic, byte[] payload, QoS qos, boolean retain) {
+    return publish(new MqttMessage(topic, payload, qos, retain, MessageProperties.NONE));
+  }
+
+  /**
+   * Subscribes to filters with a listener. The future completes once the broker acknowledged every filter
+   * (so a request published afterwards cannot overtake the subscription), and fails with {@link
+   * MqttRefusedException} if the broker refused one; then none of them stays subscribed.
+   */
+  CompletableFuture<Subscription> subscribe(List<SubscriptionFilter> filters, SubscriptionListener listener);
+
+  /** Subscribes to filters in pull mode: read messages with {@link Subscription#next(Duration)}. */
+  CompletableFuture<Subscription> subscribe(List<SubscriptionFilter> filters);
+
+  /** Subscribes to one filter in pull mode. */
+  default CompletableFuture<Subscription> subscribe(String filter, QoS qos) {
+    return subscribe(List.of(SubscriptionFilter.of(filter, qos)));
+  }
+
+  /** Adds a connection observer. */
+  void addConnectionListener(ConnectionListener listener);
+
+  /**
+   * Disconnects and releases every resource: network, native and threads. Open subscriptions end with
+   * {@link MqttClosedException}; pending operations fail with it. Idempotent.
+   */
+  @Override
+  void close();
+}

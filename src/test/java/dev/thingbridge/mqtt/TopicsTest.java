@@ -1,0 +1,67 @@
+package dev.thingbridge.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TopicsTest {
+  @ParameterizedTest(name = "{0} ~ {1} = {2}")
+  @CsvSource({
+    // rustot MQ-T1
+    "x/y/z, x/y/z, true",
+    "x/+/z, x/q/z, true",
+    "x/+/z, x/q/w, false",
+    "x/+/z, x/q/z/w, false",
+    "#, x/y/z, true",
+    "x/#, x/y/z, true",
+    "x/y/#, x/y/z, true",
+    "x/y/#, x/y/z/u/v, true",
+    "x/y/#, x/k/z, false",
+    "x/+/#, x/y/z/u, true",
+    "+/+/+, x/y/z, true",
+    "+/+/+, x/y/z/u, false",
+    // MQTT 5 §4.7: '#' covers the parent level (rustot's router got this wrong)
+    "x/y/#, x/y, true",
+    "x/+, x/, true",
+    "x/+, x, false",
+    "x, x/y, false",
+    "x/y, x, false",
+    "+, /, false",
+    "+/+, /, true",
+    "/+, /x, true",
+    // $ topics are hidden from leading wildcards only
+    "#, $aws/things/t/shadow/get, false",
+    "+/things/t/shadow/get, $aws/things/t/shadow/get, false",
+    "$aws/things/+/shadow/#, $aws/things/t/shadow/get/accepted, true",
+    "$aws/things/t/jobs/+/get/+, $aws/things/t/jobs/$next/get/accepted, true",
+    "ab, abc, false",
+    "abc, ab, false",
+  })
+  void matches_like_mqtt(String filter, String topic, boolean expected) {
+    assertThat(Topics.matches(filter, topic)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a/#/b", "a/b#", "a+/b", "", "#/a", "a/++"})
+  void rejects_malformed_filters(String filter) {
+    assertThatThrownBy(() -> Topics.requireValidFilter(filter, 256)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"a/+", "a/#", "", "a\0b"})
+  void rejects_malformed_topics(String topic) {
+    assertThatThrownBy(() -> Topics.requireValidTopic(topic, 256)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @org.junit.jupiter.api.Test
+  void enforces_the_byte_limit() {
+    String longTopic = "a".repeat(257);
+    assertThatThrownBy(() -> Topics.requireValidTopic(longTopic, 256))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("257 bytes");
+    assertThat(Topics.requireValidTopic("a".repeat(256), 256)).hasSize(256);
+  }
+}
