@@ -1,10 +1,12 @@
 package dev.thingbridge.cli;
 
-/** Entry point of {@code java -jar thingbridge.jar}. */
+import picocli.CommandLine;
+
+/** Entry point of {@code java -jar thingbridge.jar}: everything happens in {@link ThingBridgeCommand}. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.out.println("thingbridge");
+    System.exit(ThingBridgeCommand.newCommandLine().execute(args));
   }
 }
