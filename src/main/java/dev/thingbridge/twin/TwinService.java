@@ -18,6 +18,12 @@ public interface TwinService {
   /** A short stable name, used for the state file ({@code <name>.json}) and in logs. */
   String name();
 
+  /**
+   * Gives the service its context, once, before {@link #restore} and the first request. A service keeps it
+   * to serve its plain-Java control-plane operations through {@link TwinContext#exclusive}.
+   */
+  default void attach(TwinContext context) {}
+
   /** The device-facing topic filters this service answers (subscribed with No Local). */
   List<SubscriptionFilter> filters();
 
