@@ -25,8 +25,8 @@ class RecipeTest {
   private static final List<String> THINGS =
       List.of("gw-core-01", "mcu:sensor_7-A", "T".repeat(64) + "0123456789abcdef".repeat(4));
 
-  private final String raw = ProjectFiles.read(ProjectFiles.recipe());
-  private final JsonNode recipe = ProjectFiles.readYaml(raw);
+  private static final String raw = ProjectFiles.read(ProjectFiles.recipe());
+  private static final JsonNode recipe = ProjectFiles.readYaml(raw);
 
   // ---------------------------------------------------------------- the real recipe passes
 
