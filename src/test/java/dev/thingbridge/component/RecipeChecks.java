@@ -300,9 +300,10 @@ final class RecipeChecks {
   /**
    * The Run script: a small heap, the CRT's native library unpacked under {@code {work:path}} into a
    * directory made first, and a JVM that stays a child of the shell. The nucleus runs the script with
-   * {@code sh -c}; dash and bash replace themselves with the last simple command ({@code exec} in all but
-   * name), and nuclei before 2.15.0 never send SIGTERM to the launched process itself, only to its
-   * descendants, so a JVM that is the last command or is exec'd is killed without its shutdown hook.
+   * {@code sh -c}; bash (the {@code sh} of Amazon Linux and RHEL) replaces itself with the last command of
+   * the script ({@code exec} in all but name), and nuclei before 2.15.0 never send SIGTERM to the launched
+   * process itself, only to its descendants, so a JVM that is the last command or is exec'd is killed
+   * without its shutdown hook.
    */
   static List<String> runScriptProblems(JsonNode recipe) {
     List<String> problems = new ArrayList<>();
