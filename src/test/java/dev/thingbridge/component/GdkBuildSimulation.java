@@ -33,7 +33,7 @@ final class GdkBuildSimulation {
     problems.addAll(RecipeChecks.schemaProblems(source, schemas));
 
     JsonNode gdk = ProjectFiles.readJson(Files.readString(project.resolve("gdk-config.json")));
-    Map.Entry<String, JsonNode> component = gdk.path("component").fields().next();
+    Map.Entry<String, JsonNode> component = gdk.path("component").properties().iterator().next();
     String name = component.getKey();
     String version = component.getValue().path("version").asText();
     ObjectNode built = source.deepCopy();

@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -97,8 +96,7 @@ final class ProjectFiles {
   static JsonNode lowerCaseKeys(JsonNode node) {
     if (node.isObject()) {
       ObjectNode out = JSON.createObjectNode();
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         out.set(e.getKey().toLowerCase(Locale.ROOT), lowerCaseKeys(e.getValue()));
       }
       return out;

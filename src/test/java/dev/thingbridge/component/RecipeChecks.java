@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -232,15 +231,13 @@ final class RecipeChecks {
     }
     Set<String> known = knownOperations();
     Set<String> seenIds = new HashSet<>();
-    for (Iterator<Map.Entry<String, JsonNode>> services = accessControl.fields(); services.hasNext(); ) {
-      Map.Entry<String, JsonNode> service = services.next();
+    for (Map.Entry<String, JsonNode> service : accessControl.properties()) {
       Set<String> allowed = OPERATIONS_BY_SERVICE.get(service.getKey());
       if (allowed == null) {
         problems.add("unknown IPC service identifier " + service.getKey());
         continue;
       }
-      for (Iterator<Map.Entry<String, JsonNode>> policies = service.getValue().fields(); policies.hasNext(); ) {
-        Map.Entry<String, JsonNode> policy = policies.next();
+      for (Map.Entry<String, JsonNode> policy : service.getValue().properties()) {
         String id = policy.getKey();
         if (!seenIds.add(id)) {
           problems.add("policy id " + id + " is used twice");
@@ -359,7 +356,7 @@ final class RecipeChecks {
     if (node.isTextual()) {
       visitor.accept(path, node.asText());
     } else if (node.isObject()) {
-      node.fields().forEachRemaining(e -> forEachText(e.getValue(), path + "/" + e.getKey(), visitor));
+      node.properties().forEach(e -> forEachText(e.getValue(), path + "/" + e.getKey(), visitor));
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         forEachText(node.get(i), path + "/" + i, visitor);

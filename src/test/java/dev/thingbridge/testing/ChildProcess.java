@@ -113,11 +113,16 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
+  /** Kills the process and everything it started, and waits for the output reader to finish. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
-    process.waitFor(5, TimeUnit.SECONDS);
-    reader.join(5_000);
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+      reader.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
