@@ -210,10 +210,12 @@ public abstract class AbstractMqttClient implements MqttClient {
       if (state == ConnectionState.CLOSED) {
         return CompletableFuture.failedFuture(new MqttClosedException("client " + clientId + " is closed"));
       }
+      // Registered before the SUBSCRIBE goes out: the broker sends retained messages right after its SUBACK,
+      // and on a fast link they can arrive before this thread gets further.
+      subscriptions.add(sub);
       for (SubscriptionFilter f : filters) {
         acks.add(retain(f));
       }
-      subscriptions.add(sub);
     }
     CompletableFuture<Subscription> result = new CompletableFuture<>();
     CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).whenCompleteAsync((ok, error) -> {

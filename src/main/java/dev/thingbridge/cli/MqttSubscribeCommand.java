@@ -1,0 +1,103 @@
+package dev.thingbridge.cli;
+
+import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.MqttMessage;
+import dev.thingbridge.mqtt.MqttSessionLostException;
+import dev.thingbridge.mqtt.MqttTimeoutException;
+import dev.thingbridge.mqtt.QoS;
+import dev.thingbridge.mqtt.Subscription;
+import dev.thingbridge.mqtt.SubscriptionFilter;
+import dev.thingbridge.mqtt.Topics;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code thingbridge mqtt sub}: subscribes and prints one line per message, {@code <topic> <payload>}, the
+ * payload as UTF-8 text or base64. Runs until {@code --count} messages arrived (exit 0) or {@code --timeout}
+ * ran out first (exit 4); without either it runs until interrupted.
+ */
+@Command(name = "sub", mixinStandardHelpOptions = true, description = "Subscribe and print messages.")
+public final class MqttSubscribeCommand implements Callable<Integer> {
+  private static final Duration FOREVER = Duration.ofDays(365);
+
+  @Spec CommandSpec spec;
+
+  @Mixin ConnectionOptions connection;
+
+  @Option(names = {"-t", "--topic"}, required = true, paramLabel = "FILTER",
+      description = "Topic filter; repeat for several.")
+  List<String> filters;
+
+  @Option(names = {"-q", "--qos"}, defaultValue = "1", paramLabel = "0|1", converter = MqttCommand.QosConverter.class,
+      description = "Maximum quality of service (default: ${DEFAULT-VALUE}).")
+  QoS qos;
+
+  @Option(names = {"-C", "--count"}, paramLabel = "N", description = "Exit after N messages.")
+  Integer count;
+
+  @Option(names = {"-W", "--timeout"}, paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Give up (exit code 4) if the count has not been reached by then.")
+  Duration timeout;
+
+  @Option(names = "--base64", description = "Print payloads as base64 instead of UTF-8 text.")
+  boolean base64;
+
+  @Override
+  public Integer call() throws Exception {
+    if (count != null && count < 1) {
+      throw new UsageException("--count must be at least 1, got " + count);
+    }
+    List<SubscriptionFilter> wanted = new ArrayList<>();
+    for (String f : filters) {
+      try {
+        wanted.add(SubscriptionFilter.of(Topics.requireValidFilter(f, Topics.MQTT_MAX_TOPIC_BYTES), qos));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
+    long deadline = System.nanoTime() + (timeout == null ? FOREVER : timeout).toNanos();
+    PrintWriter out = spec.commandLine().getOut();
+    try (MqttClient client = connection.connect()) {
+      Subscription subscription = subscribe(client, wanted, deadline);
+      int received = 0;
+      while (count == null || received < count) {
+        MqttMessage m;
+        try {
+          m = subscription.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        } catch (MqttSessionLostException e) {
+          spec.commandLine().getErr().println("note: the broker lost the session; messages may have been missed");
+          continue;
+        } catch (MqttTimeoutException e) {
+          throw new MqttTimeoutException("waiting for " + (count == null ? "messages" : count + " messages")
+              + " (got " + received + ")", timeout);
+        }
+        out.println(m.topic() + " " + (base64 ? Base64.getEncoder().encodeToString(m.payload()) : m.payloadAsString()));
+        out.flush();
+        received++;
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private Subscription subscribe(MqttClient client, List<SubscriptionFilter> wanted, long deadline) throws Exception {
+    try {
+      return client.subscribe(wanted).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    } catch (TimeoutException e) {
+      throw new MqttTimeoutException("subscribe to " + filters, timeout == null ? FOREVER : timeout);
+    }
+  }
+}

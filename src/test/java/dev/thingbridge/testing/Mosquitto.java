@@ -1,0 +1,268 @@
+package dev.thingbridge.testing;
+
+import dev.thingbridge.mqtt.MqttEndpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Mosquitto broker ({@code /usr/sbin/mosquitto}) for tests: its own process on a free loopback
+ * port, plain TCP or TLS with required client certificates, configured by a file this class writes.
+ *
+ * <p>Persistence goes to the test's directory, so {@link #restart(boolean)} can keep sessions (Mosquitto
+ * writes them on SIGTERM and reloads them) or drop them (the file is deleted before the start). Note
+ * Mosquitto 2.0 saves only sessions whose current connection resumed (clean start 0). {@link #stop()} and
+ * {@link #start(boolean)} simulate an outage; the port stays the same. {@link #close()} always ends the
+ * process, forcibly if it has to.
+ */
+public final class Mosquitto implements AutoCloseable {
+  private static final String BINARY = "/usr/sbin/mosquitto";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Path dir;
+  private final int port;
+  private final TestPki pki;
+  private final Path config;
+  private final Path persistenceFile;
+  private final Path logFile;
+  private final Thread killOnExit;
+  private Process process;
+
+  private Mosquitto(Path dir, TestPki pki, List<String> extraConfig) throws IOException {
+    this.dir = Files.createDirectories(dir);
+    this.pki = pki;
+    this.port = freePort();
+    this.config = dir.resolve("mosquitto.conf");
+    this.persistenceFile = dir.resolve("mosquitto.db");
+    this.logFile = dir.resolve("mosquitto.log");
+    Files.writeString(config, configText(extraConfig), StandardCharsets.UTF_8);
+    this.killOnExit = new Thread(this::kill, "thingbridge-test-mosquitto-kill");
+    Runtime.getRuntime().addShutdownHook(killOnExit);
+  }
+
+  /** A started broker on plain TCP, without authentication. */
+  public static Mosquitto plain(Path dir) throws IOException {
+    return builder(dir).start();
+  }
+
+  /** A started broker on TLS that requires a client certificate signed by {@code pki}'s CA. */
+  public static Mosquitto tls(Path dir, TestPki pki) throws IOException {
+    return builder(dir).tls(pki).start();
+  }
+
+  public static Builder builder(Path dir) {
+    return new Builder(dir);
+  }
+
+  /** The loopback port the broker listens on (the same across restarts). */
+  public int port() {
+    return port;
+  }
+
+  /** {@code mqtts://127.0.0.1:port} with TLS, else {@code mqtt://127.0.0.1:port}. */
+  public MqttEndpoint endpoint() {
+    return new MqttEndpoint("127.0.0.1", port, pki != null);
+  }
+
+  /** The PKI whose CA the TLS listener trusts, or null for a plain broker. */
+  public TestPki pki() {
+    return pki;
+  }
+
+  /** Whether the broker process is running. */
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /**
+   * Starts the broker (after {@link #stop()}) and waits until it accepts TCP connections.
+   *
+   * @param keepSessions false deletes the persistence file first, so every client's session is gone
+   */
+  public synchronized void start(boolean keepSessions) throws IOException {
+    if (isRunning()) {
+      throw new IllegalStateException("mosquitto is already running on port " + port);
+    }
+    if (!keepSessions) {
+      Files.deleteIfExists(persistenceFile);
+    }
+    long logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
+    process = new ProcessBuilder(BINARY, "-c", config.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.out").toFile()))
+        .start();
+    awaitListening(logOffset);
+  }
+
+  /** Stops the broker with SIGTERM, so it writes its persistence file, and waits for the process to end. */
+  public synchronized void stop() {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    process = null;
+  }
+
+  /** {@link #stop()} then {@link #start(boolean)}. */
+  public synchronized void restart(boolean keepSessions) throws IOException {
+    stop();
+    start(keepSessions);
+  }
+
+  /** The broker's log so far (connections, refusals, TLS errors): handy in assertion messages. */
+  public String log() {
+    try {
+      return Files.exists(logFile) ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    stop();
+    try {
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
+    } catch (IllegalStateException shuttingDown) {
+      // The hook is running or about to run; it kills whatever is left.
+    }
+  }
+
+  private synchronized void kill() {
+    if (process != null) {
+      process.destroyForcibly();
+    }
+  }
+
+  /**
+   * Waits for the "running" log line: Mosquitto writes it once its listener is open and the TLS files are
+   * loaded (a TCP probe alone would pass before a bad key file makes it exit).
+   */
+  private void awaitListening(long logOffset) throws IOException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (!logSince(logOffset).contains(" running")) {
+      if (!process.isAlive()) {
+        throw new IOException("mosquitto exited with " + process.exitValue() + " on start; log:\n" + tail());
+      }
+      if (System.nanoTime() > deadline) {
+        stop();
+        throw new IOException("mosquitto did not start on port " + port + " within " + START_TIMEOUT
+            + "; log:\n" + tail());
+      }
+      try {
+        Thread.sleep(5); // polling a log file; there is nothing to block on instead
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while starting mosquitto", e);
+      }
+    }
+  }
+
+  private String logSince(long offset) throws IOException {
+    if (!Files.exists(logFile)) {
+      return "";
+    }
+    byte[] all = Files.readAllBytes(logFile);
+    return offset >= all.length ? "" : new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
+  }
+
+  private String tail() throws IOException {
+    StringBuilder s = new StringBuilder(log());
+    Path out = dir.resolve("mosquitto.out");
+    if (Files.exists(out)) {
+      s.append(Files.readString(out, StandardCharsets.UTF_8));
+    }
+    return s.length() > 4000 ? s.substring(s.length() - 4000) : s.toString();
+  }
+
+  private String configText(List<String> extra) {
+    List<String> lines = new ArrayList<>();
+    lines.add("# written by dev.thingbridge.testing.Mosquitto");
+    lines.add("user root"); // mosquitto refuses to run as root otherwise; ignored when not root
+    lines.add("per_listener_settings false");
+    lines.add("allow_anonymous true");
+    lines.add("set_tcp_nodelay true");
+    lines.add("persistence true");
+    lines.add("persistence_location " + dir.toAbsolutePath() + "/");
+    lines.add("persistence_file mosquitto.db");
+    lines.add("autosave_interval 0");
+    lines.add("max_queued_messages 0");
+    lines.add("max_inflight_messages 0");
+    lines.add("log_dest file " + logFile.toAbsolutePath());
+    lines.add("log_type error");
+    lines.add("log_type warning");
+    lines.add("log_type notice");
+    lines.add("log_type information");
+    lines.add("connection_messages true");
+    lines.add("log_timestamp_format %H:%M:%S");
+    lines.add("listener " + port + " 127.0.0.1");
+    if (pki != null) {
+      lines.add("cafile " + pki.caFile().toAbsolutePath());
+      lines.add("certfile " + pki.serverCertificateFile().toAbsolutePath());
+      lines.add("keyfile " + pki.serverKeyFile().toAbsolutePath());
+      lines.add("require_certificate true");
+      lines.add("use_identity_as_username true");
+    }
+    lines.addAll(extra);
+    return String.join("\n", lines) + "\n";
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
+  }
+
+  /** Configures a broker before its first start. */
+  public static final class Builder {
+    private final Path dir;
+    private TestPki pki;
+    private final List<String> extra = new ArrayList<>();
+
+    private Builder(Path dir) {
+      this.dir = dir;
+    }
+
+    /** A TLS listener using {@code pki}'s server certificate, requiring client certificates of its CA. */
+    public Builder tls(TestPki value) {
+      this.pki = value;
+      return this;
+    }
+
+    /** An extra line for mosquitto.conf (global options; they apply to the one listener). */
+    public Builder config(String line) {
+      extra.add(line);
+      return this;
+    }
+
+    /** Writes the configuration, starts the broker and waits until it listens. */
+    public Mosquitto start() throws IOException {
+      Mosquitto m = new Mosquitto(dir, pki, extra);
+      try {
+        m.start(true);
+      } catch (IOException | RuntimeException e) {
+        m.close();
+        throw e;
+      }
+      return m;
+    }
+  }
+}
