@@ -35,6 +35,7 @@ final class DurableStream<E> implements IpcStream {
   private final Object lock = new Object();
   private Opened current;
   private long attempts;
+  private long newestLink;
   private volatile boolean closed;
 
   DurableStream(GreengrassIpc ipc, String what, Opener<E> opener, Consumer<E> onEvent) {
@@ -52,6 +53,11 @@ final class DurableStream<E> implements IpcStream {
   private CompletableFuture<Void> attempt(GreengrassIpc.Link link) {
     long mine;
     synchronized (lock) {
+      if (closed || link.generation() < newestLink) {
+        // A retry scheduled for a connection that has since been replaced: the new one re-opened us already.
+        return CompletableFuture.completedFuture(null);
+      }
+      newestLink = link.generation();
       mine = ++attempts;
     }
     StreamResponseHandler<E> handler = new StreamResponseHandler<>() {
@@ -109,7 +115,7 @@ final class DurableStream<E> implements IpcStream {
       return;
     }
     try {
-      ipc.scheduler().schedule(() -> attempt(link).whenComplete((v, e) -> {
+      ipc.scheduler().schedule(() -> ipc.link() != link ? null : attempt(link).whenComplete((v, e) -> {
         if (e != null && !closed && ipc.link() == link) {
           Duration next = delay.isZero() ? ipc.minBackoff() : delay.multipliedBy(2);
           if (next.compareTo(ipc.maxBackoff()) > 0) {

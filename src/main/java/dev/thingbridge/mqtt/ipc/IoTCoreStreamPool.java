@@ -231,9 +231,7 @@ final class IoTCoreStreamPool {
       reopen = !closed && slot.active && slot.acked.isDone() && !slot.acked.isCompletedExceptionally()
           && ipc.link() == link;
     }
-    if (!slot.acked.isDone()) {
-      slot.acked.completeExceptionally(new MqttNotConnectedException("the stream for " + slot.filter + " closed"));
-    }
+    // Not acknowledged yet: the response future reports the nucleus' error (or the timeout) by itself.
     if (reopen) {
       // The connection is up but the nucleus ended the stream: get the filter back (after the settle time).
       log.warn("greengrass ipc: the nucleus closed the stream for {}; re-subscribing", slot.filter);
