@@ -1,5 +1,6 @@
 package dev.thingbridge.cli;
 
+import dev.thingbridge.component.CrtDirectConnector;
 import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.mqtt.MqttRefusedException;
 import dev.thingbridge.mqtt.MqttTimeoutException;
@@ -28,6 +29,7 @@ public final class ThingBridgeCommand implements Runnable {
   /** A command line with thingbridge's exit-code mapping: what {@code main} runs and tests execute. */
   public static CommandLine newCommandLine() {
     CommandLine cl = new CommandLine(new ThingBridgeCommand());
+    cl.addSubcommand("run", new RunCommand(System.getenv(), java.util.Optional.of(new CrtDirectConnector())));
     cl.setExecutionExceptionHandler(ThingBridgeCommand::handleExecutionException);
     cl.setParameterExceptionHandler(ThingBridgeCommand::handleParameterException);
     return cl;

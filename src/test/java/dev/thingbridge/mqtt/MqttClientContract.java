@@ -60,6 +60,14 @@ public abstract class MqttClientContract {
     }
   }
 
+  /**
+   * Whether inbound messages carry the QoS they were published with. Greengrass IPC does not report it
+   * (messages carry their stream's subscription QoS), so that backend answers false.
+   */
+  protected boolean reportsDeliveryQos() {
+    return true;
+  }
+
   protected String topic(String suffix) {
     return "tb/" + run + "/" + suffix;
   }
@@ -86,7 +94,9 @@ public abstract class MqttClientContract {
     MqttMessage first = s.next(WAIT);
     MqttMessage second = s.next(WAIT);
     assertThat(first.payloadAsString()).isEqualTo("zero");
-    assertThat(first.qos()).isEqualTo(QoS.AT_MOST_ONCE);
+    if (reportsDeliveryQos()) {
+      assertThat(first.qos()).isEqualTo(QoS.AT_MOST_ONCE);
+    }
     assertThat(second.payloadAsString()).isEqualTo("one");
     assertThat(second.qos()).isEqualTo(QoS.AT_LEAST_ONCE);
     assertThat(second.topic()).isEqualTo(topic("rt"));

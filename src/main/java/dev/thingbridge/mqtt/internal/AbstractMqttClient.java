@@ -95,6 +95,20 @@ public abstract class AbstractMqttClient implements MqttClient {
     }
   }
 
+  /**
+   * An inbound message that arrived on the stream of one broker filter, for transports with one stream per
+   * filter (Greengrass IPC): a message matching several filters arrives once per stream, so each local
+   * subscription takes it only from the stream of the first of its filters that matches.
+   */
+  protected final void deliver(MqttMessage message, String brokerFilter) {
+    for (LocalSubscription s : subscriptions) {
+      QoS granted = s.qosVia(brokerFilter, message.topic());
+      if (granted != null) {
+        s.offer(message.withQos(granted.min(message.qos())));
+      }
+    }
+  }
+
   /** The transport connected. Renews subscriptions and signals session loss if the broker lost it. */
   protected final void connected(boolean sessionPresent) {
     boolean lost;

@@ -54,6 +54,16 @@ final class LocalSubscription implements Subscription {
     return best;
   }
 
+  /** The QoS of {@code brokerFilter} if it is the first of this subscription's filters to match {@code topic}. */
+  QoS qosVia(String brokerFilter, String topic) {
+    for (SubscriptionFilter f : filters) {
+      if (Topics.matches(f.filter(), topic)) {
+        return f.filter().equals(brokerFilter) ? f.qos() : null;
+      }
+    }
+    return null;
+  }
+
   void offer(MqttMessage message) {
     if (ended != null) {
       return;

@@ -1,0 +1,164 @@
+package dev.thingbridge.component;
+
+import dev.thingbridge.cli.UsageException;
+import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.internal.AbstractMqttClient;
+import dev.thingbridge.mqtt.internal.NamedThreadFactory;
+import dev.thingbridge.mqtt.ipc.ComponentState;
+import dev.thingbridge.mqtt.ipc.IpcLifecycle;
+import dev.thingbridge.mqtt.ipc.IpcStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running thingbridge component: an {@link MqttClient}, the current {@link ComponentConfig}, and, under
+ * Greengrass, the nucleus lifecycle. It follows configuration updates (a burst of key-path events is
+ * debounced, then the whole configuration is re-read, validated and swapped in at once; a bad update is
+ * logged and the previous configuration kept) and reports {@code RUNNING} once its subscriptions are in
+ * place. {@link #close()} releases everything in well under 3 seconds.
+ */
+public final class ThingBridgeComponent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ThingBridgeComponent.class);
+  /** Deployments change one leaf per event; wait for the burst to end before re-reading. */
+  static final Duration DEBOUNCE = Duration.ofMillis(300);
+
+  private final MqttClient mqtt;
+  private final IpcLifecycle lifecycle;
+  private final List<AutoCloseable> owned;
+  private final AtomicReference<ComponentConfig> config;
+  private final List<Consumer<ComponentConfig>> listeners = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService timer;
+  private final Object lock = new Object();
+  private ScheduledFuture<?> pendingReload;
+  private IpcStream updates;
+  private boolean closed;
+
+  /**
+   * @param initial the configuration read at start
+   * @param mqtt the MQTT client; closed by {@link #close()}
+   * @param lifecycle the nucleus lifecycle calls, or null outside Greengrass
+   * @param owned further resources closed last, in reverse order (the IPC connection)
+   */
+  public ThingBridgeComponent(ComponentConfig initial, MqttClient mqtt, IpcLifecycle lifecycle, List<AutoCloseable> owned) {
+    this.config = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
+    this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
+    this.lifecycle = lifecycle;
+    this.owned = List.copyOf(owned);
+    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("thingbridge-component", true));
+    t.setRemoveOnCancelPolicy(true);
+    this.timer = t;
+  }
+
+  /** Subscribes to configuration updates and reports RUNNING (under Greengrass). Waits at most {@code timeout} per call. */
+  public void start(Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+    if (lifecycle != null) {
+      updates = lifecycle.subscribeToConfigurationUpdate(List.of(), path -> scheduleReload())
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      lifecycle.updateState(ComponentState.RUNNING).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    log.info("thingbridge running: client {} ({}), local API prefix {}", mqtt.clientId(),
+        lifecycle != null ? "greengrass ipc" : "standalone", config.get().localApi().topicPrefix());
+  }
+
+  /** The configuration in force. */
+  public ComponentConfig config() {
+    return config.get();
+  }
+
+  /** The MQTT client the services use. */
+  public MqttClient mqtt() {
+    return mqtt;
+  }
+
+  /** Called with each newly applied configuration, on the component's thread. */
+  public void addConfigListener(Consumer<ComponentConfig> listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  private void scheduleReload() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      if (pendingReload != null) {
+        pendingReload.cancel(false);
+      }
+      pendingReload = timer.schedule(this::reload, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void reload() {
+    lifecycle.configuration(List.of()).whenCompleteAsync((map, error) -> {
+      if (error != null) {
+        log.warn("configuration update: could not re-read the configuration: {}",
+            AbstractMqttClient.unwrap(error).getMessage());
+        return;
+      }
+      try {
+        apply(ComponentConfig.fromMap(map));
+      } catch (UsageException e) {
+        log.error("configuration update rejected, keeping the previous configuration: {}", e.getMessage());
+      }
+    }, timer);
+  }
+
+  /** Swaps in a new configuration and logs what changed. */
+  void apply(ComponentConfig next) {
+    ComponentConfig previous = config.getAndSet(next);
+    List<String> changes = next.changesFrom(previous);
+    if (changes.isEmpty()) {
+      log.info("configuration re-read: nothing changed");
+      return;
+    }
+    log.info("configuration applied: {}", String.join(", ", changes));
+    for (Consumer<ComponentConfig> l : listeners) {
+      try {
+        l.accept(next);
+      } catch (RuntimeException e) {
+        log.warn("configuration listener failed: {}", e.toString());
+      }
+    }
+  }
+
+  /** Stops following updates, closes the MQTT client, the owned resources and the component's thread. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (pendingReload != null) {
+        pendingReload.cancel(false);
+      }
+    }
+    if (updates != null) {
+      updates.close();
+    }
+    timer.shutdownNow();
+    mqtt.close();
+    List<AutoCloseable> reverse = new ArrayList<>(owned);
+    java.util.Collections.reverse(reverse);
+    for (AutoCloseable c : reverse) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("error while stopping: {}", e.toString());
+      }
+    }
+    log.info("thingbridge stopped");
+  }
+}

@@ -1,0 +1,357 @@
+package dev.thingbridge.testing.nucleus;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.thingbridge.mqtt.MqttClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import software.amazon.awssdk.crt.eventstream.ServerConnection;
+import software.amazon.awssdk.crt.eventstream.ServerConnectionHandler;
+import software.amazon.awssdk.crt.eventstream.ServerListener;
+import software.amazon.awssdk.crt.eventstream.ServerListenerHandler;
+import software.amazon.awssdk.crt.io.EventLoopGroup;
+import software.amazon.awssdk.crt.io.ServerBootstrap;
+import software.amazon.awssdk.crt.io.SocketOptions;
+
+/**
+ * A Greengrass nucleus for tests: the real eventstream RPC protocol on a Unix socket (aws-crt's server), so the
+ * unmodified {@code GreengrassCoreIPCClientV2}, in-process or in a child {@code java -jar}, talks to it as to
+ * the nucleus. It serves one component described by a recipe (name, DefaultConfiguration, accessControl) and
+ * follows the nucleus' rules where a component must cope with them: token check on connect, accessControl
+ * ({@code UnauthorizedError}), required fields, the 128 KiB publish limit, "success = spooled", drop of IoT Core
+ * messages that arrive before the subscribe response, Double numbers in GetConfiguration, key-path-only
+ * configuration events, DeferComponentUpdate only after SubscribeToComponentUpdates.
+ *
+ * <p>IoT Core traffic goes to an upstream {@link MqttClient} (a LocalBroker client or Mosquitto through the
+ * direct backend). Fault hooks: {@link #dropConnections()}, {@link #delayAnswers}, {@link #neverAnswer}.
+ */
+public final class FakeNucleus implements AutoCloseable {
+  /** The nucleus' default {@code mqtt.maxMessageSizeInBytes}. */
+  public static final int MAX_PUBLISH_BYTES = 128 * 1024;
+
+  private final Path socketDir;
+  private final String socketPath;
+  private final String componentName;
+  private final String token;
+  private final AccessControl accessControl;
+  private final IotCoreRouter router;
+  private final Map<String, Object> configuration;
+  private final EventLoopGroup eventLoop;
+  private final ServerBootstrap bootstrap;
+  private final SocketOptions socketOptions;
+  private final ServerListener listener;
+  final ScheduledExecutorService scheduler;
+  final Set<NucleusConnection> connections = ConcurrentHashMap.newKeySet();
+  final Map<String, Duration> delays = new ConcurrentHashMap<>();
+  final Set<String> unanswered = ConcurrentHashMap.newKeySet();
+  final List<String> states = new CopyOnWriteArrayList<>();
+  final List<Deferral> deferrals = new CopyOnWriteArrayList<>();
+  final AtomicInteger droppedBeforeResponse = new AtomicInteger();
+  final AtomicInteger ioTCoreSubscribeRequests = new AtomicInteger();
+
+  /** A recorded DeferComponentUpdate. */
+  public record Deferral(String deploymentId, String message, long recheckAfterMs) {}
+
+  private FakeNucleus(Builder b) throws IOException {
+    Map<String, Object> recipe = readRecipe(b.recipe);
+    this.componentName = String.valueOf(recipe.get("ComponentName"));
+    this.configuration = defaultConfiguration(recipe);
+    this.accessControl = AccessControl.fromConfiguration(configuration.get("accessControl"));
+    b.extraGrants.forEach(g -> accessControl.grant(g.service, g.operations, g.resources));
+    this.token = UUID.randomUUID().toString();
+    this.router = new IotCoreRouter(b.upstream);
+    this.socketDir = Files.createTempDirectory(Path.of("/tmp"), "gg");
+    this.socketPath = socketDir.resolve("ipc.socket").toString();
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "fake-nucleus-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    this.eventLoop = new EventLoopGroup(1);
+    this.bootstrap = new ServerBootstrap(eventLoop);
+    this.socketOptions = new SocketOptions();
+    socketOptions.domain = SocketOptions.SocketDomain.LOCAL;
+    socketOptions.type = SocketOptions.SocketType.STREAM;
+    this.listener = new ServerListener(socketPath, 0, socketOptions, null, bootstrap, new ServerListenerHandler() {
+      @Override
+      protected ServerConnectionHandler onNewConnection(ServerConnection connection, int errorCode) {
+        NucleusConnection c = new NucleusConnection(FakeNucleus.this, connection);
+        connections.add(c);
+        return c;
+      }
+
+      @Override
+      protected void onConnectionShutdown(ServerConnection connection, int errorCode) {
+        connections.removeIf(c -> c.is(connection));
+      }
+    });
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---- what a component needs to connect ----
+
+  /** The Unix socket path ({@code AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT}). */
+  public String socketPath() {
+    return socketPath;
+  }
+
+  /** The component's token ({@code SVCUID}). */
+  public String token() {
+    return token;
+  }
+
+  public String componentName() {
+    return componentName;
+  }
+
+  // ---- state for the connection handlers ----
+
+  AccessControl accessControl() {
+    return accessControl;
+  }
+
+  IotCoreRouter router() {
+    return router;
+  }
+
+  synchronized Map<String, Object> configurationTree() {
+    return configuration;
+  }
+
+  // ---- fault hooks ----
+
+  /** Closes every IPC connection, as a nucleus restart would. */
+  public void dropConnections() {
+    connections.forEach(NucleusConnection::drop);
+  }
+
+  /** Delays the answer to every later call of {@code operation} (short name, e.g. "SubscribeToIoTCore"). */
+  public void delayAnswers(String operation, Duration delay) {
+    delays.put(operation, delay);
+  }
+
+  /** Never answers later calls of {@code operation}; the stream stays open. */
+  public void neverAnswer(String operation) {
+    unanswered.add(operation);
+  }
+
+  /** Removes every delay and never-answer rule. */
+  public void clearFaults() {
+    delays.clear();
+    unanswered.clear();
+  }
+
+  // ---- observation ----
+
+  /** States reported with UpdateState, in order. */
+  public List<String> reportedStates() {
+    return List.copyOf(states);
+  }
+
+  /** Waits until the component reported {@code state}. */
+  public void awaitState(String state, Duration timeout) throws TimeoutException, InterruptedException {
+    awaitCondition(() -> states.contains(state), timeout, "UpdateState " + state);
+  }
+
+  /** DeferComponentUpdate calls, in order. */
+  public List<Deferral> deferrals() {
+    return List.copyOf(deferrals);
+  }
+
+  /** IoT Core messages dropped because they arrived before the subscribe response. */
+  public int droppedBeforeResponse() {
+    return droppedBeforeResponse.get();
+  }
+
+  /** SubscribeToIoTCore requests received so far. */
+  public int ioTCoreSubscribeRequests() {
+    return ioTCoreSubscribeRequests.get();
+  }
+
+  /** Filters of the SubscribeToIoTCore streams open right now, one entry per stream. */
+  public List<String> openIoTCoreStreams() {
+    List<String> out = new ArrayList<>();
+    connections.forEach(c -> out.addAll(c.openIoTCoreFilters()));
+    return out;
+  }
+
+  /** Number of IPC connections accepted and still open. */
+  public int connectionCount() {
+    return (int) connections.stream().filter(NucleusConnection::authenticated).count();
+  }
+
+  // ---- driving the component ----
+
+  /**
+   * Changes one configuration value (a deployment's merge) and sends a key-path-only event for every
+   * changed leaf to the subscribers whose key path covers it.
+   */
+  @SuppressWarnings("unchecked")
+  public void updateConfiguration(List<String> keyPath, Object value) {
+    List<List<String>> changed = new ArrayList<>();
+    synchronized (this) {
+      Map<String, Object> node = configuration;
+      for (int i = 0; i < keyPath.size() - 1; i++) {
+        node = (Map<String, Object>) node.computeIfAbsent(keyPath.get(i), k -> new LinkedHashMap<>());
+      }
+      node.put(keyPath.get(keyPath.size() - 1), deepCopy(value));
+      leaves(keyPath, value, changed);
+    }
+    connections.forEach(c -> changed.forEach(c::configurationChanged));
+  }
+
+  /** Sends a PreComponentUpdateEvent to every subscriber of component updates. */
+  public void announceComponentUpdate(String deploymentId, boolean nucleusRestarting) {
+    connections.forEach(c -> c.componentUpdate(deploymentId, nucleusRestarting));
+  }
+
+  /** Publishes on local pub/sub as another component would (binary or JSON). */
+  public void publishLocal(String topic, byte[] payload) {
+    connections.forEach(c -> c.localMessage(topic, payload, null, "other.component"));
+  }
+
+  /** Publishes a JSON message on local pub/sub as another component would. */
+  public void publishLocalJson(String topic, Map<String, Object> message) {
+    connections.forEach(c -> c.localMessage(topic, null, message, "other.component"));
+  }
+
+  void routeLocal(String topic, byte[] payload, Map<String, Object> json, String sender) {
+    connections.forEach(c -> c.localMessage(topic, payload, json, sender));
+  }
+
+  @Override
+  public void close() {
+    connections.forEach(NucleusConnection::drop);
+    listener.close();
+    try {
+      listener.getShutdownCompleteFuture().get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("fake nucleus listener did not shut down", e);
+    } finally {
+      scheduler.shutdownNow();
+      bootstrap.close();
+      socketOptions.close();
+      eventLoop.close();
+      try {
+        Files.deleteIfExists(Path.of(socketPath));
+        Files.deleteIfExists(socketDir);
+      } catch (IOException e) {
+        // a temp dir left behind is harmless
+      }
+    }
+  }
+
+  // ---- helpers ----
+
+  static void awaitCondition(BooleanSupplier condition, Duration timeout, String what)
+      throws TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("fake nucleus: no " + what + " within " + timeout);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void leaves(List<String> path, Object value, List<List<String>> out) {
+    if (value instanceof Map<?, ?> m && !m.isEmpty()) {
+      m.forEach((k, v) -> {
+        List<String> p = new ArrayList<>(path);
+        p.add(String.valueOf(k));
+        leaves(p, v, out);
+      });
+    } else {
+      out.add(List.copyOf(path));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static Object deepCopy(Object value) {
+    if (value instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(String.valueOf(k), deepCopy(v)));
+      return out;
+    }
+    if (value instanceof List<?> l) {
+      return new ArrayList<>(l.stream().map(FakeNucleus::deepCopy).toList());
+    }
+    return value;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> readRecipe(Path recipe) {
+    try {
+      return new ObjectMapper(new YAMLFactory()).readValue(recipe.toFile(), Map.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read recipe " + recipe, e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> defaultConfiguration(Map<String, Object> recipe) {
+    Object cc = recipe.get("ComponentConfiguration");
+    Object dc = cc instanceof Map<?, ?> m ? m.get("DefaultConfiguration") : null;
+    return dc instanceof Map<?, ?> ? (Map<String, Object>) deepCopy(dc) : new LinkedHashMap<>();
+  }
+
+  private record Grant(String service, List<String> operations, List<String> resources) {}
+
+  /** Builds and starts a fake nucleus. */
+  public static final class Builder {
+    private Path recipe = Path.of("recipe.yaml");
+    private MqttClient upstream;
+    private final List<Grant> extraGrants = new ArrayList<>();
+
+    private Builder() {}
+
+    /** The recipe to read the component name, configuration and accessControl from; default ./recipe.yaml. */
+    public Builder recipe(Path path) {
+      this.recipe = path;
+      return this;
+    }
+
+    /** Where IoT Core traffic goes. Required. */
+    public Builder upstream(MqttClient client) {
+      this.upstream = client;
+      return this;
+    }
+
+    /** Grants more than the recipe does (test topics). */
+    public Builder grant(String service, List<String> operations, List<String> resources) {
+      extraGrants.add(new Grant(service, operations, resources));
+      return this;
+    }
+
+    public FakeNucleus start() throws IOException {
+      if (upstream == null) {
+        throw new IllegalStateException("a fake nucleus needs an upstream MqttClient");
+      }
+      return new FakeNucleus(this);
+    }
+  }
+}
