@@ -1,5 +1,6 @@
 package dev.thingbridge.twin.jobs;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.thingbridge.mqtt.MqttMessage;
@@ -50,7 +51,7 @@ public final class JobsService implements TwinService {
   /** Jobs over this registry with these choices. */
   public JobsService(ThingRegistry registry, JobsSettings settings) {
     this.engine = new JobsEngine(Objects.requireNonNull(registry, "registry"), Objects.requireNonNull(settings),
-        new ObjectMapper());
+        new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
     this.device = new DeviceRequests(engine);
   }
 
