@@ -87,6 +87,22 @@ final class JobsTwinFixture implements AutoCloseable {
     return JSON.readTree(m.payload());
   }
 
+  /** Skips messages until one arrives on {@code prefix + suffix}, and returns it. */
+  JsonNode skipTo(String suffix) throws Exception {
+    while (true) {
+      MqttMessage m = heard.next(WAIT);
+      if (m.topic().equals(prefix() + suffix)) {
+        return JSON.readTree(m.payload());
+      }
+    }
+  }
+
+  /** Publishes and returns the reply, skipping notifications before it. */
+  JsonNode request(String suffix, String payload, String outcome) throws Exception {
+    publish(suffix, payload);
+    return skipTo(suffix + "/" + outcome);
+  }
+
   /** Publishes and returns the reply, which must arrive on {@code suffix/accepted} or {@code /rejected}. */
   JsonNode call(String suffix, String payload, String outcome) throws Exception {
     publish(suffix, payload);
