@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,11 @@ public final class JobsStore {
 
   private final Map<String, JobRecord> jobs = new LinkedHashMap<>();
   private final Map<String, Map<String, ExecutionRecord>> byThing = new LinkedHashMap<>();
+  /**
+   * Per thing, the executions that were pending when last looked at. Executions never return from a terminal
+   * state, so {@link #pending} prunes lazily and a thing's history does not slow its requests down.
+   */
+  private final Map<String, Map<String, ExecutionRecord>> pendingByThing = new HashMap<>();
   private long nextSeq = 1;
 
   JobRecord job(String jobId) {
@@ -54,6 +60,9 @@ public final class JobsStore {
 
   void addExecution(ExecutionRecord e) {
     byThing.computeIfAbsent(e.thingName, k -> new LinkedHashMap<>()).put(e.jobId, e);
+    if (e.status.pending()) {
+      pendingByThing.computeIfAbsent(e.thingName, k -> new LinkedHashMap<>()).put(e.jobId, e);
+    }
   }
 
   void removeExecution(ExecutionRecord e) {
@@ -63,6 +72,10 @@ public final class JobsStore {
       if (m.isEmpty()) {
         byThing.remove(e.thingName);
       }
+    }
+    Map<String, ExecutionRecord> p = pendingByThing.get(e.thingName);
+    if (p != null) {
+      p.remove(e.jobId);
     }
   }
 
@@ -87,7 +100,7 @@ public final class JobsStore {
   /** Every execution with a running timer. */
   List<ExecutionRecord> timed() {
     List<ExecutionRecord> out = new ArrayList<>();
-    byThing.values().forEach(m -> m.values().forEach(e -> {
+    pendingByThing.values().forEach(m -> m.values().forEach(e -> {
       if (e.status == JobExecutionStatus.IN_PROGRESS && e.deadline() != null) {
         out.add(e);
       }
@@ -97,12 +110,15 @@ public final class JobsStore {
 
   /** A thing's pending executions in AWS's order (IN_PROGRESS first, then by queue time). */
   List<ExecutionRecord> pending(String thingName) {
-    List<ExecutionRecord> out = new ArrayList<>();
-    for (ExecutionRecord e : executionsOfThing(thingName)) {
-      if (e.status.pending()) {
-        out.add(e);
-      }
+    Map<String, ExecutionRecord> index = pendingByThing.get(thingName);
+    if (index == null) {
+      return new ArrayList<>();
     }
+    index.values().removeIf(e -> e.status.terminal());
+    if (index.isEmpty()) {
+      pendingByThing.remove(thingName);
+    }
+    List<ExecutionRecord> out = new ArrayList<>(index.values());
     out.sort(PENDING_ORDER);
     return out;
   }
@@ -181,6 +197,7 @@ public final class JobsStore {
   void restore(JsonNode root, ObjectMapper json) {
     jobs.clear();
     byThing.clear();
+    pendingByThing.clear();
     nextSeq = root.path("nextSeq").asLong(1);
     for (JsonNode n : root.path("jobs")) {
       ObjectNode document;
