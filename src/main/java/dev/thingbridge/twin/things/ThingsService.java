@@ -1,0 +1,176 @@
+package dev.thingbridge.twin.things;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.MqttMessage;
+import dev.thingbridge.mqtt.SubscriptionFilter;
+import dev.thingbridge.twin.TwinContext;
+import dev.thingbridge.twin.TwinOutbox;
+import dev.thingbridge.twin.TwinService;
+import dev.thingbridge.twin.http.ApiRequest;
+import dev.thingbridge.twin.http.ApiResponse;
+import dev.thingbridge.twin.http.AwsApiException;
+import dev.thingbridge.twin.http.Route;
+import dev.thingbridge.twin.things.internal.ApiJson;
+import dev.thingbridge.twin.things.internal.Paging;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The twin's thing registry as a service: AWS IoT's CreateThing, DescribeThing and ListThings, in plain Java
+ * and as HTTP routes shaped like the AWS IoT API. It answers no MQTT topics.
+ *
+ * <p>The plain-Java methods run under the twin's lock (through {@link TwinContext#exclusive}) and throw
+ * {@link AwsApiException} with AWS's error types. State is persisted as {@code things.json}.
+ */
+public final class ThingsService implements TwinService {
+  private static final String THING_PATH = "/things/(?<thingName>[^/]+)";
+  private final ThingRegistry registry;
+  private TwinContext context;
+
+  /** A service over this registry (share the same instance with the jobs service). */
+  public ThingsService(ThingRegistry registry) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+  }
+
+  @Override
+  public String name() {
+    return "things";
+  }
+
+  @Override
+  public void attach(TwinContext ctx) {
+    this.context = ctx;
+  }
+
+  /** The registry this service persists. */
+  public ThingRegistry registry() {
+    return registry;
+  }
+
+  /** CreateThing (see {@link ThingRegistry#create}). */
+  public Thing createThing(String thingName, String thingTypeName, Map<String, String> attributes) {
+    return exclusive(() -> registry.create(thingName, thingTypeName, attributes));
+  }
+
+  /** CreateThing without type or attributes. */
+  public Thing createThing(String thingName) {
+    return createThing(thingName, null, Map.of());
+  }
+
+  /** DescribeThing; throws ResourceNotFoundException if absent. */
+  public Thing describeThing(String thingName) {
+    return exclusive(() -> registry.describe(thingName));
+  }
+
+  /**
+   * ListThings, by name, with AWS's attribute filter.
+   *
+   * @param maxResults page size 1-250 (null: 50)
+   * @param nextToken from the previous page, or null
+   */
+  public ThingPage listThings(String attributeName, String attributeValue, Integer maxResults, String nextToken) {
+    return listThings(attributeName, attributeValue, false, null, maxResults, nextToken);
+  }
+
+  private ThingPage listThings(String attributeName, String attributeValue, boolean prefix, String type,
+      Integer maxResults, String nextToken) {
+    if (attributeValue != null && attributeName == null) {
+      throw AwsApiException.invalidRequest("attributeValue requires attributeName");
+    }
+    List<Thing> all = exclusive(() -> registry.list(attributeName, attributeValue, prefix, type));
+    Paging.Page<Thing> page = Paging.page(all, maxResults, nextToken,
+        "things|" + attributeName + "|" + attributeValue + "|" + prefix + "|" + type, 50);
+    return new ThingPage(page.items(), page.nextToken());
+  }
+
+  private <R> R exclusive(java.util.function.Supplier<R> op) {
+    if (context == null) {
+      throw new IllegalStateException("the things service is not part of a twin yet");
+    }
+    return context.exclusive(this, out -> op.get());
+  }
+
+  @Override
+  public List<SubscriptionFilter> filters() {
+    return List.of();
+  }
+
+  @Override
+  public boolean handle(MqttMessage request, TwinOutbox out) {
+    return false;
+  }
+
+  @Override
+  public List<Route> routes() {
+    return List.of(
+        Route.of("CreateThing", "POST", THING_PATH, this::createRoute),
+        Route.of("DescribeThing", "GET", THING_PATH, r -> ApiJson.ok(describeJson(describeThing(r.pathParam("thingName"))))),
+        Route.of("ListThings", "GET", "/things", this::listRoute));
+  }
+
+  private ApiResponse createRoute(ApiRequest r) {
+    ObjectNode body = ApiJson.body(r);
+    Map<String, String> attributes = new LinkedHashMap<>();
+    JsonNode payload = body.path("attributePayload").path("attributes");
+    if (!payload.isMissingNode() && !payload.isNull()) {
+      if (!payload.isObject()) {
+        throw AwsApiException.invalidRequest("attributePayload.attributes must be an object");
+      }
+      payload.fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().isTextual()
+          ? e.getValue().asText() : null));
+    }
+    Thing t = createThing(r.pathParam("thingName"), ApiJson.text(body, "thingTypeName"), attributes);
+    ObjectNode out = ApiJson.MAPPER.createObjectNode();
+    out.put("thingName", t.thingName()).put("thingArn", t.thingArn()).put("thingId", t.thingId());
+    return ApiJson.ok(out);
+  }
+
+  private ApiResponse listRoute(ApiRequest r) {
+    ThingPage page = listThings(r.queryParam("attributeName").orElse(null), r.queryParam("attributeValue").orElse(null),
+        ApiJson.boolParam(r, "usePrefixAttributeValue"), r.queryParam("thingTypeName").orElse(null),
+        Paging.intParam("maxResults", r.queryParam("maxResults").orElse(null)), r.queryParam("nextToken").orElse(null));
+    ObjectNode out = ApiJson.MAPPER.createObjectNode();
+    var list = out.putArray("things");
+    for (Thing t : page.things()) {
+      ObjectNode n = list.addObject();
+      n.put("thingName", t.thingName());
+      if (t.thingTypeName() != null) {
+        n.put("thingTypeName", t.thingTypeName());
+      }
+      n.put("thingArn", t.thingArn());
+      ObjectNode attrs = n.putObject("attributes");
+      t.attributes().forEach(attrs::put);
+      n.put("version", t.version());
+    }
+    if (page.nextToken() != null) {
+      out.put("nextToken", page.nextToken());
+    }
+    return ApiJson.ok(out);
+  }
+
+  private static ObjectNode describeJson(Thing t) {
+    ObjectNode n = ApiJson.MAPPER.createObjectNode();
+    n.put("defaultClientId", t.thingName()).put("thingName", t.thingName()).put("thingId", t.thingId())
+        .put("thingArn", t.thingArn());
+    if (t.thingTypeName() != null) {
+      n.put("thingTypeName", t.thingTypeName());
+    }
+    ObjectNode attrs = n.putObject("attributes");
+    t.attributes().forEach(attrs::put);
+    n.put("version", t.version());
+    return n;
+  }
+
+  @Override
+  public JsonNode snapshot() {
+    return registry.snapshot();
+  }
+
+  @Override
+  public void restore(JsonNode snapshot) {
+    registry.restore(snapshot);
+  }
+}
