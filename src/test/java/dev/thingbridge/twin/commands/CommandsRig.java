@@ -1,6 +1,7 @@
 package dev.thingbridge.twin.commands;
 
 import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.MqttLimits;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.Subscription;
@@ -54,8 +55,13 @@ final class CommandsRig implements AutoCloseable {
 
   /** A device on the bus that sees its requests and the cloud's replies (not its own publishes). */
   Device device(DeviceTarget target, PayloadFormat format) throws Exception {
+    return device(target, format, MqttLimits.AWS_IOT_CORE);
+  }
+
+  /** A device whose own client checks other limits (to send what AWS IoT Core would refuse). */
+  Device device(DeviceTarget target, PayloadFormat format, MqttLimits limits) throws Exception {
     MqttClient client = broker.connect(target.type() == DeviceTarget.DeviceType.CLIENTS
-        ? target.deviceId() : target.deviceId() + "-conn");
+        ? target.deviceId() : target.deviceId() + "-conn", limits);
     String base = "$aws/commands/" + target.type().topicWord() + "/" + target.deviceId() + "/executions/+/";
     Subscription requests = client.subscribe(List.of(
         new SubscriptionFilter(CommandTopics.requestFilter(target, format), QoS.AT_LEAST_ONCE, true)))
