@@ -26,10 +26,12 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -68,6 +70,8 @@ public final class CommandsService implements TwinService {
   private final Map<String, Command> commands = new LinkedHashMap<>();
   private final Map<String, CommandExecution> executions = new LinkedHashMap<>();
   private final Map<String, String> executionByClientToken = new LinkedHashMap<>();
+  /** Ids of CREATED and IN_PROGRESS executions: the only ones the timer looks at. */
+  private final Set<String> running = new LinkedHashSet<>();
   private TwinContext context;
 
   /** A service with AWS's defaults ({@link CommandsSettings#DEFAULTS}). */
@@ -287,6 +291,7 @@ public final class CommandsService implements TwinService {
         target.target(), request.targetArn(), CommandExecutionStatus.CREATED, null, Map.of(), parameters, timeout,
         now, now, null, null, ttl, token);
     executions.put(executionId, execution);
+    running.add(executionId);
     if (token != null) {
       executionByClientToken.put(token, executionId);
     }
@@ -400,6 +405,9 @@ public final class CommandsService implements TwinService {
     CommandExecution updated = e.withStatus(update.status(), update.statusReason(), result, now, startedAt,
         completedAt);
     executions.put(e.executionId(), updated);
+    if (update.status().endsExecution()) {
+      running.remove(e.executionId());
+    }
     return updated;
   }
 
@@ -411,10 +419,10 @@ public final class CommandsService implements TwinService {
   /** Sets TIMED_OUT on every CREATED or IN_PROGRESS execution whose timeout has passed. */
   private boolean expireDue(Instant now, TwinOutbox out) {
     boolean changed = false;
-    for (CommandExecution e : List.copyOf(executions.values())) {
-      boolean running = e.status() == CommandExecutionStatus.CREATED
-          || e.status() == CommandExecutionStatus.IN_PROGRESS;
-      if (running && !now.isBefore(e.deadline())) {
+    for (String id : List.copyOf(running)) {
+      CommandExecution e = executions.get(id);
+      if (!now.isBefore(e.deadline())) {
+        running.remove(id);
         CommandExecution timedOut = e.withStatus(CommandExecutionStatus.TIMED_OUT,
             new StatusReason(StatusReason.NO_RESPONSE_FROM_DEVICE, null), e.result(), now, e.startedAt(), null);
         executions.put(e.executionId(), timedOut);
@@ -441,7 +449,13 @@ public final class CommandsService implements TwinService {
     executions.clear();
     executionByClientToken.clear();
     r.commands().forEach(c -> commands.put(c.commandId(), c));
-    r.executions().forEach(e -> executions.put(e.executionId(), e));
+    running.clear();
+    for (CommandExecution e : r.executions()) {
+      executions.put(e.executionId(), e);
+      if (e.status() == CommandExecutionStatus.CREATED || e.status() == CommandExecutionStatus.IN_PROGRESS) {
+        running.add(e.executionId());
+      }
+    }
     executionByClientToken.putAll(r.clientTokens());
     log.info("twin commands: restored {} commands and {} executions", commands.size(), executions.size());
   }
