@@ -11,6 +11,7 @@ import dev.thingbridge.twin.TwinService;
 import dev.thingbridge.twin.commands.CommandTopics.Kind;
 import dev.thingbridge.twin.commands.CommandTopics.Parsed;
 import dev.thingbridge.twin.commands.CommandTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.internal.CommandRules;
 import dev.thingbridge.twin.commands.internal.CommandsHttpApi;
 import dev.thingbridge.twin.commands.internal.CommandsJson;
 import dev.thingbridge.twin.commands.internal.CommandsState;
@@ -62,7 +63,6 @@ public final class CommandsService implements TwinService {
   private static final Pattern COMMAND_ARN =
       Pattern.compile("arn:(aws[a-z-]*):iot:([a-z0-9-]+):([0-9]{12}):command/(.+)");
   private static final Pattern CLIENT_TOKEN = Pattern.compile("[\\x21-\\x7E]{1,64}");
-  private static final String FLEETWISE = "AWS-IoT-FleetWise";
 
   private final CommandsSettings settings;
   private final DeviceUpdateCodec codec = new DeviceUpdateCodec();
@@ -119,7 +119,7 @@ public final class CommandsService implements TwinService {
    */
   public Command createCommand(CommandSpec spec) {
     return exclusive(out -> {
-      validateSpec(spec);
+      CommandRules.validate(spec, settings);
       if (commands.containsKey(spec.commandId())) {
         throw new AwsApiException(409, "ConflictException",
             "A command with id " + spec.commandId() + " already exists.");
@@ -219,40 +219,6 @@ public final class CommandsService implements TwinService {
     return context.now().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  private void validateSpec(CommandSpec spec) {
-    if (!CommandTopics.isValidCommandId(spec.commandId())) {
-      throw validation("commandId must be 1 to 64 characters of [a-zA-Z0-9_-]: " + spec.commandId());
-    }
-    if (FLEETWISE.equals(spec.namespace())) {
-      throw validation("Namespace AWS-IoT-FleetWise is not supported by this twin.");
-    }
-    if (!CommandSpec.NAMESPACE_AWS_IOT.equals(spec.namespace())) {
-      throw validation("namespace must be AWS-IoT or AWS-IoT-FleetWise: " + spec.namespace());
-    }
-    if (spec.payload().length == 0) {
-      throw validation("A payload is required for commands in the AWS-IoT namespace.");
-    }
-    if (spec.payload().length > settings.maxPayloadBytes()) {
-      throw validation("payload.content must be at most " + settings.maxPayloadBytes() + " bytes.");
-    }
-    if (spec.contentType() != null && spec.contentType().isEmpty()) {
-      throw validation("payload.contentType must not be empty.");
-    }
-    if (spec.displayName() != null && spec.displayName().length() > 64) {
-      throw validation("displayName must be at most 64 characters long.");
-    }
-    if (spec.description() != null && spec.description().length() > 2028) {
-      throw validation("description must be at most 2028 characters long.");
-    }
-    List<String> names = new ArrayList<>();
-    for (CommandParameter p : spec.mandatoryParameters()) {
-      if (names.contains(p.name())) {
-        throw validation("mandatoryParameters has " + p.name() + " twice.");
-      }
-      names.add(p.name());
-    }
-  }
-
   private String start(StartCommandExecutionRequest request, TwinOutbox out) {
     Instant now = now();
     expireDue(now, out);
@@ -268,7 +234,7 @@ public final class CommandsService implements TwinService {
     if (timeout < 1 || timeout > settings.maxTimeoutSeconds()) {
       throw validation("executionTimeoutSeconds must be between 1 and " + settings.maxTimeoutSeconds() + ".");
     }
-    Map<String, ParameterValue> parameters = parameters(command, request.parameters());
+    Map<String, ParameterValue> parameters = CommandRules.parameters(command, request.parameters());
     String token = request.clientToken();
     if (token != null) {
       if (!CLIENT_TOKEN.matcher(token).matches()) {
@@ -312,27 +278,6 @@ public final class CommandsService implements TwinService {
       throw AwsApiException.notFound("Command " + commandArn + " does not exist.");
     }
     return command;
-  }
-
-  private static Map<String, ParameterValue> parameters(Command command, Map<String, ParameterValue> given) {
-    Map<String, ParameterValue> out = new LinkedHashMap<>();
-    for (Map.Entry<String, ParameterValue> e : given.entrySet()) {
-      if (!CommandParameter.isValidName(e.getKey())) {
-        throw validation("Parameter names must be 1 to 192 characters of [.$a-zA-Z0-9_-]: " + e.getKey());
-      }
-      out.put(e.getKey(), Objects.requireNonNull(e.getValue()));
-    }
-    for (CommandParameter p : command.spec().mandatoryParameters()) {
-      if (out.containsKey(p.name())) {
-        continue;
-      }
-      ParameterValue fallback = p.value() != null ? p.value() : p.defaultValue();
-      if (fallback == null) {
-        throw validation("Missing the mandatory parameter " + p.name() + ".");
-      }
-      out.put(p.name(), fallback);
-    }
-    return out;
   }
 
   private void publishRequest(Command command, CommandExecution execution, Instant now, TwinOutbox out) {
