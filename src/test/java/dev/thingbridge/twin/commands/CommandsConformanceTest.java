@@ -389,6 +389,33 @@ class CommandsConformanceTest {
     }
   }
 
+  @Test
+  void the_documents_rustot_devices_send_are_accepted_in_json_and_cbor() throws Exception {
+    // rustot-spec.md CMD-T3/CMD-T4: an executionId echo, and bin as base64 text even in CBOR.
+    rig.createCommand("Pump", "application/json", json("{\"action\":\"stop\"}"));
+    rig.createCommand("PumpCbor", "application/cbor", CBOR.writeValueAsBytes(Map.of("action", "stop")));
+    try (Device jsonDevice = rig.device(DeviceTarget.thing("pump-3"), PayloadFormat.JSON);
+        Device cborDevice = rig.device(DeviceTarget.thing("pump-4"), PayloadFormat.CBOR)) {
+      String x1 = start("Pump", "pump-3", 100);
+      assertAccepted(jsonDevice.report(x1, json("{\"executionId\":\"" + x1 + "\",\"status\":\"IN_PROGRESS\"}")));
+      assertAccepted(jsonDevice.report(x1, json("{\"status\":\"SUCCEEDED\",\"result\":{\"ok\":{\"b\":true},"
+          + "\"blob\":{\"bin\":\"AQI=\"}}}")));
+      assertThat(rig.service.commandExecution(x1, rig.thingArn("pump-3")).result().keySet())
+          .containsExactly("ok", "blob");
+
+      String x2 = start("PumpCbor", "pump-4", 100);
+      Map<String, Object> failed = new LinkedHashMap<>();
+      failed.put("executionId", x2);
+      failed.put("status", "FAILED");
+      failed.put("statusReason", Map.of("reasonCode", "LOW_POWER", "reasonDescription", "battery at 3%"));
+      failed.put("result", Map.of("blob", Map.of("bin", "AQI=")));
+      assertAccepted(cborDevice.report(x2, CBOR.writeValueAsBytes(failed)));
+      CommandExecution e = rig.service.commandExecution(x2, rig.thingArn("pump-4"));
+      assertThat(e.statusReason()).isEqualTo(new StatusReason("LOW_POWER", "battery at 3%"));
+      assertThat(e.result().get("blob").bin()).containsExactly(1, 2);
+    }
+  }
+
   private static void assertAccepted(MqttMessage reply) {
     assertThat(reply.topic()).as(reply.payloadAsString()).contains("/response/accepted");
   }
