@@ -15,7 +15,6 @@ import dev.thingbridge.twin.commands.StatusReason;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -184,7 +183,7 @@ public final class CommandsJson {
     if (node == null || !node.isObject() || node.size() != 1) {
       throw new IllegalArgumentException(where + " must have exactly one of S, B, I, L, D, BIN, UL");
     }
-    Map.Entry<String, JsonNode> only = node.fields().next();
+    Map.Entry<String, JsonNode> only = node.properties().iterator().next();
     JsonNode v = only.getValue();
     ParameterValue.Type type;
     try {
@@ -215,9 +214,7 @@ public final class CommandsJson {
     if (!node.isObject()) {
       throw new IllegalArgumentException("parameters must be a map");
     }
-    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       out.put(e.getKey(), readParameterValue("parameters." + e.getKey(), e.getValue()));
     }
     return out;

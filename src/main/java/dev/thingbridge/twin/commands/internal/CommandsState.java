@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +105,7 @@ public final class CommandsState {
       }
     }
     Map<String, String> tokens = new LinkedHashMap<>();
-    root.path("clientTokens").fields().forEachRemaining(e -> tokens.put(e.getKey(), e.getValue().asText()));
+    root.path("clientTokens").properties().forEach(e -> tokens.put(e.getKey(), e.getValue().asText()));
     return new Restored(commands, executions, tokens);
   }
 
@@ -141,9 +140,7 @@ public final class CommandsState {
           CommandsJson.text(n.get("statusReason"), "reasonDescription"));
     }
     Map<String, ResultValue> result = new LinkedHashMap<>();
-    Iterator<Map.Entry<String, JsonNode>> it = n.path("result").fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : n.path("result").properties()) {
       JsonNode v = e.getValue();
       if (v.has("S")) {
         result.put(e.getKey(), ResultValue.ofString(v.get("S").asText()));

@@ -13,7 +13,6 @@ import dev.thingbridge.twin.commands.StatusReason;
 import dev.thingbridge.twin.commands.internal.UpdateRejection.Code;
 import java.io.IOException;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -104,9 +103,7 @@ public final class DeviceUpdateCodec {
       throw invalid("result must contain at least one entry.");
     }
     Map<String, ResultValue> out = new LinkedHashMap<>();
-    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> e = fields.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       String key = e.getKey();
       if (key.isEmpty() || key.length() > MAX_RESULT_KEY_LENGTH) {
         throw invalid("result names must be 1 to " + MAX_RESULT_KEY_LENGTH + " characters long.");
