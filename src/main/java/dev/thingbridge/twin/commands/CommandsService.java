@@ -1,0 +1,411 @@
+package dev.thingbridge.twin.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.thingbridge.mqtt.MessageProperties;
+import dev.thingbridge.mqtt.MqttMessage;
+import dev.thingbridge.mqtt.QoS;
+import dev.thingbridge.mqtt.SubscriptionFilter;
+import dev.thingbridge.twin.TwinContext;
+import dev.thingbridge.twin.TwinOutbox;
+import dev.thingbridge.twin.TwinService;
+import dev.thingbridge.twin.commands.CommandTopics.Kind;
+import dev.thingbridge.twin.commands.CommandTopics.Parsed;
+import dev.thingbridge.twin.commands.CommandTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.internal.CommandRules;
+import dev.thingbridge.twin.commands.internal.CommandsHttpApi;
+import dev.thingbridge.twin.commands.internal.CommandsJson;
+import dev.thingbridge.twin.commands.internal.CommandsState;
+import dev.thingbridge.twin.commands.internal.DeviceUpdate;
+import dev.thingbridge.twin.commands.internal.DeviceUpdateCodec;
+import dev.thingbridge.twin.commands.internal.ExecutionLister;
+import dev.thingbridge.twin.commands.internal.UpdateRejection;
+import dev.thingbridge.twin.commands.internal.UpdateRejection.Code;
+import dev.thingbridge.twin.http.AwsApiException;
+import dev.thingbridge.twin.http.Route;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cloud side of AWS IoT Device Management commands: CreateCommand/GetCommand, StartCommandExecution,
+ * GetCommandExecution and ListCommandExecutions (as plain Java methods and as AWS-shaped HTTP routes), the
+ * request published to the device, the device's UpdateCommandExecution over MQTT in JSON or CBOR, the timeout
+ * and the {@code $aws/events/commandExecution/...} events.
+ *
+ * <p>Lifecycle: StartCommandExecution creates the execution in CREATED and publishes the command's payload,
+ * unchanged, on {@code .../executions/<id>/request[/json|/cbor]} with the MQTT 5 content type and a message
+ * expiry of the remaining timeout. The device reports IN_PROGRESS (any number of times) and then SUCCEEDED,
+ * FAILED, REJECTED or TIMED_OUT, which are final: later updates are rejected with {@code
+ * TERMINAL_STATE_REACHED}. When the timeout passes first, the twin's clock sets TIMED_OUT with reason {@code
+ * $NO_RESPONSE_FROM_DEVICE}; that status is not final and the device may still report its final status.
+ *
+ * <p>Threading: the {@link dev.thingbridge.twin.Twin} calls every method under its lock; the public control-plane
+ * methods take that lock through {@link TwinContext#exclusive}, so they may be called from any thread once the
+ * service is attached to a twin. Errors of the control-plane methods are {@link AwsApiException}s with AWS's
+ * types ({@code ValidationException} 400, {@code ResourceNotFoundException} 404, {@code ConflictException} 409).
+ */
+public final class CommandsService implements TwinService {
+  private static final Logger log = LoggerFactory.getLogger(CommandsService.class);
+  private static final Pattern COMMAND_ARN =
+      Pattern.compile("arn:(aws[a-z-]*):iot:([a-z0-9-]+):([0-9]{12}):command/(.+)");
+  private static final Pattern CLIENT_TOKEN = Pattern.compile("[\\x21-\\x7E]{1,64}");
+
+  private final CommandsSettings settings;
+  private final DeviceUpdateCodec codec = new DeviceUpdateCodec();
+  private final CommandsJson json;
+  private final Map<String, Command> commands = new LinkedHashMap<>();
+  private final Map<String, CommandExecution> executions = new LinkedHashMap<>();
+  private final Map<String, String> executionByClientToken = new LinkedHashMap<>();
+  /** Ids of CREATED and IN_PROGRESS executions: the only ones the timer looks at. */
+  private final Set<String> running = new LinkedHashSet<>();
+  private TwinContext context;
+
+  /** A service with AWS's defaults ({@link CommandsSettings#DEFAULTS}). */
+  public CommandsService() {
+    this(CommandsSettings.DEFAULTS);
+  }
+
+  public CommandsService(CommandsSettings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.json = new CommandsJson(settings);
+  }
+
+  @Override
+  public String name() {
+    return "commands";
+  }
+
+  @Override
+  public void attach(TwinContext ctx) {
+    this.context = ctx;
+  }
+
+  /** The settings this service runs with. */
+  public CommandsSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public List<SubscriptionFilter> filters() {
+    List<SubscriptionFilter> filters = new ArrayList<>();
+    for (PayloadFormat f : PayloadFormat.values()) {
+      filters.add(SubscriptionFilter.of("$aws/commands/+/+/executions/+/response" + f.topicSuffix(),
+          QoS.AT_LEAST_ONCE));
+    }
+    return filters;
+  }
+
+  // ---- control plane ------------------------------------------------------------------------------------
+
+  /**
+   * CreateCommand.
+   *
+   * @throws AwsApiException ValidationException for a bad id, namespace, payload or parameter;
+   *     ConflictException if the id exists
+   */
+  public Command createCommand(CommandSpec spec) {
+    return exclusive(out -> {
+      CommandRules.validate(spec, settings);
+      if (commands.containsKey(spec.commandId())) {
+        throw new AwsApiException(409, "ConflictException",
+            "A command with id " + spec.commandId() + " already exists.");
+      }
+      Instant now = now();
+      Command command = new Command(spec, settings.commandArn(spec.commandId()), now, now);
+      commands.put(spec.commandId(), command);
+      log.info("twin commands: created command {} ({} bytes, {})", spec.commandId(), spec.payload().length,
+          spec.contentType());
+      return command;
+    });
+  }
+
+  /**
+   * GetCommand.
+   *
+   * @throws AwsApiException ResourceNotFoundException if there is no such command
+   */
+  public Command command(String commandId) {
+    return exclusive(out -> {
+      Command c = commands.get(commandId);
+      if (c == null) {
+        throw AwsApiException.notFound("Command " + commandId + " does not exist.");
+      }
+      return c;
+    });
+  }
+
+  /** Every command, in creation order. */
+  public List<Command> commands() {
+    return exclusive(out -> List.copyOf(commands.values()));
+  }
+
+  /**
+   * StartCommandExecution: creates the execution and publishes the request to the device.
+   *
+   * @return the new execution's id (or, for a repeated client token with the same input, the earlier one's)
+   * @throws AwsApiException ValidationException for a malformed ARN, timeout, parameter or token;
+   *     ResourceNotFoundException for an unknown command or a target outside this account and region;
+   *     ConflictException when a client token is reused with other input
+   */
+  public String startCommandExecution(StartCommandExecutionRequest request) {
+    return exclusive(out -> start(request, out));
+  }
+
+  /**
+   * GetCommandExecution.
+   *
+   * @throws AwsApiException ValidationException for a malformed target ARN; ResourceNotFoundException if the
+   *     execution does not exist on that target
+   */
+  public CommandExecution commandExecution(String executionId, String targetArn) {
+    return exclusive(out -> {
+      expireDue(now(), out);
+      if (targetArn == null || DeviceTarget.parseArn(targetArn).isEmpty()) {
+        throw validation("targetArn is not a valid thing or client ARN: " + targetArn);
+      }
+      CommandExecution e = executions.get(executionId);
+      if (e == null || !e.targetArn().equals(targetArn)) {
+        throw AwsApiException.notFound("Command execution " + executionId + " does not exist for target "
+            + targetArn + ".");
+      }
+      return e;
+    });
+  }
+
+  /**
+   * ListCommandExecutions.
+   *
+   * @throws AwsApiException ValidationException for both ARNs, both time filters, a bad page size or token
+   */
+  public CommandExecutionPage listCommandExecutions(ListCommandExecutionsRequest request) {
+    return exclusive(out -> {
+      expireDue(now(), out);
+      return new ExecutionLister(settings).list(executions.values(), request);
+    });
+  }
+
+  /** Every execution in creation order (for tests and tools). */
+  public List<CommandExecution> executions() {
+    return exclusive(out -> List.copyOf(executions.values()));
+  }
+
+  @Override
+  public List<Route> routes() {
+    return new CommandsHttpApi(this, json).routes();
+  }
+
+  private <R> R exclusive(Function<TwinOutbox, R> operation) {
+    if (context == null) {
+      throw new IllegalStateException("the commands service is not attached to a twin");
+    }
+    return context.exclusive(this, operation);
+  }
+
+  private Instant now() {
+    return context.now().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private String start(StartCommandExecutionRequest request, TwinOutbox out) {
+    Instant now = now();
+    expireDue(now, out);
+    DeviceTarget.ParsedArn target = DeviceTarget.parseArn(request.targetArn())
+        .orElseThrow(() -> validation("targetArn is not a valid thing or client ARN: " + request.targetArn()));
+    if (!target.partition().equals(settings.partition()) || !target.region().equals(settings.region())
+        || !target.account().equals(settings.accountId())) {
+      throw AwsApiException.notFound("Target " + request.targetArn() + " does not exist in this account.");
+    }
+    Command command = commandForArn(request.commandArn());
+    long timeout = request.executionTimeoutSeconds() == null
+        ? settings.defaultTimeoutSeconds() : request.executionTimeoutSeconds();
+    if (timeout < 1 || timeout > settings.maxTimeoutSeconds()) {
+      throw validation("executionTimeoutSeconds must be between 1 and " + settings.maxTimeoutSeconds() + ".");
+    }
+    Map<String, ParameterValue> parameters = CommandRules.parameters(command, request.parameters());
+    String token = request.clientToken();
+    if (token != null) {
+      if (!CLIENT_TOKEN.matcher(token).matches()) {
+        throw validation("clientToken must be 1 to 64 printable ASCII characters.");
+      }
+      String earlier = executionByClientToken.get(token);
+      if (earlier != null) {
+        CommandExecution e = executions.get(earlier);
+        if (e != null && e.targetArn().equals(request.targetArn()) && e.commandArn().equals(command.commandArn())
+            && e.executionTimeoutSeconds() == timeout && e.parameters().equals(parameters)) {
+          return earlier;
+        }
+        throw new AwsApiException(409, "ConflictException",
+            "The client token " + token + " was already used with different parameters.");
+      }
+    }
+    String executionId = UUID.randomUUID().toString();
+    Instant ttl = now.atOffset(ZoneOffset.UTC).plusMonths(6).toInstant();
+    CommandExecution execution = new CommandExecution(executionId, command.commandId(), command.commandArn(),
+        target.target(), request.targetArn(), CommandExecutionStatus.CREATED, null, Map.of(), parameters, timeout,
+        now, now, null, null, ttl, token);
+    executions.put(executionId, execution);
+    running.add(executionId);
+    if (token != null) {
+      executionByClientToken.put(token, executionId);
+    }
+    publishRequest(command, execution, now, out);
+    publishEvent(execution, now, out);
+    log.info("twin commands: started {} of {} on {} (timeout {} s)", executionId, command.commandId(),
+        target.target(), timeout);
+    return executionId;
+  }
+
+  private Command commandForArn(String commandArn) {
+    Matcher m = commandArn == null ? null : COMMAND_ARN.matcher(commandArn);
+    if (m == null || !m.matches()) {
+      throw validation("commandArn is not a valid command ARN: " + commandArn);
+    }
+    Command command = commands.get(m.group(4));
+    if (command == null || !command.commandArn().equals(commandArn)) {
+      throw AwsApiException.notFound("Command " + commandArn + " does not exist.");
+    }
+    return command;
+  }
+
+  private void publishRequest(Command command, CommandExecution execution, Instant now, TwinOutbox out) {
+    String contentType = command.spec().contentType();
+    PayloadFormat format = PayloadFormat.forContentType(contentType);
+    long remaining = Math.max(1, execution.deadline().getEpochSecond() - now.getEpochSecond());
+    MessageProperties props = MessageProperties.builder()
+        .contentType(contentType)
+        .messageExpirySeconds(remaining)
+        .build();
+    out.publish(new MqttMessage(CommandTopics.request(execution.target(), execution.executionId(), format),
+        command.spec().payload(), QoS.AT_LEAST_ONCE, false, props));
+  }
+
+  private void publishEvent(CommandExecution e, Instant now, TwinOutbox out) {
+    if (settings.publishEvents()) {
+      out.publish(MqttMessage.of(CommandTopics.event(e.commandId(), e.status()), json.event(e, now),
+          QoS.AT_LEAST_ONCE));
+    }
+  }
+
+  // ---- device side --------------------------------------------------------------------------------------
+
+  @Override
+  public boolean handle(MqttMessage message, TwinOutbox out) {
+    Optional<Parsed> parsed = CommandTopics.parse(message.topic());
+    if (parsed.isEmpty() || parsed.get().kind() != Kind.RESPONSE) {
+      log.debug("twin commands: ignored a message on {}", message.topic());
+      return false;
+    }
+    Parsed topic = parsed.get();
+    Instant now = now();
+    boolean changed = expireDue(now, out);
+    try {
+      if (message.payload().length > context.limits().maxPayloadBytes()) {
+        throw new UpdateRejection(Code.INVALID_REQUEST,
+            "Payload exceeds the maximum size of " + context.limits().maxPayloadBytes() + " bytes.");
+      }
+      DeviceUpdate update = codec.decode(message.payload(), topic.format());
+      CommandExecution updated = apply(topic, update, now);
+      out.publish(MqttMessage.of(CommandTopics.accepted(topic.target(), topic.executionId(), topic.format()),
+          codec.accepted(topic.executionId(), topic.format()), QoS.AT_LEAST_ONCE));
+      publishEvent(updated, now, out);
+      return true;
+    } catch (UpdateRejection r) {
+      log.debug("twin commands: rejected an update of {}: {} {}", topic.executionId(), r.code(), r.getMessage());
+      out.publish(MqttMessage.of(CommandTopics.rejected(topic.target(), topic.executionId(), topic.format()),
+          codec.rejected(topic.executionId(), r, topic.format()), QoS.AT_LEAST_ONCE));
+      return changed;
+    }
+  }
+
+  private CommandExecution apply(Parsed topic, DeviceUpdate update, Instant now) throws UpdateRejection {
+    CommandExecution e = executions.get(topic.executionId());
+    if (e == null || !e.target().equals(topic.target())) {
+      throw new UpdateRejection(Code.RESOURCE_NOT_FOUND,
+          "Command execution " + topic.executionId() + " does not exist for " + topic.target() + ".");
+    }
+    if (e.isTerminal()) {
+      throw new UpdateRejection(Code.TERMINAL_STATE_REACHED, "Command Execution status cannot be updated to "
+          + update.status() + " since execution has already completed with status " + e.status() + ".");
+    }
+    if (e.status() == CommandExecutionStatus.TIMED_OUT && !update.status().endsExecution()) {
+      throw new UpdateRejection(Code.INVALID_STATE_TRANSITION, "Command Execution status cannot be updated to "
+          + update.status() + " since execution has timed out; only a final status may be reported.");
+    }
+    Map<String, ResultValue> result = update.result() != null ? update.result() : e.result();
+    Instant startedAt = e.startedAt() != null ? e.startedAt() : now;
+    Instant completedAt = update.status().endsExecution() ? now : null;
+    CommandExecution updated = e.withStatus(update.status(), update.statusReason(), result, now, startedAt,
+        completedAt);
+    executions.put(e.executionId(), updated);
+    if (update.status().endsExecution()) {
+      running.remove(e.executionId());
+    }
+    return updated;
+  }
+
+  @Override
+  public boolean tick(Instant now, TwinOutbox out) {
+    return expireDue(now.truncatedTo(ChronoUnit.MILLIS), out);
+  }
+
+  /** Sets TIMED_OUT on every CREATED or IN_PROGRESS execution whose timeout has passed. */
+  private boolean expireDue(Instant now, TwinOutbox out) {
+    boolean changed = false;
+    for (String id : List.copyOf(running)) {
+      CommandExecution e = executions.get(id);
+      if (!now.isBefore(e.deadline())) {
+        running.remove(id);
+        CommandExecution timedOut = e.withStatus(CommandExecutionStatus.TIMED_OUT,
+            new StatusReason(StatusReason.NO_RESPONSE_FROM_DEVICE, null), e.result(), now, e.startedAt(), null);
+        executions.put(e.executionId(), timedOut);
+        publishEvent(timedOut, now, out);
+        log.info("twin commands: execution {} on {} timed out after {} s", e.executionId(), e.target(),
+            e.executionTimeoutSeconds());
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  // ---- persistence --------------------------------------------------------------------------------------
+
+  @Override
+  public JsonNode snapshot() {
+    return new CommandsState(json).write(commands.values(), executions.values(), executionByClientToken);
+  }
+
+  @Override
+  public void restore(JsonNode snapshot) {
+    CommandsState.Restored r = new CommandsState(json).read(snapshot);
+    commands.clear();
+    executions.clear();
+    executionByClientToken.clear();
+    r.commands().forEach(c -> commands.put(c.commandId(), c));
+    running.clear();
+    for (CommandExecution e : r.executions()) {
+      executions.put(e.executionId(), e);
+      if (e.status() == CommandExecutionStatus.CREATED || e.status() == CommandExecutionStatus.IN_PROGRESS) {
+        running.add(e.executionId());
+      }
+    }
+    executionByClientToken.putAll(r.clientTokens());
+    log.info("twin commands: restored {} commands and {} executions", commands.size(), executions.size());
+  }
+
+  private static AwsApiException validation(String message) {
+    return new AwsApiException(400, "ValidationException", message);
+  }
+}
