@@ -50,6 +50,8 @@ public final class Twin implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService ticker;
+  /** Replies of the operation in progress; sent only after its state is saved. Guarded by {@code lock}. */
+  private final List<MqttMessage> pending = new ArrayList<>();
   private final TwinOutbox outbox;
   private volatile boolean closed;
 
@@ -61,7 +63,7 @@ public final class Twin implements AutoCloseable {
     this.store = b.stateDir == null ? null : new TwinStateStore(b.stateDir, new ObjectMapper());
     this.tickInterval = b.tickInterval;
     this.ticker = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("thingbridge-twin-tick", true));
-    this.outbox = this::publishUnderLock;
+    this.outbox = pending::add;
     TwinContext context = new Context();
     for (TwinService s : services) {
       s.attach(context);
@@ -164,16 +166,30 @@ public final class Twin implements AutoCloseable {
       try {
         changed = Boolean.TRUE.equals(op.apply(outbox));
       } catch (RuntimeException e) {
+        pending.clear();
         log.warn("twin {}: request dropped after an internal error: {}", service.name(), e.toString(), e);
         return false;
       }
       if (changed) {
         save(service);
       }
+      flushPending();
       return changed;
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Publishes the replies of the operation that just ran. They go out only after its state is saved, so a
+   * device never sees an acknowledgement that a restart could take back; they go out under the lock, so
+   * replies keep request order.
+   */
+  private void flushPending() {
+    for (MqttMessage m : pending) {
+      publishUnderLock(m);
+    }
+    pending.clear();
   }
 
   private void save(TwinService service) {
@@ -220,8 +236,15 @@ public final class Twin implements AutoCloseable {
     public <R> R exclusive(TwinService service, Function<TwinOutbox, R> operation) {
       lock.lock();
       try {
-        R result = operation.apply(outbox);
+        R result;
+        try {
+          result = operation.apply(outbox);
+        } catch (RuntimeException e) {
+          pending.clear();
+          throw e;
+        }
         save(service);
+        flushPending();
         return result;
       } finally {
         lock.unlock();

@@ -53,6 +53,8 @@ public final class FakeNucleus implements AutoCloseable {
   private final String token;
   private final AccessControl accessControl;
   private final IotCoreRouter router;
+  /** The cloud side; the nucleus owns it and closes it with itself. */
+  private final MqttClient upstream;
   private final Map<String, Object> configuration;
   private final EventLoopGroup eventLoop;
   private final ServerBootstrap bootstrap;
@@ -78,6 +80,7 @@ public final class FakeNucleus implements AutoCloseable {
     b.extraGrants.forEach(g -> accessControl.grant(g.service, g.operations, g.resources));
     this.token = UUID.randomUUID().toString();
     this.router = new IotCoreRouter(b.upstream);
+    this.upstream = b.upstream;
     this.socketDir = Files.createTempDirectory(Path.of("/tmp"), "gg");
     this.socketPath = socketDir.resolve("ipc.socket").toString();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -252,6 +255,7 @@ public final class FakeNucleus implements AutoCloseable {
       throw new IllegalStateException("fake nucleus listener did not shut down", e);
     } finally {
       scheduler.shutdownNow();
+      upstream.close();
       bootstrap.close();
       socketOptions.close();
       eventLoop.close();
@@ -335,7 +339,7 @@ public final class FakeNucleus implements AutoCloseable {
       return this;
     }
 
-    /** Where IoT Core traffic goes. Required. */
+    /** Where IoT Core traffic goes. Required; the nucleus closes it when it closes. */
     public Builder upstream(MqttClient client) {
       this.upstream = client;
       return this;
