@@ -1,0 +1,164 @@
+package dev.thingbridge.cli;
+
+import dev.thingbridge.mqtt.MqttLimits;
+import dev.thingbridge.mqtt.local.LocalBroker;
+import dev.thingbridge.mqtt.local.LocalMqttClient;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code thingbridge local}: the main job on embedded defaults, with no network and no AWS account. It
+ * starts an in-process broker ({@link LocalBroker}, where the local twin of the AWS IoT cloud attaches),
+ * connects one device-side client per thing with the component's default settings, prints a line per
+ * thing and a {@code ready} line, then runs until Ctrl-C, SIGTERM or {@code --duration}.
+ *
+ * <p>Stopping is bounded: a shutdown hook wakes the command, which closes every client and the broker
+ * and prints {@code stopped}; the hook waits at most {@link #STOP_BUDGET} for that, well inside the 5 s
+ * a Greengrass nucleus allows before SIGKILL.
+ */
+@Command(
+    name = "local",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run thingbridge locally on embedded defaults: an in-process broker and one device-side client per thing.",
+      "No network, no AWS account. Stops on Ctrl-C, SIGTERM or after --duration."
+    })
+public final class LocalCommand implements Callable<Integer> {
+  /** The recipe's DefaultConfiguration values, which local mode runs on. */
+  static final String DEFAULT_THING = "thingbridge-local";
+
+  static final int DEFAULT_MAX_PAYLOAD_BYTES = 131_072;
+  static final int DEFAULT_OPERATION_TIMEOUT_SECONDS = 10;
+  static final String DEFAULT_TOPIC_PREFIX = "thingbridge";
+  static final String DEFAULT_LOG_LEVEL = "info";
+
+  /** How long the shutdown hook lets the command close everything. */
+  static final Duration STOP_BUDGET = Duration.ofMillis(2500);
+
+  /** AWS IoT thing names: 1-128 of letters, digits, colon, underscore and hyphen. */
+  private static final Pattern THING_NAME = Pattern.compile("[a-zA-Z0-9:_-]{1,128}");
+
+  private static final int MAX_TOPIC_BYTES = 256;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--thing",
+      paramLabel = "NAME",
+      split = ",",
+      description = "Thing to run (repeat or comma-separate for several). Default: " + DEFAULT_THING + ".")
+  List<String> things = new ArrayList<>(List.of(DEFAULT_THING));
+
+  @Option(
+      names = "--duration",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "Stop by itself after this long (500ms, 30s, 2m, 1h, PT1M). Default: until Ctrl-C or SIGTERM.")
+  Duration duration;
+
+  @Option(
+      names = "--max-payload-bytes",
+      paramLabel = "BYTES",
+      description = "Largest payload a thing may publish (mqtt.maxPayloadBytes). Default: ${DEFAULT-VALUE}.")
+  int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    List<String> names = validatedThings();
+    if (maxPayloadBytes <= 0) {
+      throw new UsageException("--max-payload-bytes must be positive: " + maxPayloadBytes);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    long started = System.nanoTime();
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              stopRequested.countDown();
+              try {
+                stopped.await(STOP_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "thingbridge-cli-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    LocalBroker broker = new LocalBroker();
+    List<LocalMqttClient> clients = new ArrayList<>();
+    try {
+      out.println(
+          "thingbridge local: in-process broker, no network; the cloud twin attaches to this broker");
+      MqttLimits limits = new MqttLimits(maxPayloadBytes, MAX_TOPIC_BYTES);
+      for (String thing : names) {
+        clients.add(broker.connect(thing, limits));
+        out.println(
+            "thing "
+                + thing
+                + ": mqtt.maxPayloadBytes="
+                + maxPayloadBytes
+                + " mqtt.operationTimeoutSeconds="
+                + DEFAULT_OPERATION_TIMEOUT_SECONDS
+                + " localApi.topicPrefix="
+                + DEFAULT_TOPIC_PREFIX
+                + " logLevel="
+                + DEFAULT_LOG_LEVEL
+                + " state=in-memory");
+      }
+      out.println(
+          "ready: "
+              + names.size()
+              + (names.size() == 1 ? " thing" : " things")
+              + " running; "
+              + (duration == null ? "Ctrl-C or SIGTERM stops" : "stopping by itself after " + duration));
+      out.flush();
+      if (duration == null) {
+        stopRequested.await();
+      } else {
+        stopRequested.await(duration.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    } finally {
+      clients.forEach(LocalMqttClient::close);
+      broker.stop();
+      out.printf("stopped after %.1f s%n", (System.nanoTime() - started) / 1e9);
+      out.flush();
+      stopped.countDown();
+      removeHook(hook);
+    }
+    return ExitCodes.OK;
+  }
+
+  private List<String> validatedThings() {
+    LinkedHashSet<String> unique = new LinkedHashSet<>();
+    for (String t : things) {
+      if (!THING_NAME.matcher(t).matches()) {
+        throw new UsageException(
+            "'" + t + "' is not an AWS IoT thing name (1-128 of a-z, A-Z, 0-9, ':', '_', '-')");
+      }
+      if (!unique.add(t)) {
+        throw new UsageException("thing '" + t + "' is given twice");
+      }
+    }
+    return List.copyOf(unique);
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shutdownInProgress) {
+      // The JVM is already stopping (signal): the hook is running and ends once "stopped" is counted down.
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.thingbridge.twin.shadows.internal;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Requests and bytes per thing in the current whole second of the twin's clock. Not thread-safe. */
+final class RequestRateLimiter {
+  private final Map<String, long[]> windows = new HashMap<>();
+
+  /** Counts one request if it fits both budgets of this second; false (and nothing counted) if not. */
+  boolean tryAcquire(String thing, int bytes, long nowSecond, int maxRequests, int maxBytes) {
+    long[] w = windows.computeIfAbsent(thing, t -> new long[] {nowSecond, 0, 0});
+    if (w[0] != nowSecond) {
+      w[0] = nowSecond;
+      w[1] = 0;
+      w[2] = 0;
+    }
+    if (w[1] + 1 > maxRequests || w[2] + bytes > maxBytes) {
+      return false;
+    }
+    w[1]++;
+    w[2] += bytes;
+    return true;
+  }
+
+  /** Drops windows older than this second, so idle things cost nothing. */
+  void forgetBefore(long nowSecond) {
+    windows.values().removeIf(w -> w[0] < nowSecond);
+  }
+}

@@ -1,0 +1,127 @@
+package dev.thingbridge.twin.shadows.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One shadow as the service keeps it: desired and reported state with parallel metadata trees, version and
+ * last-update time. A deleted shadow stays as a tombstone (no state, {@code deletedAt} set) so that a
+ * re-created one continues its version numbering.
+ */
+final class StoredShadow {
+  ObjectNode desired = ShadowJson.object();
+  ObjectNode reported = ShadowJson.object();
+  ObjectNode desiredMeta = ShadowJson.object();
+  ObjectNode reportedMeta = ShadowJson.object();
+  long version;
+  long timestamp;
+  /** Epoch seconds of the deletion, or -1 while the shadow exists. */
+  long deletedAt = -1;
+
+  boolean exists() {
+    return deletedAt < 0;
+  }
+
+  StoredShadow copy() {
+    StoredShadow c = new StoredShadow();
+    c.desired = desired.deepCopy();
+    c.reported = reported.deepCopy();
+    c.desiredMeta = desiredMeta.deepCopy();
+    c.reportedMeta = reportedMeta.deepCopy();
+    c.version = version;
+    c.timestamp = timestamp;
+    c.deletedAt = deletedAt;
+    return c;
+  }
+
+  void clearState() {
+    desired = ShadowJson.object();
+    reported = ShadowJson.object();
+    desiredMeta = ShadowJson.object();
+    reportedMeta = ShadowJson.object();
+  }
+
+  /** {@code {"desired":..,"reported":..}} with empty sections left out: what AWS's size limit measures. */
+  ObjectNode state() {
+    ObjectNode state = ShadowJson.object();
+    if (!desired.isEmpty()) {
+      state.set("desired", desired.deepCopy());
+    }
+    if (!reported.isEmpty()) {
+      state.set("reported", reported.deepCopy());
+    }
+    return state;
+  }
+
+  ObjectNode metadata() {
+    ObjectNode meta = ShadowJson.object();
+    if (!desired.isEmpty()) {
+      meta.set("desired", desiredMeta.deepCopy());
+    }
+    if (!reported.isEmpty()) {
+      meta.set("reported", reportedMeta.deepCopy());
+    }
+    return meta;
+  }
+
+  ObjectNode delta(boolean numbersByValue) {
+    return ShadowJson.delta(desired, reported, numbersByValue);
+  }
+
+  /** {@code {state, metadata, version}}: one side of an {@code /update/documents} message. */
+  ObjectNode snapshotDocument() {
+    ObjectNode doc = ShadowJson.object();
+    doc.set("state", state());
+    doc.set("metadata", metadata());
+    doc.put("version", version);
+    return doc;
+  }
+
+  /** The persistent form. */
+  ObjectNode toJson() {
+    ObjectNode node = ShadowJson.object();
+    node.put("version", version);
+    node.put("timestamp", timestamp);
+    if (exists()) {
+      // Kept as text so that numbers survive exactly as written whatever mapper reads the state file.
+      ObjectNode doc = ShadowJson.object();
+      doc.set("desired", desired);
+      doc.set("reported", reported);
+      doc.set("desiredMetadata", desiredMeta);
+      doc.set("reportedMetadata", reportedMeta);
+      node.put("document", new String(ShadowJson.bytes(doc), StandardCharsets.UTF_8));
+    } else {
+      node.put("deletedAt", deletedAt);
+    }
+    return node;
+  }
+
+  static StoredShadow fromJson(JsonNode node) {
+    StoredShadow s = new StoredShadow();
+    if (!node.path("version").canConvertToLong() || !node.path("timestamp").canConvertToLong()) {
+      throw new IllegalArgumentException("shadow entry without version or timestamp");
+    }
+    s.version = node.path("version").asLong();
+    s.timestamp = node.path("timestamp").asLong();
+    if (node.has("deletedAt")) {
+      s.deletedAt = node.path("deletedAt").asLong();
+      return s;
+    }
+    JsonNode doc;
+    try {
+      doc = ShadowJson.parse(node.path("document").asText().getBytes(StandardCharsets.UTF_8));
+    } catch (ShadowJson.ParseException e) {
+      throw new IllegalArgumentException("shadow entry with an unreadable document: " + e.getMessage());
+    }
+    s.desired = objectOrEmpty(doc.get("desired"));
+    s.reported = objectOrEmpty(doc.get("reported"));
+    s.desiredMeta = objectOrEmpty(doc.get("desiredMetadata"));
+    s.reportedMeta = objectOrEmpty(doc.get("reportedMetadata"));
+    return s;
+  }
+
+  private static ObjectNode objectOrEmpty(JsonNode node) {
+    return node instanceof ObjectNode o ? o.deepCopy() : ShadowJson.object();
+  }
+}

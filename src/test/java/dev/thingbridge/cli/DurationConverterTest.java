@@ -1,0 +1,28 @@
+package dev.thingbridge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class DurationConverterTest {
+  private final DurationConverter converter = new DurationConverter();
+
+  @Test
+  void short_forms_and_iso_8601_are_read() {
+    assertThat(converter.convert("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(converter.convert("30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(converter.convert("2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(converter.convert("1H")).isEqualTo(Duration.ofHours(1));
+    assertThat(converter.convert("pt1m30s")).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void zero_negative_and_garbage_are_refused_with_examples() {
+    assertThatThrownBy(() -> converter.convert("0ms")).isInstanceOf(CommandLine.TypeConversionException.class);
+    assertThatThrownBy(() -> converter.convert("PT-1S")).hasMessageContaining("longer than zero");
+    assertThatThrownBy(() -> converter.convert("5 minutes")).hasMessageContaining("500ms, 30s");
+  }
+}

@@ -1,0 +1,77 @@
+package dev.thingbridge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class LocalCommandTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cl = ThingBridgeCommand.newCommandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  @Test
+  void a_bounded_run_prints_each_thing_then_ready_then_stopped_and_exits_0() {
+    assertThat(run("local", "--duration", "200ms")).isZero();
+    assertThat(out.toString().lines())
+        .hasSize(4)
+        .satisfies(l -> assertThat(l.get(0)).startsWith("thingbridge local: in-process broker"))
+        .satisfies(
+            l ->
+                assertThat(l.get(1))
+                    .isEqualTo(
+                        "thing thingbridge-local: mqtt.maxPayloadBytes=131072 mqtt.operationTimeoutSeconds=10"
+                            + " localApi.topicPrefix=thingbridge logLevel=info state=in-memory"))
+        .satisfies(l -> assertThat(l.get(2)).isEqualTo("ready: 1 thing running; stopping by itself after PT0.2S"))
+        .satisfies(l -> assertThat(l.get(3)).matches("stopped after \\d+\\.\\d s"));
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void several_things_each_get_a_line_with_their_settings() {
+    assertThat(run("local", "--duration", "50ms", "--thing", "gw-1,mcu:a_1", "--thing", "mcu-b", "--max-payload-bytes", "4096"))
+        .isZero();
+    assertThat(out.toString().lines().filter(l -> l.startsWith("thing ")))
+        .extracting(l -> l.substring(0, l.indexOf(": mqtt")))
+        .containsExactly("thing gw-1", "thing mcu:a_1", "thing mcu-b");
+    assertThat(out.toString()).contains("mqtt.maxPayloadBytes=4096").contains("ready: 3 things running");
+  }
+
+  @Test
+  void a_bad_thing_name_a_duplicate_or_a_bad_duration_is_a_usage_error() {
+    assertThat(run("local", "--thing", "has space", "--duration", "1s")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("'has space' is not an AWS IoT thing name");
+    assertThat(run("local", "--thing", "a,a", "--duration", "1s")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("given twice");
+    assertThat(run("local", "--thing", "x".repeat(129), "--duration", "1s")).isEqualTo(ExitCodes.USAGE);
+    assertThat(run("local", "--duration", "soon")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("'soon' is not a duration");
+    assertThat(run("local", "--duration", "0s")).isEqualTo(ExitCodes.USAGE);
+    assertThat(out.toString()).doesNotContain("ready");
+  }
+
+  @Test
+  void local_mode_runs_on_the_recipes_default_configuration() throws IOException {
+    JsonNode defaults =
+        new YAMLMapper()
+            .readTree(Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("recipe.yaml").toFile())
+            .at("/ComponentConfiguration/DefaultConfiguration");
+    assertThat(defaults.at("/mqtt/maxPayloadBytes").asInt()).isEqualTo(LocalCommand.DEFAULT_MAX_PAYLOAD_BYTES);
+    assertThat(defaults.at("/mqtt/operationTimeoutSeconds").asInt())
+        .isEqualTo(LocalCommand.DEFAULT_OPERATION_TIMEOUT_SECONDS);
+    assertThat(defaults.at("/localApi/topicPrefix").asText()).isEqualTo(LocalCommand.DEFAULT_TOPIC_PREFIX);
+    assertThat(defaults.at("/logLevel").asText()).isEqualTo(LocalCommand.DEFAULT_LOG_LEVEL);
+  }
+}
