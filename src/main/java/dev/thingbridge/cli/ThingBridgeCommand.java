@@ -35,6 +35,17 @@ public final class ThingBridgeCommand implements Runnable {
     return cl;
   }
 
+  /**
+   * A command line that also has the {@code jobs} and {@code commands} subcommands, connecting through
+   * {@code connector} (tests pass an in-process bus).
+   */
+  public static CommandLine newCommandLine(MqttConnector connector) {
+    CommandLine cl = newCommandLine();
+    cl.addSubcommand(new CommandLine(new JobsCommand(connector)));
+    cl.addSubcommand(new CommandLine(new CommandsCommand(connector)));
+    return cl;
+  }
+
   private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
     PrintWriter err = e.getCommandLine().getErr();
     err.println("error: " + e.getMessage());

@@ -1,0 +1,81 @@
+package dev.thingbridge.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.thingbridge.jobs.ActiveJob;
+import dev.thingbridge.jobs.JobCodec;
+import dev.thingbridge.jobs.JobHandler;
+import dev.thingbridge.jobs.JobHandlers;
+import dev.thingbridge.jobs.JobOutcome;
+import dev.thingbridge.jobs.model.JobLimits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code jobs handle} handler: runs the executable in a directory named by the job document's
+ * {@code operation} field, with the document on standard input and the job in the environment
+ * ({@code THINGBRIDGE_JOB_ID}, {@code THINGBRIDGE_THING_NAME}, {@code THINGBRIDGE_JOB_EXECUTION_NUMBER},
+ * {@code THINGBRIDGE_JOB_RESUMED}). Exit 0 is SUCCEEDED; another exit code is FAILED with the code and the
+ * last lines of standard error; no such executable is REJECTED; past the deadline the process is stopped.
+ */
+final class ProcessJobHandler implements JobHandler<JsonNode> {
+  private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  private final Path dir;
+  private final String thingName;
+  private final JobHandlers dispatch = JobHandlers.builder().build();
+
+  ProcessJobHandler(Path dir, String thingName) {
+    this.dir = dir;
+    this.thingName = thingName;
+  }
+
+  @Override
+  public JobOutcome run(ActiveJob<JsonNode> job) throws Exception {
+    String operation = dispatch.keyOf(job.document()).orElse(null);
+    if (operation == null) {
+      return JobOutcome.rejected("the job document has no string field 'operation'");
+    }
+    Path exe = dir.resolve(operation);
+    if (!SAFE_NAME.matcher(operation).matches() || !Files.isRegularFile(exe) || !Files.isExecutable(exe)) {
+      return JobOutcome.rejected("no handler for operation '" + JobLimits.toDetailValue(operation) + "'");
+    }
+    Map<String, String> env = Map.of(
+        "THINGBRIDGE_JOB_ID", job.jobId(),
+        "THINGBRIDGE_THING_NAME", thingName,
+        "THINGBRIDGE_JOB_EXECUTION_NUMBER", Long.toString(job.execution().execution()),
+        "THINGBRIDGE_JOB_RESUMED", Boolean.toString(job.resumed()));
+    HandlerProcess.Result r = HandlerProcess.run(List.of(exe.toAbsolutePath().toString()), dir, env,
+        JobCodec.mapper().writeValueAsBytes(job.document()), job.deadline().orElse(null), job::isCancelled);
+    if (r.timedOut()) {
+      return JobOutcome.failed(details("stopped after the step timeout", null, r));
+    }
+    if (r.cancelled()) {
+      return JobOutcome.failed(details("stopped: the job was canceled", null, r));
+    }
+    if (r.exitCode() == 0) {
+      return JobOutcome.succeeded(Map.of("operation", operation));
+    }
+    return JobOutcome.failed(details("handler exited with code " + r.exitCode(), r.exitCode(), r));
+  }
+
+  @Override
+  public boolean canResume(ActiveJob<JsonNode> job) {
+    return true; // the handler learns it from THINGBRIDGE_JOB_RESUMED and decides itself
+  }
+
+  private static Map<String, String> details(String reason, Integer exitCode, HandlerProcess.Result r) {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("reason", reason);
+    if (exitCode != null) {
+      d.put("exitCode", Integer.toString(exitCode));
+    }
+    if (!r.stderrTail().isEmpty()) {
+      d.put("stderr", JobLimits.toDetailValue(r.stderrSummary()));
+    }
+    return d;
+  }
+}

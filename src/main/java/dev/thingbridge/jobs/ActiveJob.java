@@ -1,0 +1,53 @@
+package dev.thingbridge.jobs;
+
+import dev.thingbridge.jobs.model.JobExecution;
+import dev.thingbridge.jobs.model.JobStatus;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A job execution handed to a {@link JobHandler}: its document, whether it is resumed after a restart,
+ * the cancellation signal and progress reporting.
+ *
+ * @param <D> the job document type
+ */
+public interface ActiveJob<D> {
+  /** The job id. */
+  String jobId();
+
+  /** The execution as the service described it when the job was handed over. */
+  JobExecution execution();
+
+  /** The job document, decoded. */
+  D document();
+
+  /** Whether this execution was running when the device (or the agent) stopped, and is handed back. */
+  boolean resumed();
+
+  /**
+   * When the job should be done by: the agent's step timeout, or what the service said was left before
+   * TIMED_OUT, whichever is earlier. Empty when neither is known.
+   */
+  Optional<Instant> deadline();
+
+  /**
+   * Completes when the execution stopped being the device's to run (canceled, removed or timed out in the
+   * cloud), with the status the service gave it ({@link JobStatus#UNKNOWN} if it was deleted).
+   */
+  CompletableFuture<JobStatus> cancellation();
+
+  /** Whether {@link #cancellation()} has completed. */
+  default boolean isCancelled() {
+    return cancellation().isDone();
+  }
+
+  /**
+   * Reports progress: an IN_PROGRESS update at QoS 1 with these details, conditional on the execution's
+   * version (so it is refused if someone else changed the execution meanwhile). Updates of one job are
+   * sent in order. Completes when the service accepted it; fails with {@link JobException} (VERSION_MISMATCH
+   * for a stale one) or an MQTT timeout. Need not be waited for.
+   */
+  CompletableFuture<Void> reportProgress(Map<String, String> statusDetails);
+}

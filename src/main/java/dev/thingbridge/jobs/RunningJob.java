@@ -1,0 +1,77 @@
+package dev.thingbridge.jobs;
+
+import dev.thingbridge.jobs.model.JobExecution;
+import dev.thingbridge.jobs.model.JobStatus;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/** The agent's bookkeeping for the execution it runs; fields other than the futures are control-thread only. */
+final class RunningJob<D> implements ActiveJob<D> {
+  final JobExecution execution;
+  final boolean resumed;
+  final CompletableFuture<JobStatus> cancellation = new CompletableFuture<>();
+  final Function<Map<String, String>, CompletableFuture<Void>> progress;
+  volatile long version;
+  volatile D document;
+  volatile Instant deadline;
+  CompletableFuture<?> updates = CompletableFuture.completedFuture(null);
+  Future<?> worker;
+  boolean finishing;
+  boolean verifying;
+
+  RunningJob(JobExecution execution, boolean resumed,
+      java.util.function.BiFunction<RunningJob<D>, Map<String, String>, CompletableFuture<Void>> progress) {
+    this.execution = execution;
+    this.resumed = resumed;
+    this.version = execution.version();
+    this.progress = details -> progress.apply(this, details);
+  }
+
+  String key() {
+    return JobAgent.key(execution);
+  }
+
+  @Override
+  public String jobId() {
+    return execution.jobId();
+  }
+
+  @Override
+  public JobExecution execution() {
+    return execution;
+  }
+
+  @Override
+  public D document() {
+    return document;
+  }
+
+  @Override
+  public boolean resumed() {
+    return resumed;
+  }
+
+  @Override
+  public Optional<Instant> deadline() {
+    return Optional.ofNullable(deadline);
+  }
+
+  @Override
+  public CompletableFuture<JobStatus> cancellation() {
+    return cancellation.copy(); // the handler may not complete the agent's own signal
+  }
+
+  @Override
+  public CompletableFuture<Void> reportProgress(Map<String, String> statusDetails) {
+    return progress.apply(statusDetails);
+  }
+
+  @Override
+  public String toString() {
+    return "ActiveJob[" + execution.jobId() + "#" + execution.execution() + (resumed ? ", resumed" : "") + "]";
+  }
+}

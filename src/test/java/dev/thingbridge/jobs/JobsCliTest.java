@@ -1,0 +1,142 @@
+package dev.thingbridge.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.thingbridge.cli.ExitCodes;
+import dev.thingbridge.cli.ThingBridgeCommand;
+import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.local.LocalBroker;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code thingbridge jobs ...} against the in-process bus and the scripted cloud, with real handler processes. */
+class JobsCliTest {
+  private static final String THING = "gw-1";
+  private final LocalBroker broker = new LocalBroker();
+  private MqttClient cloudClient;
+  private FakeJobsCloud cloud;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @TempDir Path dir;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    cloudClient = broker.connect("cloud");
+    cloud = new FakeJobsCloud(cloudClient, THING);
+  }
+
+  @AfterEach
+  void tearDown() {
+    cloud.close();
+    cloudClient.close();
+  }
+
+  private int run(String... args) {
+    CommandLine cl = ThingBridgeCommand.newCommandLine(thing -> broker.connect(thing));
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    String[] all = new String[args.length + 1];
+    all[0] = "jobs";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return cl.execute(all);
+  }
+
+  private Path script(String name, String body) throws Exception {
+    Path p = dir.resolve(name);
+    Files.writeString(p, "#!/bin/sh\n" + body + "\n");
+    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return p;
+  }
+
+  @Test
+  void next_list_describe_and_update_print_the_reply() throws Exception {
+    cloud.addQuietly("j1", "{\"operation\":\"reboot\"}");
+    assertThat(run("next", "--thing", THING)).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).contains("\"jobId\" : \"j1\"").contains("\"operation\" : \"reboot\"");
+    assertThat(run("list", "--thing", THING)).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).contains("\"queuedJobs\"");
+    assertThat(run("update", "--thing", THING, "--job", "j1", "--status", "IN_PROGRESS", "--detail", "step=1",
+        "--expected-version", "1")).isEqualTo(ExitCodes.OK);
+    assertThat(cloud.status("j1")).isEqualTo("IN_PROGRESS");
+    assertThat(cloud.details("j1")).containsEntry("step", "1");
+    assertThat(run("describe", "--thing", THING, "--job", "j1")).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).contains("\"versionNumber\" : 2");
+  }
+
+  @Test
+  void a_stale_update_exits_with_failure_and_names_the_version_mismatch() throws Exception {
+    cloud.addQuietly("j1", "{\"operation\":\"reboot\"}");
+    assertThat(run("update", "--thing", THING, "--job", "j1", "--status", "SUCCEEDED", "--expected-version", "7"))
+        .isEqualTo(ExitCodes.FAILURE);
+    assertThat(err.toString()).contains("VersionMismatch");
+  }
+
+  @Test
+  void bad_input_exits_with_usage() {
+    assertThat(run("describe", "--thing", THING, "--job", "x".repeat(65))).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("job id must be 1-64");
+    assertThat(run("update", "--thing", THING, "--job", "j", "--status", "CANCELED")).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void no_reply_exits_with_timeout() {
+    cloud.silent = true;
+    assertThat(run("next", "--thing", THING, "--timeout", "300ms")).isEqualTo(ExitCodes.TIMEOUT);
+  }
+
+  @Test
+  void handle_runs_handlers_from_the_directory_with_the_document_and_job_id() throws Exception {
+    Path handlers = Files.createDirectory(dir.resolve("handlers"));
+    Path seen = dir.resolve("seen.txt");
+    script("handlers/reboot", "cat > '" + seen + "'; echo \" $THINGBRIDGE_JOB_ID\" >> '" + seen + "'");
+    script("handlers/broken", "echo first >&2; echo 'no space left' >&2; exit 3");
+    script("handlers/slow", "sleep 30");
+    cloud.addQuietly("ok", "{\"operation\":\"reboot\",\"delay\":1}");
+    cloud.addQuietly("bad", "{\"operation\":\"broken\"}");
+    cloud.addQuietly("nope", "{\"operation\":\"format-disk\"}");
+    cloud.addQuietly("stuck", "{\"operation\":\"slow\"}");
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("handle", "--thing", THING,
+        "--handler-dir", handlers.toString(), "--step-timeout", "1s", "--max-jobs", "4"));
+    assertThat(exit.get(30, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
+    assertThat(cloud.status("ok")).isEqualTo("SUCCEEDED");
+    assertThat(Files.readString(seen)).contains("\"operation\":\"reboot\"").contains(" ok");
+    assertThat(cloud.status("bad")).isEqualTo("FAILED");
+    assertThat(cloud.details("bad")).containsEntry("exitCode", "3").containsEntry("stderr", "first | no space left");
+    assertThat(cloud.status("nope")).isEqualTo("REJECTED");
+    assertThat(cloud.details("nope").get("reason")).contains("format-disk");
+    assertThat(cloud.status("stuck")).isEqualTo("FAILED");
+    assertThat(cloud.details("stuck")).containsEntry("reason", "stopped after the step timeout");
+    assertThat(out.toString()).contains("SUCCEEDED ok").contains("FAILED bad").contains("REJECTED nope");
+  }
+
+  @Test
+  void handle_stops_the_handler_when_the_job_is_canceled() throws Exception {
+    Path handlers = Files.createDirectory(dir.resolve("handlers"));
+    Path pid = dir.resolve("pid");
+    script("handlers/long", "echo $$ > '" + pid + "'; sleep 60");
+    cloud.add("long", "{\"operation\":\"long\"}");
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run("handle", "--thing", THING,
+        "--handler-dir", handlers.toString(), "--max-jobs", "1"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pid) && !Files.readString(pid).isBlank());
+    long handlerPid = Long.parseLong(Files.readString(pid).trim());
+    cloud.cancel("long");
+    assertThat(exit.get(20, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> ProcessHandle.of(handlerPid).map(h -> !h.isAlive()).orElse(true));
+    assertThat(out.toString()).contains("cancelled long");
+    assertThat(cloud.updatesOf("long")).hasSize(1);
+  }
+}
