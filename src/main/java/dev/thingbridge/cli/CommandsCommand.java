@@ -1,5 +1,7 @@
 package dev.thingbridge.cli;
 
+import dev.thingbridge.mqtt.MqttClient;
+
 import java.util.Objects;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,6 +15,14 @@ public final class CommandsCommand implements Runnable {
 
   final MqttConnector connector;
 
+  @picocli.CommandLine.Mixin ConnectionOptions connection;
+
+  /** The packaged CLI's form: connects with the connection flags ({@code --endpoint} etc.). */
+  public CommandsCommand() {
+    this.connector = null;
+  }
+
+  /** Connects through {@code connector} instead of the connection flags (tests use the in-process bus). */
   public CommandsCommand(MqttConnector connector) {
     this.connector = Objects.requireNonNull(connector, "connector");
   }
@@ -20,5 +30,10 @@ public final class CommandsCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Connects as {@code deviceId} (the client id unless {@code --client-id} says otherwise). */
+  MqttClient connect(String deviceId) throws InterruptedException {
+    return connector != null ? connector.connect(deviceId) : connection.defaultClientId(deviceId).connect();
   }
 }

@@ -61,7 +61,7 @@ final class CommandsHandleCommand implements Callable<Integer> {
     List<String> cmd = new java.util.ArrayList<>();
     cmd.add(handler);
     cmd.addAll(handlerArgs);
-    try (MqttClient mqtt = commands.connector.connect(thing != null ? thing : client)) {
+    try (MqttClient mqtt = commands.connect(thing != null ? thing : client)) {
       CommandAgent<JsonNode> agent;
       try {
         CommandAgent.Builder<JsonNode> b = CommandAgent.builder(mqtt, JsonNode.class,

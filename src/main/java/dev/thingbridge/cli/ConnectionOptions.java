@@ -19,26 +19,37 @@ import picocli.CommandLine.Option;
  * {@code commands}): a picocli mixin. {@link #connect()} opens a direct MQTT 5 connection with them.
  */
 public final class ConnectionOptions {
-  @Option(names = "--endpoint", required = true, paramLabel = "URI", converter = EndpointConverter.class,
+  @Option(scope = CommandLine.ScopeType.INHERIT, names = "--endpoint", paramLabel = "URI", converter = EndpointConverter.class,
       description = "Broker: mqtt://host:port or mqtts://host:port (AWS IoT: mqtts://<prefix>-ats.iot.<region>"
           + ".amazonaws.com).")
   MqttEndpoint endpoint;
 
-  @Option(names = "--cert", paramLabel = "PEM", description = "Client certificate (PEM) for mutual TLS.")
+  @Option(scope = CommandLine.ScopeType.INHERIT, names = "--cert", paramLabel = "PEM", description = "Client certificate (PEM) for mutual TLS.")
   Path certificate;
 
-  @Option(names = "--key", paramLabel = "PEM", description = "Client private key (PEM, PKCS#1, PKCS#8 or SEC1).")
+  @Option(scope = CommandLine.ScopeType.INHERIT, names = "--key", paramLabel = "PEM", description = "Client private key (PEM, PKCS#1, PKCS#8 or SEC1).")
   Path privateKey;
 
-  @Option(names = "--ca", paramLabel = "PEM", description = "CA bundle (PEM) to trust instead of the system store.")
+  @Option(scope = CommandLine.ScopeType.INHERIT, names = "--ca", paramLabel = "PEM", description = "CA bundle (PEM) to trust instead of the system store.")
   Path certificateAuthority;
 
-  @Option(names = "--client-id", paramLabel = "ID", description = "MQTT client id (default: thingbridge-cli-<random>).")
+  @Option(scope = CommandLine.ScopeType.INHERIT, names = "--client-id", paramLabel = "ID", description = "MQTT client id (default: thingbridge-cli-<random>).")
   String clientId;
 
-  @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s",
+  @Option(scope = CommandLine.ScopeType.INHERIT, names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s",
       converter = DurationConverter.class, description = "How long to try to connect (default: ${DEFAULT-VALUE}).")
   Duration connectTimeout;
+
+  /**
+   * Uses {@code id} as the client id unless {@code --client-id} was given (AWS IoT policies commonly tie
+   * the client id to the thing name).
+   */
+  public ConnectionOptions defaultClientId(String id) {
+    if (clientId == null) {
+      clientId = id;
+    }
+    return this;
+  }
 
   /** The client id given, or a random {@code thingbridge-cli-xxxxxxxx}. */
   public String clientId() {
@@ -65,6 +76,9 @@ public final class ConnectionOptions {
    *     a plain endpoint
    */
   public CrtMqttOptions toOptions() {
+    if (endpoint == null) {
+      throw new UsageException("--endpoint is required (mqtt://host:port or mqtts://host:port)");
+    }
     if ((certificate == null) != (privateKey == null)) {
       throw new UsageException("--cert and --key go together");
     }

@@ -33,6 +33,14 @@ public final class JobsCommand implements Runnable {
 
   private final MqttConnector connector;
 
+  @picocli.CommandLine.Mixin ConnectionOptions connection;
+
+  /** The packaged CLI's form: connects with the connection flags ({@code --endpoint} etc.). */
+  public JobsCommand() {
+    this.connector = null;
+  }
+
+  /** Connects through {@code connector} instead of the connection flags (tests use the in-process bus). */
   public JobsCommand(MqttConnector connector) {
     this.connector = Objects.requireNonNull(connector, "connector");
   }
@@ -42,8 +50,8 @@ public final class JobsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  MqttClient connect() {
-    return connector.connect(thing);
+  MqttClient connect() throws InterruptedException {
+    return connector != null ? connector.connect(thing) : connection.defaultClientId(thing).connect();
   }
 
   /** Sends one request with a fresh client and prints the reply as JSON. */

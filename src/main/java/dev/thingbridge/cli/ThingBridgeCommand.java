@@ -28,23 +28,27 @@ public final class ThingBridgeCommand implements Runnable {
 
   /** A command line with thingbridge's exit-code mapping: what {@code main} runs and tests execute. */
   public static CommandLine newCommandLine() {
+    return build(null);
+  }
+
+  /**
+   * A command line whose {@code jobs} and {@code commands} subcommands connect through {@code connector}
+   * instead of their connection flags (tests pass an in-process bus).
+   */
+  public static CommandLine newCommandLine(MqttConnector connector) {
+    return build(connector);
+  }
+
+  private static CommandLine build(MqttConnector connector) {
     CommandLine cl = new CommandLine(new ThingBridgeCommand());
     cl.addSubcommand("run", new RunCommand(System.getenv(), java.util.Optional.of(new CrtDirectConnector())));
+    cl.addSubcommand(new CommandLine(connector == null ? new JobsCommand() : new JobsCommand(connector)));
+    cl.addSubcommand(new CommandLine(connector == null ? new CommandsCommand() : new CommandsCommand(connector)));
     cl.setExecutionExceptionHandler(ThingBridgeCommand::handleExecutionException);
     cl.setParameterExceptionHandler(ThingBridgeCommand::handleParameterException);
     return cl;
   }
 
-  /**
-   * A command line that also has the {@code jobs} and {@code commands} subcommands, connecting through
-   * {@code connector} (tests pass an in-process bus).
-   */
-  public static CommandLine newCommandLine(MqttConnector connector) {
-    CommandLine cl = newCommandLine();
-    cl.addSubcommand(new CommandLine(new JobsCommand(connector)));
-    cl.addSubcommand(new CommandLine(new CommandsCommand(connector)));
-    return cl;
-  }
 
   private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
     PrintWriter err = e.getCommandLine().getErr();
