@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * {@code commands}): a picocli mixin. {@link #connect()} opens a direct MQTT 5 connection with them.
  */
 public final class ConnectionOptions {
-  @Option(scope = CommandLine.ScopeType.INHERIT, names = "--endpoint", paramLabel = "URI", converter = EndpointConverter.class,
+  @Option(scope = CommandLine.ScopeType.INHERIT, names = {"--endpoint", "--broker"}, paramLabel = "URI", converter = EndpointConverter.class,
       description = "Broker: mqtt://host:port or mqtts://host:port (AWS IoT: mqtts://<prefix>-ats.iot.<region>"
           + ".amazonaws.com).")
   MqttEndpoint endpoint;

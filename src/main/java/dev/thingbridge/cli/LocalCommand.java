@@ -3,14 +3,15 @@ package dev.thingbridge.cli;
 import dev.thingbridge.mqtt.MqttLimits;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.mqtt.local.LocalMqttClient;
+import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.things.ThingsService;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,71 +74,65 @@ public final class LocalCommand implements Callable<Integer> {
       description = "Largest payload a thing may publish (mqtt.maxPayloadBytes). Default: ${DEFAULT-VALUE}.")
   int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
 
+  @Option(
+      names = "--api-port",
+      paramLabel = "PORT",
+      description = "Port of the twin's AWS-compatible HTTP API on 127.0.0.1 (0 picks a free one, -1 turns it off)."
+          + " Default: ${DEFAULT-VALUE}.")
+  int apiPort = 8443;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
     List<String> names = validatedThings();
     if (maxPayloadBytes <= 0) {
       throw new UsageException("--max-payload-bytes must be positive: " + maxPayloadBytes);
     }
     PrintWriter out = spec.commandLine().getOut();
     long started = System.nanoTime();
-    CountDownLatch stopRequested = new CountDownLatch(1);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              stopRequested.countDown();
-              try {
-                stopped.await(STOP_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "thingbridge-cli-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-
     LocalBroker broker = new LocalBroker();
     List<LocalMqttClient> clients = new ArrayList<>();
-    try {
-      out.println(
-          "thingbridge local: in-process broker, no network; the cloud twin attaches to this broker");
-      MqttLimits limits = new MqttLimits(maxPayloadBytes, MAX_TOPIC_BYTES);
-      for (String thing : names) {
-        clients.add(broker.connect(thing, limits));
-        out.println(
-            "thing "
-                + thing
-                + ": mqtt.maxPayloadBytes="
-                + maxPayloadBytes
-                + " mqtt.operationTimeoutSeconds="
-                + DEFAULT_OPERATION_TIMEOUT_SECONDS
-                + " localApi.topicPrefix="
-                + DEFAULT_TOPIC_PREFIX
-                + " logLevel="
-                + DEFAULT_LOG_LEVEL
-                + " state=in-memory");
+    TwinServer cloud = null;
+    try (StopSignal stop = new StopSignal(STOP_BUDGET)) {
+      try {
+        out.println("thingbridge local: in-process broker, no network, no AWS account");
+        cloud = startTwin(broker, names, out);
+        MqttLimits limits = new MqttLimits(maxPayloadBytes, MAX_TOPIC_BYTES);
+        for (String thing : names) {
+          clients.add(broker.connect(thing, limits));
+          out.println("thing " + thing + ": mqtt.maxPayloadBytes=" + maxPayloadBytes
+              + " mqtt.operationTimeoutSeconds=" + DEFAULT_OPERATION_TIMEOUT_SECONDS
+              + " localApi.topicPrefix=" + DEFAULT_TOPIC_PREFIX + " logLevel=" + DEFAULT_LOG_LEVEL
+              + " state=in-memory");
+        }
+        out.println("ready: " + names.size() + (names.size() == 1 ? " thing" : " things") + " running; "
+            + (duration == null ? "Ctrl-C or SIGTERM stops" : "stopping by itself after " + duration));
+        out.flush();
+        stop.await(duration);
+      } finally {
+        clients.forEach(LocalMqttClient::close);
+        if (cloud != null) {
+          cloud.close();
+        }
+        broker.stop();
+        out.printf("stopped after %.1f s%n", (System.nanoTime() - started) / 1e9);
+        out.flush();
       }
-      out.println(
-          "ready: "
-              + names.size()
-              + (names.size() == 1 ? " thing" : " things")
-              + " running; "
-              + (duration == null ? "Ctrl-C or SIGTERM stops" : "stopping by itself after " + duration));
-      out.flush();
-      if (duration == null) {
-        stopRequested.await();
-      } else {
-        stopRequested.await(duration.toNanos(), TimeUnit.NANOSECONDS);
-      }
-    } finally {
-      clients.forEach(LocalMqttClient::close);
-      broker.stop();
-      out.printf("stopped after %.1f s%n", (System.nanoTime() - started) / 1e9);
-      out.flush();
-      stopped.countDown();
-      removeHook(hook);
     }
     return ExitCodes.OK;
+  }
+
+  /** The local cloud on the same bus, with the things registered so jobs and commands can target them. */
+  private TwinServer startTwin(LocalBroker broker, List<String> names, PrintWriter out) throws Exception {
+    TwinServer.Options options = TwinServer.Options.defaults();
+    if (apiPort >= 0) {
+      options = options.withApi(InetAddress.getLoopbackAddress(), apiPort);
+    }
+    TwinServer cloud = TwinServer.start(broker.connect("thingbridge-twin"), options);
+    ThingsService things = cloud.twin().service(ThingsService.class);
+    names.forEach(things::createThing);
+    out.println("cloud twin: shadows, jobs, commands and things on the in-process broker"
+        + cloud.controlPlane().map(api -> "; AWS-compatible API on " + api.endpoint()).orElse(""));
+    return cloud;
   }
 
   private List<String> validatedThings() {
@@ -154,11 +149,4 @@ public final class LocalCommand implements Callable<Integer> {
     return List.copyOf(unique);
   }
 
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shutdownInProgress) {
-      // The JVM is already stopping (signal): the hook is running and ends once "stopped" is counted down.
-    }
-  }
 }

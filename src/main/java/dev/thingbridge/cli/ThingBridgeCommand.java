@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = ThingBridgeCommand.Version.class,
     description = "The device side of AWS IoT for Java and Greengrass v2, with a local twin of the cloud.",
-    subcommands = {CommandLine.HelpCommand.class, LocalCommand.class, MqttCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, LocalCommand.class, TwinCommand.class, MqttCommand.class})
 public final class ThingBridgeCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -14,7 +14,7 @@ class LocalCommandIT {
 
   @Test
   void ctrl_c_stops_it_cleanly_within_5_seconds() throws Exception {
-    try (ChildProcess jar = ChildProcess.start(ChildProcess.javaJar(JAR, "local"))) {
+    try (ChildProcess jar = ChildProcess.start(ChildProcess.javaJar(JAR, "local", "--api-port", "0"))) {
       jar.awaitLine(l -> l.startsWith("ready: 1 thing running"), START);
       long signalled = System.nanoTime();
       ChildProcess.signal(jar.pid(), "INT");
@@ -27,7 +27,7 @@ class LocalCommandIT {
 
   @Test
   void sigterm_stops_it_cleanly_within_5_seconds() throws Exception {
-    try (ChildProcess jar = ChildProcess.start(ChildProcess.javaJar(JAR, "local", "--thing", "gw-1,mcu-1"))) {
+    try (ChildProcess jar = ChildProcess.start(ChildProcess.javaJar(JAR, "local", "--api-port", "0", "--thing", "gw-1,mcu-1"))) {
       jar.awaitLine(l -> l.startsWith("ready: 2 things running"), START);
       ChildProcess.signal(jar.pid(), "TERM");
       assertThat(jar.awaitExit(STOP)).as("128 + SIGTERM").isEqualTo(143);
@@ -37,7 +37,7 @@ class LocalCommandIT {
 
   @Test
   void a_bounded_run_ends_by_itself_with_exit_code_0() throws Exception {
-    try (ChildProcess jar = ChildProcess.start(ChildProcess.javaJar(JAR, "local", "--duration", "500ms"))) {
+    try (ChildProcess jar = ChildProcess.start(ChildProcess.javaJar(JAR, "local", "--api-port", "0", "--duration", "500ms"))) {
       assertThat(jar.awaitExit(START)).isZero();
       assertThat(jar.output()).contains("ready: 1 thing running; stopping by itself after PT0.5S", "stopped after");
     }

@@ -1,0 +1,142 @@
+package dev.thingbridge.twin;
+
+import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.twin.commands.CommandsService;
+import dev.thingbridge.twin.http.ControlPlaneServer;
+import dev.thingbridge.twin.jobs.JobsService;
+import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.things.ThingRegistry;
+import dev.thingbridge.twin.things.ThingsService;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The whole local cloud in one piece: a {@link Twin} with every service (things, shadows, jobs, commands)
+ * and, optionally, its AWS-shaped HTTP control plane. This is what {@code thingbridge twin} and {@code
+ * thingbridge local} run; tests and embedding applications can start it the same way.
+ */
+public final class TwinServer implements AutoCloseable {
+  private final Twin twin;
+  private final ControlPlaneServer http;
+
+  private TwinServer(Twin twin, ControlPlaneServer http) {
+    this.twin = twin;
+    this.http = http;
+  }
+
+  /**
+   * Starts the twin on {@code mqtt} and, if {@code options} ask for it, the HTTP control plane.
+   *
+   * @throws IOException if the HTTP port cannot be bound
+   * @throws TimeoutException if the twin's subscriptions are not acknowledged within {@code startTimeout}
+   */
+  public static TwinServer start(MqttClient mqtt, Options options)
+      throws IOException, InterruptedException, TimeoutException {
+    ThingRegistry registry = new ThingRegistry();
+    Twin.Builder builder = Twin.builder(mqtt)
+        .clock(options.clock)
+        .limits(options.awsLimits ? TwinLimits.AWS : TwinLimits.RELAXED)
+        .service(new ThingsService(registry))
+        .service(new ShadowService())
+        .service(new JobsService(registry))
+        .service(new CommandsService());
+    if (options.stateDir != null) {
+      builder.stateDir(options.stateDir);
+    }
+    Twin twin = builder.build();
+    try {
+      twin.start().get(options.startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      twin.close();
+      throw new IllegalStateException("the twin could not subscribe: " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException | InterruptedException e) {
+      twin.close();
+      throw e;
+    }
+    ControlPlaneServer http = null;
+    if (options.apiPort >= 0) {
+      try {
+        http = ControlPlaneServer.start(options.apiAddress, options.apiPort, twin.routes());
+      } catch (IOException e) {
+        twin.close();
+        throw new IOException("cannot serve the control plane on " + options.apiAddress.getHostAddress() + ":"
+            + options.apiPort + ": " + e.getMessage(), e);
+      }
+    }
+    return new TwinServer(twin, http);
+  }
+
+  /** The twin, for its services' plain-Java APIs ({@code twin().service(JobsService.class)}). */
+  public Twin twin() {
+    return twin;
+  }
+
+  /** The HTTP control plane, when one was asked for. */
+  public Optional<ControlPlaneServer> controlPlane() {
+    return Optional.ofNullable(http);
+  }
+
+  @Override
+  public void close() {
+    if (http != null) {
+      http.close();
+    }
+    twin.close();
+  }
+
+  /** How to run a {@link TwinServer}. Immutable; start from {@link #defaults()}. */
+  public static final class Options {
+    private final InetAddress apiAddress;
+    private final int apiPort;
+    private final Path stateDir;
+    private final boolean awsLimits;
+    private final Clock clock;
+    private final Duration startTimeout;
+
+    private Options(InetAddress apiAddress, int apiPort, Path stateDir, boolean awsLimits, Clock clock,
+        Duration startTimeout) {
+      this.apiAddress = Objects.requireNonNull(apiAddress);
+      this.apiPort = apiPort;
+      this.stateDir = stateDir;
+      this.awsLimits = awsLimits;
+      this.clock = Objects.requireNonNull(clock);
+      this.startTimeout = Objects.requireNonNull(startTimeout);
+    }
+
+    /** No HTTP API, state in memory, relaxed limits, system clock, 30 s to start. */
+    public static Options defaults() {
+      return new Options(InetAddress.getLoopbackAddress(), -1, null, false, Clock.systemUTC(), Duration.ofSeconds(30));
+    }
+
+    /** Serve the control plane on {@code address:port} (port 0 picks a free one). */
+    public Options withApi(InetAddress address, int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("API port must be 0..65535: " + port);
+      }
+      return new Options(address, port, stateDir, awsLimits, clock, startTimeout);
+    }
+
+    /** Keep shadows, things, jobs and commands in this directory across restarts. */
+    public Options withStateDir(Path dir) {
+      return new Options(apiAddress, apiPort, dir, awsLimits, clock, startTimeout);
+    }
+
+    /** Enforce AWS IoT Core's limits ({@link TwinLimits#AWS}). */
+    public Options withAwsLimits(boolean on) {
+      return new Options(apiAddress, apiPort, stateDir, on, clock, startTimeout);
+    }
+
+    /** The clock for timestamps and timeouts. */
+    public Options withClock(Clock value) {
+      return new Options(apiAddress, apiPort, stateDir, awsLimits, value, startTimeout);
+    }
+  }
+}
