@@ -112,6 +112,7 @@ public final class LocalCommand implements Callable<Integer> {
         clients.forEach(LocalMqttClient::close);
         if (cloud != null) {
           cloud.close();
+          cloud.twin().mqtt().close();
         }
         broker.stop();
         out.printf("stopped after %.1f s%n", (System.nanoTime() - started) / 1e9);
@@ -127,7 +128,14 @@ public final class LocalCommand implements Callable<Integer> {
     if (apiPort >= 0) {
       options = options.withApi(InetAddress.getLoopbackAddress(), apiPort);
     }
-    TwinServer cloud = TwinServer.start(broker.connect("thingbridge-twin"), options);
+    LocalMqttClient twinClient = broker.connect("thingbridge-twin");
+    TwinServer cloud;
+    try {
+      cloud = TwinServer.start(twinClient, options);
+    } catch (Exception e) {
+      twinClient.close();
+      throw e;
+    }
     ThingsService things = cloud.twin().service(ThingsService.class);
     names.forEach(things::createThing);
     out.println("cloud twin: shadows, jobs, commands and things on the in-process broker"

@@ -34,16 +34,19 @@ class LocalCommandTest {
   void a_bounded_run_prints_each_thing_then_ready_then_stopped_and_exits_0() {
     assertThat(run("local", "--duration", "200ms")).isZero();
     assertThat(out.toString().lines())
-        .hasSize(4)
+        .hasSize(5)
         .satisfies(l -> assertThat(l.get(0)).startsWith("thingbridge local: in-process broker"))
+        .satisfies(l -> assertThat(l.get(1)).matches(
+            "cloud twin: shadows, jobs, commands and things on the in-process broker; AWS-compatible API on "
+                + "http://127\\.0\\.0\\.1:\\d+"))
         .satisfies(
             l ->
-                assertThat(l.get(1))
+                assertThat(l.get(2))
                     .isEqualTo(
                         "thing thingbridge-local: mqtt.maxPayloadBytes=131072 mqtt.operationTimeoutSeconds=10"
                             + " localApi.topicPrefix=thingbridge logLevel=info state=in-memory"))
-        .satisfies(l -> assertThat(l.get(2)).isEqualTo("ready: 1 thing running; stopping by itself after PT0.2S"))
-        .satisfies(l -> assertThat(l.get(3)).matches("stopped after \\d+\\.\\d s"));
+        .satisfies(l -> assertThat(l.get(3)).isEqualTo("ready: 1 thing running; stopping by itself after PT0.2S"))
+        .satisfies(l -> assertThat(l.get(4)).matches("stopped after \\d+\\.\\d s"));
     assertThat(err.toString()).isEmpty();
   }
 
