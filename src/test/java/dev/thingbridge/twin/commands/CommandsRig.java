@@ -36,6 +36,9 @@ final class CommandsRig implements AutoCloseable {
   }
 
   /** A twin on an existing bus and clock (a restart). */
+  /** Event listeners made by {@link #events}; closed with the rig. */
+  private final List<MqttClient> apps = new java.util.ArrayList<>();
+
   CommandsRig(LocalBroker broker, SteppedClock clock, Path stateDir, TwinLimits limits) throws Exception {
     this.broker = broker;
     this.clock = clock;
@@ -74,12 +77,14 @@ final class CommandsRig implements AutoCloseable {
 
   Subscription events(String commandId) throws Exception {
     MqttClient app = broker.connect("app-" + commandId);
+    apps.add(app);
     return app.subscribe("$aws/events/commandExecution/" + commandId + "/+", QoS.AT_LEAST_ONCE)
         .get(5, TimeUnit.SECONDS);
   }
 
   @Override
   public void close() {
+    apps.forEach(MqttClient::close);
     twin.close();
     twinClient.close();
   }
