@@ -107,15 +107,16 @@ public final class LeafNode implements Node {
         }
         throw wrongType(path, "a byte", json);
       case DOUBLE:
-        if (json.isNumber()) {
+        // Infinity would not survive a JSON round trip (it is not a JSON number), so it is out of range here.
+        if (json.isNumber() && Double.isFinite(json.doubleValue())) {
           return json.doubleValue();
         }
-        throw wrongType(path, "a number", json);
+        throw wrongType(path, "a finite number", json);
       case FLOAT:
-        if (json.isNumber()) {
+        if (json.isNumber() && Float.isFinite(json.floatValue())) {
           return json.floatValue();
         }
-        throw wrongType(path, "a number", json);
+        throw wrongType(path, "a finite float", json);
       case STRING:
         if (json.isTextual()) {
           return json.textValue();
