@@ -463,4 +463,18 @@ class ShadowSchemaTest {
     assertThat(d.touches("/config/timeout")).isFalse();
     assertThat(List.of(d.touches("/iface"))).containsExactly(true);
   }
+
+  record DocPort(int speed, Models.PortMode mode) {}
+
+  record DocGateway(Map<String, DocPort> ports) {}
+
+  @Test
+  void the_documented_acknowledgement_example_holds() {
+    var schema = ShadowSchema.of(DocGateway.class);
+    var state = new DocGateway(Map.of("p1", new DocPort(10, new Inactive()), "p9", new DocPort(5, new Inactive())));
+    var applied = schema.applyDelta(state, json("{'ports':{'p1':{'mode':{'mode':'sio'}},'p9':'unset'}}"));
+    assertThat(applied.acknowledgement()).isEqualTo(json("{'desired':{'ports':{'p1':{'mode':{'config':"
+        + "{'cycle_time':null}}},'p9':null}},'reported':{'ports':{'p1':{'mode':{'mode':'sio','config':"
+        + "{'polarity':false,'cycle_time':null}}},'p9':null}}}"));
+  }
 }
