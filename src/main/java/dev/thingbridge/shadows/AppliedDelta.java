@@ -3,6 +3,7 @@ package dev.thingbridge.shadows;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * The outcome of applying a delta: the state before and after, and the acknowledgement to publish so that the
@@ -21,8 +22,11 @@ public final class AppliedDelta<S> {
   private final ShadowDelta delta;
   private final ObjectNode reported;
   private final ObjectNode desiredCleanup;
+  private final BooleanSupplier changed;
 
-  AppliedDelta(S previous, S state, ShadowDelta delta, ObjectNode reported, ObjectNode desiredCleanup) {
+  AppliedDelta(S previous, S state, ShadowDelta delta, ObjectNode reported, ObjectNode desiredCleanup,
+      BooleanSupplier changed) {
+    this.changed = changed;
     this.previous = previous;
     this.state = state;
     this.delta = delta;
@@ -45,9 +49,12 @@ public final class AppliedDelta<S> {
     return delta;
   }
 
-  /** Whether the delta changed any value (a delta may restate current values). */
+  /**
+   * Whether the delta changed any value (a delta may restate current values, after a reboot for example), by
+   * value: arrays compare by content.
+   */
   public boolean changed() {
-    return !previous.equals(state);
+    return changed.getAsBoolean();
   }
 
   /** The partial reported document acknowledging the delta (a copy). */

@@ -150,7 +150,8 @@ public final class ShadowSchema<S> {
     S after = (S) DeltaApplier.apply(root, before, delta.patch());
     ObjectNode reported = (ObjectNode) Projections.partialReported(root, before, after, delta.patch());
     ObjectNode cleanup = (ObjectNode) Projections.cleanup(root, after, delta.patch());
-    return new AppliedDelta<>(before, after, delta, reported, cleanup);
+    return new AppliedDelta<>(before, after, delta, reported, cleanup,
+        () -> DeltaApplier.diff(root, before, after) != null);
   }
 
   /** Parses and applies in one step. */

@@ -477,4 +477,20 @@ class ShadowSchemaTest {
         + "{'cycle_time':null}}},'p9':null}},'reported':{'ports':{'p1':{'mode':{'mode':'sio','config':"
         + "{'polarity':false,'cycle_time':null}}},'p9':null}}}"));
   }
+
+  @Test
+  void escaped_tags_are_decoded_and_extra_whitespace_is_fine_SHD_T46() {
+    var schema = ShadowSchema.of(Port.class);
+    var applied = schema.applyDelta(schema.defaults(),
+        json("{ 'mode' : { 'config' : { 'polarity' : true } ,\n 'mode' : '\\u0073io' } }"));
+    assertThat(applied.state().mode()).isEqualTo(new Sio(true));
+  }
+
+  @Test
+  void changed_compares_by_value_including_arrays() {
+    var schema = ShadowSchema.of(Models.Thresholds.class);
+    var state = new Models.Thresholds(new int[] {1, 2});
+    assertThat(schema.applyDelta(state, json("{'values':[1,2]}")).changed()).isFalse();
+    assertThat(schema.applyDelta(state, json("{'values':[1,3]}")).changed()).isTrue();
+  }
 }

@@ -81,7 +81,12 @@ public final class KvLoader {
     Optional<byte[]> raw = store.get(key);
     if (raw.isPresent()) {
       try {
-        Object value = leaf.read(ShadowJson.MAPPER.readTree(raw.get()), "");
+        JsonNode json = ShadowJson.MAPPER.readTree(raw.get());
+        if (json.isNull() && !leaf.type().isPrimitive()) {
+          loaded++;
+          return null;
+        }
+        Object value = leaf.read(json, "");
         loaded++;
         return value;
       } catch (IOException | ShadowDeltaException | IllegalArgumentException e) {

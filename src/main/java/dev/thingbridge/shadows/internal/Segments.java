@@ -37,17 +37,6 @@ public final class Segments {
     return out.toString();
   }
 
-  /** Decodes a segment made by {@link #encode(String)}. */
-  public static String decode(String segment) {
-    if (segment.equals("%")) {
-      return "";
-    }
-    if (segment.indexOf('%') < 0) {
-      return segment;
-    }
-    return segment.replace("%2F", "/").replace("%5F", "_").replace("%25", "%");
-  }
-
   /** Appends one reference token to a JSON Pointer (RFC 6901). */
   public static String pointer(String parent, String token) {
     return parent + "/" + token.replace("~", "~0").replace("/", "~1");
