@@ -20,7 +20,9 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
@@ -54,6 +56,8 @@ public final class FileKeyValueStore implements KeyValueStore {
   private final StepListener steps;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  /** Every key on disk, so listing a prefix does not scan a directory that may hold thousands of shadows. */
+  private final NavigableSet<String> index = new TreeSet<>();
   private boolean closed;
 
   private FileKeyValueStore(Path dir, StepListener steps) throws IOException {
@@ -110,20 +114,12 @@ public final class FileKeyValueStore implements KeyValueStore {
   public synchronized List<String> keys(String prefix) {
     ensureOpen();
     List<String> out = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      files.forEach(p -> {
-        String name = p.getFileName().toString();
-        if (name.indexOf('.') < 0) {
-          String key = decodeName(name);
-          if (key != null && key.startsWith(prefix)) {
-            out.add(key);
-          }
-        }
-      });
-    } catch (IOException e) {
-      throw new ShadowStoreException("cannot list store " + dir + ": " + e.getMessage(), e);
+    for (String key : index.tailSet(prefix, true)) {
+      if (!key.startsWith(prefix)) {
+        break;
+      }
+      out.add(key);
     }
-    out.sort(null);
     return out;
   }
 
@@ -149,6 +145,12 @@ public final class FileKeyValueStore implements KeyValueStore {
         applyAll(net, true);
       }
     } catch (IOException e) {
+      if (net.size() > 1 && Files.exists(dir.resolve(JOURNAL))) {
+        // Half a batch may be on disk; only a reopen (which replays the journal) makes the store whole again.
+        close();
+        throw new ShadowStoreException("write to store " + dir + " failed midway (" + e.getMessage()
+            + "); the store is closed, reopen it to complete the batch from its journal", e);
+      }
       throw new ShadowStoreException("cannot write store " + dir + ": " + e.getMessage(), e);
     }
   }
@@ -159,11 +161,13 @@ public final class FileKeyValueStore implements KeyValueStore {
       Path file = fileOf(e.getKey());
       if (e.getValue() == null) {
         Files.deleteIfExists(file);
+        index.remove(e.getKey());
         if (syncEach) {
           syncDirectory();
         }
       } else {
         writeAtomically(file, e.getValue(), syncEach);
+        index.add(e.getKey());
       }
       steps.reached("applied-" + (++n));
     }
@@ -201,8 +205,14 @@ public final class FileKeyValueStore implements KeyValueStore {
   private void recover() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path p : files.toList()) {
-        if (p.getFileName().toString().endsWith(TEMP_SUFFIX)) {
+        String name = p.getFileName().toString();
+        if (name.endsWith(TEMP_SUFFIX)) {
           Files.deleteIfExists(p);
+        } else if (name.indexOf('.') < 0) {
+          String key = decodeName(name);
+          if (key != null) {
+            index.add(key);
+          }
         }
       }
     }
