@@ -72,6 +72,9 @@ public final class ShadowDelta {
         collect(e.getValue(), e.getKey().flatten() ? path : Segments.pointer(path, e.getKey().name()), out);
       }
     } else if (p instanceof Patch.MapEntries m) {
+      if (m.entries().isEmpty()) {
+        out.add(path);
+      }
       for (Map.Entry<String, Patch> e : m.entries().entrySet()) {
         String here = Segments.pointer(path, e.getKey());
         if (e.getValue() instanceof Patch.Remove) {

@@ -186,6 +186,6 @@ final class Models {
 
   // --- a rich sample type: fuzz target and benchmark ---
   record Rich(Config config, Ip ip, PortMode mode, Shape shape, Map<String, PortCfg> ports,
-      Display display, List<String> tags, int[] thresholds, double ratio, long counter,
+      Display display, Map<String, PortMode> modes, Map<String, Map<String, Integer>> groups, List<String> tags, int[] thresholds, double ratio, long counter,
       String name, @ReportOnly String firmware, @ReportOnly(persist = true) int boots) {}
 }

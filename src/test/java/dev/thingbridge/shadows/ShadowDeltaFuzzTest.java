@@ -31,7 +31,8 @@ class ShadowDeltaFuzzTest {
   static final ShadowSchema<Rich> SCHEMA = ShadowSchema.of(Rich.class);
   static final Rich SAMPLE = new Rich(new Config(1000, true, 3), new Static("10.0.0.2", "10.0.0.1"),
       new Sio(true), new Single(4), Map.of("p1", new PortCfg(100, true)),
-      new Display(5, Map.of("HDMI-A-1", new Connector(true))), List.of("a"), new int[] {1, 2}, 0.25, 7L, "rich",
+      new Display(5, Map.of("HDMI-A-1", new Connector(true))), Map.of("m1", new Sio(false)),
+      Map.of("g1", Map.of("a", 1)), List.of("a"), new int[] {1, 2}, 0.25, 7L, "rich",
       "1.0.0", 2);
 
   @FuzzTest(maxDuration = "60s")
@@ -91,7 +92,7 @@ class ShadowDeltaFuzzTest {
     List<byte[]> out = new ArrayList<>();
     String dir = "ShadowDeltaFuzzTestInputs/delta_documents_never_escape_the_typed_error/";
     for (String name : List.of("nested", "external", "bare", "adjacent", "adjacent_config_only", "adjacent_unknown",
-        "internal", "internal_stale", "map", "flatten", "leaves", "report_only", "numbers")) {
+        "internal", "internal_stale", "map", "flatten", "leaves", "report_only", "numbers", "nested_maps")) {
       try (InputStream in = ShadowDeltaFuzzTest.class.getResourceAsStream(dir + name)) {
         assertThat(in).as(name).isNotNull();
         out.add(in.readAllBytes());

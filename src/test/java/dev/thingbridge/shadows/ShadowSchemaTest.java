@@ -493,4 +493,21 @@ class ShadowSchemaTest {
     assertThat(schema.applyDelta(state, json("{'values':[1,2]}")).changed()).isFalse();
     assertThat(schema.applyDelta(state, json("{'values':[1,3]}")).changed()).isTrue();
   }
+
+  record Nested(Map<String, Models.PortMode> modes, Map<String, Map<String, Integer>> groups) {}
+
+  @Test
+  void an_empty_object_adds_a_map_entry_of_any_kind_with_its_defaults() {
+    var schema = ShadowSchema.of(Nested.class);
+    var applied = schema.applyDelta(schema.defaults(), json("{'modes':{'m1':{}},'groups':{'g1':{}}}"));
+    assertThat(applied.state().modes()).containsExactly(Map.entry("m1", new Inactive()));
+    assertThat(applied.state().groups()).containsExactly(Map.entry("g1", Map.of()));
+    assertThat(applied.reported()).isEqualTo(json("{'modes':{'m1':{'mode':'inactive','config':"
+        + "{'polarity':null,'cycle_time':null}}},'groups':{'g1':{}}}"));
+    assertThat(applied.delta().paths()).containsExactlyInAnyOrder("/modes/m1", "/groups/g1");
+    var store = ShadowStateStore.open(new InMemoryKeyValueStore(), "n", schema);
+    store.load();
+    store.apply(schema.parseDelta(json("{'modes':{'m1':{}},'groups':{'g1':{'a':1}}}"), store.state()));
+    assertThat(schema.reportedDiff(schema.defaults(), store.state()).toString()).contains("m1", "g1");
+  }
 }

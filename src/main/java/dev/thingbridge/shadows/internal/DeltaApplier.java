@@ -10,6 +10,21 @@ import java.util.Map;
 public final class DeltaApplier {
   private DeltaApplier() {}
 
+  /**
+   * The patch that changes nothing at a node but still creates it: a map entry sent as {@code {}} is added with
+   * its defaults.
+   */
+  public static Patch empty(Node node, Object current) {
+    if (node instanceof MapNode) {
+      return new Patch.MapEntries(Map.of());
+    } else if (node instanceof UnionNode union) {
+      return new Patch.Union(union.variantOf(current), false, false, false, null);
+    } else if (node instanceof LeafNode leaf) {
+      return new Patch.Leaf(current == null ? leaf.defaultValue() : current);
+    }
+    return new Patch.Struct(Map.of());
+  }
+
   /** The value after the patch; {@code current} is not modified. */
   public static Object apply(Node node, Object current, Patch patch) {
     if (patch == null) {
@@ -109,7 +124,7 @@ public final class DeltaApplier {
       Object old = a.get(e.getKey());
       if (old == null) {
         Patch full = diff(map.value(), null, e.getValue());
-        entries.put(e.getKey(), full == null ? new Patch.Struct(Map.of()) : full);
+        entries.put(e.getKey(), full == null ? empty(map.value(), e.getValue()) : full);
       } else {
         Patch p = diff(map.value(), old, e.getValue());
         if (p != null) {

@@ -109,8 +109,9 @@ public final class DeltaParser {
         continue;
       }
       String here = Segments.pointer(path, e.getKey());
-      Patch p = node(map.value(), v, existing.get(e.getKey()), here);
-      out.put(e.getKey(), p == null ? new Patch.Struct(Map.of()) : p);
+      Object before = existing.get(e.getKey());
+      Patch p = node(map.value(), v, before, here);
+      out.put(e.getKey(), p == null ? DeltaApplier.empty(map.value(), before) : p);
     }
     return out.isEmpty() ? null : new Patch.MapEntries(out);
   }
