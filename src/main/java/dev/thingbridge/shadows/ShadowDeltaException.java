@@ -20,6 +20,8 @@ public final class ShadowDeltaException extends RuntimeException {
     REPORT_ONLY_FIELD,
     /** A value of the wrong JSON type or out of range for its field. */
     WRONG_TYPE,
+    /** A value the state type's own validation (a record's compact constructor) refused. */
+    INVALID_VALUE,
     /** A tag or variant key that names no variant of the union. */
     UNKNOWN_VARIANT,
     /** An object for an externally tagged union with no variant key. */

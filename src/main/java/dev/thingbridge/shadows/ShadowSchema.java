@@ -139,6 +139,7 @@ public final class ShadowSchema<S> {
   /**
    * Applies a delta to a state (which is not modified) and computes its acknowledgement.
    *
+   * @throws ShadowDeltaException ({@code INVALID_VALUE}) if a record's constructor refuses a value
    * @throws IllegalArgumentException if the delta was parsed by another schema
    */
   public AppliedDelta<S> apply(S current, ShadowDelta delta) {
@@ -146,8 +147,14 @@ public final class ShadowSchema<S> {
       throw new IllegalArgumentException("delta was parsed for " + delta.schema().type.getName());
     }
     S before = current == null ? defaults() : current;
-    @SuppressWarnings("unchecked")
-    S after = (S) DeltaApplier.apply(root, before, delta.patch());
+    S after;
+    try {
+      @SuppressWarnings("unchecked")
+      S applied = (S) DeltaApplier.apply(root, before, delta.patch());
+      after = applied;
+    } catch (DeltaApplier.Refused r) {
+      throw new ShadowDeltaException(Reason.INVALID_VALUE, r.path(), "refused by the state type: " + r.getMessage());
+    }
     ObjectNode reported = (ObjectNode) Projections.partialReported(root, before, after, delta.patch());
     ObjectNode cleanup = (ObjectNode) Projections.cleanup(root, after, delta.patch());
     return new AppliedDelta<>(before, after, delta, reported, cleanup,

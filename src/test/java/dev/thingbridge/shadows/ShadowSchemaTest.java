@@ -510,4 +510,46 @@ class ShadowSchemaTest {
     store.apply(schema.parseDelta(json("{'modes':{'m1':{}},'groups':{'g1':{'a':1}}}"), store.state()));
     assertThat(schema.reportedDiff(schema.defaults(), store.state()).toString()).contains("m1", "g1");
   }
+
+  record Speed(int mbps) {
+    Speed {
+      if (mbps < 0) {
+        throw new IllegalArgumentException("mbps must not be negative");
+      }
+    }
+  }
+
+  record Validated(Map<String, Speed> links) {}
+
+  record NoDefault(String name) {
+    NoDefault {
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("name is required");
+      }
+    }
+  }
+
+  record NeedsDefault(NoDefault inner) {}
+
+  @Test
+  void a_value_refused_by_a_validating_constructor_is_a_typed_error_with_its_path() {
+    var schema = ShadowSchema.of(Validated.class);
+    var state = new Validated(Map.of("wan", new Speed(100)));
+    assertThatThrownBy(() -> schema.applyDelta(state, json("{'links':{'wan':{'mbps':-1}}}")))
+        .isInstanceOfSatisfying(ShadowDeltaException.class, e -> {
+          assertThat(e.reason()).isEqualTo(Reason.INVALID_VALUE);
+          assertThat(e.path()).isEqualTo("/links/wan");
+          assertThat(e.getMessage()).contains("must not be negative");
+        });
+    var kv = new InMemoryKeyValueStore();
+    var store = ShadowStateStore.open(kv, "v", schema);
+    store.load();
+    store.applyDelta(json("{'links':{'wan':{'mbps':5}}}"));
+    kv.put("v/links/wan/mbps", "-3".getBytes());
+    var again = ShadowStateStore.open(kv, "v", schema);
+    assertThat(again.load().corruptedKeys()).containsExactly("v/links/wan");
+    assertThat(again.state().links()).containsExactly(Map.entry("wan", new Speed(0)));
+    assertThatThrownBy(() -> ShadowSchema.of(NeedsDefault.class)).isInstanceOf(ShadowSchemaException.class)
+        .hasMessageContaining("@DefaultValue");
+  }
 }

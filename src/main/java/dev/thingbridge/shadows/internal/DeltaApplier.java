@@ -11,6 +11,36 @@ public final class DeltaApplier {
   private DeltaApplier() {}
 
   /**
+   * A state type's constructor refused a value the patch produced. The path is built while unwinding, so the
+   * common case (no refusal) costs nothing.
+   */
+  public static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private String path = "";
+
+    Refused(Throwable cause) {
+      super(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause, false, false);
+    }
+
+    Refused under(String token) {
+      path = Segments.pointer("", token) + path;
+      return this;
+    }
+
+    public String path() {
+      return path;
+    }
+  }
+
+  static Object construct(StructNode struct, Object[] values) {
+    try {
+      return struct.construct(values);
+    } catch (RuntimeException e) {
+      throw new Refused(e);
+    }
+  }
+
+  /**
    * The patch that changes nothing at a node but still creates it: a map entry sent as {@code {}} is added with
    * its defaults.
    */
@@ -48,9 +78,13 @@ public final class DeltaApplier {
     Object[] values = struct.values(base);
     for (Map.Entry<FieldSpec, Patch> e : patch.fields().entrySet()) {
       FieldSpec f = e.getKey();
-      values[f.index()] = apply(f.node(), values[f.index()], e.getValue());
+      try {
+        values[f.index()] = apply(f.node(), values[f.index()], e.getValue());
+      } catch (Refused r) {
+        throw f.flatten() ? r : r.under(f.name());
+      }
     }
-    return struct.construct(values);
+    return construct(struct, values);
   }
 
   @SuppressWarnings("unchecked")
@@ -63,7 +97,11 @@ public final class DeltaApplier {
       } else {
         Object before = entries.get(e.getKey());
         Object base = before == null ? map.value().defaultValue() : before;
-        entries.put(e.getKey(), apply(map.value(), base, e.getValue()));
+        try {
+          entries.put(e.getKey(), apply(map.value(), base, e.getValue()));
+        } catch (Refused r) {
+          throw r.under(e.getKey());
+        }
       }
     }
     return MapNode.freeze(entries);
@@ -79,7 +117,11 @@ public final class DeltaApplier {
       case UNIT:
         return base;
       case OPAQUE:
-        return target.wrap().apply(((Patch.Leaf) patch.content()).value());
+        try {
+          return target.wrap().apply(((Patch.Leaf) patch.content()).value());
+        } catch (RuntimeException e) {
+          throw new Refused(e);
+        }
       default:
         return applyStruct(target.struct(), base, (Patch.Struct) patch.content());
     }

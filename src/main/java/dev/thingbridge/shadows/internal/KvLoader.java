@@ -74,7 +74,13 @@ public final class KvLoader {
         values[f.index()] = read(f.node(), key + "/" + f.segment(), f, f.defaultValue());
       }
     }
-    return struct.construct(values);
+    try {
+      return struct.construct(values);
+    } catch (RuntimeException e) {
+      // The type's validation refuses what was stored (it got stricter, say): start this object from defaults.
+      corrupted.add(key);
+      return struct.defaultValue();
+    }
   }
 
   private Object readLeaf(LeafNode leaf, String key, FieldSpec field, Object fallback) {

@@ -111,7 +111,12 @@ public final class SchemaBuilder {
       fields.add(field(name, i, fieldType, elements, where + "." + name));
     }
     checkFields(fields, where);
-    node.init(fields);
+    try {
+      node.init(fields);
+    } catch (RuntimeException e) {
+      throw new ShadowSchemaException(where + ": the constructor of " + raw.getName() + " refuses the default "
+          + "values (" + e.getMessage() + "); give its fields a @DefaultValue", e);
+    }
     return node;
   }
 
@@ -235,6 +240,10 @@ public final class SchemaBuilder {
         VariantSpec v = variant(sub, where);
         if (!names.add(v.name())) {
           throw new ShadowSchemaException(where + ": two variants named " + v.name());
+        }
+        if (tagging == Tagging.INTERNAL && v.kind() == VariantSpec.Kind.OPAQUE) {
+          throw new ShadowSchemaException(where + ": variant " + v.name() + " is @Opaque, which an internally "
+              + "tagged union cannot hold (its content must be an object); use ADJACENT tagging");
         }
         if (tagging == Tagging.INTERNAL && v.fieldNames(false).contains(tag)) {
           throw new ShadowSchemaException(where + ": variant " + v.name() + " has a field named like the tag " + tag);
