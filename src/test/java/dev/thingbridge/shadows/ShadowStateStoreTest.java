@@ -440,6 +440,24 @@ class ShadowStateStoreTest {
   }
 
   @Test
+  void long_and_non_ascii_map_keys_fit_the_file_store(@TempDir Path dir) {
+    String longKey = "sensor-" + "x".repeat(300);
+    try (FileKeyValueStore store = FileKeyValueStore.open(dir)) {
+      var s = ShadowStateStore.open(store, "dev", ShadowSchema.of(Models.Ports.class));
+      s.load();
+      s.applyDelta(json("{'ports':{'" + longKey + "':1,'température':2}}"));
+    }
+    try (FileKeyValueStore store = FileKeyValueStore.open(dir)) {
+      var s = ShadowStateStore.open(store, "dev", ShadowSchema.of(Models.Ports.class));
+      s.load();
+      assertThat(s.state().ports()).containsOnly(Map.entry(longKey, 1), Map.entry("température", 2));
+      assertThat(s.commit().removedKeys()).isZero();
+      s.applyDelta(json("{'ports':{'" + longKey + "':'unset'}}"));
+      assertThat(s.keys()).hasSize(3).contains("dev/ports/__keys__", "dev/ports/température");
+    }
+  }
+
+  @Test
   void arrays_round_trip_as_one_key_SHD_T42() {
     var s = shadow("dev", Models.Thresholds.class);
     s.load();
