@@ -1,0 +1,26 @@
+/**
+ * AWS IoT Device Shadows, device side: the typed state model and its local persistence.
+ *
+ * <p>Workflow of the model layer:
+ *
+ * <ol>
+ *   <li>Describe the state as records (or Jackson beans), {@code Map<String, V>} for keyed collections and sealed
+ *       interfaces annotated {@link dev.thingbridge.shadows.TaggedUnion} for variants; options by annotation
+ *       ({@link dev.thingbridge.shadows.ReportOnly}, {@link dev.thingbridge.shadows.Opaque},
+ *       {@link dev.thingbridge.shadows.DefaultValue}, {@link dev.thingbridge.shadows.MigrateFrom},
+ *       {@link dev.thingbridge.shadows.Flatten}).
+ *   <li>{@link dev.thingbridge.shadows.ShadowSchema#of(Class)} derives (once per type) the desired and reported
+ *       projections, the delta parser and the schema fingerprint.
+ *   <li>{@link dev.thingbridge.shadows.ShadowStateStore} keeps the state in a
+ *       {@link dev.thingbridge.shadows.KeyValueStore} ({@link dev.thingbridge.shadows.FileKeyValueStore} on a
+ *       device): {@code load()} at boot, {@code apply(delta)} for each delta, {@code report(state)} for each report,
+ *       {@code commit()} once new firmware is confirmed good.
+ *   <li>Each applied delta gives its acknowledgement ({@link dev.thingbridge.shadows.AppliedDelta#acknowledgement()})
+ *       to publish on {@code /update} so the cloud's delta empties.
+ * </ol>
+ *
+ * <p>AWS facts this follows: updates merge, {@code null} removes a key, arrays are atomic, a delta carries only
+ * the desired keys that differ from reported, and a desired key stays until removed (hence the acknowledgement's
+ * desired cleanup). See the AWS IoT developer guide, "Device Shadow service documents".
+ */
+package dev.thingbridge.shadows;
