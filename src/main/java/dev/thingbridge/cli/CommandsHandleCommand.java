@@ -44,11 +44,11 @@ final class CommandsHandleCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   Format format;
 
-  @Option(names = "--handler-timeout", defaultValue = "5m", converter = Durations.class,
+  @Option(names = "--handler-timeout", defaultValue = "5m", converter = DurationConverter.class,
       description = "Stop a handler after this long and report FAILED (default: ${DEFAULT-VALUE}).")
   Duration handlerTimeout;
 
-  @Option(names = "--timeout", defaultValue = "5s", converter = Durations.class,
+  @Option(names = "--timeout", defaultValue = "5s", converter = DurationConverter.class,
       description = "How long to wait for the cloud's reply to each status (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 

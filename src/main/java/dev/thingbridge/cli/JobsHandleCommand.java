@@ -39,7 +39,7 @@ final class JobsHandleCommand implements Callable<Integer> {
       description = "Where to remember the running job across restarts (default: nowhere).")
   Path stateDir;
 
-  @Option(names = "--step-timeout", converter = Durations.class,
+  @Option(names = "--step-timeout", converter = DurationConverter.class,
       description = "Stop a handler after this long and report FAILED (also sent as the job's step timeout).")
   Duration stepTimeout;
 
