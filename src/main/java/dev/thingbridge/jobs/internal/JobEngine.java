@@ -158,8 +158,8 @@ public final class JobEngine<D> implements AutoCloseable {
     client.describe(pendingResume.jobId(), new DescribeJobExecutionRequest(execution, true, null))
         .whenCompleteAsync((resp, e) -> {
           resuming = false;
-          if (e != null && codeOf(e) == JobErrorCode.RESOURCE_NOT_FOUND) {
-            log.info("jobs agent {}: remembered job {} no longer exists", thingName(), pendingResume.jobId());
+          if (e != null && ExecutionRules.endedStatus(e) != null) {
+            log.info("jobs agent {}: remembered job {} is over or gone", thingName(), pendingResume.jobId());
             forgetResume();
           } else if (e != null) {
             problem("describe of remembered job " + pendingResume.jobId() + " failed", e);
@@ -367,9 +367,8 @@ public final class JobEngine<D> implements AutoCloseable {
           }
           JobStatus ended = null;
           if (e != null) {
-            if (codeOf(e) == JobErrorCode.RESOURCE_NOT_FOUND) {
-              ended = JobStatus.UNKNOWN;
-            } else {
+            ended = ExecutionRules.endedStatus(e);
+            if (ended == null) {
               problem("could not check job " + r.jobId(), e);
             }
           } else if (resp.execution() == null) {
