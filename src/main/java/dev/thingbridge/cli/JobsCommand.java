@@ -28,7 +28,7 @@ public final class JobsCommand implements Runnable {
   String thing;
 
   @Option(names = "--timeout", defaultValue = "5s", scope = picocli.CommandLine.ScopeType.INHERIT,
-      converter = Durations.class, description = "How long to wait for each reply (default: ${DEFAULT-VALUE}).")
+      converter = DurationConverter.class, description = "How long to wait for each reply (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
   private final MqttConnector connector;

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +26,8 @@ import picocli.CommandLine.Spec;
     description = {"Run the thing's jobs: for each, the executable in DIR named by the job document's 'operation' "
         + "gets the document on standard input and THINGBRIDGE_JOB_ID in its environment.",
         "Exit 0 reports SUCCEEDED; another code FAILED with the code and the last lines of standard error; "
-            + "no executable REJECTED. Prints one line per job event."})
+            + "no executable REJECTED. Prints one line per job event; Ctrl-C or SIGTERM stops it "
+            + "(the running handler is stopped and, with --state-dir, resumed by the next run)."})
 final class JobsHandleCommand implements Callable<Integer> {
   @ParentCommand JobsCommand jobs;
   @Spec CommandSpec spec;
@@ -39,7 +39,7 @@ final class JobsHandleCommand implements Callable<Integer> {
       description = "Where to remember the running job across restarts (default: nowhere).")
   Path stateDir;
 
-  @Option(names = "--step-timeout", converter = Durations.class,
+  @Option(names = "--step-timeout", converter = DurationConverter.class,
       description = "Stop a handler after this long and report FAILED (also sent as the job's step timeout).")
   Duration stepTimeout;
 
@@ -52,13 +52,22 @@ final class JobsHandleCommand implements Callable<Integer> {
       throw new UsageException("--handler-dir is not a directory: " + handlerDir);
     }
     PrintWriter out = spec.commandLine().getOut();
-    AtomicInteger ended = new AtomicInteger();
-    CountDownLatch done = new CountDownLatch(1);
-    Runnable oneEnded = () -> {
-      if (maxJobs != null && ended.incrementAndGet() >= maxJobs) {
-        done.countDown();
-      }
-    };
+    if (maxJobs != null && maxJobs < 1) {
+      throw new UsageException("--max-jobs must be at least 1: " + maxJobs);
+    }
+    try (StopSignal stop = new StopSignal(TwinCommand.STOP_BUDGET)) {
+      AtomicInteger ended = new AtomicInteger();
+      Runnable oneEnded = () -> {
+        if (maxJobs != null && ended.incrementAndGet() >= maxJobs) {
+          stop.stopNow();
+        }
+      };
+      run(out, oneEnded, stop);
+    }
+    return ExitCodes.OK;
+  }
+
+  private void run(PrintWriter out, Runnable oneEnded, StopSignal stop) throws Exception {
     JobAgentListener listener = new JobAgentListener() {
       @Override
       public void onJobStarted(JobExecution execution, boolean resumed) {
@@ -94,10 +103,9 @@ final class JobsHandleCommand implements Callable<Integer> {
       try (agent) {
         JobsCommand.await(agent.start());
         print(out, "handling jobs of " + jobs.thing + " with " + handlerDir);
-        done.await();
+        stop.await(null);
       }
     }
-    return ExitCodes.OK;
   }
 
   private static void print(PrintWriter out, String line) {

@@ -35,6 +35,11 @@ final class StopSignal implements AutoCloseable {
     }
   }
 
+  /** Ends {@link #await} as a signal would (the command finished its work). */
+  void stopNow() {
+    stopRequested.countDown();
+  }
+
   /** Everything is closed: lets a running shutdown hook return, or removes the hook. */
   @Override
   public void close() {

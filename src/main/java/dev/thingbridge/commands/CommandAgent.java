@@ -16,6 +16,7 @@ import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,7 @@ public final class CommandAgent<T> implements AutoCloseable {
   private final boolean acceptRaw;
   private final boolean reportInProgress;
   private final Duration replyTimeout;
+  private final CommandAgentListener listener;
   private final MqttRequester requester;
   private final ExecutorService workers;
   private final Map<String, Boolean> seen = new LinkedHashMap<>(16, 0.75f, false) {
@@ -71,6 +73,8 @@ public final class CommandAgent<T> implements AutoCloseable {
       return size() > REMEMBERED;
     }
   };
+  /** The last update sent per execution, so the next one waits for its answer. */
+  private final Map<String, CompletableFuture<Void>> inFlight = new HashMap<>();
   private volatile Subscription subscription;
   private volatile boolean closed;
 
@@ -83,6 +87,7 @@ public final class CommandAgent<T> implements AutoCloseable {
     this.acceptRaw = b.acceptRaw;
     this.reportInProgress = b.reportInProgress;
     this.replyTimeout = b.replyTimeout;
+    this.listener = b.listener;
     this.requester = new MqttRequester(mqtt);
     this.workers = Executors.newFixedThreadPool(b.concurrency,
         new NamedThreadFactory("thingbridge-commands-" + AGENTS.incrementAndGet() + "-worker", true));
@@ -178,12 +183,28 @@ public final class CommandAgent<T> implements AutoCloseable {
   private void finish(String id, CommandOutcome outcome) {
     try {
       update(id, new CommandUpdate(id, outcome.status(), outcome.reason(), outcome.result()))
-          .get(replyTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+          .get(2 * replyTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS); // may queue behind IN_PROGRESS
       log.info("commands agent {}: execution {} {}", topics.deviceId(), id, outcome.status());
+      tell(() -> listener.onFinished(id, outcome));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      log.warn("commands agent {}: outcome of {} not accepted: {}", topics.deviceId(), id, unwrap(e).toString());
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+          ? unwrap(e.getCause()) : e;
+      log.warn("commands agent {}: outcome of {} not accepted: {}", topics.deviceId(), id, cause.toString());
+      if (cause instanceof CommandException ce) {
+        tell(() -> listener.onRejected(id, outcome, ce));
+      } else {
+        tell(() -> listener.onUnconfirmed(id, outcome, cause));
+      }
+    }
+  }
+
+  private void tell(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      log.warn("commands agent listener threw {}", e.toString());
     }
   }
 
@@ -208,8 +229,10 @@ public final class CommandAgent<T> implements AutoCloseable {
   }
 
   /**
-   * Sends any status update at QoS 1 and waits for accepted or rejected. Updates of one execution are
-   * matched to replies in order (the Commands API has no client token).
+   * Sends any status update at QoS 1 and waits for accepted or rejected. The Commands API has no client
+   * token, and a reply names only the execution: so updates of one execution are sent one at a time, each
+   * once the previous one was answered (or timed out), and a reply is always the answer to the one update
+   * in flight for its execution.
    */
   public CompletableFuture<Void> update(String executionId, CommandUpdate update) {
     String topic = topics.response(executionId, format);
@@ -219,6 +242,21 @@ public final class CommandAgent<T> implements AutoCloseable {
         List.of(SubscriptionFilter.of(topics.acceptedFilter(format), QoS.AT_LEAST_ONCE),
             SubscriptionFilter.of(topics.rejectedFilter(format), QoS.AT_LEAST_ONCE)),
         null, replyTimeout);
+    CompletableFuture<Void> result;
+    synchronized (inFlight) {
+      CompletableFuture<Void> previous = inFlight.getOrDefault(executionId, CompletableFuture.completedFuture(null));
+      result = previous.handle((v, e) -> null).thenCompose(v -> send(executionId, topic, request));
+      inFlight.put(executionId, result);
+    }
+    result.whenComplete((v, e) -> {
+      synchronized (inFlight) {
+        inFlight.remove(executionId, result);
+      }
+    });
+    return result;
+  }
+
+  private CompletableFuture<Void> send(String executionId, String topic, MqttRequest request) {
     return requester.request(request, m -> (Void) null).exceptionally(e -> {
       Throwable cause = unwrap(e);
       if (cause instanceof MqttRejectedException r) {
@@ -267,6 +305,7 @@ public final class CommandAgent<T> implements AutoCloseable {
     private boolean reportInProgress = true;
     private Duration replyTimeout = Duration.ofSeconds(5);
     private int concurrency = 4;
+    private CommandAgentListener listener = CommandAgentListener.NONE;
 
     private Builder(MqttClient mqtt, JavaType payloadType, CommandHandler<T> handler) {
       this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
@@ -319,6 +358,13 @@ public final class CommandAgent<T> implements AutoCloseable {
       return this;
     }
 
+    /** Observes finished executions (default: none). */
+    public Builder<T> listener(CommandAgentListener value) {
+      this.listener = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** The agent; call {@link CommandAgent#start()} to run it. */
     public CommandAgent<T> build() {
       return new CommandAgent<>(this);
     }

@@ -34,7 +34,9 @@ public interface ActiveJob<D> {
 
   /**
    * Completes when the execution stopped being the device's to run (canceled, removed or timed out in the
-   * cloud), with the status the service gave it ({@link JobStatus#UNKNOWN} if it was deleted).
+   * cloud), with the status the service gave it: {@link JobStatus#UNKNOWN} if it was deleted, or if the
+   * service only said the execution is in a terminal state ({@code TerminalStateReached}, AWS's documented
+   * answer to describing a finished execution).
    */
   CompletableFuture<JobStatus> cancellation();
 

@@ -243,4 +243,40 @@ class CommandAgentTest {
     await().until(() -> "SUCCEEDED".equals(cloud.status.get("p1")) && "SUCCEEDED".equals(cloud.status.get("p2")));
     assertThat(maxInside.get()).isEqualTo(2);
   }
+
+  @Test
+  void updates_of_one_execution_go_out_one_at_a_time_so_each_reply_answers_the_update_in_flight() throws Exception {
+    // The Commands API has no client token: a reply names only the execution. With two updates in flight,
+    // an accepted reply for the second arriving before the rejected reply for the first would be taken as
+    // the answer to the first.
+    CommandAgent<Action> agent = CommandAgent.builder(device, Action.class, req -> CommandOutcome.succeeded(Map.of()))
+        .thing("pump-3").build();
+    closeables.add(agent);
+    Subscription updates = cloudClient.subscribe("$aws/commands/things/pump-3/executions/+/response/json",
+        QoS.AT_LEAST_ONCE).get(5, TimeUnit.SECONDS);
+    closeables.add(updates);
+    String base = "$aws/commands/things/pump-3/executions/e1/response/";
+
+    var inProgress = agent.reportInProgress("e1");
+    var succeeded = agent.succeed("e1", Map.of("ok", CommandResultValue.of(true)));
+
+    MqttMessage first = updates.next(java.time.Duration.ofSeconds(5));
+    assertThat(CommandCodec.decodeUpdate(first.payload(), CommandFormat.JSON).status())
+        .isEqualTo(CommandStatus.IN_PROGRESS);
+    assertThatThrownBy(() -> updates.next(java.time.Duration.ofMillis(300))).as("the second waits for the first's reply")
+        .isInstanceOf(dev.thingbridge.mqtt.MqttTimeoutException.class);
+    cloudClient.publish(MqttMessage.of(base + "rejected/json", ("{\"executionId\":\"e1\",\"error\":"
+        + "\"INVALID_STATE_TRANSITION\",\"errorMessage\":\"timed out\"}").getBytes(StandardCharsets.UTF_8),
+        QoS.AT_LEAST_ONCE));
+    assertThatThrownBy(() -> inProgress.get(5, TimeUnit.SECONDS)).cause().isInstanceOfSatisfying(
+        CommandException.class, e -> assertThat(e.code()).isEqualTo(CommandErrorCode.INVALID_STATE_TRANSITION));
+
+    MqttMessage second = updates.next(java.time.Duration.ofSeconds(5));
+    assertThat(CommandCodec.decodeUpdate(second.payload(), CommandFormat.JSON).status())
+        .isEqualTo(CommandStatus.SUCCEEDED);
+    assertThat(succeeded).isNotDone();
+    cloudClient.publish(MqttMessage.of(base + "accepted/json", "{\"executionId\":\"e1\"}"
+        .getBytes(StandardCharsets.UTF_8), QoS.AT_LEAST_ONCE));
+    succeeded.get(5, TimeUnit.SECONDS);
+  }
 }

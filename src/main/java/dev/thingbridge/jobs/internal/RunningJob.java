@@ -1,5 +1,6 @@
-package dev.thingbridge.jobs;
+package dev.thingbridge.jobs.internal;
 
+import dev.thingbridge.jobs.ActiveJob;
 import dev.thingbridge.jobs.model.JobExecution;
 import dev.thingbridge.jobs.model.JobStatus;
 import java.time.Instant;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** The agent's bookkeeping for the execution it runs; fields other than the futures are control-thread only. */
@@ -24,7 +26,7 @@ final class RunningJob<D> implements ActiveJob<D> {
   boolean verifying;
 
   RunningJob(JobExecution execution, boolean resumed,
-      java.util.function.BiFunction<RunningJob<D>, Map<String, String>, CompletableFuture<Void>> progress) {
+      BiFunction<RunningJob<D>, Map<String, String>, CompletableFuture<Void>> progress) {
     this.execution = execution;
     this.resumed = resumed;
     this.version = execution.version();
@@ -32,7 +34,7 @@ final class RunningJob<D> implements ActiveJob<D> {
   }
 
   String key() {
-    return JobAgent.key(execution);
+    return ExecutionRules.key(execution);
   }
 
   @Override
