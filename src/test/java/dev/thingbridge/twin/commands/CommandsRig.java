@@ -26,6 +26,8 @@ final class CommandsRig implements AutoCloseable {
   final MqttClient twinClient;
   final Twin twin;
   final CommandsService service;
+  /** Clients the rig connected for tests (event listeners), closed with the rig. */
+  private final List<MqttClient> extraClients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   CommandsRig() throws Exception {
     this(null, TwinLimits.RELAXED);
@@ -74,6 +76,7 @@ final class CommandsRig implements AutoCloseable {
 
   Subscription events(String commandId) throws Exception {
     MqttClient app = broker.connect("app-" + commandId);
+    extraClients.add(app);
     return app.subscribe("$aws/events/commandExecution/" + commandId + "/+", QoS.AT_LEAST_ONCE)
         .get(5, TimeUnit.SECONDS);
   }
@@ -82,6 +85,7 @@ final class CommandsRig implements AutoCloseable {
   public void close() {
     twin.close();
     twinClient.close();
+    extraClients.forEach(MqttClient::close);
   }
 
   /** A device client. */
