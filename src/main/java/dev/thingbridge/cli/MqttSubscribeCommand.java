@@ -67,10 +67,11 @@ public final class MqttSubscribeCommand implements Callable<Integer> {
         throw new UsageException(e.getMessage());
       }
     }
-    long deadline = System.nanoTime() + (timeout == null ? FOREVER : timeout).toNanos();
     PrintWriter out = spec.commandLine().getOut();
     try (MqttClient client = connection.connect()) {
-      Subscription subscription = subscribe(client, wanted, deadline);
+      Subscription subscription = subscribe(client, wanted);
+      // --timeout counts from the broker's SUBACK: it bounds the wait for messages, not the set-up.
+      long deadline = System.nanoTime() + (timeout == null ? FOREVER : timeout).toNanos();
       int received = 0;
       while (count == null || received < count) {
         MqttMessage m;
@@ -91,13 +92,13 @@ public final class MqttSubscribeCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private Subscription subscribe(MqttClient client, List<SubscriptionFilter> wanted, long deadline) throws Exception {
+  private Subscription subscribe(MqttClient client, List<SubscriptionFilter> wanted) throws Exception {
     try {
-      return client.subscribe(wanted).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return client.subscribe(wanted).get(connection.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
     } catch (TimeoutException e) {
-      throw new MqttTimeoutException("subscribe to " + filters, timeout == null ? FOREVER : timeout);
+      throw new MqttTimeoutException("subscribe to " + filters, connection.connectTimeout());
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.SubscriptionListener;
+import dev.thingbridge.mqtt.Topics;
 import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.twin.http.Route;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,6 +130,33 @@ public final class Twin implements AutoCloseable {
   /** The MQTT client the twin answers through. */
   public MqttClient mqtt() {
     return mqtt;
+  }
+
+  /**
+   * The data plane's {@code Publish} (HTTP {@code POST /topics/{topic}}): publishes {@code message} on the
+   * broker like any client, and hands it to every service whose filters match its topic, as a device
+   * request. The twin subscribes with No Local and so never hears its own publishes from the broker; this is
+   * how a control-plane publish on a shadow, jobs or commands request topic still reaches that service.
+   *
+   * <p>The message goes out before the replies it causes. Each service handles it under the twin's lock and
+   * saves its state as for a device request.
+   *
+   * @return completes when the broker has the message (QoS 1) or it is sent (QoS 0)
+   */
+  public CompletableFuture<Void> publish(MqttMessage message) {
+    Objects.requireNonNull(message, "message");
+    lock.lock();
+    try {
+      CompletableFuture<Void> sent = mqtt.publish(message);
+      for (TwinService s : services) {
+        if (s.filters().stream().anyMatch(f -> Topics.matches(f.filter(), message.topic()))) {
+          runExclusive(s, out -> s.handle(message, out));
+        }
+      }
+      return sent;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Runs one tick of every service now (tests use this with a stepped clock). */
@@ -249,6 +278,21 @@ public final class Twin implements AutoCloseable {
       } finally {
         lock.unlock();
       }
+    }
+
+    @Override
+    public <R> R read(TwinService service, Supplier<R> operation) {
+      lock.lock();
+      try {
+        return operation.get();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(TwinService service, MqttMessage message) {
+      return Twin.this.publish(message);
     }
   }
 

@@ -36,8 +36,10 @@ public interface TwinService {
   boolean handle(MqttMessage request, TwinOutbox out);
 
   /**
-   * Advances time-driven state (job step timeouts, command timeouts). Called about once a second and after
-   * every request.
+   * Advances time-driven state (job step timeouts, command timeouts). The twin calls it on its own clock,
+   * about once a second ({@link Twin.Builder#tickInterval}), and when a test calls {@link Twin#tickNow()};
+   * not after each request, so a service that must act on elapsed time within a request (an expired
+   * timeout seen by a describe, say) checks the time there itself.
    *
    * @return true if the persistent state changed
    */

@@ -9,12 +9,15 @@ import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.mqtt.local.LocalBroker;
+import dev.thingbridge.testing.Mosquitto;
 import dev.thingbridge.twin.Twin;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.things.ThingRegistry;
 import dev.thingbridge.twin.things.ThingsService;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -24,11 +27,14 @@ import java.util.concurrent.TimeUnit;
  * Jobs round trips through the twin: a device runs start-next then update(SUCCEEDED) cycles against the
  * twin's jobs service (jobs created through the plain-Java API), and the same cycles against a bare
  * responder that answers both requests with canned accepted messages on the same bus, in the same run. The
- * ratio is what the twin's jobs logic costs over the bus alone.
+ * ratio is what the twin's jobs logic costs over the bus alone. The bare responder has its own client, so it
+ * shares no connection or delivery thread with the twin.
+ *
+ * <p>Runs on the in-process bus, then through a real Mosquitto (plain TCP on loopback) with the direct
+ * aws-crt backend. The twin runs with relaxed limits (AWS's per-thing rate limit would measure the throttle).
  *
  * <p>Run: {@code ./mvnw -q -B test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.thingbridge.bench.TwinJobsBench [-Dexec.args="<cycles>"]}. {@link #run} takes the
- * two clients, so the same measurement works over Mosquitto.
+ * -Dexec.mainClass=dev.thingbridge.bench.TwinJobsBench [-Dexec.args="BUS_CYCLES BROKER_CYCLES"]}.
  */
 public final class TwinJobsBench {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -37,19 +43,31 @@ public final class TwinJobsBench {
   private TwinJobsBench() {}
 
   public static void main(String[] args) throws Exception {
-    int cycles = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
-    LocalBroker broker = new LocalBroker();
-    try (MqttClient twinSide = broker.connect("bench-twin"); MqttClient deviceSide = broker.connect("bench-device")) {
-      run(twinSide, deviceSide, cycles);
+    int busCycles = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+    int brokerCycles = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+    LocalBroker bus = new LocalBroker();
+    try (MqttClient twinSide = bus.connect("bench-twin"); MqttClient bareSide = bus.connect("bench-bare");
+        MqttClient deviceSide = bus.connect("bench-device")) {
+      System.out.println("Jobs cycles on the in-process bus");
+      run(twinSide, bareSide, deviceSide, busCycles);
     }
+    Path dir = Files.createTempDirectory("twin-jobs-bench");
+    try (Mosquitto broker = Mosquitto.plain(dir);
+        MqttClient twinSide = TwinShadowBench.connect(broker, "bench-twin");
+        MqttClient bareSide = TwinShadowBench.connect(broker, "bench-bare");
+        MqttClient deviceSide = TwinShadowBench.connect(broker, "bench-device")) {
+      System.out.println("Jobs cycles through Mosquitto (plain TCP, loopback, aws-crt direct backend)");
+      run(twinSide, bareSide, deviceSide, brokerCycles);
+    }
+    System.exit(0); // the CRT's static event loop keeps native threads alive
   }
 
-  /** Measures both sides with these clients and prints the table. */
-  public static void run(MqttClient twinSide, MqttClient deviceSide, int cycles) throws Exception {
+  /** Measures both sides with these clients (the twin's, the bare responder's, the device's) and prints the table. */
+  public static void run(MqttClient twinSide, MqttClient bareSide, MqttClient deviceSide, int cycles) throws Exception {
     // Warm-up rounds, then the measured ones; each round uses its own thing so state never carries over.
-    bareResponder(twinSide, deviceSide, "warm-bare", cycles / 5);
+    bareResponder(bareSide, deviceSide, "warm-bare", cycles / 5);
     twin(twinSide, deviceSide, "warm-twin", cycles / 5, 10);
-    double bare = bareResponder(twinSide, deviceSide, "bench-bare", cycles);
+    double bare = bareResponder(bareSide, deviceSide, "bench-bare", cycles);
     double shallow = twin(twinSide, deviceSide, "bench-twin-10", cycles, 10);
     double deep = twin(twinSide, deviceSide, "bench-twin-1000", cycles, 1000);
     System.out.printf(Locale.ROOT, "%-52s %8s %10s %8s%n", "jobs cycle (start-next + update SUCCEEDED)", "cycles",

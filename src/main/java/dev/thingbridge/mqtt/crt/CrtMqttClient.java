@@ -305,8 +305,8 @@ public final class CrtMqttClient extends AbstractMqttClient {
       events.execute(() -> {
         lastFailure = null;
         log.info("mqtt client {} connected to {} (session present: {})", clientId(), endpoint(), sessionPresent);
+        connected(sessionPresent); // first, so that whoever waits on the first attempt sees CONNECTED
         firstAttempt.complete(null);
-        connected(sessionPresent);
       });
     }
 

@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -139,7 +140,7 @@ public final class CommandsService implements TwinService {
    * @throws AwsApiException ResourceNotFoundException if there is no such command
    */
   public Command command(String commandId) {
-    return exclusive(out -> {
+    return read(() -> {
       Command c = commands.get(commandId);
       if (c == null) {
         throw AwsApiException.notFound("Command " + commandId + " does not exist.");
@@ -150,7 +151,7 @@ public final class CommandsService implements TwinService {
 
   /** Every command, in creation order. */
   public List<Command> commands() {
-    return exclusive(out -> List.copyOf(commands.values()));
+    return read(() -> List.copyOf(commands.values()));
   }
 
   /**
@@ -200,7 +201,7 @@ public final class CommandsService implements TwinService {
 
   /** Every execution in creation order (for tests and tools). */
   public List<CommandExecution> executions() {
-    return exclusive(out -> List.copyOf(executions.values()));
+    return read(() -> List.copyOf(executions.values()));
   }
 
   @Override
@@ -213,6 +214,14 @@ public final class CommandsService implements TwinService {
       throw new IllegalStateException("the commands service is not attached to a twin");
     }
     return context.exclusive(this, operation);
+  }
+
+  /** A pure read. GetCommandExecution and ListCommandExecutions are not: they first time out due executions. */
+  private <R> R read(Supplier<R> operation) {
+    if (context == null) {
+      throw new IllegalStateException("the commands service is not attached to a twin");
+    }
+    return context.read(this, operation);
   }
 
   private Instant now() {

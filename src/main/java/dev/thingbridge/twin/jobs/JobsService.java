@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The cloud side of AWS IoT Jobs: the device MQTT API under {@code $aws/things/{thing}/jobs/} (get,
@@ -101,12 +102,12 @@ public final class JobsService implements TwinService {
 
   /** DescribeJob; ResourceNotFoundException if absent. */
   public Job describeJob(String jobId) {
-    return exclusive(out -> engine.describeJob(jobId));
+    return read(() -> engine.describeJob(jobId));
   }
 
   /** GetJobDocument: the document as created. */
   public String jobDocument(String jobId) {
-    return exclusive(out -> engine.jobDocument(jobId));
+    return read(() -> engine.jobDocument(jobId));
   }
 
   /**
@@ -144,7 +145,7 @@ public final class JobsService implements TwinService {
 
   /** DescribeJobExecution ({@code executionNumber} null: the latest). */
   public JobExecution describeJobExecution(String thingName, String jobId, Long executionNumber) {
-    return exclusive(out -> engine.describeJobExecution(thingName, jobId, executionNumber, context.now()));
+    return read(() -> engine.describeJobExecution(thingName, jobId, executionNumber, context.now()));
   }
 
   /**
@@ -155,7 +156,7 @@ public final class JobsService implements TwinService {
    */
   public JobExecutionPage listJobExecutionsForThing(String thingName, JobExecutionStatus status, Integer maxResults,
       String nextToken) {
-    List<JobExecution> all = exclusive(out -> engine.executionsOfThing(thingName, status, context.now()));
+    List<JobExecution> all = read(() -> engine.executionsOfThing(thingName, status, context.now()));
     Paging.Page<JobExecution> page = Paging.page(all, maxResults, nextToken, "thing|" + thingName + "|" + status, 50);
     return new JobExecutionPage(page.items(), page.nextToken());
   }
@@ -163,13 +164,17 @@ public final class JobsService implements TwinService {
   /** ListJobExecutionsForJob (same paging as {@link #listJobExecutionsForThing}). */
   public JobExecutionPage listJobExecutionsForJob(String jobId, JobExecutionStatus status, Integer maxResults,
       String nextToken) {
-    List<JobExecution> all = exclusive(out -> engine.executionsOfJob(jobId, status, context.now()));
+    List<JobExecution> all = read(() -> engine.executionsOfJob(jobId, status, context.now()));
     Paging.Page<JobExecution> page = Paging.page(all, maxResults, nextToken, "job|" + jobId + "|" + status, 50);
     return new JobExecutionPage(page.items(), page.nextToken());
   }
 
   private <R> R exclusive(Function<TwinOutbox, R> op) {
     return requireContext().exclusive(this, op);
+  }
+
+  private <R> R read(Supplier<R> op) {
+    return requireContext().read(this, op);
   }
 
   private TwinContext requireContext() {

@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * request would (accepted, delta, documents); their rejections are returned, never published, as AWS does
  * for its REST API.
  *
- * <p>Threading: every method runs under the twin's lock ({@link TwinContext#exclusive}); the plain-Java
+ * <p>Threading: every method runs under the twin's lock ({@link TwinContext#exclusive}, or {@link
+ * TwinContext#read} for get and list); the plain-Java
  * methods may be called from any thread once the service is part of a started twin.
  */
 public final class ShadowService implements TwinService {
@@ -178,7 +181,7 @@ public final class ShadowService implements TwinService {
    */
   public NamedShadowPage listNamedShadows(String thingName, String nextToken, Integer pageSize) {
     ShadowTopics.requireThingName(thingName);
-    return exclusive(out -> engine.listNamed(thingName, nextToken, pageSize, nowSeconds()));
+    return read(() -> engine.listNamed(thingName, nextToken, pageSize, nowSeconds()));
   }
 
   /** Every named shadow of a thing, in name order. */
@@ -194,17 +197,18 @@ public final class ShadowService implements TwinService {
   }
 
   /**
-   * Publishes a message through the twin's MQTT client, as the data plane's {@code Publish} does. A publish
-   * on a shadow request topic also reaches this service (the twin does not hear its own messages).
+   * The data plane's {@code Publish}: the message goes out through the twin's MQTT client, and a publish on
+   * a request topic of any of the twin's services (shadow, jobs, commands) also reaches that service, which
+   * answers as to a device (see {@link TwinContext#publish}).
+   *
+   * @return completes when the broker has the message (QoS 1) or it is sent (QoS 0)
    */
-  public void publish(MqttMessage message) {
-    exclusive(out -> {
-      out.publish(message);
-      if (ShadowTopics.parseRequest(message.topic()).isPresent()) {
-        handle(message, out);
-      }
-      return null;
-    });
+  public CompletableFuture<Void> publish(MqttMessage message) {
+    TwinContext ctx = context;
+    if (ctx == null) {
+      throw new IllegalStateException("the shadow service is not part of a twin yet");
+    }
+    return ctx.publish(this, message);
   }
 
   /** The twin's limits (relaxed until the service is attached). */
@@ -214,15 +218,20 @@ public final class ShadowService implements TwinService {
   }
 
   private ObjectNode perform(ShadowTopics.Request r, byte[] payload, boolean publishReply) {
-    ShadowOutcome outcome = exclusive(out -> {
-      long now = nowSeconds();
-      ShadowOutcome o = run(r, payload, now);
-      if (o instanceof ShadowOutcome.Accepted a && publishReply) {
-        out.publish(message(r.accepted(), a.reply()));
-        a.notifications().forEach(p -> out.publish(message(p.topic(), p.document())));
-      }
-      return o;
-    });
+    ShadowOutcome outcome;
+    if (r.operation() == Operation.GET) {
+      // A get changes no persistent state (only the in-memory request rate): a read, nothing to save.
+      outcome = read(() -> run(r, payload, nowSeconds()));
+    } else {
+      outcome = exclusive(out -> {
+        ShadowOutcome o = run(r, payload, nowSeconds());
+        if (o instanceof ShadowOutcome.Accepted a && publishReply) {
+          out.publish(message(r.accepted(), a.reply()));
+          a.notifications().forEach(p -> out.publish(message(p.topic(), p.document())));
+        }
+        return o;
+      });
+    }
     if (outcome instanceof ShadowOutcome.Rejected rejected) {
       throw new ShadowException(rejected.code(), rejected.message());
     }
@@ -235,6 +244,14 @@ public final class ShadowService implements TwinService {
       throw new IllegalStateException("the shadow service is not part of a twin yet");
     }
     return ctx.exclusive(this, operation);
+  }
+
+  private <R> R read(Supplier<R> operation) {
+    TwinContext ctx = context;
+    if (ctx == null) {
+      throw new IllegalStateException("the shadow service is not part of a twin yet");
+    }
+    return ctx.read(this, operation);
   }
 
   private long nowSeconds() {

@@ -62,7 +62,7 @@ public final class ThingsService implements TwinService {
 
   /** DescribeThing; throws ResourceNotFoundException if absent. */
   public Thing describeThing(String thingName) {
-    return exclusive(() -> registry.describe(thingName));
+    return read(() -> registry.describe(thingName));
   }
 
   /**
@@ -80,7 +80,7 @@ public final class ThingsService implements TwinService {
     if (attributeValue != null && attributeName == null) {
       throw AwsApiException.invalidRequest("attributeValue requires attributeName");
     }
-    List<Thing> all = exclusive(() -> registry.list(attributeName, attributeValue, prefix, type));
+    List<Thing> all = read(() -> registry.list(attributeName, attributeValue, prefix, type));
     Paging.Page<Thing> page = Paging.page(all, maxResults, nextToken,
         "things|" + attributeName + "|" + attributeValue + "|" + prefix + "|" + type, 50);
     return new ThingPage(page.items(), page.nextToken());
@@ -91,6 +91,13 @@ public final class ThingsService implements TwinService {
       throw new IllegalStateException("the things service is not part of a twin yet");
     }
     return context.exclusive(this, out -> op.get());
+  }
+
+  private <R> R read(java.util.function.Supplier<R> op) {
+    if (context == null) {
+      throw new IllegalStateException("the things service is not part of a twin yet");
+    }
+    return context.read(this, op);
   }
 
   @Override

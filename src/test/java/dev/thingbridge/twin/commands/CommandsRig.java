@@ -26,6 +26,8 @@ final class CommandsRig implements AutoCloseable {
   final MqttClient twinClient;
   final Twin twin;
   final CommandsService service;
+  /** Clients the rig connected for tests (event listeners), closed with the rig. */
+  private final List<MqttClient> extraClients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   CommandsRig() throws Exception {
     this(null, TwinLimits.RELAXED);
@@ -36,9 +38,6 @@ final class CommandsRig implements AutoCloseable {
   }
 
   /** A twin on an existing bus and clock (a restart). */
-  /** Event listeners made by {@link #events}; closed with the rig. */
-  private final List<MqttClient> apps = new java.util.ArrayList<>();
-
   CommandsRig(LocalBroker broker, SteppedClock clock, Path stateDir, TwinLimits limits) throws Exception {
     this.broker = broker;
     this.clock = clock;
@@ -77,16 +76,16 @@ final class CommandsRig implements AutoCloseable {
 
   Subscription events(String commandId) throws Exception {
     MqttClient app = broker.connect("app-" + commandId);
-    apps.add(app);
+    extraClients.add(app);
     return app.subscribe("$aws/events/commandExecution/" + commandId + "/+", QoS.AT_LEAST_ONCE)
         .get(5, TimeUnit.SECONDS);
   }
 
   @Override
   public void close() {
-    apps.forEach(MqttClient::close);
     twin.close();
     twinClient.close();
+    extraClients.forEach(MqttClient::close);
   }
 
   /** A device client. */
