@@ -35,6 +35,11 @@ final class StopSignal implements AutoCloseable {
     }
   }
 
+  /** Whether a signal came. */
+  boolean requested() {
+    return stopRequested.getCount() == 0;
+  }
+
   /** Everything is closed: lets a running shutdown hook return, or removes the hook. */
   @Override
   public void close() {

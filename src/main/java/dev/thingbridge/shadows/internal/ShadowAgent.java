@@ -59,6 +59,7 @@ public final class ShadowAgent<S> {
   private static final Logger LOG = LoggerFactory.getLogger(ShadowAgent.class);
   private static final AtomicInteger AGENTS = new AtomicInteger();
   private static final int MAX_REJECTED_PARTS = 16;
+  private static final Duration CLOSE_ACK_WAIT = Duration.ofSeconds(2);
 
   /** Makes the public event type, whose constructor this package cannot see. */
   @FunctionalInterface
@@ -90,7 +91,7 @@ public final class ShadowAgent<S> {
   private long appliedVersion;
   private int resyncFailures;
   private long documentsVersion;
-  private CompletableFuture<?> lastAck = CompletableFuture.completedFuture(null);
+  private volatile CompletableFuture<?> lastAck = CompletableFuture.completedFuture(null);
 
   // Read from any thread.
   private volatile S current;
@@ -234,6 +235,15 @@ public final class ShadowAgent<S> {
       return;
     }
     closed = true;
+    try {
+      // Let an acknowledgement already sent get its answer, so a device that stops right after a delta does not
+      // leave it pending in the cloud.
+      lastAck.get(CLOSE_ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | RuntimeException ignored) {
+      // closing anyway
+    }
     MqttClosedException cause = new MqttClosedException("the shadow " + name + " was closed");
     inbox.close(cause);
     if (ownsRequester) {
