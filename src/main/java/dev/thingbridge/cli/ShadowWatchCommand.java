@@ -78,9 +78,11 @@ final class ShadowWatchCommand implements Callable<Integer> {
           waitUntilDone(stop, done);
         }
       } else {
-        try (Subscription ignored = JobsCommand.await(mqtt.subscribe(topics.eventFilters(),
-            new RawListener(topics, printer)))) {
+        Subscription events = JobsCommand.await(mqtt.subscribe(topics.eventFilters(), new RawListener(topics, printer)));
+        try {
           waitUntilDone(stop, done);
+        } finally {
+          events.close();
         }
       }
     }

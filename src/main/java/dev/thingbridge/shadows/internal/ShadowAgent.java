@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.mqtt.ConnectionListener;
 import dev.thingbridge.mqtt.MqttClient;
-import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.MqttRequester;
 import dev.thingbridge.mqtt.MqttTimeoutException;
 import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.mqtt.internal.AbstractMqttClient;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.shadows.CommitResult;
 import dev.thingbridge.shadows.DeltaEvent;
 import dev.thingbridge.shadows.LoadResult;
@@ -31,16 +29,11 @@ import dev.thingbridge.shadows.model.ShadowDocuments;
 import dev.thingbridge.shadows.model.ShadowUpdateRequest;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShadowAgent<S> {
   private static final Logger LOG = LoggerFactory.getLogger(ShadowAgent.class);
-  private static final AtomicInteger AGENTS = new AtomicInteger();
   private static final int MAX_REJECTED_PARTS = 16;
   private static final Duration CLOSE_ACK_WAIT = Duration.ofSeconds(2);
 
@@ -79,7 +71,8 @@ public final class ShadowAgent<S> {
   private final ShadowListener<S> listener;
   private final DeltaInbox<DeltaEvent<S>> inbox;
   private final EventFactory<S> events0;
-  private final ScheduledExecutorService control;
+  private final ControlThread control;
+  private final Versions versions = new Versions();
   private final String name;
 
   // Control-thread state.
@@ -88,14 +81,11 @@ public final class ShadowAgent<S> {
   private Object generation = new Object();
   private boolean synced;
   private boolean fullReportPending;
-  private long appliedVersion;
   private int resyncFailures;
-  private long documentsVersion;
   private volatile CompletableFuture<?> lastAck = CompletableFuture.completedFuture(null);
 
   // Read from any thread.
   private volatile S current;
-  private volatile long knownVersion;
   private volatile boolean closed;
   private final AtomicBoolean resyncQueued = new AtomicBoolean();
 
@@ -113,10 +103,8 @@ public final class ShadowAgent<S> {
     this.inbox = inbox;
     this.events0 = eventFactory;
     this.name = topics.thingName() + topics.shadowName().map(n -> "/" + n).orElse("");
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
-        new NamedThreadFactory("thingbridge-shadows-" + AGENTS.incrementAndGet(), true));
-    executor.setRemoveOnCancelPolicy(true);
-    this.control = executor;
+    this.control = new ControlThread(name, options.ackTimeout().compareTo(options.requestTimeout()) > 0
+        ? options.ackTimeout() : options.requestTimeout());
     mqtt.addConnectionListener(new ConnectionListener() {
       @Override
       public void onConnected(boolean sessionPresent) {
@@ -130,7 +118,7 @@ public final class ShadowAgent<S> {
   // ---- public operations (any thread) ----
 
   public CompletableFuture<LoadResult> load() {
-    return submit(() -> {
+    return control.submit(() -> {
       LoadResult r = local.load();
       current = local.state();
       return r;
@@ -146,11 +134,11 @@ public final class ShadowAgent<S> {
   }
 
   public long version() {
-    return knownVersion;
+    return versions.known();
   }
 
   public CompletableFuture<S> sync() {
-    return submit(() -> {
+    return control.submit(() -> {
       ensureLoaded();
       if (events == null) {
         goLive();
@@ -163,10 +151,12 @@ public final class ShadowAgent<S> {
 
   /** Makes the shadow live, then registers {@code reader} for the next applied delta. */
   public void whenLive(CompletableFuture<DeltaEvent<S>> reader) {
-    submit(() -> {
-      if (!reader.isDone()) {
+    control.submit(() -> {
+      if (!reader.isDone() && events == null) {
+        // Only the first wait goes live. After a deletion the shadow stays unsynced until a publish (or a delta)
+        // needs the document, so a device waiting for deltas does not re-create a shadow someone just deleted.
         ensureLoaded();
-        ensureLive();
+        goLive();
       }
       return null;
     }).whenComplete((v, e) -> {
@@ -179,7 +169,7 @@ public final class ShadowAgent<S> {
   }
 
   public CompletableFuture<S> publishChange(UnaryOperator<S> change, boolean desired) {
-    return submit(() -> {
+    return control.submit(() -> {
       ensureLoaded();
       ensureLive();
       return publishWithRetries(change, desired);
@@ -187,7 +177,7 @@ public final class ShadowAgent<S> {
   }
 
   public CompletableFuture<S> create() {
-    return submit(() -> {
+    return control.submit(() -> {
       ensureLoaded();
       createNow();
       return current;
@@ -195,11 +185,11 @@ public final class ShadowAgent<S> {
   }
 
   public CompletableFuture<Void> delete() {
-    return submit(() -> {
+    return control.submit(() -> {
       ensureLoaded();
       String token = ownTokens.add(client.newClientToken());
       try {
-        await(client.delete(token));
+        control.await(client.delete(token));
       } catch (ShadowException e) {
         if (e.code() != ShadowErrorCode.NOT_FOUND) {
           throw e;
@@ -207,7 +197,7 @@ public final class ShadowAgent<S> {
       }
       local.wipe();
       current = local.state();
-      resetVersions();
+      versions.reset();
       synced = false;
       fullReportPending = false;
       LOG.info("shadow {}: deleted; local state back to defaults", name);
@@ -216,15 +206,15 @@ public final class ShadowAgent<S> {
   }
 
   public CompletableFuture<ShadowDocument> fetch() {
-    return submit(() -> {
-      ShadowDocument doc = await(client.get(ownTokens.add(client.newClientToken())));
-      noteVersion(doc.version());
+    return control.submit(() -> {
+      ShadowDocument doc = control.await(client.get(ownTokens.add(client.newClientToken())));
+      versions.seen(doc.version());
       return doc;
     });
   }
 
   public CompletableFuture<CommitResult> commit() {
-    return submit(() -> {
+    return control.submit(() -> {
       ensureLoaded();
       return local.commit();
     });
@@ -244,25 +234,11 @@ public final class ShadowAgent<S> {
     } catch (ExecutionException | TimeoutException | RuntimeException ignored) {
       // closing anyway
     }
-    MqttClosedException cause = new MqttClosedException("the shadow " + name + " was closed");
-    inbox.close(cause);
+    inbox.close(control.closedException());
     if (ownsRequester) {
       requester.close();
     }
-    try {
-      control.execute(this::unsubscribe);
-    } catch (RejectedExecutionException ignored) {
-      // already shut down
-    }
-    control.shutdown();
-    try {
-      if (!control.awaitTermination(options.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
-        control.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      control.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    control.shutdown(this::unsubscribe, options.requestTimeout().plusSeconds(1));
   }
 
   // ---- going live and syncing (control thread) ----
@@ -283,9 +259,9 @@ public final class ShadowAgent<S> {
   }
 
   private void goLive() throws Exception {
-    await(mqtt.awaitConnected(options.requestTimeout()));
+    control.await(mqtt.awaitConnected(options.requestTimeout()));
     Object gen = new Object();
-    Subscription sub = await(mqtt.subscribe(topics.eventFilters(), new EventListener(gen)));
+    Subscription sub = control.await(mqtt.subscribe(topics.eventFilters(), new EventListener(gen)));
     try {
       generation = gen;
       syncNow();
@@ -302,7 +278,7 @@ public final class ShadowAgent<S> {
   private void syncNow() throws Exception {
     ShadowDocument doc;
     try {
-      doc = await(client.get(ownTokens.add(client.newClientToken())));
+      doc = control.await(client.get(ownTokens.add(client.newClientToken())));
     } catch (ShadowException e) {
       if (e.code() != ShadowErrorCode.NOT_FOUND) {
         synced = false;
@@ -314,18 +290,14 @@ public final class ShadowAgent<S> {
       synced = false;
       throw e;
     }
-    if (doc.version() < appliedVersion) {
-      LOG.info("shadow {}: document version went back from {} to {}: it was re-created", name, appliedVersion,
-          doc.version());
-      resetVersions();
+    if (versions.fromGet(doc.version())) {
+      LOG.info("shadow {}: document version went back to {}: it was re-created", name, doc.version());
     }
-    noteVersion(doc.version());
-    appliedVersion = Math.max(appliedVersion, doc.version());
     synced = true;
     if (fullReportPending) {
-      ShadowDocument accepted = await(client.update(new ShadowUpdateRequest(null, local.fullReported(),
+      ShadowDocument accepted = control.await(client.update(new ShadowUpdateRequest(null, local.fullReported(),
           ownTokens.add(client.newClientToken()), null)));
-      noteVersion(accepted.version());
+      versions.seen(accepted.version());
       fullReportPending = false;
     }
     Optional<ObjectNode> delta = doc.pendingDelta();
@@ -338,9 +310,8 @@ public final class ShadowAgent<S> {
     ObjectNode desired = local.fullDesired();
     ShadowUpdateRequest request = new ShadowUpdateRequest(desired.isEmpty() ? null : desired, local.fullReported(),
         ownTokens.add(client.newClientToken()), null);
-    ShadowDocument accepted = await(client.update(request));
-    noteVersion(accepted.version());
-    appliedVersion = Math.max(appliedVersion, accepted.version());
+    ShadowDocument accepted = control.await(client.update(request));
+    versions.applied(accepted.version());
     synced = true;
     fullReportPending = false;
     LOG.info("shadow {}: document created from the local state (version {})", name, accepted.version());
@@ -351,26 +322,23 @@ public final class ShadowAgent<S> {
     if (closed || !resyncQueued.compareAndSet(false, true)) {
       return;
     }
-    try {
-      control.execute(() -> {
-        resyncQueued.set(false);
-        if (events == null || closed) {
-          return;
-        }
-        LOG.info("shadow {}: {}, getting the document again", name, why);
-        try {
-          syncNow();
-          resyncFailures = 0;
-        } catch (Exception e) {
-          // The cloud side may still be recovering from the same outage: try again, backing off up to 30 s.
-          long delay = Math.min(30_000L, 1000L << Math.min(5, resyncFailures++));
-          LOG.warn("shadow {}: resync failed ({}), trying again in {} ms", name, message(e), delay);
-          if (!closed) {
-            control.schedule(() -> queueResync(why), delay, TimeUnit.MILLISECONDS);
-          }
-        }
-      });
-    } catch (RejectedExecutionException ignored) {
+    boolean queued = control.execute(() -> {
+      resyncQueued.set(false);
+      if (events == null || closed) {
+        return;
+      }
+      LOG.info("shadow {}: {}, getting the document again", name, why);
+      try {
+        syncNow();
+        resyncFailures = 0;
+      } catch (Exception e) {
+        // The cloud side may still be recovering from the same outage: try again, backing off up to 30 s.
+        long delay = Math.min(30_000L, 1000L << Math.min(5, resyncFailures++));
+        LOG.warn("shadow {}: resync failed ({}), trying again in {} ms", name, message(e), delay);
+        control.schedule(() -> queueResync(why), delay);
+      }
+    });
+    if (!queued) {
       resyncQueued.set(false);
     }
   }
@@ -387,14 +355,14 @@ public final class ShadowAgent<S> {
       Long version = null;
       if (options.optimisticLocking()) {
         awaitQuietly(lastAck);
-        version = knownVersion;
+        version = versions.known();
       }
       ObjectNode desiredPart = desired && !c.desired().isEmpty() ? c.desired() : null;
       ObjectNode reportedPart = c.reported().isEmpty() ? null : c.reported();
       try {
-        ShadowDocument accepted = await(client.update(new ShadowUpdateRequest(desiredPart, reportedPart,
+        ShadowDocument accepted = control.await(client.update(new ShadowUpdateRequest(desiredPart, reportedPart,
             ownTokens.add(client.newClientToken()), version)));
-        noteVersion(accepted.version());
+        versions.seen(accepted.version());
         return current;
       } catch (ShadowException e) {
         if (e.code() != ShadowErrorCode.VERSION_CONFLICT || attempt >= options.conflictAttempts()) {
@@ -429,7 +397,7 @@ public final class ShadowAgent<S> {
           cleanup = JsonNodeFactory.instance.objectNode();
         }
         CompletableFuture<Long> acknowledged = acknowledge(ack);
-        appliedVersion = Math.max(appliedVersion, version);
+        versions.applied(version);
         deliver(events0.create(applied.previous(), applied.state(), remaining.deepCopy(), ack, version,
             applied.changed(), acknowledged));
         return;
@@ -443,7 +411,7 @@ public final class ShadowAgent<S> {
         remaining = JsonTrees.without(remaining, e.path());
       }
     }
-    appliedVersion = Math.max(appliedVersion, version);
+    versions.applied(version);
     if (!cleanup.isEmpty()) {
       ObjectNode ack = JsonNodeFactory.instance.objectNode();
       ack.set("desired", cleanup);
@@ -458,7 +426,7 @@ public final class ShadowAgent<S> {
     CompletableFuture<Long> version = ackClient.update(request).thenApply(ShadowDocument::version);
     version.whenComplete((v, e) -> {
       if (e == null) {
-        noteVersion(v);
+        versions.seen(v);
       } else {
         Throwable cause = AbstractMqttClient.unwrap(e);
         if (cause instanceof MqttTimeoutException) {
@@ -487,7 +455,7 @@ public final class ShadowAgent<S> {
       return;
     }
     if (ownTokens.contains(delta.clientToken())) {
-      noteVersion(delta.version());
+      versions.seen(delta.version());
       return;
     }
     if (delta.state().isEmpty()) {
@@ -497,18 +465,18 @@ public final class ShadowAgent<S> {
       syncNow();
       return;
     }
-    if (delta.version() <= appliedVersion) {
-      LOG.debug("shadow {}: delta v{} already covered by v{}", name, delta.version(), appliedVersion);
-      return;
+    switch (versions.judge(delta.version())) {
+      case STALE -> LOG.debug("shadow {}: delta v{} already covered by v{}", name, delta.version(),
+          versions.applied());
+      case CHECK_WITH_GET -> {
+        LOG.debug("shadow {}: delta v{} is older than v{}; getting the document", name, delta.version(),
+            versions.known());
+        syncNow();
+      }
+      case APPLY -> applyAndAcknowledge(delta.state(), delta.version());
     }
-    if (delta.version() < knownVersion) {
-      LOG.debug("shadow {}: delta v{} is older than v{}; getting the document", name, delta.version(), knownVersion);
-      syncNow();
-      return;
-    }
-    noteVersion(delta.version());
-    applyAndAcknowledge(delta.state(), delta.version());
   }
+
 
   private void onDocuments(MqttMessage message) {
     ShadowDocuments docs;
@@ -518,12 +486,9 @@ public final class ShadowAgent<S> {
       LOG.warn("shadow {}: unreadable documents message ignored: {}", name, e.getMessage());
       return;
     }
-    long v = docs.current().version();
-    noteVersion(v);
-    if (v <= documentsVersion) {
+    if (!versions.newDocuments(docs.current().version())) {
       return;
     }
-    documentsVersion = v;
     safely(() -> listener.onDocuments(docs));
   }
 
@@ -535,12 +500,12 @@ public final class ShadowAgent<S> {
       LOG.warn("shadow {}: unreadable delete reply ignored: {}", name, e.getMessage());
       return;
     }
-    if (ownTokens.contains(deleted.clientToken()) || deleted.version() < knownVersion) {
+    if (ownTokens.contains(deleted.clientToken()) || deleted.version() < versions.known()) {
       return;
     }
     LOG.info("shadow {}: deleted in the cloud (version {}); the next publish re-creates it", name,
         deleted.version());
-    resetVersions();
+    versions.reset();
     synced = false;
     fullReportPending = true;
     safely(() -> listener.onDeletedInCloud(deleted.version()));
@@ -559,11 +524,7 @@ public final class ShadowAgent<S> {
       if (closed) {
         return;
       }
-      try {
-        control.execute(() -> handle(message));
-      } catch (RejectedExecutionException ignored) {
-        // closing
-      }
+      control.execute(() -> handle(message));
     }
 
     @Override
@@ -593,18 +554,6 @@ public final class ShadowAgent<S> {
 
   // ---- helpers ----
 
-  private void noteVersion(long v) {
-    if (v > knownVersion) {
-      knownVersion = v;
-    }
-  }
-
-  private void resetVersions() {
-    appliedVersion = 0;
-    documentsVersion = 0;
-    knownVersion = 0;
-  }
-
   private void unsubscribe() {
     Subscription sub = events;
     events = null;
@@ -614,57 +563,9 @@ public final class ShadowAgent<S> {
     }
   }
 
-  private <T> CompletableFuture<T> submit(Callable<T> work) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    if (closed) {
-      result.completeExceptionally(new MqttClosedException("the shadow " + name + " is closed"));
-      return result;
-    }
-    try {
-      control.execute(() -> {
-        if (result.isDone()) {
-          return;
-        }
-        if (closed) {
-          result.completeExceptionally(new MqttClosedException("the shadow " + name + " is closed"));
-          return;
-        }
-        try {
-          result.complete(work.call());
-        } catch (Throwable t) {
-          result.completeExceptionally(AbstractMqttClient.unwrap(t));
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      result.completeExceptionally(new MqttClosedException("the shadow " + name + " is closed"));
-    }
-    return result;
-  }
-
-  /**
-   * Waits for a request; each carries its own timeout, the extra margin here only guards against a future that
-   * would never complete.
-   */
-  private <T> T await(CompletableFuture<T> future) throws Exception {
-    Duration max = options.ackTimeout().compareTo(options.requestTimeout()) > 0 ? options.ackTimeout()
-        : options.requestTimeout();
-    try {
-      return future.get(max.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = AbstractMqttClient.unwrap(e);
-      if (cause instanceof Exception ex) {
-        throw ex;
-      }
-      throw (Error) cause;
-    } catch (TimeoutException e) {
-      future.cancel(false);
-      throw new MqttTimeoutException("shadow request of " + name, max);
-    }
-  }
-
   private void awaitQuietly(CompletableFuture<?> future) {
     try {
-      await(future);
+      control.await(future);
     } catch (Exception ignored) {
       // only the ordering matters here
     }
