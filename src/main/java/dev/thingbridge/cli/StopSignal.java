@@ -40,6 +40,11 @@ final class StopSignal implements AutoCloseable {
     stopRequested.countDown();
   }
 
+  /** Whether a signal came (or {@link #stopNow} was called). */
+  boolean requested() {
+    return stopRequested.getCount() == 0;
+  }
+
   /** Everything is closed: lets a running shutdown hook return, or removes the hook. */
   @Override
   public void close() {

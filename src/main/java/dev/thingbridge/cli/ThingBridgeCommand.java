@@ -32,7 +32,7 @@ public final class ThingBridgeCommand implements Runnable {
   }
 
   /**
-   * A command line whose {@code jobs} and {@code commands} subcommands connect through {@code connector}
+   * A command line whose {@code jobs}, {@code commands} and {@code shadow} subcommands connect through {@code connector}
    * instead of their connection flags (tests pass an in-process bus).
    */
   public static CommandLine newCommandLine(MqttConnector connector) {
@@ -44,6 +44,7 @@ public final class ThingBridgeCommand implements Runnable {
     cl.addSubcommand("run", new RunCommand(System.getenv(), java.util.Optional.of(new CrtDirectConnector())));
     cl.addSubcommand(new CommandLine(connector == null ? new JobsCommand() : new JobsCommand(connector)));
     cl.addSubcommand(new CommandLine(connector == null ? new CommandsCommand() : new CommandsCommand(connector)));
+    cl.addSubcommand(new CommandLine(connector == null ? new ShadowCommand() : new ShadowCommand(connector)));
     cl.setExecutionExceptionHandler(ThingBridgeCommand::handleExecutionException);
     cl.setParameterExceptionHandler(ThingBridgeCommand::handleParameterException);
     return cl;

@@ -1,5 +1,14 @@
 /**
- * AWS IoT Device Shadows, device side: the typed state model and its local persistence.
+ * AWS IoT Device Shadows, device side: the shadow agent ({@link dev.thingbridge.shadows.Shadow}), the typed state
+ * model and its local persistence.
+ *
+ * <p>Workflow of a device: build a {@link dev.thingbridge.shadows.Shadow} from an MQTT client, the thing (and
+ * shadow) name, the state type's {@link dev.thingbridge.shadows.ShadowSchema} and a
+ * {@link dev.thingbridge.shadows.KeyValueStore}; {@code load()} at boot; then {@code nextDelta(timeout)} (or a
+ * {@link dev.thingbridge.shadows.ShadowListener}) for the cloud's changes, each already applied, persisted and
+ * acknowledged, and {@code updateReported}/{@code updateDesired} for the device's own. The protocol pieces are
+ * public for other agents: {@link dev.thingbridge.shadows.ShadowTopics}, {@link dev.thingbridge.shadows.ShadowClient},
+ * {@link dev.thingbridge.shadows.ShadowCodec} and the wire records of {@code shadows.model}.
  *
  * <p>Workflow of the model layer:
  *

@@ -1,0 +1,115 @@
+package dev.thingbridge.shadows;
+
+import dev.thingbridge.mqtt.MqttException;
+import dev.thingbridge.mqtt.MqttMessage;
+import dev.thingbridge.mqtt.MqttRejectedException;
+import dev.thingbridge.mqtt.MqttRequest;
+import dev.thingbridge.mqtt.MqttRequester;
+import dev.thingbridge.mqtt.internal.AbstractMqttClient;
+import dev.thingbridge.shadows.model.ShadowDeleted;
+import dev.thingbridge.shadows.model.ShadowDocument;
+import dev.thingbridge.shadows.model.ShadowError;
+import dev.thingbridge.shadows.model.ShadowUpdateRequest;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/**
+ * The request/response operations of one Device Shadow over MQTT, untyped: GetThingShadow, UpdateThingShadow and
+ * DeleteThingShadow as the device API has them. Each request carries a fresh {@code clientToken}, goes out at
+ * QoS 1 after its reply topics are subscribed, and takes the reply with that token; others are ignored.
+ *
+ * <p>Every future completes with the decoded reply, or fails with {@link ShadowException} (the rejection with the
+ * cloud's code and message), {@link dev.thingbridge.mqtt.MqttTimeoutException} (no reply within the timeout),
+ * {@link dev.thingbridge.mqtt.MqttReplyDecodeException} (an unreadable reply) or the MQTT failure. Thread-safe;
+ * shares the {@link MqttRequester} it is given (several shadows may share one).
+ */
+public final class ShadowClient {
+  private final MqttRequester requester;
+  private final ShadowTopics topics;
+  private final Duration timeout;
+
+  public ShadowClient(MqttRequester requester, ShadowTopics topics, Duration timeout) {
+    this.requester = Objects.requireNonNull(requester, "requester");
+    this.topics = Objects.requireNonNull(topics, "topics");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive: " + timeout);
+    }
+  }
+
+  public ShadowTopics topics() {
+    return topics;
+  }
+
+  /** A fresh correlation token (at most 64 characters, unique across restarts). */
+  public String newClientToken() {
+    return requester.newClientToken(topics.thingName());
+  }
+
+  /** GetThingShadow: the whole document; fails with {@link ShadowErrorCode#NOT_FOUND} when there is none. */
+  public CompletableFuture<ShadowDocument> get() {
+    return get(newClientToken());
+  }
+
+  /** GetThingShadow with a given correlation token. */
+  public CompletableFuture<ShadowDocument> get(String token) {
+    return send(topics.get(), ShadowCodec.encodeTokenOnly(token), token, m -> ShadowCodec.decodeDocument(m.payload()));
+  }
+
+  /**
+   * UpdateThingShadow: merges the request into the document (creating it if needed). A request without a token
+   * gets a fresh one. Completes with the accepted reply (the request's sections, the new version).
+   */
+  public CompletableFuture<ShadowDocument> update(ShadowUpdateRequest request) {
+    ShadowUpdateRequest r = request.clientToken() == null ? request.withClientToken(newClientToken()) : request;
+    return send(topics.update(), ShadowCodec.encode(r), r.clientToken(),
+        m -> ShadowCodec.decodeDocument(m.payload()));
+  }
+
+  /** DeleteThingShadow; fails with {@link ShadowErrorCode#NOT_FOUND} when there is no document. */
+  public CompletableFuture<ShadowDeleted> delete() {
+    return delete(newClientToken());
+  }
+
+  /** DeleteThingShadow with a given correlation token. */
+  public CompletableFuture<ShadowDeleted> delete(String token) {
+    return send(topics.delete(), ShadowCodec.encodeTokenOnly(token), token,
+        m -> ShadowCodec.decodeDeleted(m.payload()));
+  }
+
+  private <T> CompletableFuture<T> send(String topic, byte[] payload, String token, Function<MqttMessage, T> decoder) {
+    MqttRequest request = MqttRequest.of(topic, payload, ShadowTopics.accepted(topic), ShadowTopics.rejected(topic),
+        token, timeout);
+    return requester.request(request, decoder).handle((value, error) -> {
+      if (error == null) {
+        return value;
+      }
+      Throwable cause = AbstractMqttClient.unwrap(error);
+      if (cause instanceof MqttRejectedException rejected) {
+        throw new CompletionException(rejection(topic, token, rejected));
+      }
+      throw cause instanceof CompletionException ce ? ce : new CompletionException(cause);
+    });
+  }
+
+  private ShadowException rejection(String topic, String token, MqttRejectedException rejected) {
+    ShadowError error;
+    try {
+      error = ShadowCodec.decodeError(rejected.reply().payload());
+    } catch (IllegalArgumentException e) {
+      error = new ShadowError(0, "unreadable error document: " + e.getMessage(), null, token);
+    }
+    ShadowException ex = new ShadowException(topics, topic, token, error);
+    ex.initCause(rejected);
+    return ex;
+  }
+
+  /** The {@link ShadowException} inside a failure, if that is what it is. */
+  static ShadowException rejectionOf(Throwable error) {
+    Throwable cause = AbstractMqttClient.unwrap(error);
+    return cause instanceof ShadowException se ? se : null;
+  }
+}

@@ -1,0 +1,31 @@
+package dev.thingbridge.shadows;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.shadows.model.ShadowDocuments;
+
+/**
+ * Observes a {@link Shadow}. Called on the shadow's control thread ({@code thingbridge-shadows-N}), in order; a
+ * callback must be quick and must not wait for the shadow's own futures (they complete on that thread). An
+ * exception thrown by a callback is logged and ignored.
+ *
+ * @param <S> the state type
+ */
+public interface ShadowListener<S> {
+  /** A delta was applied, persisted and its acknowledgement sent. */
+  default void onDelta(DeltaEvent<S> event) {}
+
+  /**
+   * A delta (or part of one) did not fit the state type and was not applied. The offending desired key has been
+   * removed in the cloud, so it does not come back with every delta; the rest of the delta was applied.
+   */
+  default void onDeltaRejected(ShadowDeltaException error, ObjectNode delta) {}
+
+  /** The document changed ({@code update/documents}); stale or repeated documents are not passed on. */
+  default void onDocuments(ShadowDocuments documents) {}
+
+  /**
+   * Someone else deleted the shadow's document. The local state is kept; the next publish re-creates the document
+   * from it.
+   */
+  default void onDeletedInCloud(long version) {}
+}
