@@ -43,7 +43,7 @@ public final class ShadowCommand implements Runnable {
   String name;
 
   @Option(names = "--timeout", defaultValue = "5s", scope = CommandLine.ScopeType.INHERIT,
-      converter = Durations.class, description = "How long to wait for each reply (default: ${DEFAULT-VALUE}).")
+      converter = DurationConverter.class, description = "How long to wait for each reply (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
   @Option(names = "--topic-prefix", defaultValue = ShadowTopics.AWS_PREFIX, scope = CommandLine.ScopeType.INHERIT,
