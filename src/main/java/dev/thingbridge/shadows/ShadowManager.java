@@ -82,6 +82,8 @@ import org.slf4j.LoggerFactory;
 public final class ShadowManager<S> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ShadowManager.class);
   private static final AtomicInteger MANAGERS = new AtomicInteger();
+  private static final long RETRY_FIRST_MILLIS = 1_000;
+  private static final long RETRY_MAX_MILLIS = 300_000;
 
   private final MqttClient mqtt;
   private final ShadowSchema<S> schema;
@@ -110,6 +112,8 @@ public final class ShadowManager<S> implements AutoCloseable {
     long appliedVersion = -1;
     /** Registered from a delta: the first acknowledgement reports the whole state. */
     boolean reportWhole;
+    /** Nothing was stored for it: the first fetch adopts the cloud's whole desired state, not only the delta. */
+    boolean firstBoot;
     boolean resyncQueued;
     boolean deleting;
 
@@ -413,7 +417,7 @@ public final class ShadowManager<S> implements AutoCloseable {
     }
     LOG.info("shadow manager {}: {} shadows named {}*, {} removed as absent from the cloud", thingName(),
         registered.size(), namePrefix, removed.size());
-    return syncAll(registered, removed);
+    return syncWithRetries(registered, removed);
   }
 
   /** Ids with local state: scopes {@code thing~prefix<id>} found in the store. */
@@ -472,6 +476,15 @@ public final class ShadowManager<S> implements AutoCloseable {
       m.reportWhole = true;
     }
     apply(id, m, delta.state(), delta.version(), false);
+    if (m.firstBoot) {
+      // The delta holds only what differs from reported; fetch the rest of desired once (see sync).
+      sync(id, m, Priority.BACKGROUND, false).whenComplete((state, error) -> {
+        if (error != null) {
+          onControl(() -> problem(id, "fetch after its first delta failed; the next resync retries",
+              ManagedShadowRequests.unwrap(error)));
+        }
+      });
+    }
   }
 
   private void onDeleted(String id, Envelope deleted) {
@@ -491,7 +504,7 @@ public final class ShadowManager<S> implements AutoCloseable {
     long jitter = resyncJitter.isZero() ? 0 : ThreadLocalRandom.current().nextLong(resyncJitter.toMillis() + 1);
     LOG.info("shadow manager {}: session lost, re-fetching {} shadows in {} ms", thingName(), shadows.size(),
         jitter);
-    Runnable resync = () -> syncAll(new ArrayList<>(shadows.keySet()), List.of());
+    Runnable resync = () -> syncWithRetries(new ArrayList<>(shadows.keySet()), List.of());
     if (jitter == 0) {
       resync.run();
     } else {
@@ -504,8 +517,9 @@ public final class ShadowManager<S> implements AutoCloseable {
   private Managed<S> register(String id) {
     ShadowStateStore<S> state = ShadowStateStore.open(store, ShadowStateStore.scopeOf(thingName(),
         shadowName(id)), schema);
-    state.load();
+    LoadResult loaded = state.load();
     Managed<S> m = new Managed<>(state);
+    m.firstBoot = loaded.firstBoot();
     shadows.put(id, m);
     safely(() -> listener.onShadowAdded(id, state.state()));
     return m;
@@ -554,7 +568,9 @@ public final class ShadowManager<S> implements AutoCloseable {
             + "reconciles", ManagedShadowRequests.unwrap(error)));
       }
     });
-    safely(() -> listener.onDeltaApplied(id, applied));
+    if (applied.changed()) {
+      safely(() -> listener.onDeltaApplied(id, applied));
+    }
   }
 
   private void clearRejected(String id, ShadowDeltaException e) {
@@ -573,8 +589,9 @@ public final class ShadowManager<S> implements AutoCloseable {
   }
 
   /**
-   * GETs a shadow and applies its delta; with {@code create}, a 404 creates the document from the local state,
-   * without, a 404 means the cloud deleted it and it is removed here too.
+   * GETs a shadow and applies its delta (its whole desired state when nothing was stored locally for it); with
+   * {@code create}, a 404 creates the document from the local state, without, a 404 means the cloud deleted it
+   * and it is removed here too.
    *
    * <p>A reply older than a delta applied while it was on its way is not applied (it would undo the newer
    * values). A reply whose version is below the one known when the GET was sent means AWS forgot the shadow's
@@ -590,7 +607,14 @@ public final class ShadowManager<S> implements AutoCloseable {
       }
       if (error == null) {
         boolean reset = doc.version() >= 0 && doc.version() < versionAtRequest;
-        if (doc.delta() != null) {
+        ObjectNode desired = m.firstBoot ? doc.desired() : null;
+        m.firstBoot = false;
+        if (desired != null) {
+          // A replaced gateway starts from defaults while the cloud's reported still shows the old one's values:
+          // the delta would be empty, so adopt everything desired and report the whole state back.
+          m.reportWhole = true;
+          apply(id, m, desired, doc.version(), reset || doc.version() >= m.appliedVersion);
+        } else if (doc.delta() != null) {
           apply(id, m, doc.delta(), doc.version(), reset);
         } else if (doc.version() >= 0 && (reset || doc.version() > m.appliedVersion)) {
           m.appliedVersion = doc.version();
@@ -621,6 +645,33 @@ public final class ShadowManager<S> implements AutoCloseable {
       LOG.info("shadow {}: created in the cloud from the local state", shadowName(id));
       return m.state.state();
     }, control);
+  }
+
+  /**
+   * {@link #syncAll} and, for the fetches that failed (a timeout while the cloud side was still reconnecting,
+   * say), further rounds with doubling back-off until each succeeds or leaves the manager. Completes with the
+   * first round's report.
+   */
+  private CompletableFuture<ShadowSyncReport> syncWithRetries(List<String> ids, List<String> removedBefore) {
+    CompletableFuture<ShadowSyncReport> first = syncAll(ids, removedBefore);
+    first.thenAccept(report -> retryFailed(report, RETRY_FIRST_MILLIS));
+    return first;
+  }
+
+  private void retryFailed(ShadowSyncReport report, long backoffMillis) {
+    List<String> retry = report.failed().keySet().stream().sorted().toList();
+    if (retry.isEmpty() || closed) {
+      return;
+    }
+    long delay = backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
+    LOG.info("shadow manager {}: {} fetches failed, retrying in {} ms", thingName(), retry.size(), delay);
+    try {
+      control.schedule(() -> guarded(() -> syncAll(retry, List.of())
+          .thenAccept(r -> retryFailed(r, Math.min(backoffMillis * 2, RETRY_MAX_MILLIS)))), delay,
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("shadow manager closed; retries dropped");
+    }
   }
 
   /** Fetches the given shadows at background priority, each once even if asked again meanwhile. */

@@ -22,7 +22,10 @@ public interface ShadowManagerListener<S> {
   /** A shadow became managed (found at start, seen in its first delta, or added), with its local state. */
   default void onShadowAdded(String id, S state) {}
 
-  /** A delta was applied and persisted; its acknowledgement has been queued for publication. */
+  /**
+   * A delta changed the state; it has been persisted and its acknowledgement queued for publication. A delta
+   * that only restates current values is acknowledged without this call.
+   */
   default void onDeltaApplied(String id, AppliedDelta<S> applied) {}
 
   /**

@@ -35,7 +35,16 @@ public final class ManagedShadowCodec {
   public record Envelope(ObjectNode state, long version, String clientToken) {
     /** For a GET reply: the cloud-computed delta, or null when desired and reported agree. */
     public ObjectNode delta() {
-      JsonNode d = state == null ? null : state.get("delta");
+      return section("delta");
+    }
+
+    /** For a GET reply: the desired state, or null. */
+    public ObjectNode desired() {
+      return section("desired");
+    }
+
+    private ObjectNode section(String name) {
+      JsonNode d = state == null ? null : state.get(name);
       return d instanceof ObjectNode o ? o : null;
     }
   }
