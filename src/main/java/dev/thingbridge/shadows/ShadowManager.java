@@ -528,11 +528,12 @@ public final class ShadowManager<S> implements AutoCloseable {
   /**
    * Applies a delta from the cloud (a delta message, or a GET's computed delta) and queues its acknowledgement.
    *
-   * @param reset the shadow's version went backwards (see {@link #sync}): apply whatever the version
+   * @param force apply whatever the version (a GET reply, see {@link #sync}); else a delta whose version was
+   *     already applied is a duplicate and skipped
    */
-  private void apply(String id, Managed<S> m, ObjectNode deltaJson, long version, boolean reset) {
+  private void apply(String id, Managed<S> m, ObjectNode deltaJson, long version, boolean force) {
     if (version >= 0) {
-      if (!reset && version <= m.appliedVersion) {
+      if (!force && version <= m.appliedVersion) {
         LOG.debug("shadow {}: delta of version {} skipped, {} already applied", shadowName(id), version,
             m.appliedVersion);
         return;
@@ -615,7 +616,9 @@ public final class ShadowManager<S> implements AutoCloseable {
           m.reportWhole = true;
           apply(id, m, desired, doc.version(), reset || doc.version() >= m.appliedVersion);
         } else if (doc.delta() != null) {
-          apply(id, m, doc.delta(), doc.version(), reset);
+          // The same version as a delta already applied: that delta's acknowledgement was lost; apply it again
+          // (idempotent) so it is acknowledged again.
+          apply(id, m, doc.delta(), doc.version(), reset || doc.version() >= m.appliedVersion);
         } else if (doc.version() >= 0 && (reset || doc.version() > m.appliedVersion)) {
           m.appliedVersion = doc.version();
         }
@@ -696,7 +699,8 @@ public final class ShadowManager<S> implements AutoCloseable {
             Throwable cause = error == null ? null : ManagedShadowRequests.unwrap(error);
             if (cause == null) {
               synced.add(id);
-            } else if (cause instanceof ShadowManagerException s && s.code() == 404) {
+            } else if (cause instanceof ShadowManagerException s
+                && (s.code() == 404 || s.reason() == ShadowManagerException.Reason.NOT_MANAGED)) {
               removed.add(id);
             } else {
               failed.put(id, cause);

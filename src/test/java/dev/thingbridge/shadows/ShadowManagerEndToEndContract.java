@@ -11,6 +11,9 @@ import dev.thingbridge.shadows.ManagerRig.Mcu;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -74,8 +77,15 @@ abstract class ShadowManagerEndToEndContract {
       manager.start().get(WAIT.toSeconds(), TimeUnit.SECONDS);
       assertThat(manager.ids()).hasSize(n);
 
-      for (int i = 0; i < n; i++) {
-        rig.setDesired(PREFIX + i, "{\"periodMs\":" + (2000 + i) + ",\"enabled\":true,\"limits\":{\"t\":" + i + "}}");
+      // As a fleet application would: concurrent UpdateThingShadow calls through the HTTP API.
+      ExecutorService app = Executors.newFixedThreadPool(8);
+      try {
+        app.invokeAll(IntStream.range(0, n).<Callable<Object>>mapToObj(i -> () -> {
+          rig.setDesired(PREFIX + i, "{\"periodMs\":" + (2000 + i) + ",\"enabled\":true,\"limits\":{\"t\":" + i + "}}");
+          return null;
+        }).toList()).forEach(f -> assertThat(f).succeedsWithin(WAIT));
+      } finally {
+        app.shutdown();
       }
 
       await().atMost(WAIT).untilAsserted(() -> IntStream.range(0, n).forEach(i ->
@@ -85,7 +95,7 @@ abstract class ShadowManagerEndToEndContract {
         String name = PREFIX + i;
         int expected = 2000 + i;
         await().atMost(WAIT).untilAsserted(() -> {
-          JsonNode doc = rig.document(name);
+          JsonNode doc = rig.cloud.get(THING, name);
           assertThat(doc.at("/state/delta").isMissingNode()).as("%s has no delta left", name).isTrue();
           assertThat(doc.at("/state/reported/periodMs").asInt()).isEqualTo(expected);
         });
