@@ -637,6 +637,7 @@ public final class ShadowManager<S> implements AutoCloseable {
   }
 
   private CompletableFuture<S> createDocument(String id, Managed<S> m) {
+    m.firstBoot = false;
     S current = m.state.state();
     ObjectNode state = JsonNodeFactory.instance.objectNode();
     state.set("desired", schema.desired(current));

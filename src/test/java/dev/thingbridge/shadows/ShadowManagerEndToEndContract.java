@@ -91,15 +91,13 @@ abstract class ShadowManagerEndToEndContract {
       await().atMost(WAIT).untilAsserted(() -> IntStream.range(0, n).forEach(i ->
           assertThat(manager.state(String.valueOf(i))).get()
               .isEqualTo(new Mcu(2000 + i, true, Map.of("t", i)))));
+      await().atMost(WAIT).untilAsserted(() -> IntStream.range(0, n).forEach(i -> {
+        JsonNode doc = rig.cloud.get(THING, PREFIX + i);
+        assertThat(doc.at("/state/delta").isMissingNode()).as("%s has no delta left", PREFIX + i).isTrue();
+        assertThat(doc.at("/state/reported/periodMs").asInt()).isEqualTo(2000 + i);
+      }));
       for (int i = 0; i < n; i++) {
-        String name = PREFIX + i;
-        int expected = 2000 + i;
-        await().atMost(WAIT).untilAsserted(() -> {
-          JsonNode doc = rig.cloud.get(THING, name);
-          assertThat(doc.at("/state/delta").isMissingNode()).as("%s has no delta left", name).isTrue();
-          assertThat(doc.at("/state/reported/periodMs").asInt()).isEqualTo(expected);
-        });
-        assertThat(rig.persisted(name)).isEqualTo(new Mcu(expected, true, Map.of("t", i)));
+        assertThat(rig.persisted(PREFIX + i)).isEqualTo(new Mcu(2000 + i, true, Map.of("t", i)));
         assertThat(rig.listener.applied(String.valueOf(i))).isEqualTo(1);
       }
       assertThat(rig.listener.problems).isEmpty();
