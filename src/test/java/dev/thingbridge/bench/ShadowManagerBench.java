@@ -28,9 +28,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -149,6 +150,7 @@ public final class ShadowManagerBench {
       try (ShadowManager<Mcu> manager = manager(device, store)
           .discovery(thing -> cloud.listNamedShadows(thing)).build()) {
         manager.start().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        awaitIdle(manager);
         double rate = drive(cloud, spy, shadows, rounds);
         Mcu last = manager.state(String.valueOf(shadows - 1)).orElseThrow();
         if (last.periodMs() != 10_000 * rounds + shadows - 1) {
@@ -205,11 +207,14 @@ public final class ShadowManagerBench {
 
   /** Changes desired on every shadow {@code rounds} times; returns deltas per second until every ack is in. */
   private static double drive(ShadowService cloud, MqttClient spy, int shadows, int rounds) throws Exception {
-    AtomicInteger acks = new AtomicInteger();
+    // Done when every shadow's acknowledgement of the last round (limits.t == rounds) has been accepted.
+    Set<String> done = ConcurrentHashMap.newKeySet();
+    String lastRound = "\"limits\":{\"t\":" + rounds + "}";
     try (Subscription s = spy.subscribe(List.of(SubscriptionFilter.of(
         "$aws/things/" + THING + "/shadow/name/+/update/accepted", QoS.AT_LEAST_ONCE)), message -> {
-          if (!message.payloadAsString().contains("\"clientToken\":\"cloud\"")) {
-            acks.incrementAndGet();
+          String text = message.payloadAsString();
+          if (!text.contains("\"clientToken\":\"cloud\"") && text.contains(lastRound)) {
+            done.add(message.topic());
           }
         }).get(10, TimeUnit.SECONDS)) {
       int expected = shadows * rounds;
@@ -221,9 +226,9 @@ public final class ShadowManagerBench {
         }
       }
       long deadline = System.nanoTime() + WAIT.toNanos();
-      while (acks.get() < expected) {
+      while (done.size() < shadows) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("only " + acks.get() + " of " + expected + " acknowledgements");
+          throw new IllegalStateException("only " + done.size() + " of " + shadows + " shadows acknowledged");
         }
         Thread.sleep(1);
       }
