@@ -28,6 +28,10 @@
  *       to publish on {@code /update} so the cloud's delta empties.
  * </ol>
  *
+ * <p>Many named shadows of one type on one thing (one per attached MCU) are followed by a
+ * {@link dev.thingbridge.shadows.ShadowManager}: wildcard delta and delete subscriptions shared by all, per-shadow
+ * requests paced within AWS's limits, discovery through {@link dev.thingbridge.shadows.IotDataShadowDiscovery}.
+ *
  * <p>AWS facts this follows: updates merge, {@code null} removes a key, arrays are atomic, a delta carries only
  * the desired keys that differ from reported, and a desired key stays until removed (hence the acknowledgement's
  * desired cleanup). See the AWS IoT developer guide, "Device Shadow service documents".
