@@ -2,15 +2,11 @@ package dev.thingbridge.twin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.thingbridge.internal.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -40,28 +36,7 @@ final class TwinStateStore {
 
   void save(String name, JsonNode state) {
     try {
-      Files.createDirectories(dir);
-      Path target = dir.resolve(name + ".json");
-      Path temp = dir.resolve(name + ".json.tmp");
-      byte[] bytes = json.writeValueAsBytes(state);
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-        d.force(true);
-      } catch (IOException ignored) {
-        // Some file systems cannot fsync a directory; the rename is still atomic there.
-      }
+      AtomicFiles.write(dir.resolve(name + ".json"), json.writeValueAsBytes(state));
     } catch (IOException e) {
       throw new UncheckedIOException("could not save twin state " + name + ": " + e.getMessage(), e);
     }

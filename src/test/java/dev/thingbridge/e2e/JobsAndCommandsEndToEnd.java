@@ -1,5 +1,7 @@
 package dev.thingbridge.e2e;
 
+import dev.thingbridge.testing.SteppedClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -28,7 +30,6 @@ import dev.thingbridge.jobs.JobOutcome;
 import dev.thingbridge.jobs.model.JobStatus;
 import dev.thingbridge.jobs.model.UpdateJobExecutionRequest;
 import dev.thingbridge.mqtt.MqttClient;
-import dev.thingbridge.twin.SteppedClock;
 import dev.thingbridge.twin.TwinServer;
 import java.io.IOException;
 import java.net.InetAddress;

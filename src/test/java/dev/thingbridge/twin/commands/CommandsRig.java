@@ -1,5 +1,7 @@
 package dev.thingbridge.twin.commands;
 
+import dev.thingbridge.testing.SteppedClock;
+
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttLimits;
 import dev.thingbridge.mqtt.MqttMessage;

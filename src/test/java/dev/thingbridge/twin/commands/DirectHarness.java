@@ -1,5 +1,7 @@
 package dev.thingbridge.twin.commands;
 
+import dev.thingbridge.testing.SteppedClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,7 @@
 package dev.thingbridge.twin.jobs;
 
+import dev.thingbridge.testing.SteppedClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +12,6 @@ import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.local.LocalBroker;
-import dev.thingbridge.twin.SteppedClock;
 import dev.thingbridge.twin.Twin;
 import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.things.ThingRegistry;

@@ -1,4 +1,4 @@
-package dev.thingbridge.twin.shadows;
+package dev.thingbridge.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,16 +7,22 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests move by hand. */
-final class SteppedClock extends Clock {
+/** A clock that stands still until a test moves it: timeouts are tested by stepping, never by waiting. */
+public final class SteppedClock extends Clock {
   private final AtomicReference<Instant> now;
 
-  SteppedClock(Instant start) {
+  public SteppedClock(Instant start) {
     this.now = new AtomicReference<>(start);
   }
 
-  void advance(Duration d) {
+  /** Moves the clock forward. */
+  public void advance(Duration d) {
     now.updateAndGet(i -> i.plus(d));
+  }
+
+  @Override
+  public Instant instant() {
+    return now.get();
   }
 
   @Override
@@ -27,10 +33,5 @@ final class SteppedClock extends Clock {
   @Override
   public Clock withZone(ZoneId zone) {
     return this;
-  }
-
-  @Override
-  public Instant instant() {
-    return now.get();
   }
 }
