@@ -147,28 +147,24 @@ public final class JobsRoutes {
     JobExecutionPage page = jobs.listJobExecutionsForThing(req.pathParam("thingName"), status(req),
         Paging.intParam("maxResults", req.queryParam("maxResults").orElse(null)),
         req.queryParam("nextToken").orElse(null));
-    ObjectNode out = ApiJson.MAPPER.createObjectNode();
-    ArrayNode list = out.putArray("executionSummaries");
-    for (JobExecution e : page.executions()) {
-      ObjectNode n = list.addObject();
-      n.put("jobId", e.jobId());
-      n.set("jobExecutionSummary", summary(e));
-    }
-    if (page.nextToken() != null) {
-      out.put("nextToken", page.nextToken());
-    }
-    return ApiJson.ok(out);
+    return executionSummaries(page, "jobId", JobExecution::jobId);
   }
 
   private ApiResponse listForJob(ApiRequest req) {
     JobExecutionPage page = jobs.listJobExecutionsForJob(req.pathParam("jobId"), status(req),
         Paging.intParam("maxResults", req.queryParam("maxResults").orElse(null)),
         req.queryParam("nextToken").orElse(null));
+    return executionSummaries(page, "thingArn", JobExecution::thingArn);
+  }
+
+  /** A page of execution summaries, each named by {@code key} (the job for a thing, the thing for a job). */
+  private ApiResponse executionSummaries(JobExecutionPage page, String key,
+      java.util.function.Function<JobExecution, String> keyValue) {
     ObjectNode out = ApiJson.MAPPER.createObjectNode();
     ArrayNode list = out.putArray("executionSummaries");
     for (JobExecution e : page.executions()) {
       ObjectNode n = list.addObject();
-      n.put("thingArn", e.thingArn());
+      n.put(key, keyValue.apply(e));
       n.set("jobExecutionSummary", summary(e));
     }
     if (page.nextToken() != null) {
