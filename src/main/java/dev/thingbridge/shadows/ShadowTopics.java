@@ -165,9 +165,19 @@ public final class ShadowTopics {
     return parse(AWS_PREFIX, topic);
   }
 
+  /** Whether AWS accepts a thing name: 1-128 characters of {@code [a-zA-Z0-9:_-]}. */
+  public static boolean isValidThingName(String thingName) {
+    return thingName != null && THING.matcher(thingName).matches();
+  }
+
+  /** Whether AWS accepts a shadow name: 1-64 characters of {@code [a-zA-Z0-9:_-]}. */
+  public static boolean isValidShadowName(String shadowName) {
+    return shadowName != null && SHADOW.matcher(shadowName).matches();
+  }
+
   /** Checks a thing name; returns it. */
   public static String checkThingName(String thingName) {
-    if (thingName == null || !THING.matcher(thingName).matches()) {
+    if (!isValidThingName(thingName)) {
       throw new IllegalArgumentException("thing name must be 1-128 characters of [a-zA-Z0-9:_-]: " + thingName);
     }
     return thingName;
@@ -175,7 +185,7 @@ public final class ShadowTopics {
 
   /** Checks a shadow name; returns it. */
   public static String checkShadowName(String shadowName) {
-    if (shadowName == null || !SHADOW.matcher(shadowName).matches()) {
+    if (!isValidShadowName(shadowName)) {
       throw new IllegalArgumentException("shadow name must be 1-64 characters of [a-zA-Z0-9:_-]: " + shadowName);
     }
     return shadowName;

@@ -4,13 +4,21 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.shadows.ShadowCodec;
 import java.io.IOException;
+import java.util.Objects;
 
 /**
  * The shadow documents the manager reads and writes: the envelope of a delta, a GET reply, a delete reply and an
  * error reply ({@code state}, {@code version}, {@code clientToken}, {@code code}, {@code message}), and update
  * requests. Input from the broker is never trusted: anything that is not the expected shape is a
  * {@link MalformedDocumentException}.
+ *
+ * <p>Token-only requests are {@link ShadowCodec}'s. The rest stays here because the manager reads more leniently
+ * than {@link ShadowCodec}: one envelope for every message kind, whose {@code state} is not checked section by
+ * section (a delta's state is the delta itself, whose keys are the device's fields), a missing version (-1), and
+ * an error reply without a numeric code (code 0) instead of a refusal; and it writes update requests with
+ * {@code state} exactly as the engine built it (no {@code desired}/{@code reported} restriction or copying).
  */
 public final class ManagedShadowCodec {
   private ManagedShadowCodec() {}
@@ -93,9 +101,7 @@ public final class ManagedShadowCodec {
 
   /** A GET or DELETE request carrying only the client token (AWS echoes it in the reply). */
   public static byte[] tokenOnly(String clientToken) {
-    ObjectNode root = JsonNodeFactory.instance.objectNode();
-    root.put("clientToken", clientToken);
-    return bytes(root);
+    return ShadowCodec.encodeTokenOnly(Objects.requireNonNull(clientToken, "clientToken"));
   }
 
   /**

@@ -2,36 +2,40 @@ package dev.thingbridge.shadows.internal;
 
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
+import dev.thingbridge.shadows.ShadowTopic;
+import dev.thingbridge.shadows.ShadowTopics;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The named-shadow topics of one thing as the shadow manager uses them: per-shadow request and reply topics
  * ({@code {prefix}/things/{thing}/shadow/name/{shadow}/get}, ...) and the thing-wide wildcard filters that one
  * subscription each shares among all managed shadows ({@code .../shadow/name/+/update/delta}, ...). Parses an
  * incoming topic back to its shadow name and kind. Immutable.
+ *
+ * <p>Names, suffixes and topic parsing are the single-shadow agent's ({@link ShadowTopics}, {@link ShadowTopic});
+ * what is the manager's own is the per-operation wildcard reply filters, the two event kinds it follows, and its
+ * topic prefix check, which accepts any non-empty prefix without wildcards or a trailing slash (as it always has),
+ * while {@link ShadowTopics} also refuses empty levels.
  */
 public final class ManagedShadowTopics {
-  /** AWS's shadow and thing name alphabet; shadow names are 1-64 characters, thing names 1-128. */
-  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9:_-]+");
-
   /** What an incoming message on a managed topic is. */
   public enum Kind {
-    DELTA("/update/delta"),
-    DELETE_ACCEPTED("/delete/accepted");
+    DELTA(ShadowTopic.Kind.UPDATE_DELTA),
+    DELETE_ACCEPTED(ShadowTopic.Kind.DELETE_ACCEPTED);
 
-    private final String suffix;
+    private final ShadowTopic.Kind topicKind;
 
-    Kind(String suffix) {
-      this.suffix = suffix;
+    Kind(ShadowTopic.Kind topicKind) {
+      this.topicKind = topicKind;
     }
   }
 
   /** An incoming topic resolved to its shadow. */
   public record Parsed(Kind kind, String shadowName) {}
 
+  private final String topicPrefix;
   private final String thingName;
   private final String head;
 
@@ -48,16 +52,17 @@ public final class ManagedShadowTopics {
         || topicPrefix.endsWith("/")) {
       throw new IllegalArgumentException("not a valid topic prefix: " + topicPrefix);
     }
+    this.topicPrefix = topicPrefix;
     this.thingName = thingName;
     this.head = topicPrefix + "/things/" + thingName + "/shadow/name/";
   }
 
   public static boolean isValidThingName(String name) {
-    return name != null && name.length() <= 128 && NAME.matcher(name).matches();
+    return ShadowTopics.isValidThingName(name);
   }
 
   public static boolean isValidShadowName(String name) {
-    return name != null && name.length() <= 64 && NAME.matcher(name).matches();
+    return ShadowTopics.isValidShadowName(name);
   }
 
   public String thingName() {
@@ -70,11 +75,11 @@ public final class ManagedShadowTopics {
   }
 
   public String accepted(String shadowName, String operation) {
-    return head + shadowName + "/" + operation + "/accepted";
+    return ShadowTopics.accepted(request(shadowName, operation));
   }
 
   public String rejected(String shadowName, String operation) {
-    return head + shadowName + "/" + operation + "/rejected";
+    return ShadowTopics.rejected(request(shadowName, operation));
   }
 
   /**
@@ -82,18 +87,22 @@ public final class ManagedShadowTopics {
    * separately, because {@code update/+} would also match {@code update/delta} and {@code update/documents}.
    */
   public List<SubscriptionFilter> replyFilters(String operation) {
-    return List.of(SubscriptionFilter.of(head + "+/" + operation + "/accepted", QoS.AT_LEAST_ONCE),
-        SubscriptionFilter.of(head + "+/" + operation + "/rejected", QoS.AT_LEAST_ONCE));
+    return List.of(SubscriptionFilter.of(ShadowTopics.accepted(head + "+/" + operation), QoS.AT_LEAST_ONCE),
+        SubscriptionFilter.of(ShadowTopics.rejected(head + "+/" + operation), QoS.AT_LEAST_ONCE));
   }
 
   /** The one wildcard filter for every named shadow's deltas. */
   public SubscriptionFilter deltaFilter() {
-    return SubscriptionFilter.of(head + "+" + Kind.DELTA.suffix, QoS.AT_LEAST_ONCE);
+    return eventFilter(Kind.DELTA);
   }
 
   /** The one wildcard filter for every named shadow's deletions. */
   public SubscriptionFilter deleteFilter() {
-    return SubscriptionFilter.of(head + "+" + Kind.DELETE_ACCEPTED.suffix, QoS.AT_LEAST_ONCE);
+    return eventFilter(Kind.DELETE_ACCEPTED);
+  }
+
+  private SubscriptionFilter eventFilter(Kind kind) {
+    return SubscriptionFilter.of(head + "+/" + kind.topicKind.suffix(), QoS.AT_LEAST_ONCE);
   }
 
   /** The shadow and kind of a delta or delete-accepted topic of this thing; empty for anything else. */
@@ -101,10 +110,13 @@ public final class ManagedShadowTopics {
     if (topic == null || !topic.startsWith(head)) {
       return Optional.empty();
     }
+    Optional<ShadowTopic> parsed = ShadowTopics.parse(topicPrefix, topic);
+    if (parsed.isEmpty() || !parsed.get().isNamed() || !parsed.get().thingName().equals(thingName)) {
+      return Optional.empty();
+    }
     for (Kind kind : Kind.values()) {
-      if (topic.endsWith(kind.suffix) && topic.length() > head.length() + kind.suffix.length()) {
-        String name = topic.substring(head.length(), topic.length() - kind.suffix.length());
-        return isValidShadowName(name) ? Optional.of(new Parsed(kind, name)) : Optional.empty();
+      if (kind.topicKind == parsed.get().kind()) {
+        return Optional.of(new Parsed(kind, parsed.get().shadowName()));
       }
     }
     return Optional.empty();

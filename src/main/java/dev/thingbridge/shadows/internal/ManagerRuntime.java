@@ -1,0 +1,127 @@
+package dev.thingbridge.shadows.internal;
+
+import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.MqttClosedException;
+import dev.thingbridge.mqtt.MqttRequester;
+import dev.thingbridge.mqtt.Subscription;
+import dev.thingbridge.mqtt.internal.NamedThreadFactory;
+import dev.thingbridge.shadows.ShadowManager;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a {@link ShadowManager} runs on: its control thread ({@code thingbridge-shadows-manager-N}, where every
+ * decision and every listener call happens), the paced request machinery over one {@link MqttRequester}, and
+ * the helpers to hand work to the control thread. Owned by the manager and shut down with it.
+ */
+public final class ManagerRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(ShadowManager.class);
+  private static final AtomicInteger MANAGERS = new AtomicInteger();
+
+  private final String thingName;
+  private final String threadName;
+  private final ScheduledExecutorService control;
+  private final MqttRequester requester;
+  private final RequestPacer pacer;
+  private final ManagedShadowRequests requests;
+  private volatile boolean closed;
+
+  public ManagerRuntime(MqttClient mqtt, ManagedShadowTopics topics, double requestsPerSecond, int maxInFlight,
+      Duration requestTimeout) {
+    this.thingName = topics.thingName();
+    this.threadName = "thingbridge-shadows-manager-" + MANAGERS.incrementAndGet();
+    this.control = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory(threadName, true));
+    this.requester = new MqttRequester(mqtt);
+    this.pacer = new RequestPacer(control, System::nanoTime, requestsPerSecond,
+        Math.max(1, (int) Math.ceil(requestsPerSecond)), maxInFlight);
+    byte[] random = new byte[4];
+    ThreadLocalRandom.current().nextBytes(random);
+    this.requests = new ManagedShadowRequests(requester, topics, pacer, control,
+        "sm" + HexFormat.of().formatHex(random), requestTimeout);
+  }
+
+  String threadName() {
+    return threadName;
+  }
+
+  ScheduledExecutorService control() {
+    return control;
+  }
+
+  ManagedShadowRequests requests() {
+    return requests;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Requests queued behind the rate and in-flight limits. */
+  public int queuedRequests() {
+    return pacer.queued();
+  }
+
+  /** Runs a task on the control thread; a failure is logged, a closed manager drops it. */
+  public void onControl(Runnable r) {
+    try {
+      control.execute(() -> guarded(r));
+    } catch (RejectedExecutionException e) {
+      LOG.debug("shadow manager closed; event dropped");
+    }
+  }
+
+  /** Runs an operation on the control thread; its exceptions, and a closed manager, fail the future. */
+  public <T> CompletableFuture<T> onControlAsync(Supplier<CompletableFuture<T>> operation) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new MqttClosedException("the shadow manager is closed"));
+    }
+    try {
+      return CompletableFuture.supplyAsync(operation, control).thenCompose(f -> f);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new MqttClosedException("the shadow manager is closed"));
+    }
+  }
+
+  void guarded(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      LOG.error("shadow manager {}: unexpected failure", thingName, e);
+    }
+  }
+
+  /**
+   * Ends the event subscription (if any), fails queued requests with {@link MqttClosedException} and stops the
+   * control thread. Idempotent.
+   */
+  public void close(Subscription events) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (events != null) {
+      events.close();
+    }
+    pacer.close(new MqttClosedException("the shadow manager is closed"));
+    requester.close();
+    control.shutdown();
+    try {
+      if (!control.awaitTermination(2, TimeUnit.SECONDS)) {
+        control.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      control.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
