@@ -8,6 +8,7 @@ import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.shadows.internal.ManagedShadowTopics;
 import dev.thingbridge.shadows.internal.ManagerRuntime;
 import dev.thingbridge.shadows.internal.ResyncScheduler;
+import dev.thingbridge.shadows.internal.ShadowEventRouter;
 import dev.thingbridge.shadows.internal.ShadowSyncEngine;
 import java.time.Duration;
 import java.util.List;
@@ -63,6 +64,7 @@ public final class ShadowManager<S> implements AutoCloseable {
   private final ManagerRuntime runtime;
   private final ShadowSyncEngine<S> engine;
   private final ResyncScheduler<S> resync;
+  private final ShadowEventRouter<S> router;
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile Subscription events;
 
@@ -75,6 +77,7 @@ public final class ShadowManager<S> implements AutoCloseable {
         b.store != null ? b.store : new InMemoryKeyValueStore(), b.listener, b.ignoreUnknownFields,
         b.clearRejectedDesired, topics, runtime);
     this.resync = new ResyncScheduler<>(engine, runtime, b.discovery, b.resyncJitter);
+    this.router = new ShadowEventRouter<>(engine, topics, runtime);
   }
 
   /**
@@ -118,7 +121,7 @@ public final class ShadowManager<S> implements AutoCloseable {
     SubscriptionListener events = new SubscriptionListener() {
       @Override
       public void onMessage(MqttMessage message) {
-        runtime.onControl(() -> engine.route(message));
+        runtime.onControl(() -> router.route(message));
       }
 
       @Override

@@ -2,7 +2,6 @@ package dev.thingbridge.shadows.internal;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.shadows.AppliedDelta;
 import dev.thingbridge.shadows.KeyValueStore;
 import dev.thingbridge.shadows.LoadResult;
@@ -16,8 +15,6 @@ import dev.thingbridge.shadows.ShadowSchema;
 import dev.thingbridge.shadows.ShadowStateStore;
 import dev.thingbridge.shadows.ShadowStoreException;
 import dev.thingbridge.shadows.WriteBatch;
-import dev.thingbridge.shadows.internal.ManagedShadowCodec.Envelope;
-import dev.thingbridge.shadows.internal.ManagedShadowCodec.MalformedDocumentException;
 import dev.thingbridge.shadows.internal.RequestPacer.Priority;
 import java.util.Map;
 import java.util.Objects;
@@ -34,9 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The shadow manager's sync and apply engine: the managed shadows by id, the application's operations on them,
- * and what the cloud's messages do to them (a delta is applied through the typed model and acknowledged, a
- * deletion removes the local state, a GET reply is reconciled with what was applied meanwhile). Every method
- * except the thread-safe reads runs on the control thread of its {@link ManagerRuntime}.
+ * registration and removal, applying a delta through the typed model and acknowledging it, and reconciling a GET
+ * reply with what was applied meanwhile. Every method except the thread-safe reads runs on the control thread of
+ * its {@link ManagerRuntime}; the cloud's messages come in through {@link ShadowEventRouter}.
  */
 public final class ShadowSyncEngine<S> {
   private static final Logger LOG = LoggerFactory.getLogger(ShadowManager.class);
@@ -78,6 +75,10 @@ public final class ShadowSyncEngine<S> {
 
   KeyValueStore store() {
     return store;
+  }
+
+  ManagedShadowRequests requests() {
+    return requests;
   }
 
   ShadowManagerListener<S> listener() {
@@ -176,71 +177,6 @@ public final class ShadowSyncEngine<S> {
     });
   }
 
-  // ---- events (control thread) -----------------------------------------------------------------------
-
-  /** Handles a message on the wildcard delta or delete topic. */
-  public void route(MqttMessage message) {
-    Optional<ManagedShadowTopics.Parsed> parsed = topics.parse(message.topic());
-    if (parsed.isEmpty()) {
-      return;
-    }
-    String name = parsed.get().shadowName();
-    if (!name.startsWith(namePrefix) || name.length() == namePrefix.length()) {
-      return;
-    }
-    String id = name.substring(namePrefix.length());
-    Envelope envelope;
-    try {
-      envelope = ManagedShadowCodec.envelope(message.payload());
-    } catch (MalformedDocumentException e) {
-      problem(id, "malformed message on " + message.topic() + " ignored", e);
-      return;
-    }
-    switch (parsed.get().kind()) {
-      case DELTA -> onDelta(id, envelope);
-      case DELETE_ACCEPTED -> onDeleted(id, envelope);
-    }
-  }
-
-  private void onDelta(String id, Envelope delta) {
-    if (requests.isOwnToken(delta.clientToken()) || delta.state() == null || delta.state().isEmpty()) {
-      return;
-    }
-    ManagedShadow<S> m = shadows.get(id);
-    if (m == null) {
-      try {
-        m = register(id);
-      } catch (RuntimeException e) {
-        problem(id, "could not be registered", e);
-        return;
-      }
-      m.reportWhole = true;
-    }
-    apply(id, m, delta.state(), delta.version(), false);
-    if (m.firstBoot) {
-      // The delta holds only what differs from reported; fetch the rest of desired once (see sync).
-      sync(id, m, Priority.BACKGROUND, false).whenComplete((state, error) -> {
-        if (error != null) {
-          runtime.onControl(() -> problem(id, "fetch after its first delta failed; the next resync retries",
-              ManagedShadowRequests.unwrap(error)));
-        }
-      });
-    }
-  }
-
-  private void onDeleted(String id, Envelope deleted) {
-    ManagedShadow<S> m = shadows.get(id);
-    if (m == null || m.deleting) {
-      return;
-    }
-    if (deleted.version() >= 0 && deleted.version() < m.appliedVersion) {
-      LOG.info("shadow {}: delete of version {} ignored, version {} seen since", shadowName(id),
-          deleted.version(), m.appliedVersion);
-      return;
-    }
-    remove(id, m, Removal.DELETED_IN_CLOUD);
-  }
-
   // ---- operations (control thread) ---------------------------------------------------------------------
 
   ManagedShadow<S> register(String id) {
@@ -260,7 +196,7 @@ public final class ShadowSyncEngine<S> {
    * @param force apply whatever the version (a GET reply, see {@link #sync}); else a delta whose version was
    *     already applied is a duplicate and skipped
    */
-  private void apply(String id, ManagedShadow<S> m, ObjectNode deltaJson, long version, boolean force) {
+  void apply(String id, ManagedShadow<S> m, ObjectNode deltaJson, long version, boolean force) {
     if (version >= 0) {
       if (!force && version <= m.appliedVersion) {
         LOG.debug("shadow {}: delta of version {} skipped, {} already applied", shadowName(id), version,
@@ -380,7 +316,7 @@ public final class ShadowSyncEngine<S> {
     }, control);
   }
 
-  private void remove(String id, ManagedShadow<S> m, Removal cause) {
+  void remove(String id, ManagedShadow<S> m, Removal cause) {
     if (!shadows.remove(id, m)) {
       return;
     }
