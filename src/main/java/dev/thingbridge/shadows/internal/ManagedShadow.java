@@ -15,6 +15,8 @@ final class ManagedShadow<S> {
   /** Nothing was stored for it: the first fetch adopts the cloud's whole desired state, not only the delta. */
   boolean firstBoot;
   boolean resyncQueued;
+  /** A resync was asked for while a fetch was in flight (a session loss mid-fetch): fetch once more after it. */
+  boolean fetchAgain;
   boolean deleting;
 
   ManagedShadow(ShadowStateStore<S> state) {

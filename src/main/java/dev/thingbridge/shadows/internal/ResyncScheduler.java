@@ -194,12 +194,24 @@ public final class ResyncScheduler<S> {
     Map<String, CompletableFuture<S>> fetches = new LinkedHashMap<>();
     for (String id : ids) {
       ManagedShadow<S> m = engine.shadows.get(id);
-      if (m == null || m.resyncQueued) {
+      if (m == null) {
+        continue;
+      }
+      if (m.resyncQueued) {
+        // The fetch in flight may have been answered before what made this resync necessary (a session lost
+        // mid-fetch loses the deletes and deltas sent meanwhile): fetch again once it is done.
+        m.fetchAgain = true;
         continue;
       }
       m.resyncQueued = true;
       fetches.put(id, engine.sync(id, m, Priority.BACKGROUND, false)
-          .whenCompleteAsync((s, e) -> m.resyncQueued = false, control));
+          .whenCompleteAsync((s, e) -> {
+            m.resyncQueued = false;
+            if (m.fetchAgain && !runtime.isClosed()) {
+              m.fetchAgain = false;
+              syncWithRetries(List.of(id), List.of());
+            }
+          }, control));
     }
     return CompletableFuture.allOf(fetches.values().toArray(CompletableFuture[]::new))
         .handle((v, e) -> {
