@@ -44,7 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class MqttRequester implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MqttRequester.class);
   private static final JsonFactory JSON = new JsonFactory();
-  private static final AtomicLong REQUESTERS = new AtomicLong();
 
   private final MqttClient mqtt;
   private final Function<MqttMessage, String> tokenReader;
@@ -76,7 +75,7 @@ public final class MqttRequester implements AutoCloseable {
     this.mqtt = mqtt;
     this.tokenReader = tokenReader;
     this.timer = new ScheduledThreadPoolExecutor(1,
-        new NamedThreadFactory("thingbridge-mqtt-requests-" + REQUESTERS.incrementAndGet(), true));
+        new NamedThreadFactory("thingbridge-mqtt-requests-" + mqtt.clientId(), true));
     this.timer.setRemoveOnCancelPolicy(true);
   }
 

@@ -116,7 +116,8 @@ class ShadowManagerTest {
 
       await().atMost(WAIT).until(() -> rig.listener.applied("7") == 2);
       assertThat(rig.listener.applied).containsExactly("7:{\"periodMs\":10}", "7:{\"periodMs\":12}");
-      assertThat(manager.state("7")).get().extracting(Mcu::periodMs).isEqualTo(12);
+      // No state assertion here: these deltas are forged, the twin has no mcu-7, so the manager's fetch after
+      // the first delta gets a 404 and may already have removed the shadow (see the log), by design.
       await().atMost(WAIT).until(() -> rig.listener.problems.size() == 1);
       assertThat(rig.listener.problems.get(0)).contains("malformed");
     }

@@ -35,7 +35,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobEngine<D> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobEngine.class);
-  private static final AtomicInteger ENGINES = new AtomicInteger();
   private static final int REMEMBERED = 128;
   private static final int MAX_CLAIM_ATTEMPTS = 3;
 
@@ -95,9 +93,9 @@ public final class JobEngine<D> implements AutoCloseable {
         this::problem);
     this.stepTimeout = s.stepTimeout();
     this.retryDelay = s.retryDelay();
-    int n = ENGINES.incrementAndGet();
-    this.control = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("thingbridge-jobs-" + n, true));
-    this.workers = Executors.newCachedThreadPool(new NamedThreadFactory("thingbridge-jobs-" + n + "-worker", true));
+    String name = "thingbridge-jobs-" + client.thingName();
+    this.control = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory(name, true));
+    this.workers = Executors.newCachedThreadPool(new NamedThreadFactory(name + "-worker", true));
   }
 
   public String thingName() {

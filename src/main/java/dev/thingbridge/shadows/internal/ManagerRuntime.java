@@ -14,7 +14,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ManagerRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(ShadowManager.class);
-  private static final AtomicInteger MANAGERS = new AtomicInteger();
 
   private final String thingName;
   private final String threadName;
@@ -39,7 +37,7 @@ public final class ManagerRuntime {
   public ManagerRuntime(MqttClient mqtt, ManagedShadowTopics topics, double requestsPerSecond, int maxInFlight,
       Duration requestTimeout) {
     this.thingName = topics.thingName();
-    this.threadName = "thingbridge-shadows-manager-" + MANAGERS.incrementAndGet();
+    this.threadName = "thingbridge-shadows-manager-" + thingName;
     this.control = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory(threadName, true));
     this.requester = new MqttRequester(mqtt);
     this.pacer = new RequestPacer(control, System::nanoTime, requestsPerSecond,
