@@ -28,7 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandAgent<T> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CommandAgent.class);
-  private static final AtomicInteger AGENTS = new AtomicInteger();
   private static final int REMEMBERED = 512;
 
   private final MqttClient mqtt;
@@ -90,7 +88,7 @@ public final class CommandAgent<T> implements AutoCloseable {
     this.listener = b.listener;
     this.requester = new MqttRequester(mqtt);
     this.workers = Executors.newFixedThreadPool(b.concurrency,
-        new NamedThreadFactory("thingbridge-commands-" + AGENTS.incrementAndGet() + "-worker", true));
+        new NamedThreadFactory("thingbridge-commands-" + topics.deviceId() + "-worker", true));
   }
 
   /** A builder for an agent decoding payloads into {@code payloadType}. */

@@ -12,15 +12,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one thread a shadow agent does everything on ({@code thingbridge-shadows-N}), with the helpers to run work
  * there as futures and to wait, bounded, for replies that complete on other threads.
  */
 final class ControlThread {
-  private static final AtomicInteger THREADS = new AtomicInteger();
-
   private final ScheduledThreadPoolExecutor executor;
   private final String owner;
   private final Duration maxWait;
@@ -34,7 +31,7 @@ final class ControlThread {
     this.owner = owner;
     this.maxWait = maxWait;
     this.executor = new ScheduledThreadPoolExecutor(1,
-        new NamedThreadFactory("thingbridge-shadows-" + THREADS.incrementAndGet(), true));
+        new NamedThreadFactory("thingbridge-shadows-" + owner.replace('/', '-'), true));
     this.executor.setRemoveOnCancelPolicy(true);
   }
 
