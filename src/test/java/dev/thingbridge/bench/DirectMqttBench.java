@@ -6,6 +6,7 @@ import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.crt.CrtMqttClient;
 import dev.thingbridge.mqtt.crt.CrtMqttOptions;
+import dev.thingbridge.testing.ConnectedLatch;
 import dev.thingbridge.testing.Mosquitto;
 import dev.thingbridge.testing.TestPki;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,11 +25,6 @@ import software.amazon.awssdk.crt.io.TlsContext;
 import software.amazon.awssdk.crt.io.TlsContextOptions;
 import software.amazon.awssdk.crt.mqtt5.Mqtt5Client;
 import software.amazon.awssdk.crt.mqtt5.Mqtt5ClientOptions;
-import software.amazon.awssdk.crt.mqtt5.OnAttemptingConnectReturn;
-import software.amazon.awssdk.crt.mqtt5.OnConnectionFailureReturn;
-import software.amazon.awssdk.crt.mqtt5.OnConnectionSuccessReturn;
-import software.amazon.awssdk.crt.mqtt5.OnDisconnectionReturn;
-import software.amazon.awssdk.crt.mqtt5.OnStoppedReturn;
 import software.amazon.awssdk.crt.mqtt5.QOS;
 import software.amazon.awssdk.crt.mqtt5.packets.ConnectPacket;
 import software.amazon.awssdk.crt.mqtt5.packets.PublishPacket;
@@ -240,7 +235,7 @@ public final class DirectMqttBench {
     }
     AtomicInteger received = new AtomicInteger();
     AtomicReference<CompletableFuture<Void>> probe = new AtomicReference<>();
-    CountDownLatch connected = new CountDownLatch(1);
+    ConnectedLatch connected = new ConnectedLatch();
     Mqtt5ClientOptions options = new Mqtt5ClientOptions.Mqtt5ClientOptionsBuilder(endpoint.host(), (long) endpoint.port())
         .withSocketOptions(socket)
         .withTlsContext(tls)
@@ -251,24 +246,7 @@ public final class DirectMqttBench {
         .withSessionBehavior(Mqtt5ClientOptions.ClientSessionBehavior.REJOIN_POST_SUCCESS)
         .withExtendedValidationAndFlowControlOptions(Mqtt5ClientOptions.ExtendedValidationAndFlowControlOptions.NONE)
         .withDisableMetrics(true)
-        .withLifecycleEvents(new Mqtt5ClientOptions.LifecycleEvents() {
-          @Override
-          public void onAttemptingConnect(Mqtt5Client c, OnAttemptingConnectReturn r) {}
-
-          @Override
-          public void onConnectionSuccess(Mqtt5Client c, OnConnectionSuccessReturn r) {
-            connected.countDown();
-          }
-
-          @Override
-          public void onConnectionFailure(Mqtt5Client c, OnConnectionFailureReturn r) {}
-
-          @Override
-          public void onDisconnection(Mqtt5Client c, OnDisconnectionReturn r) {}
-
-          @Override
-          public void onStopped(Mqtt5Client c, OnStoppedReturn r) {}
-        })
+        .withLifecycleEvents(connected)
         .withPublishEvents((c, r) -> {
           received.incrementAndGet();
           CompletableFuture<Void> p = probe.get();
@@ -279,7 +257,7 @@ public final class DirectMqttBench {
         .build();
     Mqtt5Client client = new Mqtt5Client(options);
     client.start();
-    if (!connected.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+    if (!connected.await(WAIT)) {
       throw new IllegalStateException("bare CRT client did not connect to " + endpoint);
     }
     client.subscribe(SubscribePacket.of("bench/bare", QOS.AT_LEAST_ONCE)).get(WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package dev.thingbridge.shadows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.TwinServer;
 import dev.thingbridge.twin.shadows.ShadowService;
 import java.net.InetAddress;
@@ -42,6 +43,36 @@ final class ManagerRig implements AutoCloseable {
 
     @Override
     void close() throws Exception;
+
+    /** Twin and gateway on one in-process bus; a restart stops and starts the bus without sessions. */
+    static Transport onBus(LocalBroker broker) {
+      MqttClient twin = broker.connect("twin");
+      MqttClient device = broker.connect(THING);
+      return new Transport() {
+        @Override
+        public MqttClient twinSide() {
+          return twin;
+        }
+
+        @Override
+        public MqttClient deviceSide() {
+          return device;
+        }
+
+        @Override
+        public void restartBrokerWithoutSessions(Runnable whileDown) {
+          broker.stop();
+          whileDown.run();
+          broker.start(false);
+        }
+
+        @Override
+        public void close() {
+          device.close();
+          twin.close();
+        }
+      };
+    }
   }
 
   final Transport transport;

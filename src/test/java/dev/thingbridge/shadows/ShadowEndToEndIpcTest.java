@@ -2,7 +2,6 @@ package dev.thingbridge.shadows;
 
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.crt.CrtMqttClient;
-import dev.thingbridge.mqtt.crt.SessionBehavior;
 import dev.thingbridge.mqtt.ipc.GreengrassIpc;
 import dev.thingbridge.mqtt.ipc.IpcMqttClient;
 import dev.thingbridge.testing.Mosquitto;
@@ -40,9 +39,7 @@ class ShadowEndToEndIpcTest extends ShadowEndToEndScenarios {
       @Override
       public MqttClient deviceClient(String clientId, boolean keepSession) throws Exception {
         keep = keepSession;
-        MqttClient upstream = CrtMqttClient.connect(ShadowEndToEndMosquittoTest.options(proxy.port(), clientId)
-            .sessionBehavior(keepSession ? SessionBehavior.REJOIN_ALWAYS : SessionBehavior.CLEAN).build(),
-            Duration.ofSeconds(10));
+        MqttClient upstream = ShadowEndToEndMosquittoTest.connectDevice(proxy.port(), clientId, keepSession);
         nucleus = FakeNucleus.builder()
             .recipe(Path.of("recipe.yaml"))
             .upstream(upstream)

@@ -24,6 +24,13 @@ class ShadowEndToEndMosquittoTest extends ShadowEndToEndScenarios {
         .connectTimeout(Duration.ofSeconds(5));
   }
 
+  /** A device connected through {@code port}; a kept session rejoins on every reconnect. */
+  static MqttClient connectDevice(int port, String clientId, boolean keepSession) throws Exception {
+    return CrtMqttClient.connect(options(port, clientId)
+        .sessionBehavior(keepSession ? SessionBehavior.REJOIN_ALWAYS : SessionBehavior.CLEAN).build(),
+        Duration.ofSeconds(10));
+  }
+
   @Override
   Setup createSetup(Path dir) throws Exception {
     Mosquitto broker = Mosquitto.plain(dir);
@@ -40,9 +47,7 @@ class ShadowEndToEndMosquittoTest extends ShadowEndToEndScenarios {
 
       @Override
       public MqttClient deviceClient(String clientId, boolean keepSession) throws Exception {
-        MqttClient c = CrtMqttClient.connect(options(proxy.port(), clientId)
-            .sessionBehavior(keepSession ? SessionBehavior.REJOIN_ALWAYS : SessionBehavior.CLEAN).build(),
-            Duration.ofSeconds(10));
+        MqttClient c = connectDevice(proxy.port(), clientId, keepSession);
         owned.add(0, c);
         return c;
       }

@@ -33,33 +33,8 @@ class ShadowManagerTest {
   @BeforeEach
   void start() throws Exception {
     broker = new LocalBroker();
-    MqttClient twin = broker.connect("twin");
-    MqttClient device = broker.connect(THING);
     cloudSide = broker.connect("raw-cloud");
-    rig = new ManagerRig(new ManagerRig.Transport() {
-      @Override
-      public MqttClient twinSide() {
-        return twin;
-      }
-
-      @Override
-      public MqttClient deviceSide() {
-        return device;
-      }
-
-      @Override
-      public void restartBrokerWithoutSessions(Runnable whileDown) {
-        broker.stop();
-        whileDown.run();
-        broker.start(false);
-      }
-
-      @Override
-      public void close() {
-        device.close();
-        twin.close();
-      }
-    });
+    rig = new ManagerRig(ManagerRig.Transport.onBus(broker));
   }
 
   @AfterEach

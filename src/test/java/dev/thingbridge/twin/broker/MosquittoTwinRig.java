@@ -3,6 +3,7 @@ package dev.thingbridge.twin.broker;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.crt.CrtMqttClient;
 import dev.thingbridge.mqtt.crt.CrtMqttOptions;
+import dev.thingbridge.testing.ConnectedLatch;
 import dev.thingbridge.testing.Mosquitto;
 import dev.thingbridge.twin.TwinServer;
 import java.net.InetAddress;
@@ -11,19 +12,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.crt.io.SocketOptions;
 import software.amazon.awssdk.crt.iot.MqttRequestResponseClientOptions;
 import software.amazon.awssdk.crt.mqtt5.Mqtt5Client;
 import software.amazon.awssdk.crt.mqtt5.Mqtt5ClientOptions;
-import software.amazon.awssdk.crt.mqtt5.OnAttemptingConnectReturn;
-import software.amazon.awssdk.crt.mqtt5.OnConnectionFailureReturn;
-import software.amazon.awssdk.crt.mqtt5.OnConnectionSuccessReturn;
-import software.amazon.awssdk.crt.mqtt5.OnDisconnectionReturn;
-import software.amazon.awssdk.crt.mqtt5.OnStoppedReturn;
 import software.amazon.awssdk.crt.mqtt5.packets.ConnectPacket;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -76,7 +70,7 @@ final class MosquittoTwinRig implements AutoCloseable {
 
   /** A bare CRT MQTT 5 client on the broker, connected, for the device SDK's V2 clients (closed with the rig). */
   Mqtt5Client crtClient(String clientId) throws InterruptedException {
-    CountDownLatch connected = new CountDownLatch(1);
+    ConnectedLatch connected = new ConnectedLatch();
     SocketOptions socket = new SocketOptions();
     socket.connectTimeoutMs = 5_000;
     socket.tcpNoDelay = SocketOptions.TcpNoDelay.ON;
@@ -85,24 +79,7 @@ final class MosquittoTwinRig implements AutoCloseable {
         .withConnectOptions(new ConnectPacket.ConnectPacketBuilder().withClientId(clientId)
             .withKeepAliveIntervalSeconds(60L).build())
         .withExtendedValidationAndFlowControlOptions(Mqtt5ClientOptions.ExtendedValidationAndFlowControlOptions.NONE)
-        .withLifecycleEvents(new Mqtt5ClientOptions.LifecycleEvents() {
-          @Override
-          public void onAttemptingConnect(Mqtt5Client c, OnAttemptingConnectReturn r) {}
-
-          @Override
-          public void onConnectionSuccess(Mqtt5Client c, OnConnectionSuccessReturn r) {
-            connected.countDown();
-          }
-
-          @Override
-          public void onConnectionFailure(Mqtt5Client c, OnConnectionFailureReturn r) {}
-
-          @Override
-          public void onDisconnection(Mqtt5Client c, OnDisconnectionReturn r) {}
-
-          @Override
-          public void onStopped(Mqtt5Client c, OnStoppedReturn r) {}
-        })
+        .withLifecycleEvents(connected)
         .build();
     Mqtt5Client client = new Mqtt5Client(options);
     owned.add(() -> {
@@ -110,7 +87,7 @@ final class MosquittoTwinRig implements AutoCloseable {
       client.close();
     });
     client.start();
-    if (!connected.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+    if (!connected.await(WAIT)) {
       throw new IllegalStateException(clientId + " did not connect to mosquitto on port " + broker.port());
     }
     return client;
