@@ -9,6 +9,9 @@ import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.mqtt.Topics;
 import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.twin.http.Route;
+import dev.thingbridge.twin.store.SyncMode;
+import dev.thingbridge.twin.store.TwinStore;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,11 +32,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local twin of the AWS IoT cloud: the cloud side of each {@link TwinService} (shadows, jobs,
- * commands), answering devices over MQTT like AWS IoT Core does, with optional persistence.
+ * commands), answering devices over MQTT like AWS IoT Core does, with its state in a {@link TwinStore}.
  *
  * <p>The twin is an ordinary MQTT client: on the in-process bus it runs beside the component; attached to a
  * broker (Mosquitto) it serves every device on it. It subscribes with No Local so it never hears its own
  * replies.
+ *
+ * <p>State: every service keeps its state in memory and writes the rows an operation changed; the twin
+ * commits them to the store (the database in the state directory, or an in-memory one with the same tables)
+ * before the operation's replies go out, so a device never sees an answer that a restart (even a kill -9)
+ * could take back. A commit that fails answers the caller with an internal failure and reloads the services
+ * from the store, dropping the change.
  *
  * <p>Concurrency: one lock serialises every device request, control-plane call and tick across all
  * services, so services hold no locks of their own. Replies are published while the lock is held (publish
@@ -47,14 +56,14 @@ public final class Twin implements AutoCloseable {
   private final Clock clock;
   private final TwinLimits limits;
   private final List<TwinService> services;
-  private final TwinStateStore store;
+  private final Path stateDir;
+  private final SyncMode sync;
   private final Duration tickInterval;
+  private final ObjectMapper json = new ObjectMapper();
   private final ReentrantLock lock = new ReentrantLock();
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService ticker;
-  /** Replies of the operation in progress; sent only after its state is saved. Guarded by {@code lock}. */
-  private final List<MqttMessage> pending = new ArrayList<>();
-  private final TwinOutbox outbox;
+  private volatile TwinStore store;
   private volatile boolean closed;
 
   private Twin(Builder b) {
@@ -62,10 +71,10 @@ public final class Twin implements AutoCloseable {
     this.clock = b.clock;
     this.limits = b.limits;
     this.services = List.copyOf(b.services);
-    this.store = b.stateDir == null ? null : new TwinStateStore(b.stateDir, new ObjectMapper());
+    this.stateDir = b.stateDir;
+    this.sync = b.sync;
     this.tickInterval = b.tickInterval;
     this.ticker = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("thingbridge-twin-tick", true));
-    this.outbox = pending::add;
     TwinContext context = new Context();
     for (TwinService s : services) {
       s.attach(context);
@@ -78,20 +87,16 @@ public final class Twin implements AutoCloseable {
   }
 
   /**
-   * Restores saved state, subscribes every service's topics and starts the clock. Completes when the twin
-   * is ready to answer (every subscription acknowledged).
+   * Opens the store (creating or migrating its tables, importing the JSON state files of an older version),
+   * loads every service, subscribes every service's topics and starts the clock. Completes when the twin is
+   * ready to answer (every subscription acknowledged).
+   *
+   * @throws dev.thingbridge.twin.store.TwinStoreException (at once, not through the future) when the state
+   *     directory cannot be used: not a directory, not writable, used by another twin, or a database of a
+   *     newer version; the message is one line naming the directory and the reason
    */
   public CompletableFuture<Void> start() {
-    if (store != null) {
-      lock.lock();
-      try {
-        for (TwinService s : services) {
-          store.load(s.name()).ifPresent(s::restore);
-        }
-      } finally {
-        lock.unlock();
-      }
-    }
+    openStore();
     List<CompletableFuture<Subscription>> subs = new ArrayList<>();
     for (TwinService s : services) {
       List<SubscriptionFilter> filters = s.filters().stream()
@@ -105,9 +110,48 @@ public final class Twin implements AutoCloseable {
       subs.forEach(f -> subscriptions.add(f.join()));
       ticker.scheduleWithFixedDelay(this::tickAll, tickInterval.toMillis(), tickInterval.toMillis(),
           TimeUnit.MILLISECONDS);
-      log.info("twin ready on {} with services {}", mqtt.clientId(),
-          services.stream().map(TwinService::name).toList());
+      log.info("twin ready on {} with services {}, state in {}", mqtt.clientId(),
+          services.stream().map(TwinService::name).toList(), store);
     });
+  }
+
+  private void openStore() {
+    TwinStore opened = stateDir == null ? TwinStore.inMemory() : TwinStore.open(stateDir, sync);
+    lock.lock();
+    try {
+      for (TwinService s : services) {
+        if (s.schema() != null) {
+          opened.migrate(s.schema());
+        }
+      }
+      if (stateDir != null) {
+        JsonStateImport.run(stateDir, opened, services, json, s -> new TwinOperation(s, json));
+      }
+      loadAll(opened);
+    } catch (RuntimeException e) {
+      opened.close();
+      throw e;
+    } finally {
+      lock.unlock();
+    }
+    store = opened;
+  }
+
+  /** Reads every service's state from the store. Caller holds the lock. */
+  private void loadAll(TwinStore from) {
+    for (TwinService s : services) {
+      if (s.schema() != null) {
+        s.load(from);
+      } else {
+        from.snapshot(s.name()).ifPresent(text -> {
+          try {
+            s.restore(json.readTree(text));
+          } catch (IOException e) {
+            throw new IllegalStateException("twin " + s.name() + ": the saved state is unreadable: " + e.getMessage(), e);
+          }
+        });
+      }
+    }
   }
 
   /** The service of a type, for its plain-Java control-plane API. */
@@ -188,58 +232,60 @@ public final class Twin implements AutoCloseable {
     }
   }
 
-  private boolean runExclusive(TwinService service, Function<TwinOutbox, Boolean> op) {
+  private void runExclusive(TwinService service, Function<TwinOutbox, Boolean> op) {
     lock.lock();
     try {
+      TwinOperation o = new TwinOperation(service, json);
       boolean changed;
       try {
-        changed = Boolean.TRUE.equals(op.apply(outbox));
+        changed = Boolean.TRUE.equals(op.apply(o));
       } catch (RuntimeException e) {
-        pending.clear();
         log.warn("twin {}: request dropped after an internal error: {}", service.name(), e.toString(), e);
-        return false;
+        return;
       }
-      if (changed) {
-        save(service);
+      try {
+        commit(o, changed);
+      } catch (TwinCommitException e) {
+        return;
       }
-      flushPending();
-      return changed;
+      publishAll(o);
     } finally {
       lock.unlock();
     }
   }
 
   /**
-   * Publishes the replies of the operation that just ran. They go out only after its state is saved, so a
-   * device never sees an acknowledgement that a restart could take back; they go out under the lock, so
-   * replies keep request order.
+   * Commits what an operation changed; on failure reloads every service from the store (dropping the
+   * change) and throws. Caller holds the lock.
    */
-  private void flushPending() {
-    for (MqttMessage m : pending) {
-      publishUnderLock(m);
-    }
-    pending.clear();
-  }
-
-  private void save(TwinService service) {
-    if (store != null) {
+  private void commit(TwinOperation o, boolean changed) {
+    try {
+      o.saveSnapshotIfNeeded(changed);
+      store.commit(o.changes());
+    } catch (RuntimeException e) {
+      o.discard();
+      log.error("twin {}: change not saved, answered as an internal failure: {}", o.service().name(), e.getMessage());
       try {
-        store.save(service.name(), service.snapshot());
-      } catch (RuntimeException e) {
-        log.error("twin {}: state not saved: {}", service.name(), e.getMessage());
+        loadAll(store);
+      } catch (RuntimeException reload) {
+        log.error("twin: reloading the state after a failed commit failed too: {}", reload.getMessage());
       }
+      throw new TwinCommitException("the change could not be saved: " + e.getMessage(), e);
     }
   }
 
-  private void publishUnderLock(MqttMessage message) {
-    mqtt.publish(message).whenComplete((v, e) -> {
-      if (e != null && !closed) {
-        log.warn("twin: reply on {} not delivered: {}", message.topic(), e.toString());
-      }
-    });
+  /** Publishes the replies of an operation whose changes are durable, in order. Caller holds the lock. */
+  private void publishAll(TwinOperation o) {
+    for (MqttMessage m : o.messages()) {
+      mqtt.publish(m).whenComplete((v, e) -> {
+        if (e != null && !closed) {
+          log.warn("twin: reply on {} not delivered: {}", m.topic(), e.toString());
+        }
+      });
+    }
   }
 
-  /** Stops the clock and drops the subscriptions; the MQTT client stays open (its owner closes it). */
+  /** Stops the clock, drops the subscriptions and closes the store; the MQTT client stays open (its owner closes it). */
   @Override
   public void close() {
     closed = true;
@@ -248,6 +294,15 @@ public final class Twin implements AutoCloseable {
       s.close();
     }
     subscriptions.clear();
+    lock.lock();
+    try {
+      TwinStore s = store;
+      if (s != null) {
+        s.close();
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   private final class Context implements TwinContext {
@@ -265,15 +320,10 @@ public final class Twin implements AutoCloseable {
     public <R> R exclusive(TwinService service, Function<TwinOutbox, R> operation) {
       lock.lock();
       try {
-        R result;
-        try {
-          result = operation.apply(outbox);
-        } catch (RuntimeException e) {
-          pending.clear();
-          throw e;
-        }
-        save(service);
-        flushPending();
+        TwinOperation o = new TwinOperation(service, json);
+        R result = operation.apply(o);
+        commit(o, true);
+        publishAll(o);
         return result;
       } finally {
         lock.unlock();
@@ -302,6 +352,7 @@ public final class Twin implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private TwinLimits limits = TwinLimits.RELAXED;
     private Path stateDir;
+    private SyncMode sync = SyncMode.NORMAL;
     private Duration tickInterval = Duration.ofSeconds(1);
     private final List<TwinService> services = new ArrayList<>();
 
@@ -321,9 +372,15 @@ public final class Twin implements AutoCloseable {
       return this;
     }
 
-    /** Keeps state in this directory across restarts (default: memory only). */
+    /** Keeps state in {@code twin.db} in this directory across restarts (default: an in-memory database). */
     public Builder stateDir(Path value) {
       this.stateDir = value;
+      return this;
+    }
+
+    /** How commits are synced to disk with a state directory (default {@link SyncMode#NORMAL}). */
+    public Builder sync(SyncMode value) {
+      this.sync = Objects.requireNonNull(value);
       return this;
     }
 

@@ -15,6 +15,8 @@ import dev.thingbridge.twin.shadows.internal.ShadowEngine;
 import dev.thingbridge.twin.shadows.internal.ShadowHttpApi;
 import dev.thingbridge.twin.shadows.internal.ShadowJson;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome;
+import dev.thingbridge.twin.store.StoreReader;
+import dev.thingbridge.twin.store.StoreSchema;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,6 +97,9 @@ public final class ShadowService implements TwinService {
     long now = nowSeconds();
     ShadowOutcome outcome = run(r, request.payload(), now);
     if (outcome instanceof ShadowOutcome.Accepted a) {
+      if (a.changed()) {
+        engine.save(r.thingName(), r.shadowName(), out);
+      }
       out.publish(message(r.accepted(), a.reply()));
       a.notifications().forEach(p -> out.publish(message(p.topic(), p.document())));
       return a.changed();
@@ -115,7 +120,7 @@ public final class ShadowService implements TwinService {
 
   @Override
   public boolean tick(Instant now, TwinOutbox out) {
-    return engine.expireDeleted(now.getEpochSecond());
+    return engine.expireDeleted(now.getEpochSecond(), out);
   }
 
   @Override
@@ -124,13 +129,19 @@ public final class ShadowService implements TwinService {
   }
 
   @Override
-  public JsonNode snapshot() {
-    return engine.snapshot();
+  public StoreSchema schema() {
+    return ShadowEngine.SCHEMA;
   }
 
   @Override
-  public void restore(JsonNode snapshot) {
-    engine.restore(snapshot);
+  public void load(StoreReader store) {
+    engine.load(store);
+  }
+
+  @Override
+  public void importJson(JsonNode state, TwinOutbox out) {
+    engine.restore(state);
+    engine.saveAll(out);
   }
 
   // ---- plain-Java control plane -------------------------------------------------------------------
@@ -225,9 +236,14 @@ public final class ShadowService implements TwinService {
     } else {
       outcome = exclusive(out -> {
         ShadowOutcome o = run(r, payload, nowSeconds());
-        if (o instanceof ShadowOutcome.Accepted a && publishReply) {
-          out.publish(message(r.accepted(), a.reply()));
-          a.notifications().forEach(p -> out.publish(message(p.topic(), p.document())));
+        if (o instanceof ShadowOutcome.Accepted a) {
+          if (a.changed()) {
+            engine.save(r.thingName(), r.shadowName(), out);
+          }
+          if (publishReply) {
+            out.publish(message(r.accepted(), a.reply()));
+            a.notifications().forEach(p -> out.publish(message(p.topic(), p.document())));
+          }
         }
         return o;
       });

@@ -99,7 +99,7 @@ public final class DeviceRequests {
     if (next != null) {
       if (next.status == JobExecutionStatus.QUEUED) {
         changes.watch(topic.thingName());
-        next.moveTo(JobExecutionStatus.IN_PROGRESS, now);
+        store.move(next, JobExecutionStatus.IN_PROGRESS, now);
         if (details != null) {
           next.statusDetails = details;
         }
@@ -165,8 +165,9 @@ public final class DeviceRequests {
     changes.watch(e.thingName);
     if (status == e.status) {
       e.touch(now);
+      store.changed(e);
     } else {
-      e.moveTo(status, now);
+      store.move(e, status, now);
     }
     if (details != null) {
       e.statusDetails = details;
