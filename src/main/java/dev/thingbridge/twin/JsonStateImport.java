@@ -63,7 +63,7 @@ final class JsonStateImport {
       }
       TwinOperation op = operation.apply(s);
       s.importJson(state, op);
-      op.saveSnapshotIfNeeded(true);
+      op.saveSnapshotIfNeeded(true, json);
       all.addAll(op.changes());
       imported.add(f.getFileName().toString());
     }

@@ -21,10 +21,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -41,16 +46,21 @@ import org.slf4j.LoggerFactory;
  * <p>State: every service keeps its state in memory and writes the rows an operation changed; the twin
  * commits them to the store (the database in the state directory, or an in-memory one with the same tables)
  * before the operation's replies go out, so a device never sees an answer that a restart (even a kill -9)
- * could take back. A commit that fails answers the caller with an internal failure and reloads the services
- * from the store, dropping the change.
+ * could take back. Commits are grouped: operations queue their changes and one thread at a time commits
+ * everything queued ({@link CommitPipeline}). A commit that fails answers its operations with the service's
+ * internal error (InternalFailure over HTTP), reloads every service from the store, and so keeps the
+ * previous state.
  *
- * <p>Concurrency: one lock serialises every device request, control-plane call and tick across all
- * services, so services hold no locks of their own. Replies are published while the lock is held (publish
- * never blocks), which keeps them in request order. Threads: the MQTT client's delivery threads call in;
- * {@code thingbridge-twin-tick} advances time-driven state.
+ * <p>Concurrency: each thing's requests run one at a time in arrival order on a lane of the twin's pool
+ * ({@code thingbridge-twin-N}); different things' requests run concurrently. A service that declares
+ * {@link TwinService#concurrentByThing()} handles them under the shared side of the twin's lock, others, and
+ * every control-plane call, read and tick, under its exclusive side. No lock is held across I/O: the commit
+ * happens after the lock is released. {@code thingbridge-twin-tick} advances time-driven state.
  */
 public final class Twin implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Twin.class);
+  /** How long a control-plane call waits for its change to be durable. */
+  private static final Duration COMMIT_WAIT = Duration.ofSeconds(60);
 
   private final MqttClient mqtt;
   private final Clock clock;
@@ -60,10 +70,15 @@ public final class Twin implements AutoCloseable {
   private final SyncMode sync;
   private final Duration tickInterval;
   private final ObjectMapper json = new ObjectMapper();
-  private final ReentrantLock lock = new ReentrantLock();
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService ticker;
+  private final ExecutorService pool;
+  private final KeyedLanes lanes;
   private volatile TwinStore store;
+  private volatile CommitPipeline pipeline;
+  /** Why the twin refuses every change: the state could not be reloaded after a failed commit. */
+  private volatile String broken;
   private volatile boolean closed;
 
   private Twin(Builder b) {
@@ -75,6 +90,8 @@ public final class Twin implements AutoCloseable {
     this.sync = b.sync;
     this.tickInterval = b.tickInterval;
     this.ticker = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("thingbridge-twin-tick", true));
+    this.pool = Executors.newCachedThreadPool(new NamedThreadFactory("thingbridge-twin", true));
+    this.lanes = new KeyedLanes(pool);
     TwinContext context = new Context();
     for (TwinService s : services) {
       s.attach(context);
@@ -117,7 +134,7 @@ public final class Twin implements AutoCloseable {
 
   private void openStore() {
     TwinStore opened = stateDir == null ? TwinStore.inMemory() : TwinStore.open(stateDir, sync);
-    lock.lock();
+    lock.writeLock().lock();
     try {
       for (TwinService s : services) {
         if (s.schema() != null) {
@@ -125,19 +142,20 @@ public final class Twin implements AutoCloseable {
         }
       }
       if (stateDir != null) {
-        JsonStateImport.run(stateDir, opened, services, json, s -> new TwinOperation(s, json));
+        JsonStateImport.run(stateDir, opened, services, json, s -> new TwinOperation(s, null, m -> {}));
       }
       loadAll(opened);
     } catch (RuntimeException e) {
       opened.close();
       throw e;
     } finally {
-      lock.unlock();
+      lock.writeLock().unlock();
     }
     store = opened;
+    pipeline = new CommitPipeline(opened, pool, this::recover);
   }
 
-  /** Reads every service's state from the store. Caller holds the lock. */
+  /** Reads every service's state from the store. Caller holds the lock exclusively. */
   private void loadAll(TwinStore from) {
     for (TwinService s : services) {
       if (s.schema() != null) {
@@ -182,37 +200,47 @@ public final class Twin implements AutoCloseable {
    * request. The twin subscribes with No Local and so never hears its own publishes from the broker; this is
    * how a control-plane publish on a shadow, jobs or commands request topic still reaches that service.
    *
-   * <p>The message goes out before the replies it causes. Each service handles it under the twin's lock and
-   * saves its state as for a device request.
+   * <p>The message goes out before the replies it causes; it is handled in its thing's turn, like a device
+   * request, before this method returns (its replies follow once its changes are durable).
    *
    * @return completes when the broker has the message (QoS 1) or it is sent (QoS 0)
    */
   public CompletableFuture<Void> publish(MqttMessage message) {
     Objects.requireNonNull(message, "message");
-    lock.lock();
-    try {
-      CompletableFuture<Void> sent = mqtt.publish(message);
-      for (TwinService s : services) {
-        if (s.filters().stream().anyMatch(f -> Topics.matches(f.filter(), message.topic()))) {
-          runExclusive(s, out -> s.handle(message, out));
+    CompletableFuture<Void> sent = mqtt.publish(message);
+    List<TwinService> targets = services.stream()
+        .filter(s -> s.filters().stream().anyMatch(f -> Topics.matches(f.filter(), message.topic())))
+        .toList();
+    if (!targets.isEmpty()) {
+      CompletableFuture<Void> handled = new CompletableFuture<>();
+      lanes.execute(orderingKey(message.topic()), () -> {
+        try {
+          targets.forEach(s -> handleRequest(s, message));
+        } finally {
+          handled.complete(null);
         }
-      }
-      return sent;
-    } finally {
-      lock.unlock();
+      });
+      await(handled, "handling a publish on " + message.topic());
     }
+    return sent;
   }
 
-  /** Runs one tick of every service now (tests use this with a stepped clock). */
+  /** Runs one tick of every service now (tests use this with a stepped clock); returns once it is durable. */
   public void tickNow() {
-    tickAll();
+    for (CompletableFuture<Void> done : tickAll()) {
+      try {
+        await(done, "a tick");
+      } catch (TwinCommitException e) {
+        log.debug("twin: a tick's changes were not saved: {}", e.getMessage());
+      }
+    }
   }
 
   private SubscriptionListener listenerFor(TwinService service) {
     return new SubscriptionListener() {
       @Override
       public void onMessage(MqttMessage message) {
-        runExclusive(service, out -> service.handle(message, out));
+        lanes.execute(orderingKey(message.topic()), () -> handleRequest(service, message));
       }
 
       @Override
@@ -222,86 +250,190 @@ public final class Twin implements AutoCloseable {
     };
   }
 
-  private void tickAll() {
-    if (closed) {
-      return;
+  /**
+   * The key whose requests must stay in order: the thing (or commands client) a request topic names, so a
+   * thing's shadow, jobs and commands requests share one lane.
+   */
+  static String orderingKey(String topic) {
+    String[] parts = topic.split("/", 6);
+    if (parts.length > 2 && parts[0].equals("$aws") && parts[1].equals("things")) {
+      return parts[2];
     }
-    Instant now = clock.instant();
-    for (TwinService s : services) {
-      runExclusive(s, out -> s.tick(now, out));
+    if (parts.length > 3 && parts[0].equals("$aws") && parts[1].equals("commands")) {
+      return parts[2].equals("things") ? parts[3] : parts[2] + ":" + parts[3];
     }
+    return "";
   }
 
-  private void runExclusive(TwinService service, Function<TwinOutbox, Boolean> op) {
-    lock.lock();
+  /** Handles one device request in its thing's lane. */
+  private void handleRequest(TwinService service, MqttMessage message) {
+    TwinOperation op = new TwinOperation(service, message, this::send);
+    Lock l = service.concurrentByThing() ? lock.readLock() : lock.writeLock();
+    boolean lead;
+    l.lock();
     try {
-      TwinOperation o = new TwinOperation(service, json);
+      if (closed) {
+        return;
+      }
+      if (broken != null) {
+        op.fail(new TwinCommitException(broken, null));
+        return;
+      }
       boolean changed;
       try {
-        changed = Boolean.TRUE.equals(op.apply(o));
+        changed = service.handle(message, op);
+        op.saveSnapshotIfNeeded(changed, json);
       } catch (RuntimeException e) {
         log.warn("twin {}: request dropped after an internal error: {}", service.name(), e.toString(), e);
         return;
       }
-      try {
-        commit(o, changed);
-      } catch (TwinCommitException e) {
-        return;
-      }
-      publishAll(o);
+      lead = pipeline.submit(op);
     } finally {
-      lock.unlock();
+      l.unlock();
+    }
+    if (lead) {
+      pipeline.lead();
+    }
+  }
+
+  /** Ticks every service, each as one operation; returns when each is released or failed. */
+  private List<CompletableFuture<Void>> tickAll() {
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    if (closed || broken != null) {
+      return done;
+    }
+    Instant now = clock.instant();
+    for (TwinService s : services) {
+      try {
+        done.add(exclusively(s, op -> {
+          op.saveSnapshotIfNeeded(s.tick(now, op), json);
+          return null;
+        }).done());
+      } catch (RuntimeException e) {
+        log.warn("twin {}: tick failed: {}", s.name(), e.toString(), e);
+      }
+    }
+    return done;
+  }
+
+  /**
+   * Runs {@code body} under the lock held exclusively as one operation of {@code service}, queues it for
+   * commit and leads the commit if no one does. Returns the operation (its {@code done()} completes once
+   * released); {@code body}'s exception propagates and nothing is queued.
+   */
+  private TwinOperation exclusively(TwinService service, Function<TwinOperation, Object> body) {
+    TwinOperation op = new TwinOperation(service, null, this::send);
+    boolean lead;
+    lock.writeLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("the twin is closed");
+      }
+      if (broken != null) {
+        throw new TwinCommitException(broken, null);
+      }
+      body.apply(op);
+      lead = pipeline.submit(op);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    if (lead) {
+      pipeline.lead();
+    }
+    return op;
+  }
+
+  /**
+   * A commit failed: under the exclusive lock (so every operation built on the failed state has been
+   * queued), fails those and everything queued after them, then reloads every service from the store.
+   */
+  private void recover(List<TwinOperation> failed, RuntimeException cause) {
+    lock.writeLock().lock();
+    try {
+      List<TwinOperation> all = new ArrayList<>(failed);
+      all.addAll(pipeline.drainQueued());
+      log.error("twin: a commit failed, {} operations answered with an internal failure: {}", all.size(),
+          cause.getMessage());
+      try {
+        loadAll(store);
+      } catch (RuntimeException reload) {
+        broken = "the twin's state could not be reloaded after a failed commit (" + reload.getMessage()
+            + "); restart it";
+        log.error("twin: {}", broken);
+      }
+      for (TwinOperation op : all) {
+        op.fail(cause);
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void send(MqttMessage m) {
+    mqtt.publish(m).whenComplete((v, e) -> {
+      if (e != null && !closed) {
+        log.warn("twin: reply on {} not delivered: {}", m.topic(), e.toString());
+      }
+    });
+  }
+
+  /** Waits for an operation's commit; throws {@link TwinCommitException} if it failed. */
+  private static void await(CompletableFuture<Void> done, String what) {
+    try {
+      done.get(COMMIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new TwinCommitException(what + " was not saved within " + COMMIT_WAIT.toSeconds() + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TwinCommitException("interrupted while " + what + " was being saved", e);
     }
   }
 
   /**
-   * Commits what an operation changed; on failure reloads every service from the store (dropping the
-   * change) and throws. Caller holds the lock.
+   * Stops the clock, drops the subscriptions, lets queued work finish and closes the store; the MQTT client
+   * stays open (its owner closes it).
    */
-  private void commit(TwinOperation o, boolean changed) {
-    try {
-      o.saveSnapshotIfNeeded(changed);
-      store.commit(o.changes());
-    } catch (RuntimeException e) {
-      o.discard();
-      log.error("twin {}: change not saved, answered as an internal failure: {}", o.service().name(), e.getMessage());
-      try {
-        loadAll(store);
-      } catch (RuntimeException reload) {
-        log.error("twin: reloading the state after a failed commit failed too: {}", reload.getMessage());
-      }
-      throw new TwinCommitException("the change could not be saved: " + e.getMessage(), e);
-    }
-  }
-
-  /** Publishes the replies of an operation whose changes are durable, in order. Caller holds the lock. */
-  private void publishAll(TwinOperation o) {
-    for (MqttMessage m : o.messages()) {
-      mqtt.publish(m).whenComplete((v, e) -> {
-        if (e != null && !closed) {
-          log.warn("twin: reply on {} not delivered: {}", m.topic(), e.toString());
-        }
-      });
-    }
-  }
-
-  /** Stops the clock, drops the subscriptions and closes the store; the MQTT client stays open (its owner closes it). */
   @Override
   public void close() {
-    closed = true;
+    if (closed) {
+      return;
+    }
     ticker.shutdownNow();
     for (Subscription s : subscriptions) {
       s.close();
     }
     subscriptions.clear();
-    lock.lock();
     try {
+      CommitPipeline p = pipeline;
+      if (p != null && !p.awaitIdle(5_000)) {
+        log.warn("twin: closing with commits still under way");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    lock.writeLock().lock();
+    try {
+      closed = true;
       TwinStore s = store;
       if (s != null) {
         s.close();
       }
     } finally {
-      lock.unlock();
+      lock.writeLock().unlock();
+    }
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+        pool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      pool.shutdownNow();
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -318,26 +450,30 @@ public final class Twin implements AutoCloseable {
 
     @Override
     public <R> R exclusive(TwinService service, Function<TwinOutbox, R> operation) {
-      lock.lock();
-      try {
-        TwinOperation o = new TwinOperation(service, json);
-        R result = operation.apply(o);
-        commit(o, true);
-        publishAll(o);
-        return result;
-      } finally {
-        lock.unlock();
-      }
+      Object[] result = new Object[1];
+      TwinOperation op = exclusively(service, o -> {
+        result[0] = operation.apply(o);
+        o.saveSnapshotIfNeeded(true, json);
+        return null;
+      });
+      await(op.done(), "a " + service.name() + " operation");
+      @SuppressWarnings("unchecked")
+      R r = (R) result[0];
+      return r;
     }
 
     @Override
     public <R> R read(TwinService service, Supplier<R> operation) {
-      lock.lock();
-      try {
-        return operation.get();
-      } finally {
-        lock.unlock();
-      }
+      Object[] result = new Object[1];
+      // Queued like a change, so the answer goes out only once everything it may have seen is durable.
+      TwinOperation op = exclusively(service, o -> {
+        result[0] = operation.get();
+        return null;
+      });
+      await(op.done(), "a " + service.name() + " read");
+      @SuppressWarnings("unchecked")
+      R r = (R) result[0];
+      return r;
     }
 
     @Override

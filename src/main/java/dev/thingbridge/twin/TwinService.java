@@ -19,11 +19,13 @@ import java.util.List;
  * service without a schema is saved the old way, its whole {@link #snapshot()} after every change, which
  * makes every request cost as much as the whole state; see {@link dev.thingbridge.twin.store} to move one.
  *
- * <p>Threading: the twin calls every method of every service under one lock, so a service needs no
- * synchronisation of its own and sees requests in arrival order. Methods must not block.
+ * <p>Threading: the twin calls every method of a service under its lock, held exclusively, so a service
+ * needs no synchronisation of its own and sees each thing's requests in arrival order; a service that declares
+ * {@link #concurrentByThing()} gets different things' requests at the same time. Methods must not block, and
+ * must not call back into the twin's {@link TwinContext} from {@link #handle} or {@link #tick}.
  */
 public interface TwinService {
-  /** A short stable name, used in logs, for its snapshot row and for the state file of older versions ({@code <name>.json}). */
+  /** A short stable name: in logs, as its snapshot row's key, and in older versions' state file name. */
   String name();
 
   /**
@@ -43,6 +45,23 @@ public interface TwinService {
    *     without a schema; a service with one writes its rows through {@code out})
    */
   boolean handle(MqttMessage request, TwinOutbox out);
+
+  /**
+   * Whether {@link #handle} may run concurrently for requests of different things. The twin runs a thing's
+   * requests one at a time, in order, whatever this says; with true it also runs other things' requests at
+   * the same time (under a shared lock), so the service's state must be safe for that: per-thing data only,
+   * in concurrent structures. Control-plane operations, ticks and reads always run alone. Default false.
+   */
+  default boolean concurrentByThing() {
+    return false;
+  }
+
+  /**
+   * Answers a request whose changes could not be saved (the database refused the commit, so the request had
+   * no effect): the service's internal-error rejection on the request's reply topic, with its client token.
+   * The default answers nothing.
+   */
+  default void answerInternalFailure(MqttMessage request, TwinOutbox out) {}
 
   /**
    * Advances time-driven state (job step timeouts, command timeouts). The twin calls it on its own clock,

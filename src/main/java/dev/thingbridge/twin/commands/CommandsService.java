@@ -28,6 +28,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -37,6 +39,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -62,8 +65,10 @@ import org.slf4j.LoggerFactory;
  * deleted first beyond {@link CommandsSettings#maxFinishedExecutions()} (10,000 by default), so the state stays
  * bounded under a steady load. Tables: {@code commands} and {@code command_executions}.
  *
- * <p>Threading: the {@link dev.thingbridge.twin.Twin} calls every method under its lock; the public control-plane
- * methods take that lock through {@link TwinContext#exclusive}, so they may be called from any thread once the
+ * <p>Threading: the {@link dev.thingbridge.twin.Twin} calls every method under its lock; device updates of
+ * different things run concurrently ({@link #concurrentByThing()}): they only replace one execution in a
+ * concurrent map, while everything that adds or removes executions runs alone. The public control-plane
+ * methods take the lock through {@link TwinContext#exclusive}, so they may be called from any thread once the
  * service is attached to a twin. Errors of the control-plane methods are {@link AwsApiException}s with AWS's
  * types ({@code ValidationException} 400, {@code ResourceNotFoundException} 404, {@code ConflictException} 409).
  */
@@ -78,10 +83,13 @@ public final class CommandsService implements TwinService {
   private final CommandsJson json;
   private final CommandsState state;
   private final Map<String, Command> commands = new LinkedHashMap<>();
-  private final Map<String, CommandExecution> executions = new LinkedHashMap<>();
-  private final Map<String, String> executionByClientToken = new LinkedHashMap<>();
+  /** Every execution by id; device updates replace entries concurrently. */
+  private final Map<String, CommandExecution> executions = new ConcurrentHashMap<>();
+  /** Execution ids in creation order; changed only by operations that run alone. */
+  private final Set<String> order = new LinkedHashSet<>();
+  private final Map<String, String> executionByClientToken = new HashMap<>();
   /** Ids of CREATED and IN_PROGRESS executions: the only ones the timer looks at. */
-  private final Set<String> running = new LinkedHashSet<>();
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
   private TwinContext context;
 
   /** A service with AWS's defaults ({@link CommandsSettings#DEFAULTS}). */
@@ -206,13 +214,13 @@ public final class CommandsService implements TwinService {
   public CommandExecutionPage listCommandExecutions(ListCommandExecutionsRequest request) {
     return exclusive(out -> {
       expireDue(now(), out);
-      return new ExecutionLister(settings).list(executions.values(), request);
+      return new ExecutionLister(settings).list(inCreationOrder(), request);
     });
   }
 
   /** Every execution in creation order (for tests and tools). */
   public List<CommandExecution> executions() {
-    return read(() -> List.copyOf(executions.values()));
+    return read(this::inCreationOrder);
   }
 
   @Override
@@ -276,11 +284,7 @@ public final class CommandsService implements TwinService {
     CommandExecution execution = new CommandExecution(executionId, command.commandId(), command.commandArn(),
         target.target(), request.targetArn(), CommandExecutionStatus.CREATED, null, Map.of(), parameters, timeout,
         now, now, null, null, ttl, token);
-    executions.put(executionId, execution);
-    running.add(executionId);
-    if (token != null) {
-      executionByClientToken.put(token, executionId);
-    }
+    add(execution);
     save(execution, out);
     publishRequest(command, execution, now, out);
     publishEvent(execution, now, out);
@@ -331,7 +335,8 @@ public final class CommandsService implements TwinService {
     }
     Parsed topic = parsed.get();
     Instant now = now();
-    boolean changed = expireDue(now, out);
+    CommandExecution current = executions.get(topic.executionId());
+    boolean changed = current != null && current.target().equals(topic.target()) && expireIfDue(current, now, out);
     try {
       if (message.payload().length > context.limits().maxPayloadBytes()) {
         throw new UpdateRejection(Code.INVALID_REQUEST,
@@ -390,10 +395,10 @@ public final class CommandsService implements TwinService {
    * cap. Executions are kept in creation order, so this looks at the oldest ones only.
    */
   private boolean evict(Instant now, TwinOutbox out) {
-    int excess = executions.size() - running.size() - settings.maxFinishedExecutions();
+    int excess = order.size() - running.size() - settings.maxFinishedExecutions();
     int evicted = 0;
-    for (Iterator<CommandExecution> it = executions.values().iterator(); it.hasNext(); ) {
-      CommandExecution e = it.next();
+    for (Iterator<String> it = order.iterator(); it.hasNext(); ) {
+      CommandExecution e = executions.get(it.next());
       boolean expired = !now.isBefore(e.timeToLive());
       boolean finished = !running.contains(e.executionId());
       if (!expired && excess <= 0) {
@@ -401,6 +406,7 @@ public final class CommandsService implements TwinService {
       }
       if (expired || finished) {
         it.remove();
+        executions.remove(e.executionId());
         running.remove(e.executionId());
         if (e.clientToken() != null) {
           executionByClientToken.remove(e.clientToken(), e.executionId());
@@ -416,24 +422,58 @@ public final class CommandsService implements TwinService {
     return evicted > 0;
   }
 
-  /** Sets TIMED_OUT on every CREATED or IN_PROGRESS execution whose timeout has passed. */
+  /** Sets TIMED_OUT on every CREATED or IN_PROGRESS execution whose timeout has passed, oldest first. */
   private boolean expireDue(Instant now, TwinOutbox out) {
-    boolean changed = false;
-    for (String id : List.copyOf(running)) {
+    List<CommandExecution> due = new ArrayList<>();
+    for (String id : running) {
       CommandExecution e = executions.get(id);
-      if (!now.isBefore(e.deadline())) {
-        running.remove(id);
-        CommandExecution timedOut = e.withStatus(CommandExecutionStatus.TIMED_OUT,
-            new StatusReason(StatusReason.NO_RESPONSE_FROM_DEVICE, null), e.result(), now, e.startedAt(), null);
-        executions.put(e.executionId(), timedOut);
-        save(timedOut, out);
-        publishEvent(timedOut, now, out);
-        log.info("twin commands: execution {} on {} timed out after {} s", e.executionId(), e.target(),
-            e.executionTimeoutSeconds());
-        changed = true;
+      if (e != null && !now.isBefore(e.deadline())) {
+        due.add(e);
       }
     }
+    due.sort(Comparator.comparing(CommandExecution::createdAt).thenComparing(CommandExecution::executionId));
+    boolean changed = false;
+    for (CommandExecution e : due) {
+      changed |= expireIfDue(e, now, out);
+    }
     return changed;
+  }
+
+  /** Sets TIMED_OUT on one execution if it is still running and its timeout has passed. */
+  private boolean expireIfDue(CommandExecution e, Instant now, TwinOutbox out) {
+    if (now.isBefore(e.deadline()) || !running.remove(e.executionId())) {
+      return false;
+    }
+    CommandExecution timedOut = e.withStatus(CommandExecutionStatus.TIMED_OUT,
+        new StatusReason(StatusReason.NO_RESPONSE_FROM_DEVICE, null), e.result(), now, e.startedAt(), null);
+    executions.put(e.executionId(), timedOut);
+    save(timedOut, out);
+    publishEvent(timedOut, now, out);
+    log.info("twin commands: execution {} on {} timed out after {} s", e.executionId(), e.target(),
+        e.executionTimeoutSeconds());
+    return true;
+  }
+
+  /** Every execution in creation order. */
+  private List<CommandExecution> inCreationOrder() {
+    List<CommandExecution> out = new ArrayList<>(order.size());
+    for (String id : order) {
+      out.add(executions.get(id));
+    }
+    return out;
+  }
+
+  @Override
+  public boolean concurrentByThing() {
+    return true;
+  }
+
+  @Override
+  public void answerInternalFailure(MqttMessage request, TwinOutbox out) {
+    CommandTopics.parse(request.topic()).filter(t -> t.kind() == Kind.RESPONSE).ifPresent(topic ->
+        out.publish(MqttMessage.of(CommandTopics.rejected(topic.target(), topic.executionId(), topic.format()),
+            codec.rejected(topic.executionId(), new UpdateRejection(Code.INTERNAL_ERROR,
+                "The update could not be saved; it had no effect."), topic.format()), QoS.AT_LEAST_ONCE)));
   }
 
   // ---- persistence --------------------------------------------------------------------------------------
@@ -487,18 +527,20 @@ public final class CommandsService implements TwinService {
     });
     commands.values().forEach(c -> out.save(CommandsState.COMMANDS, c.commandId(), c.createdAt().toEpochMilli(),
         state.commandJson(c).toString()));
-    executions.values().forEach(e -> save(e, out));
+    inCreationOrder().forEach(e -> save(e, out));
   }
 
   private void clear() {
     commands.clear();
     executions.clear();
+    order.clear();
     executionByClientToken.clear();
     running.clear();
   }
 
   private void add(CommandExecution e) {
     executions.put(e.executionId(), e);
+    order.add(e.executionId());
     if (e.status() == CommandExecutionStatus.CREATED || e.status() == CommandExecutionStatus.IN_PROGRESS) {
       running.add(e.executionId());
     }

@@ -82,6 +82,11 @@ public final class JobsService implements TwinService {
   }
 
   @Override
+  public void answerInternalFailure(MqttMessage request, TwinOutbox out) {
+    device.answerInternalFailure(request, requireContext().now(), out);
+  }
+
+  @Override
   public boolean tick(Instant now, TwinOutbox out) {
     boolean changed = engine.tick(now, out);
     engine.flush(out);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
+import dev.thingbridge.twin.TwinCommitException;
 import dev.thingbridge.twin.TwinContext;
 import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.TwinOutbox;
@@ -44,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * request would (accepted, delta, documents); their rejections are returned, never published, as AWS does
  * for its REST API.
  *
- * <p>Threading: every method runs under the twin's lock ({@link TwinContext#exclusive}, or {@link
- * TwinContext#read} for get and list); the plain-Java
- * methods may be called from any thread once the service is part of a started twin.
+ * <p>Threading: device requests of different things run concurrently ({@link #concurrentByThing()}); the
+ * plain-Java methods run under the twin's lock ({@link TwinContext#exclusive}, or {@link TwinContext#read} for
+ * get and list) and may be called from any thread once the service is part of a started twin.
  */
 public final class ShadowService implements TwinService {
   private static final Logger log = LoggerFactory.getLogger(ShadowService.class);
@@ -126,6 +127,18 @@ public final class ShadowService implements TwinService {
   @Override
   public List<Route> routes() {
     return new ShadowHttpApi(this).routes();
+  }
+
+  @Override
+  public boolean concurrentByThing() {
+    return true;
+  }
+
+  @Override
+  public void answerInternalFailure(MqttMessage request, TwinOutbox out) {
+    ShadowTopics.parseRequest(request.topic()).ifPresent(r -> out.publish(message(r.rejected(),
+        new ShadowOutcome.Rejected(500, "Internal service failure", ShadowEngine.clientTokenOf(request.payload(),
+            limits().maxShadowDepth())).document(nowSeconds()))));
   }
 
   @Override
@@ -259,7 +272,11 @@ public final class ShadowService implements TwinService {
     if (ctx == null) {
       throw new IllegalStateException("the shadow service is not part of a twin yet");
     }
-    return ctx.exclusive(this, operation);
+    try {
+      return ctx.exclusive(this, operation);
+    } catch (TwinCommitException e) {
+      throw new ShadowException(500, "Internal service failure");
+    }
   }
 
   private <R> R read(Supplier<R> operation) {
@@ -267,7 +284,11 @@ public final class ShadowService implements TwinService {
     if (ctx == null) {
       throw new IllegalStateException("the shadow service is not part of a twin yet");
     }
-    return ctx.read(this, operation);
+    try {
+      return ctx.read(this, operation);
+    } catch (TwinCommitException e) {
+      throw new ShadowException(500, "Internal service failure");
+    }
   }
 
   private long nowSeconds() {

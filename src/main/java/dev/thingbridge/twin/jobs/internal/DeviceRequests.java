@@ -78,6 +78,22 @@ public final class DeviceRequests {
     }
   }
 
+  /** Answers a request whose changes could not be saved: {@code InternalError} on its rejected topic. */
+  public void answerInternalFailure(MqttMessage message, Instant now, TwinOutbox out) {
+    JobsTopic topic = JobsTopic.parse(message.topic());
+    if (topic == null || topic.kind() == JobsTopic.Kind.OUTBOUND || topic.kind() == JobsTopic.Kind.INVALID) {
+      return;
+    }
+    String token = null;
+    try {
+      token = clientToken(parse(message.payload()));
+    } catch (Rejection r) {
+      // No readable token to echo.
+    }
+    out.publish(MqttMessage.of(topic.rejected(), wire.bytes(wire.error("InternalError",
+        "The request could not be saved; it had no effect.", token, now, null)), QoS.AT_LEAST_ONCE));
+  }
+
   private boolean getPending(JobsTopic topic, String token, Instant now, TwinOutbox out) {
     ObjectNode reply = wire.object();
     var inProgress = reply.putArray("inProgressJobs");

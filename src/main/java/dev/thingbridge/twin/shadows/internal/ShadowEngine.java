@@ -21,19 +21,21 @@ import dev.thingbridge.twin.store.Table;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Device Shadow service's state and rules, transport-free: every shadow of every thing, and get, update,
- * delete and list as AWS IoT performs them. Not thread-safe: the twin calls it under its one lock.
+ * delete and list as AWS IoT performs them. Requests of different things may run concurrently (the maps are
+ * concurrent and a shadow is only touched by its own thing's requests); one thing's requests, listing, expiry
+ * and loading must not overlap with others of the same thing, which the twin's lanes and lock ensure.
  *
  * <p>Persistence: table {@code shadows}, one row per shadow (and per deleted shadow whose version is still
  * remembered), keyed by thing and shadow name ({@code ''} for the classic shadow), so a thing's named shadows
@@ -55,9 +57,9 @@ public final class ShadowEngine {
           + " PRIMARY KEY (thing_name, shadow_name))",
       "CREATE INDEX shadows_deleted ON shadows (deleted_at) WHERE deleted_at IS NOT NULL"));
 
-  private final NavigableMap<Key, StoredShadow> shadows = new TreeMap<>();
+  private final NavigableMap<Key, StoredShadow> shadows = new ConcurrentSkipListMap<>();
   /** Deleted shadows whose version is still remembered, with their deletion time: what the tick expires. */
-  private final Map<Key, Long> tombstones = new HashMap<>();
+  private final Map<Key, Long> tombstones = new ConcurrentHashMap<>();
   private final RequestRateLimiter rates = new RequestRateLimiter();
 
   /** Shadows sort by thing, then by name, with the classic shadow ({@code ""}) first. */
@@ -256,6 +258,15 @@ public final class ShadowEngine {
     doc.put("timestamp", now);
     putToken(doc, token);
     return new Accepted(doc, List.of(), true);
+  }
+
+  /** The request's client token if the payload is an object with a valid one, else null. */
+  public static String clientTokenOf(byte[] payload, int maxDepth) {
+    try {
+      return payload.length == 0 ? null : UpdateRequest.clientToken(UpdateRequest.parseObject(payload, maxDepth));
+    } catch (UpdateRequest.Invalid e) {
+      return null;
+    }
   }
 
   private static Rejected notFound(String thing, String shadow, String token) {
