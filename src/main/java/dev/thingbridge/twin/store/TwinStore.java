@@ -318,7 +318,11 @@ public final class TwinStore implements StoreReader, AutoCloseable {
       try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
         format = rs.next() ? rs.getInt(1) : 0;
       }
-      if (app == 0 && format == 0) {
+      boolean empty;
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
+        empty = rs.next() && rs.getInt(1) == 0;
+      }
+      if (app == 0 && format == 0 && empty) {
         s.executeUpdate("PRAGMA application_id = " + APPLICATION_ID);
         s.executeUpdate("PRAGMA user_version = " + FORMAT);
         s.executeUpdate("CREATE TABLE IF NOT EXISTS schema_versions (owner TEXT PRIMARY KEY, version INTEGER NOT NULL)");
