@@ -321,6 +321,20 @@ class ShadowAgentTest {
   }
 
   @Test
+  void closing_a_shadow_takes_its_connection_listener_off_the_shared_client() throws Exception {
+    ListenerCountingClient shared = new ListenerCountingClient(device);
+    Shadow<Device> first = Shadow.builder(shared, THING, AgentModels.SCHEMA, store).build();
+    Shadow<Device> second = Shadow.builder(shared, THING, AgentModels.SCHEMA, store).name("net").build();
+    get(first.sync());
+    assertThat(shared.connectionListeners()).isEqualTo(2);
+
+    first.close();
+    assertThat(shared.connectionListeners()).isEqualTo(1);
+    second.close();
+    assertThat(shared.connectionListeners()).isZero();
+  }
+
+  @Test
   void a_closed_shadow_fails_its_waiters_and_later_calls() throws Exception {
     Shadow<Device> shadow = shadow();
     get(shadow.sync());

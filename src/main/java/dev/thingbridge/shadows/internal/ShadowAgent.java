@@ -88,6 +88,14 @@ public final class ShadowAgent<S> {
   private volatile S current;
   private volatile boolean closed;
   private final AtomicBoolean resyncQueued = new AtomicBoolean();
+  private final ConnectionListener reconnects = new ConnectionListener() {
+    @Override
+    public void onConnected(boolean sessionPresent) {
+      if (sessionPresent && options.resyncOnReconnect()) {
+        queueResync("reconnected");
+      }
+    }
+  };
 
   public ShadowAgent(MqttClient mqtt, ShadowTopics topics, ShadowOptions options, LocalState<S> local,
       MqttRequester requester, boolean ownsRequester, ShadowListener<S> listener, DeltaInbox<DeltaEvent<S>> inbox, EventFactory<S> eventFactory) {
@@ -105,14 +113,7 @@ public final class ShadowAgent<S> {
     this.name = topics.thingName() + topics.shadowName().map(n -> "/" + n).orElse("");
     this.control = new ControlThread(name, options.ackTimeout().compareTo(options.requestTimeout()) > 0
         ? options.ackTimeout() : options.requestTimeout());
-    mqtt.addConnectionListener(new ConnectionListener() {
-      @Override
-      public void onConnected(boolean sessionPresent) {
-        if (sessionPresent && options.resyncOnReconnect()) {
-          queueResync("reconnected");
-        }
-      }
-    });
+    mqtt.addConnectionListener(reconnects);
   }
 
   // ---- public operations (any thread) ----
@@ -225,6 +226,7 @@ public final class ShadowAgent<S> {
       return;
     }
     closed = true;
+    mqtt.removeConnectionListener(reconnects);
     try {
       // Let an acknowledgement already sent get its answer, so a device that stops right after a delta does not
       // leave it pending in the cloud.
