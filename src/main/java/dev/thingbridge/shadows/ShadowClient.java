@@ -2,10 +2,8 @@ package dev.thingbridge.shadows;
 
 import dev.thingbridge.mqtt.MqttException;
 import dev.thingbridge.mqtt.MqttMessage;
-import dev.thingbridge.mqtt.MqttRejectedException;
 import dev.thingbridge.mqtt.MqttRequest;
 import dev.thingbridge.mqtt.MqttRequester;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import dev.thingbridge.shadows.model.ShadowDeleted;
 import dev.thingbridge.shadows.model.ShadowDocument;
 import dev.thingbridge.shadows.model.ShadowError;
@@ -13,7 +11,6 @@ import dev.thingbridge.shadows.model.ShadowUpdateRequest;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
@@ -83,33 +80,16 @@ public final class ShadowClient {
   private <T> CompletableFuture<T> send(String topic, byte[] payload, String token, Function<MqttMessage, T> decoder) {
     MqttRequest request = MqttRequest.of(topic, payload, ShadowTopics.accepted(topic), ShadowTopics.rejected(topic),
         token, timeout);
-    return requester.request(request, decoder).handle((value, error) -> {
-      if (error == null) {
-        return value;
-      }
-      Throwable cause = AbstractMqttClient.unwrap(error);
-      if (cause instanceof MqttRejectedException rejected) {
-        throw new CompletionException(rejection(topic, token, rejected));
-      }
-      throw cause instanceof CompletionException ce ? ce : new CompletionException(cause);
-    });
+    return requester.request(request, decoder, reply -> rejection(topic, token, reply));
   }
 
-  private ShadowException rejection(String topic, String token, MqttRejectedException rejected) {
+  private ShadowException rejection(String topic, String token, MqttMessage reply) {
     ShadowError error;
     try {
-      error = ShadowCodec.decodeError(rejected.reply().payload());
+      error = ShadowCodec.decodeError(reply.payload());
     } catch (IllegalArgumentException e) {
       error = new ShadowError(0, "unreadable error document: " + e.getMessage(), null, token);
     }
-    ShadowException ex = new ShadowException(topics, topic, token, error);
-    ex.initCause(rejected);
-    return ex;
-  }
-
-  /** The {@link ShadowException} inside a failure, if that is what it is. */
-  static ShadowException rejectionOf(Throwable error) {
-    Throwable cause = AbstractMqttClient.unwrap(error);
-    return cause instanceof ShadowException se ? se : null;
+    return new ShadowException(topics, topic, token, error);
   }
 }

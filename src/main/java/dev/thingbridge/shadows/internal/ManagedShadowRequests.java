@@ -2,7 +2,7 @@ package dev.thingbridge.shadows.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.mqtt.MessageProperties;
-import dev.thingbridge.mqtt.MqttRejectedException;
+import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.MqttReplyDecodeException;
 import dev.thingbridge.mqtt.MqttRequest;
 import dev.thingbridge.mqtt.MqttRequester;
@@ -78,7 +78,8 @@ public final class ManagedShadowRequests {
     MqttRequest request = new MqttRequest(topics.request(shadowName, operation), payload, MessageProperties.NONE,
         topics.accepted(shadowName, operation), topics.rejected(shadowName, operation),
         topics.replyFilters(operation), token, timeout);
-    pacer.submit(priority, () -> requester.request(request, reply -> ManagedShadowCodec.envelope(reply.payload())))
+    pacer.submit(priority, () -> requester.request(request, reply -> ManagedShadowCodec.envelope(reply.payload()),
+            reply -> rejection(shadowName, token, reply)))
         .whenComplete((envelope, error) -> {
           if (error == null) {
             result.complete(envelope);
@@ -110,12 +111,12 @@ public final class ManagedShadowRequests {
     }
   }
 
+  private static ShadowManagerException rejection(String shadowName, String token, MqttMessage reply) {
+    ErrorReply e = ManagedShadowCodec.error(reply.payload());
+    return new ShadowManagerException(ShadowManagerException.Reason.REJECTED, shadowName, e.code(), e.message(), token);
+  }
+
   private static RuntimeException map(String shadowName, String token, Throwable cause) {
-    if (cause instanceof MqttRejectedException r) {
-      ErrorReply e = ManagedShadowCodec.error(r.reply().payload());
-      return new ShadowManagerException(ShadowManagerException.Reason.REJECTED, shadowName, e.code(), e.message(),
-          token);
-    }
     if (cause instanceof MqttReplyDecodeException d) {
       return new ShadowManagerException(ShadowManagerException.Reason.MALFORMED_REPLY, shadowName, 0,
           d.getCause() == null ? d.getMessage() : d.getCause().getMessage(), token);
