@@ -1,5 +1,8 @@
 package dev.thingbridge.shadows;
 
+import dev.thingbridge.shadows.schema.AppliedDelta;
+import dev.thingbridge.shadows.schema.ShadowDeltaException;
+
 /**
  * Observes a {@link ShadowManager}: the application's hook for acting on configuration changes (pushing them to
  * an MCU, for example), and for logs and metrics. Every method is called on the manager's control thread, one

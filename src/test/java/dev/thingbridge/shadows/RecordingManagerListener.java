@@ -1,5 +1,7 @@
 package dev.thingbridge.shadows;
 
+import dev.thingbridge.shadows.schema.AppliedDelta;
+import dev.thingbridge.shadows.schema.ShadowDeltaException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.thingbridge.shadows.ManagerRig.Mcu;
+import dev.thingbridge.shadows.store.ShadowStateStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.thingbridge.shadows.internal;
 
-import dev.thingbridge.shadows.ShadowStateStore;
+import dev.thingbridge.shadows.store.ShadowStateStore;
 
 /**
  * One managed shadow's bookkeeping in the shadow manager; touched only on the manager's control thread (its store

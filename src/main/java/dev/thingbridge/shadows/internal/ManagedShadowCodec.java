@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.shadows.ShadowCodec;
+import dev.thingbridge.shadows.schema.internal.ShadowJson;
 import java.io.IOException;
 import java.util.Objects;
 
