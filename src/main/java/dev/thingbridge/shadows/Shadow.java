@@ -5,7 +5,6 @@ import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttRequester;
 import dev.thingbridge.mqtt.MqttTimeoutException;
-import dev.thingbridge.shadows.internal.DeltaInbox;
 import dev.thingbridge.shadows.internal.JsonLocalState;
 import dev.thingbridge.shadows.internal.LocalState;
 import dev.thingbridge.shadows.internal.ShadowAgent;
@@ -263,16 +262,8 @@ public final class Shadow<S> implements AutoCloseable {
           : new TypedLocalState<>(ShadowStateStore.open(store, scope, schema), options.ignoreUnknownFields());
       boolean owned = requester == null;
       MqttRequester r = owned ? new MqttRequester(mqtt) : requester;
-      DeltaInbox<DeltaEvent<S>> inbox = new DeltaInbox<>(options.inboxCapacity());
       ShadowListener<S> l = listener != null ? listener : new ShadowListener<S>() {};
-      ShadowAgent.EventFactory<S> events = Shadow::event;
-      ShadowAgent<S> agent = new ShadowAgent<>(mqtt, topics, options, local, r, owned, l, inbox, events);
-      return new Shadow<>(agent, topics);
+      return new Shadow<>(new ShadowAgent<>(mqtt, topics, options, local, r, owned, l), topics);
     }
-  }
-
-  private static <S> DeltaEvent<S> event(S previous, S state, ObjectNode delta, ObjectNode ack, long version,
-      boolean changed, CompletableFuture<Long> acknowledged) {
-    return new DeltaEvent<>(previous, state, delta, ack, version, changed, acknowledged);
   }
 }

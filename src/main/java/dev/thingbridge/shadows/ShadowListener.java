@@ -29,4 +29,10 @@ public interface ShadowListener<S> {
    * from it.
    */
   default void onDeletedInCloud(long version) {}
+
+  /**
+   * Something failed that the shadow recovers from by itself: an acknowledgement that got no answer, a delta the
+   * store could not save (the next sync applies it again). For logs and metrics.
+   */
+  default void onProblem(String what, Throwable cause) {}
 }
