@@ -31,7 +31,9 @@ import java.util.function.UnaryOperator;
  * gateway ({@code mcu-0017}, {@code mcu-0018}, ...), with ids known only at run time. The manager keeps each
  * one's state locally (persisted field by field through a {@link ShadowStateStore} in the shared
  * {@link KeyValueStore}, scope {@code thing~name}), applies every delta the cloud sends through the typed model,
- * and acknowledges it so the cloud's delta empties.
+ * and acknowledges it so the cloud's delta empties. Each shadow follows the same rules as a {@link Shadow}
+ * (skipped echoes and stale deltas, rejected parts, acknowledgements carrying the document version, GET
+ * reconciliation); what differs is that all of them share one subscription, one thread and one request pace.
  *
  * <p>What it does on the wire (AWS IoT Device Shadow service, named shadows):
  *
@@ -45,7 +47,9 @@ import java.util.function.UnaryOperator;
  *       retried with back-off.
  *   <li>A delta for a new id registers that shadow (its first delta creates it locally). A delta caused by this
  *       manager's own update is recognised by its token and skipped; one older than the version already applied
- *       is skipped. A delta that does not fit the type is reported with its path and the shadow keeps working.
+ *       is skipped. A part of a delta that does not fit the type is reported with its path and left out; the rest
+ *       is applied. An acknowledgement carries the version it acknowledges: one delayed by an outage while the
+ *       shadow was deleted is refused (409) instead of re-creating it, and the shadow is fetched again.
  *   <li>{@code /delete/accepted} removes the shadow's local state, unless a newer version of the shadow has been
  *       seen since (a shadow deleted and re-created in the cloud stays).
  *   <li>At {@link #start()}: optional discovery ({@link ShadowDiscovery}, e.g. {@code ListNamedShadowsForThing})
@@ -57,8 +61,9 @@ import java.util.function.UnaryOperator;
  * </ul>
  *
  * <p>Per shadow the manager holds the state object and a few fields; no subscription, thread or timer, so a
- * thousand shadows are cheap. Threads: {@code thingbridge-shadows-manager-N} (every decision and every listener
- * call) and, during discovery, {@code thingbridge-shadows-manager-N-discovery}; both end with {@link #close()}.
+ * thousand shadows are cheap. Threads: {@code thingbridge-shadows-manager-<thing>} (every decision and every
+ * listener call) and, during discovery, {@code thingbridge-shadows-manager-<thing>-discovery}; both end with
+ * {@link #close()}.
  * The manager does not close the MQTT client, the store or the discovery.
  *
  * @param <S> the state type of every managed shadow

@@ -324,8 +324,41 @@ class ShadowAgentTest {
   }
 
   @Test
+  void an_acknowledgement_held_through_an_outage_is_refused_and_the_deleted_document_stays_deleted()
+      throws Exception {
+    ObservedClient link = new ObservedClient(device);
+    List<Long> deletions = new CopyOnWriteArrayList<>();
+    Shadow<Device> shadow = rig.own(Shadow.builder(link, THING, AgentModels.SCHEMA, store)
+        .listener(new ShadowListener<>() {
+          @Override
+          public void onDeletedInCloud(long version) {
+            deletions.add(version);
+          }
+        }).build());
+    get(shadow.sync());
+
+    link.holdPublishes();
+    rig.cloudUpdate(THING, null, "{\"state\":{\"desired\":{\"count\":5}}}");
+    DeltaEvent<Device> event = get(shadow.nextDelta(WAIT));
+    await().atMost(WAIT).until(() -> link.heldPublishes() > 0);
+    link.dropDeliveries();
+    rig.cloud().delete(THING, null);
+    link.goOnline();
+
+    assertThatThrownBy(() -> get(event.acknowledged())).cause().isInstanceOfSatisfying(ShadowException.class,
+        e -> assertThat(e.code()).isEqualTo(ShadowErrorCode.VERSION_CONFLICT));
+    await().atMost(WAIT).until(() -> !deletions.isEmpty());
+    assertThatThrownBy(() -> rig.cloud().get(THING, null)).hasMessageContaining("No shadow exists");
+    assertThat(shadow.state().count()).as("the applied state is kept").isEqualTo(5);
+
+    get(shadow.updateReported(d -> d.withFirmware("9")));
+    assertThat(rig.cloudState(THING, null, "desired").get("count").asInt())
+        .as("the next publish re-creates the document whole").isEqualTo(5);
+  }
+
+  @Test
   void closing_a_shadow_takes_its_connection_listener_off_the_shared_client() throws Exception {
-    ListenerCountingClient shared = new ListenerCountingClient(device);
+    ObservedClient shared = new ObservedClient(device);
     Shadow<Device> first = Shadow.builder(shared, THING, AgentModels.SCHEMA, store).build();
     Shadow<Device> second = Shadow.builder(shared, THING, AgentModels.SCHEMA, store).name("net").build();
     get(first.sync());

@@ -6,6 +6,7 @@ import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import dev.thingbridge.shadows.DeltaEvent;
 import dev.thingbridge.shadows.ShadowCodec;
+import dev.thingbridge.shadows.ShadowErrorCode;
 import dev.thingbridge.shadows.ShadowListener;
 import dev.thingbridge.shadows.ShadowTopic;
 import dev.thingbridge.shadows.ShadowTopics;
@@ -127,8 +128,8 @@ final class AgentEvents<S> implements ShadowSession.Events<S> {
         return CompletableFuture.completedFuture(null);
       }
       LOG.info("shadow {}: {}, getting the document again", name, why);
-      return session.sync(true, Priority.URGENT).handle((s, e) -> {
-        if (e == null) {
+      return session.sync(false, Priority.URGENT).handle((s, e) -> {
+        if (e == null || ShadowSession.is(AbstractMqttClient.unwrap(e), ShadowErrorCode.NOT_FOUND)) {
           resyncFailures = 0;
         } else {
           // The cloud side may still be recovering from the same outage: try again, backing off.
@@ -168,8 +169,9 @@ final class AgentEvents<S> implements ShadowSession.Events<S> {
   }
 
   @Override
-  public void missingInCloud() {
-    // The agent creates a missing document whenever it GETs one; nothing to do.
+  public void missingInCloud(long lastVersion) {
+    LOG.info("shadow {}: no longer in the cloud (deleted while away); the next publish re-creates it", name);
+    safely(() -> listener.onDeletedInCloud(lastVersion));
   }
 
   private void safely(Runnable callback) {

@@ -66,7 +66,7 @@ public final class ManagedShadows<S> {
     this.store = store;
     this.listener = listener;
     this.ignoreUnknownFields = ignoreUnknownFields;
-    this.policy = new ShadowSession.Policy(false, 1, clearRejectedDesired, false);
+    this.policy = new ShadowSession.Policy(false, 1, clearRejectedDesired);
     this.runtime = runtime;
   }
 
@@ -257,7 +257,7 @@ public final class ManagedShadows<S> {
     }
 
     @Override
-    public void missingInCloud() {
+    public void missingInCloud(long lastVersion) {
       Managed<S> m = shadows.get(id);
       if (m != null) {
         remove(id, m, Removal.DELETED_IN_CLOUD);

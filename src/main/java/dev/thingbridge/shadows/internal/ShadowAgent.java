@@ -66,7 +66,7 @@ public final class ShadowAgent<S> {
     SessionTransport transport = SessionTransport.direct(new ShadowClient(requester, topics, options.requestTimeout()),
         new ShadowClient(requester, topics, options.ackTimeout()));
     this.session = new ShadowSession<>(name, local, transport, new OwnTokens(OWN_TOKENS), control, events,
-        new ShadowSession.Policy(options.optimisticLocking(), options.conflictAttempts(), true, true));
+        new ShadowSession.Policy(options.optimisticLocking(), options.conflictAttempts(), true));
     events.attach(session);
     this.reconnects = new ConnectionListener() {
       @Override

@@ -57,8 +57,13 @@ public final class ShadowSession<S> {
     /** The document must be fetched again (an acknowledgement refused as stale, a first delta seen). */
     void resyncNeeded(String why);
 
-    /** A GET found no document and the session was not to create one. */
-    void missingInCloud();
+    /**
+     * A GET found no document and was not to create one: it was deleted (while the device was away, say). The
+     * session starts again as for a deletion it heard of: no versions, the next publish re-creates the document.
+     *
+     * @param lastVersion the last version the session had seen
+     */
+    void missingInCloud(long lastVersion);
   }
 
   /**
@@ -67,10 +72,8 @@ public final class ShadowSession<S> {
    * @param optimisticLocking the device's own updates carry the last known version; a 409 re-syncs and re-runs
    * @param conflictAttempts attempts of a change meeting 409s
    * @param clearRejectedDesired a rejected delta part is removed from the cloud's desired state
-   * @param createWhenMissing a GET the session makes itself (to check a crossed delta) creates a missing document
    */
-  public record Policy(boolean optimisticLocking, int conflictAttempts, boolean clearRejectedDesired,
-      boolean createWhenMissing) {}
+  public record Policy(boolean optimisticLocking, int conflictAttempts, boolean clearRejectedDesired) {}
 
   private final String name;
   private final LocalState<S> local;
@@ -168,7 +171,8 @@ public final class ShadowSession<S> {
   /**
    * GETs the document and applies what it says: the pending delta (or the whole desired state, see
    * {@link #adoptDesiredOnce()}), or a whole report when one is due. A missing document is created from the local
-   * state with {@code createIfMissing}, else reported to {@link Events#missingInCloud()} and the 404 returned.
+   * state with {@code createIfMissing}, else reported to {@link Events#missingInCloud} and the 404 returned: a
+   * resync must not re-create a document someone deleted while the device was away.
    */
   public CompletableFuture<S> sync(boolean createIfMissing, Priority priority) {
     long appliedAtRequest = versions.applied();
@@ -185,7 +189,10 @@ public final class ShadowSession<S> {
         if (createIfMissing) {
           return create();
         }
-        events.missingInCloud();
+        long lastVersion = versions.known();
+        versions.reset();
+        reportWhole = true;
+        events.missingInCloud(lastVersion);
       }
       return CompletableFuture.<S>failedFuture(cause);
     }, owner).thenCompose(f -> f);
@@ -329,7 +336,7 @@ public final class ShadowSession<S> {
       case CHECK_WITH_GET -> {
         LOG.debug("shadow {}: delta v{} is older than v{}; getting the document", name, delta.version(),
             versions.known());
-        return sync(policy.createWhenMissing(), Priority.URGENT).thenApply(s -> null);
+        return sync(false, Priority.URGENT).thenApply(s -> null);
       }
       case APPLY -> {
         boolean firstDelta = adoptDesired;
