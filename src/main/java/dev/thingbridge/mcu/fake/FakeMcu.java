@@ -58,6 +58,7 @@ public final class FakeMcu implements AutoCloseable {
   private long bootEnd;
   private long crashAt = -1;
   private long autoConfirmAt = -1;
+  private long resetAt = -1;
   private int resets;
 
   private FakeMcu(FakeMcuPort port, FakeMcuOptions options) {
@@ -194,7 +195,10 @@ public final class FakeMcu implements AutoCloseable {
   }
 
   private void timers(long now) {
-    if (crashAt >= 0 && now - crashAt >= 0) {
+    if (resetAt >= 0 && now - resetAt >= 0) {
+      resetAt = -1;
+      reset(resetIntoRecovery, "reset command");
+    } else if (crashAt >= 0 && now - crashAt >= 0) {
       reset(false, "crash of the new image");
     } else if (autoConfirmAt >= 0 && now - autoConfirmAt >= 0) {
       synchronized (this) {
@@ -228,7 +232,11 @@ public final class FakeMcu implements AutoCloseable {
     }
     if (resetRequested) {
       resetRequested = false;
-      reset(resetIntoRecovery, "reset command");
+      if (options.resetDelay.isZero()) {
+        reset(resetIntoRecovery, "reset command");
+      } else {
+        resetAt = System.nanoTime() + options.resetDelay.toNanos();
+      }
     }
   }
 
@@ -239,6 +247,7 @@ public final class FakeMcu implements AutoCloseable {
       image.forgetUpload();
       crashAt = -1;
       autoConfirmAt = -1;
+      resetAt = -1;
       hung = false;
       FakeFlash.BootAction action = flash.boot(options.mode, options.noDowngrade);
       bootActions.add(action.name());

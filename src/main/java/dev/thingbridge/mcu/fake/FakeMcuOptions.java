@@ -12,7 +12,7 @@ import java.util.Objects;
  * How a {@link FakeMcu} behaves: which SMP server it plays, its buffers and flash, its timing and the faults it
  * injects. Immutable; {@link #builder()} starts from a Zephyr application (console framing, 384-byte buffers,
  * swap-using-scratch MCUboot, two 256 KiB slots, running a 16 KiB image version 1.0.0) with no faults and no
- * delays.
+ * delays other than Zephyr's 250 ms between a reset command's reply and the reset.
  */
 public final class FakeMcuOptions {
   /** Which SMP server the fake plays. */
@@ -52,6 +52,7 @@ public final class FakeMcuOptions {
   final Duration eraseTimePerPage;
   final Duration writeTimePerKiB;
   final Duration bootDelay;
+  final Duration resetDelay;
   final boolean reenumerateOnReset;
   final Duration rawInputTimeout;
   final byte[] initialImage;
@@ -84,6 +85,7 @@ public final class FakeMcuOptions {
     this.eraseTimePerPage = b.eraseTimePerPage;
     this.writeTimePerKiB = b.writeTimePerKiB;
     this.bootDelay = b.bootDelay;
+    this.resetDelay = b.resetDelay;
     this.reenumerateOnReset = b.reenumerateOnReset;
     this.rawInputTimeout = b.rawInputTimeout;
     this.initialImage = b.initialImage != null ? b.initialImage.clone()
@@ -124,6 +126,7 @@ public final class FakeMcuOptions {
     b.eraseTimePerPage = eraseTimePerPage;
     b.writeTimePerKiB = writeTimePerKiB;
     b.bootDelay = bootDelay;
+    b.resetDelay = resetDelay;
     b.reenumerateOnReset = reenumerateOnReset;
     b.rawInputTimeout = rawInputTimeout;
     b.initialImage = initialImage;
@@ -175,6 +178,7 @@ public final class FakeMcuOptions {
     private Duration eraseTimePerPage = Duration.ZERO;
     private Duration writeTimePerKiB = Duration.ZERO;
     private Duration bootDelay = Duration.ZERO;
+    private Duration resetDelay = Duration.ofMillis(250);
     private boolean reenumerateOnReset;
     private Duration rawInputTimeout = Duration.ofMillis(3000);
     private byte[] initialImage;
@@ -285,6 +289,15 @@ public final class FakeMcuOptions {
     /** Silence after a reset before the application answers. */
     public Builder bootDelay(Duration d) {
       this.bootDelay = Objects.requireNonNull(d);
+      return this;
+    }
+
+    /**
+     * Time between the reset command's reply and the reset ({@code MCUMGR_GRP_OS_RESET_MS}, 250 ms by default in
+     * Zephyr): the application keeps answering meanwhile.
+     */
+    public Builder resetDelay(Duration d) {
+      this.resetDelay = Objects.requireNonNull(d);
       return this;
     }
 

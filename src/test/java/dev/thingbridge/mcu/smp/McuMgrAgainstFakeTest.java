@@ -21,6 +21,10 @@ import org.junit.jupiter.api.Test;
 class McuMgrAgainstFakeTest {
   private FakeMcuRig rig;
 
+  private static FakeMcuOptions.Builder opts() {
+    return FakeMcuOptions.builder().resetDelay(Duration.ZERO);
+  }
+
   private FakeMcuRig rig(FakeMcuOptions options) throws Exception {
     rig = new FakeMcuRig(options);
     return rig;
@@ -60,7 +64,7 @@ class McuMgrAgainstFakeTest {
 
   @Test
   void os_group_echo_params_info_and_bootloader_mode() throws Exception {
-    rig(FakeMcuOptions.builder().name("board").build());
+    rig(opts().name("board").build());
     assertThat(rig.mgr.echo("hello", T, 1)).isEqualTo("hello");
     assertThat(rig.mgr.params(T, 1)).contains(new McuParams(384, 4));
     assertThat(rig.mgr.osInfo("snv", T, 1)).contains("Zephyr board 1.0.0");
@@ -75,13 +79,13 @@ class McuMgrAgainstFakeTest {
 
   @Test
   void params_unsupported_is_empty_not_an_error() throws Exception {
-    rig(FakeMcuOptions.builder().paramsSupported(false).build());
+    rig(opts().paramsSupported(false).build());
     assertThat(rig.mgr.params(T, 1)).isEmpty();
   }
 
   @Test
   void upload_resumes_with_the_same_sha_and_offsets_are_idempotent() throws Exception {
-    rig(FakeMcuOptions.builder().build());
+    rig(opts().build());
     McubootImage img = McubootImage.parse(McubootImageBuilder.create().version("2.0.0").randomBody(3000, 5).build());
     UploadReply r = rig.mgr.upload(first(img, 200), T, 1, "first");
     assertThat(r.offset()).isEqualTo(200);
@@ -102,7 +106,7 @@ class McuMgrAgainstFakeTest {
 
   @Test
   void first_chunk_checks_and_overrun_are_typed_group_errors() throws Exception {
-    rig(FakeMcuOptions.builder().flash(64 * 1024, 4096).build());
+    rig(opts().flash(64 * 1024, 4096).build());
     McubootImage img = McubootImage.parse(McubootImageBuilder.create().randomBody(3000, 5).build());
     Map<String, Object> noLen = first(img, 200);
     noLen.remove("len");
@@ -133,7 +137,7 @@ class McuMgrAgainstFakeTest {
 
   @Test
   void v1_requests_get_translated_smp_level_codes() throws Exception {
-    rig(FakeMcuOptions.builder().build());
+    rig(opts().build());
     McubootImage img = McubootImage.parse(McubootImageBuilder.create().randomBody(3000, 5).build());
     Map<String, Object> noLen = first(img, 200);
     noLen.remove("len");
@@ -155,7 +159,7 @@ class McuMgrAgainstFakeTest {
 
   @Test
   void state_write_rules_test_confirm_and_their_refusals() throws Exception {
-    rig(FakeMcuOptions.builder().build());
+    rig(opts().build());
     McubootImage img = McubootImage.parse(McubootImageBuilder.create().version("2.0.0").randomBody(3000, 5).build());
     byte[] running = rig.mgr.imageState(T, 1).active().orElseThrow().hash();
     assertImageError(() -> rig.mgr.test(running, T, 1), ImageMgmtError.IMAGE_SETTING_TEST_TO_ACTIVE_DENIED);
@@ -198,7 +202,7 @@ class McuMgrAgainstFakeTest {
 
   @Test
   void confirm_with_the_other_slots_hash_makes_it_permanent_and_erase_forgets_the_upload() throws Exception {
-    rig(FakeMcuOptions.builder().build());
+    rig(opts().build());
     McubootImage img = McubootImage.parse(McubootImageBuilder.create().version("3.0.0").randomBody(3000, 6).build());
     rig.mgr.upload(first(img, 200), T, 1, "first");
     rig.mgr.erase(null, T, 1);
@@ -220,7 +224,7 @@ class McuMgrAgainstFakeTest {
 
   @Test
   void an_invalid_image_marked_for_test_is_not_swapped() throws Exception {
-    rig(FakeMcuOptions.builder().build());
+    rig(opts().build());
     McubootImage bad = McubootImage.parse(McubootImageBuilder.create().version("2.0.0").randomBody(3000, 5)
         .brokenHash().build());
     byte[] running = rig.mgr.imageState(T, 1).active().orElseThrow().hash();
@@ -233,7 +237,7 @@ class McuMgrAgainstFakeTest {
 
   @Test
   void a_silent_device_times_out_after_every_attempt() throws Exception {
-    rig(FakeMcuOptions.builder().build());
+    rig(opts().build());
     rig.mcu.setSilent(true);
     assertThatThrownBy(() -> rig.mgr.echo("x", Duration.ofMillis(30), 3)).isInstanceOf(McuTimeoutException.class)
         .hasMessageContaining("3 attempts");
@@ -244,7 +248,7 @@ class McuMgrAgainstFakeTest {
 
   @Test
   void mcuboot_recovery_answers_v1_style_and_writes_the_primary_slot() throws Exception {
-    rig(FakeMcuOptions.builder().personality(FakeMcuOptions.Personality.MCUBOOT_RECOVERY)
+    rig(opts().personality(FakeMcuOptions.Personality.MCUBOOT_RECOVERY)
         .mode(BootloaderMode.SINGLE_APP).build());
     assertThat(rig.mgr.bootloaderInfo(T, 1)).isEmpty();
     assertThat(rig.mgr.osInfo(null, T, 1)).isEmpty();
