@@ -53,8 +53,8 @@ public final class OtaConfig {
 
   /**
    * rustot's defaults: 4 KiB blocks, windows of 31, 16 blocks per request, 5 s request wait, momentum 3,
-   * progress every 24 blocks, no self-test timeout, CBOR; plus thingbridge's: a checkpoint every 16 blocks
-   * (fsynced), 64 blocks per HTTP request, 5 HTTP attempts from 500 ms backoff, 5 s status acknowledgement,
+   * progress every 24 blocks, no self-test timeout, CBOR; plus thingbridge's: a checkpoint (fsynced) at every
+   * window's end, 256 blocks per HTTP request, 5 HTTP attempts from 500 ms backoff, 5 s status acknowledgement,
    * a file without {@code fileType} treated as firmware (as FreeRTOS does).
    */
   public static OtaConfig defaults() {
@@ -117,7 +117,10 @@ public final class OtaConfig {
     return streamFormat;
   }
 
-  /** Received blocks between two checkpoints of a resumable download (a window's end also checkpoints). */
+  /**
+   * A resumable download checkpoints at the end of every window (MQTT) or range request (HTTP), so a kill costs
+   * at most one window; within a long window it also checkpoints after this many blocks, at most once a second.
+   */
   public int checkpointBlocks() {
     return checkpointBlocks;
   }
@@ -184,9 +187,9 @@ public final class OtaConfig {
     private int statusUpdateFrequency = 24;
     private Duration selfTestTimeout;
     private StreamFormat streamFormat = StreamFormat.CBOR;
-    private int checkpointBlocks = 16;
+    private int checkpointBlocks = 64;
     private boolean checkpointSync = true;
-    private int httpBlocksPerRequest = 64;
+    private int httpBlocksPerRequest = 256;
     private int httpMaxAttempts = 5;
     private Duration httpBackoff = Duration.ofMillis(500);
     private Duration httpTimeout = Duration.ofSeconds(30);
