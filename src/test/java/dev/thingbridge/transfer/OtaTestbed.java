@@ -56,6 +56,18 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 final class OtaTestbed implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
+  /** One code-signing key for all tests of a run (generating one costs seconds on a loaded machine). */
+  static final KeyPair KEY = newKey();
+
+  static KeyPair newKey() {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+      g.initialize(new ECGenParameterSpec("secp256r1"));
+      return g.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   /** One job update a device sent. */
   record Update(String jobId, String status, Map<String, String> details, QoS qos) {}
@@ -83,9 +95,7 @@ final class OtaTestbed implements AutoCloseable {
     twin = Twin.builder(twinClient).limits(limits).service(things).service(jobs).service(streams).build();
     twin.start().get(10, TimeUnit.SECONDS);
     files = OtaFileServer.startOnLoopback();
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    signingKey = g.generateKeyPair();
+    signingKey = KEY;
     certificate = writeCertificate(dir.resolve("codesign.pem"), signingKey);
     watcher = connect.apply("update-observer");
     observer = watcher.subscribe(List.of(SubscriptionFilter.of("$aws/things/+/jobs/+/update", QoS.AT_LEAST_ONCE)),
