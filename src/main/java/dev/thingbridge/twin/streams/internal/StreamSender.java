@@ -56,11 +56,10 @@ public final class StreamSender implements AutoCloseable {
         ? new ThingPacer(limits.maxPublishesPerSecondPerThing(), limits.maxBytesPerSecondPerThing()) : null;
   }
 
+  /** New faults, in force for requests from now on (the generator restarts from their seed). */
   public void faults(StreamFaults value) {
-    exec.execute(() -> {
-      faults = value;
-      random = new Random(value.seed());
-    });
+    faults = value;
+    execute(() -> random = new Random(value.seed()));
   }
 
   public StreamFaults faults() {
