@@ -183,7 +183,7 @@ public final class Pki {
       throw new IllegalArgumentException("not a PEM certificate signing request");
     }
     try {
-      ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo());
+      ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder().build(publicKey(csr.getSubjectPublicKeyInfo()));
       if (!csr.isSignatureValid(verifier)) {
         throw new IllegalArgumentException("the CSR's signature does not verify");
       }
