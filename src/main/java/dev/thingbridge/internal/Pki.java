@@ -114,6 +114,11 @@ public final class Pki {
     }
   }
 
+  /** A public key as PEM ({@code BEGIN PUBLIC KEY}, X.509 SubjectPublicKeyInfo). */
+  public static String publicKeyPem(PublicKey key) {
+    return pemText(new PemObject("PUBLIC KEY", key.getEncoded()));
+  }
+
   /** A certificate as PEM. */
   public static String certificatePem(X509Certificate certificate) {
     try {
