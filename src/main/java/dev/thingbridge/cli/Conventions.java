@@ -28,6 +28,7 @@ final class Conventions {
     });
     root.setDefaultValueProvider(new EnvironmentDefaults(environment));
     root.setUsageHelpWidth(USAGE_WIDTH);
+    root.setExpandAtFiles(false); // @FILE is a JSON option's value (--desired @state.json), not picocli's arguments file
     root.setExecutionStrategy(Conventions::execute);
     root.setExecutionExceptionHandler(Conventions::handleExecutionException);
     root.setParameterExceptionHandler(Conventions::handleParameterException);
