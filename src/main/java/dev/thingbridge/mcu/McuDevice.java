@@ -145,7 +145,8 @@ public final class McuDevice implements AutoCloseable {
     if (t instanceof McuException) {
       return t;
     }
-    if (t instanceof InterruptedIOException || t instanceof InterruptedException) {
+    if (t instanceof InterruptedIOException || t instanceof InterruptedException
+        || t instanceof java.nio.channels.ClosedByInterruptException || Thread.interrupted()) {
       return new CancellationException(config.id() + ": " + what + " interrupted");
     }
     if (t instanceof IOException) {

@@ -219,6 +219,7 @@ public final class FakeMcu implements AutoCloseable {
       return;
     }
     byte[] reply;
+    LOG.trace("fake MCU {}: request {} (frames dropped so far: {})", options.name, request.header(), decoder.dropped());
     try {
       synchronized (this) {
         reply = server.handle(request);

@@ -40,25 +40,22 @@ final class Restarts {
   }
 
   /**
-   * Resets and returns the image state once the device answers again. Zephyr keeps answering for a moment after
-   * its reply to the reset command, so a state that still looks like before ({@code unchanged}) is read again until
-   * the boot timeout, rather than taken as the result of the reset.
+   * Resets and returns the image state once the device answers again. After the settle time (longer than Zephyr's
+   * delay between its reply and the reset) a state that still looks like before ({@code unchanged}) means the
+   * command never arrived (a corrupted frame is dropped without a word): it is sent again, up to three times.
    */
   ImageState resetAndWait(String why, Predicate<ImageState> unchanged) throws IOException {
-    reset(why, null);
-    waitForBoot(why);
-    long deadline = System.nanoTime() + config.bootTimeout().toNanos();
-    ImageState s = flow.readState();
-    while (unchanged.test(s)) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new McuTimeoutException(config.id() + ": the device answers but did not reset within "
-            + config.bootTimeout().toSeconds() + " s (" + why + ")");
-      }
-      McuConnection.sleep(Duration.ofMillis(Math.max(20, config.resetSettle().toMillis())));
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      reset(why, null);
       waitForBoot(why);
-      s = flow.readState();
+      ImageState s = flow.readState();
+      if (!unchanged.test(s)) {
+        return s;
+      }
+      LOG.info("{}: the device answers but did not reset ({}); sending reset again", config.id(), why);
     }
-    return s;
+    throw new McuTimeoutException(config.id() + ": the device answers but did not reset after three reset"
+        + " commands (" + why + ")");
   }
 
   /** Sends the reset command; a lost reply or a vanishing port are taken as the reset happening. */
