@@ -45,6 +45,7 @@ public final class ThingBridgeCommand implements Runnable {
     cl.addSubcommand(new CommandLine(connector == null ? new JobsCommand() : new JobsCommand(connector)));
     cl.addSubcommand(new CommandLine(connector == null ? new CommandsCommand() : new CommandsCommand(connector)));
     cl.addSubcommand(new CommandLine(connector == null ? new ShadowCommand() : new ShadowCommand(connector)));
+    cl.addSubcommand(new CommandLine(connector == null ? new OtaCommand() : new OtaCommand(connector)));
     cl.setExecutionExceptionHandler(ThingBridgeCommand::handleExecutionException);
     cl.setParameterExceptionHandler(ThingBridgeCommand::handleParameterException);
     return cl;

@@ -1,0 +1,220 @@
+package dev.thingbridge.cli;
+
+import dev.thingbridge.jobs.model.JobLimits;
+import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.transfer.CodeSigningVerifier;
+import dev.thingbridge.transfer.GatewayPlatform;
+import dev.thingbridge.transfer.OtaAgent;
+import dev.thingbridge.transfer.OtaConfig;
+import dev.thingbridge.transfer.OtaPlatform;
+import dev.thingbridge.transfer.OtaPlatformProvider;
+import dev.thingbridge.transfer.OtaProtocol;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code ota run}: takes the thing's OTA jobs and applies them until stopped. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Take the thing's OTA jobs (afr_ota) and apply them: download over MQTT streams or HTTP "
+        + "(resumed after a restart), check the signature, install into the install directory, activate firmware "
+        + "and commit it after its self-test.",
+        "A progress bar on a terminal, one line per update otherwise. Ctrl-C or SIGTERM stops it; a download in "
+            + "progress resumes at the next run."})
+final class OtaRunCommand implements Callable<Integer> {
+  @ParentCommand OtaCommand ota;
+  @Spec CommandSpec spec;
+  @Mixin ConnectionOptions connection;
+
+  @Option(names = "--thing", required = true, description = "The thing whose OTA jobs to run.")
+  String thing;
+
+  @Option(names = "--state-dir", required = true, paramLabel = "DIR",
+      description = "Where downloads, the running job and the image state are kept.")
+  Path stateDir;
+
+  @Option(names = "--install-dir", paramLabel = "DIR",
+      description = "Where files are installed (default: <state-dir>/files). A job's certfile is looked up in its "
+          + "trust/ folder.")
+  Path installDir;
+
+  @Option(names = "--code-signing-cert", paramLabel = "PEM",
+      description = "The code-signing certificate files must be signed with (without it, only a job's certfile in "
+          + "<install-dir>/trust is trusted).")
+  Path codeSigningCert;
+
+  @Option(names = "--allow-sha1", description = "Accept sig-sha1-* signatures too.")
+  boolean allowSha1;
+
+  @Option(names = "--platform", defaultValue = "gateway", paramLabel = "gateway|mcu:NAME",
+      description = "What is updated: this gateway (default) or an attached MCU.")
+  String platform;
+
+  @Option(names = "--self-test", paramLabel = "CMD",
+      description = "Executable run to check new firmware (exit 0: keep it; otherwise it is rolled back).")
+  Path selfTest;
+
+  @Option(names = "--self-test-timeout", converter = DurationConverter.class, defaultValue = "5m",
+      description = "How long the self-test may take (default: ${DEFAULT-VALUE}).")
+  Duration selfTestTimeout;
+
+  @Option(names = "--restart-exit-code", paramLabel = "N",
+      description = "After installing firmware, exit with N so that a supervisor restarts the new version (the "
+          + "self-test then runs at the next start). Default: self-test at once.")
+  Integer restartExitCode;
+
+  @Option(names = "--protocol", split = ",", paramLabel = "mqtt|http",
+      description = "Protocols this device downloads with (default: both; the job's order decides).")
+  List<String> protocols;
+
+  @Option(names = "--block-size", defaultValue = "4096", description = "Stream block size (default: ${DEFAULT-VALUE}).")
+  int blockSize;
+
+  @Option(names = "--max-updates", paramLabel = "N", description = "Exit after N updates ended (default: run until stopped).")
+  Integer maxUpdates;
+
+  @Override
+  public Integer call() throws Exception {
+    try {
+      JobLimits.checkThingName(thing);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+    if (maxUpdates != null && maxUpdates < 1) {
+      throw new UsageException("--max-updates must be at least 1");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    AtomicInteger exitCode = new AtomicInteger(ExitCodes.OK);
+    try (StopSignal stop = new StopSignal(TwinCommand.STOP_BUDGET)) {
+      AtomicInteger ended = new AtomicInteger();
+      OtaProgressPrinter printer = new OtaProgressPrinter(out, System.console() != null, () -> {
+        if (maxUpdates != null && ended.incrementAndGet() >= maxUpdates) {
+          stop.stopNow();
+        }
+      });
+      OtaPlatform p = platform(() -> {
+        exitCode.set(restartExitCode);
+        stop.stopNow();
+      });
+      OtaConfig config = config();
+      try (MqttClient mqtt = connect()) {
+        OtaAgent.Builder b = OtaAgent.builder(mqtt, p, stateDir).thingName(thing).config(config).verifier(verifier())
+            .listener(printer);
+        if (protocols != null) {
+          b.protocols(protocols());
+        }
+        try (OtaAgent agent = b.build()) {
+          JobsCommand.await(agent.start());
+          out.println("taking OTA jobs of " + thing + " into " + installDir() + (codeSigningCert == null
+              ? " (no --code-signing-cert: only certificates in " + installDir().resolve("trust") + " are trusted)" : ""));
+          out.flush();
+          stop.await(null);
+        }
+      }
+      if (exitCode.get() == ExitCodes.OK && maxUpdates != null && !printer.lastSucceeded()) {
+        exitCode.set(ExitCodes.FAILURE);
+      }
+    }
+    return exitCode.get();
+  }
+
+  private MqttClient connect() throws InterruptedException {
+    MqttClient viaTestBus = ota.connectThroughTestBus(thing);
+    return viaTestBus != null ? viaTestBus : connection.defaultClientId(thing).connect();
+  }
+
+  private Path installDir() {
+    return installDir != null ? installDir : stateDir.resolve("files");
+  }
+
+  private OtaConfig config() {
+    try {
+      OtaConfig.Builder c = OtaConfig.defaults().toBuilder().blockSize(blockSize);
+      if (selfTest != null) {
+        c.selfTestTimeout(selfTestTimeout);
+      }
+      return c.build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  private EnumSet<OtaProtocol> protocols() {
+    EnumSet<OtaProtocol> s = EnumSet.noneOf(OtaProtocol.class);
+    for (String name : protocols) {
+      s.add(OtaProtocol.fromWire(name).orElseThrow(() -> new UsageException("--protocol must be mqtt or http: " + name)));
+    }
+    return s;
+  }
+
+  private CodeSigningVerifier verifier() {
+    CodeSigningVerifier.Builder v = CodeSigningVerifier.builder().trustDirectory(installDir().resolve("trust"))
+        .allowSha1(allowSha1);
+    if (codeSigningCert != null) {
+      try {
+        v.certificate(codeSigningCert);
+      } catch (IOException e) {
+        throw new UsageException("--code-signing-cert " + codeSigningCert + ": " + e.getMessage(), e);
+      }
+    }
+    return v.build();
+  }
+
+  private OtaPlatform platform(Runnable restart) {
+    if (platform.equals("gateway")) {
+      GatewayPlatform.Builder g = GatewayPlatform.builder(stateDir).installDir(installDir());
+      if (restartExitCode != null) {
+        g.restartAction(restart);
+      }
+      if (selfTest != null) {
+        if (!Files.isExecutable(selfTest)) {
+          throw new UsageException("--self-test is not an executable file: " + selfTest);
+        }
+        g.selfTest((jobId, details) -> runSelfTest(jobId));
+      }
+      return g.build();
+    }
+    int colon = platform.indexOf(':');
+    if (colon <= 0 || colon == platform.length() - 1) {
+      throw new UsageException("--platform must be gateway or <kind>:<name>, e.g. mcu:sensor-1: " + platform);
+    }
+    String kind = platform.substring(0, colon);
+    OtaPlatformProvider provider = OtaPlatformProvider.find(kind).orElseThrow(() -> new UsageException(
+        "no '" + kind + "' platform in this build (--platform gateway or mcu:NAME)"));
+    try {
+      return provider.create(platform.substring(colon + 1), stateDir);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  private void runSelfTest(String jobId) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(selfTest.toAbsolutePath().toString()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("THINGBRIDGE_JOB_ID", jobId);
+    pb.environment().put("THINGBRIDGE_THING_NAME", thing);
+    Process process = pb.start();
+    try {
+      if (!process.waitFor(selfTestTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("the self-test did not finish in " + selfTestTimeout);
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException("the self-test exited with " + process.exitValue());
+      }
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+}
