@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ota create}: creates an OTA update on the twin through its HTTP API (CreateOTAUpdate). */
-@Command(name = "create", mixinStandardHelpOptions = true,
+@Command(name = "create",
     description = {"Create an OTA update on the twin (CreateOTAUpdate) for a file on this machine, signed with "
         + "--sign-key, and print its job id.",
         "The twin reads the file where it is when devices download it."})
@@ -37,13 +36,14 @@ final class OtaCreateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--thing", required = true, split = ",", description = "Target thing(s).")
+  @Option(names = "--thing", required = true, split = ",", paramLabel = "THING",
+      description = "Target thing(s), repeated or separated by commas.")
   List<String> things;
 
-  @Option(names = "--file", required = true, paramLabel = "F", description = "The file to send.")
+  @Option(names = "--file", required = true, paramLabel = "FILE", description = "The file to send.")
   Path file;
 
-  @Option(names = "--protocol", defaultValue = "mqtt", split = ",", paramLabel = "mqtt|http",
+  @Option(names = "--protocol", defaultValue = "mqtt", split = ",", paramLabel = "MQTT|HTTP",
       description = "How devices download it (default: ${DEFAULT-VALUE}; mqtt,http for both).")
   List<String> protocols;
 
@@ -51,26 +51,28 @@ final class OtaCreateCommand implements Callable<Integer> {
       description = "Private key (PKCS#8 or SEC1 PEM, EC or RSA) to sign the file with (sig-sha256-ecdsa/-rsa).")
   Path signKey;
 
-  @Option(names = "--certfile", paramLabel = "NAME",
+  @Option(names = "--certfile", paramLabel = "PATH",
       description = "The job's certfile: the certificate the device checks the signature with (in its trust folder).")
   String certfile;
 
-  @Option(names = "--filepath", paramLabel = "P", description = "Where the device puts it (default: the file's name).")
+  @Option(names = "--filepath", paramLabel = "PATH", description = "Where the device puts it (default: the file's name).")
   String filepath;
 
-  @Option(names = "--file-type", defaultValue = "0", description = "fileType: 0 for firmware (default), other numbers for "
+  @Option(names = "--file-type", paramLabel = "N", defaultValue = "0", description = "fileType: 0 for firmware (default), other numbers for "
       + "other files.")
   int fileType;
 
-  @Option(names = "--id", description = "The OTA update id (default: a random one).")
+  @Option(names = "--id", paramLabel = "ID", description = "The OTA update id (default: a random one).")
   String id;
 
-  @Option(names = "--url-expiry", converter = DurationConverter.class, defaultValue = "30m",
+  @Option(names = "--url-expiry", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "30m",
       description = "How long HTTP download URLs are good for, 1m-1h (default: ${DEFAULT-VALUE}).")
   Duration urlExpiry;
 
-  @Option(names = "--api", paramLabel = "URL", description = "The twin's HTTP API (default: http://127.0.0.1:8443).")
-  URI api;
+  @EnvironmentDefault("THINGBRIDGE_API")
+  @Option(names = "--api", paramLabel = "URL", defaultValue = OtaCommand.DEFAULT_API,
+      description = "The twin's HTTP API. Env THINGBRIDGE_API. Default: ${DEFAULT-VALUE}.")
+  String api;
 
   @Override
   public Integer call() throws Exception {
@@ -79,7 +81,7 @@ final class OtaCreateCommand implements Callable<Integer> {
     }
     String updateId = id != null ? id : "cli-" + HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(4)
         .putInt(new java.security.SecureRandom().nextInt()).array());
-    TwinApi twin = new TwinApi(api != null ? api : OtaCommand.DEFAULT_API);
+    TwinApi twin = new TwinApi(OtaCommand.api(api));
     ObjectNode body = JSON.createObjectNode();
     ArrayNode targets = body.putArray("targets");
     try {

@@ -1,5 +1,6 @@
 package dev.thingbridge.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.transfer.OtaDocument;
 import dev.thingbridge.transfer.OtaFile;
 import dev.thingbridge.transfer.OtaListener;
@@ -12,22 +13,26 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What {@code ota run} prints: on a terminal, a progress bar redrawn in place (percent, bytes, rate, time left),
- * then one line per update; elsewhere (a log, a pipe), only that one line per update.
+ * What {@code ota run} prints: one JSON line per update when it ends ({@code succeeded}, {@code failed}, {@code
+ * rejected}, {@code canceled} or {@code restarting}, with its bytes, time and reason), and, when standard error is a
+ * terminal, a progress bar there (percent, bytes, rate, time left) redrawn in place.
  */
 final class OtaProgressPrinter implements OtaListener {
   private static final int BAR = 24;
 
-  private final PrintWriter out;
-  private final boolean terminal;
+  private final OutputOptions output;
+  private final PrintWriter bar;
   private final Runnable onFinished;
   private final Map<String, Long> started = new ConcurrentHashMap<>();
   private final Map<String, Long> bytes = new ConcurrentHashMap<>();
   private volatile boolean lastSucceeded = true;
 
-  OtaProgressPrinter(PrintWriter out, boolean terminal, Runnable onFinished) {
-    this.out = out;
-    this.terminal = terminal;
+  /**
+   * @param bar where the progress bar goes (a terminal), or null for none
+   */
+  OtaProgressPrinter(OutputOptions output, PrintWriter bar, Runnable onFinished) {
+    this.output = output;
+    this.bar = bar;
     this.onFinished = onFinished;
   }
 
@@ -43,44 +48,39 @@ final class OtaProgressPrinter implements OtaListener {
 
   @Override
   public void onProgress(TransferProgress p) {
-    if (!terminal) {
+    if (bar == null) {
       return;
     }
     int filled = (int) Math.round(p.fraction() * BAR);
     String left = p.timeLeft().map(OtaProgressPrinter::clock).orElse("--:--");
-    String line = String.format(Locale.ROOT, "\r%s [%s%s] %3d%% %s/%s %s/s %s left", p.jobId(), "#".repeat(filled),
+    String line = String.format(Locale.ROOT, "\r%s [%s%s] %3d%% %s/%s %s/s %s left   ", p.jobId(), "#".repeat(filled),
         ".".repeat(BAR - filled), Math.round(p.fraction() * 100), size(p.bytesReceived()), size(p.bytesTotal()),
         size((long) p.bytesPerSecond()), left);
-    synchronized (out) {
-      out.print(line + "   ");
-      out.flush();
+    synchronized (bar) {
+      bar.print(line);
+      bar.flush();
     }
   }
 
   @Override
   public void onJobFinished(String jobId, OtaResult result) {
-    long t0 = started.getOrDefault(jobId, System.nanoTime());
-    Duration took = Duration.ofNanos(System.nanoTime() - t0);
-    long total = bytes.getOrDefault(jobId, 0L);
-    StringBuilder line = new StringBuilder(jobId).append(' ');
-    if (result.isRestarting()) {
-      line.append("installed; restarting into the new firmware");
-    } else {
-      line.append(result.status());
-      if (result.error() != null) {
-        line.append(' ').append(result.error().code().reason()).append(": ").append(result.error().getMessage());
-      } else {
-        line.append(String.format(Locale.ROOT, ": %s in %.1f s", size(total), took.toMillis() / 1000.0));
-      }
+    Duration took = Duration.ofNanos(System.nanoTime() - started.getOrDefault(jobId, System.nanoTime()));
+    String kind = result.isRestarting() ? "restarting" : result.status().name().toLowerCase(Locale.ROOT);
+    ObjectNode line = OutputOptions.Json.MAPPER.createObjectNode().put("event", kind).put("jobId", jobId)
+        .put("bytes", bytes.getOrDefault(jobId, 0L)).put("seconds", Math.round(took.toMillis() / 100.0) / 10.0);
+    if (result.error() != null) {
+      line.put("reason", result.error().code().reason()).put("errorCode", result.error().code().code())
+          .put("detail", result.error().getMessage());
     }
+    line.set("statusDetails", OutputOptions.Json.MAPPER.valueToTree(result.statusDetails()));
     lastSucceeded = result.isSuccess() || result.isRestarting();
-    synchronized (out) {
-      if (terminal) {
-        out.print("\r" + " ".repeat(100) + "\r");
+    if (bar != null) {
+      synchronized (bar) {
+        bar.print("\r" + " ".repeat(100) + "\r");
+        bar.flush();
       }
-      out.println(line);
-      out.flush();
     }
+    output.event(line);
     onFinished.run();
   }
 

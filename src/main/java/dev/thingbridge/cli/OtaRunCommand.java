@@ -1,6 +1,5 @@
 package dev.thingbridge.cli;
 
-import dev.thingbridge.jobs.model.JobLimits;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.transfer.CodeSigningVerifier;
 import dev.thingbridge.transfer.GatewayPlatform;
@@ -23,23 +22,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code ota run}: takes the thing's OTA jobs and applies them until stopped. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run",
     description = {"Take the thing's OTA jobs (afr_ota) and apply them: download over MQTT streams or HTTP "
         + "(resumed after a restart), check the signature, install into the install directory, activate firmware "
         + "and commit it after its self-test.",
-        "A progress bar on a terminal, one line per update otherwise. Ctrl-C or SIGTERM stops it; a download in "
+        "Prints one JSON line when ready and one per update (succeeded, failed, rejected, canceled, restarting); "
+            + "on a terminal a progress bar on standard error too. Ctrl-C or SIGTERM stops it; a download in "
             + "progress resumes at the next run."})
 final class OtaRunCommand implements Callable<Integer> {
-  @ParentCommand OtaCommand ota;
   @Spec CommandSpec spec;
-  @Mixin ConnectionOptions connection;
-
-  @Option(names = "--thing", required = true, description = "The thing whose OTA jobs to run.")
-  String thing;
+  @Mixin ThingOption thing;
+  @Mixin DeviceConnectionOptions connection;
+  @Mixin OutputOptions output;
 
   @Option(names = "--state-dir", required = true, paramLabel = "DIR",
       description = "Where downloads, the running job and the image state are kept.")
@@ -58,15 +55,16 @@ final class OtaRunCommand implements Callable<Integer> {
   @Option(names = "--allow-sha1", description = "Accept sig-sha1-* signatures too.")
   boolean allowSha1;
 
-  @Option(names = "--platform", defaultValue = "gateway", paramLabel = "gateway|mcu:NAME",
-      description = "What is updated: this gateway (default) or an attached MCU.")
+  @Option(names = "--platform", defaultValue = "gateway", paramLabel = "PLATFORM",
+      description = "What is updated: gateway (this device, the default) or mcu:NAME (an attached MCU).")
   String platform;
 
   @Option(names = "--self-test", paramLabel = "CMD",
       description = "Executable run to check new firmware (exit 0: keep it; otherwise it is rolled back).")
   Path selfTest;
 
-  @Option(names = "--self-test-timeout", converter = DurationConverter.class, defaultValue = "5m",
+  @Option(names = "--self-test-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      defaultValue = "5m",
       description = "How long the self-test may take (default: ${DEFAULT-VALUE}).")
   Duration selfTestTimeout;
 
@@ -75,51 +73,51 @@ final class OtaRunCommand implements Callable<Integer> {
           + "self-test then runs at the next start). Default: self-test at once.")
   Integer restartExitCode;
 
-  @Option(names = "--protocol", split = ",", paramLabel = "mqtt|http",
+  @Option(names = "--protocol", split = ",", paramLabel = "MQTT|HTTP",
       description = "Protocols this device downloads with (default: both; the job's order decides).")
   List<String> protocols;
 
-  @Option(names = "--block-size", defaultValue = "4096", description = "Stream block size (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--block-size", paramLabel = "BYTES", defaultValue = "4096",
+      description = "Stream block size, 256-131072 (default: ${DEFAULT-VALUE}).")
   int blockSize;
 
-  @Option(names = "--max-updates", paramLabel = "N", description = "Exit after N updates ended (default: run until stopped).")
+  @Option(names = {"-C", "--count"}, paramLabel = "N", description = "Exit after N updates ended (default: run until "
+      + "Ctrl-C or SIGTERM).")
   Integer maxUpdates;
 
   @Override
   public Integer call() throws Exception {
-    try {
-      JobLimits.checkThingName(thing);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
-    }
     if (maxUpdates != null && maxUpdates < 1) {
-      throw new UsageException("--max-updates must be at least 1");
+      throw new UsageException("--count must be at least 1: " + maxUpdates);
     }
-    PrintWriter out = spec.commandLine().getOut();
+    StateDirs.check("--state-dir", stateDir);
+    ThingBridgeCommand root = ThingBridgeCommand.of(spec);
+    OtaConfig config = config();
+    CodeSigningVerifier verifier = verifier();
     AtomicInteger exitCode = new AtomicInteger(ExitCodes.OK);
-    try (StopSignal stop = new StopSignal(TwinCommand.STOP_BUDGET)) {
-      AtomicInteger ended = new AtomicInteger();
-      OtaProgressPrinter printer = new OtaProgressPrinter(out, System.console() != null, () -> {
-        if (maxUpdates != null && ended.incrementAndGet() >= maxUpdates) {
-          stop.stopNow();
-        }
-      });
+    try (StopSignal stop = root.exit().stopSignal(TwinCommand.STOP_BUDGET)) {
       OtaPlatform p = platform(() -> {
         exitCode.set(restartExitCode);
         stop.stopNow();
       });
-      OtaConfig config = config();
-      try (MqttClient mqtt = connect()) {
-        OtaAgent.Builder b = OtaAgent.builder(mqtt, p, stateDir).thingName(thing).config(config).verifier(verifier())
-            .listener(printer);
+      AtomicInteger ended = new AtomicInteger();
+      PrintWriter bar = root.ownsProcess() && System.console() != null ? spec.commandLine().getErr() : null;
+      OtaProgressPrinter printer = new OtaProgressPrinter(output, bar, () -> {
+        if (maxUpdates != null && ended.incrementAndGet() >= maxUpdates) {
+          stop.stopNow();
+        }
+      });
+      try (MqttClient mqtt = connection.connect(thing.name(), stop)) {
+        OtaAgent.Builder b = OtaAgent.builder(mqtt, p, stateDir).thingName(thing.name()).config(config)
+            .verifier(verifier).listener(printer);
         if (protocols != null) {
           b.protocols(protocols());
         }
         try (OtaAgent agent = b.build()) {
           JobsCommand.await(agent.start());
-          out.println("taking OTA jobs of " + thing + " into " + installDir() + (codeSigningCert == null
-              ? " (no --code-signing-cert: only certificates in " + installDir().resolve("trust") + " are trusted)" : ""));
-          out.flush();
+          output.event(OutputOptions.Json.MAPPER.createObjectNode().put("event", "ready").put("thing", thing.name())
+              .put("installDir", installDir().toString())
+              .put("codeSigningCertificate", codeSigningCert == null ? null : codeSigningCert.toString()));
           stop.await(null);
         }
       }
@@ -128,11 +126,6 @@ final class OtaRunCommand implements Callable<Integer> {
       }
     }
     return exitCode.get();
-  }
-
-  private MqttClient connect() throws InterruptedException {
-    MqttClient viaTestBus = ota.connectThroughTestBus(thing);
-    return viaTestBus != null ? viaTestBus : connection.defaultClientId(thing).connect();
   }
 
   private Path installDir() {
@@ -204,7 +197,7 @@ final class OtaRunCommand implements Callable<Integer> {
     ProcessBuilder pb = new ProcessBuilder(selfTest.toAbsolutePath().toString()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("THINGBRIDGE_JOB_ID", jobId);
-    pb.environment().put("THINGBRIDGE_THING_NAME", thing);
+    pb.environment().put("THINGBRIDGE_THING_NAME", thing.name());
     Process process = pb.start();
     try {
       if (!process.waitFor(selfTestTimeout.toMillis(), TimeUnit.MILLISECONDS)) {

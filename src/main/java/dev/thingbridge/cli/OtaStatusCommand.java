@@ -1,11 +1,8 @@
 package dev.thingbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -15,34 +12,36 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ota status}: follows an OTA job on the twin until every device is done with it. */
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Follow an OTA job on the twin: one line per device whenever its status or statusDetails change, "
-        + "until every execution has ended.",
+@Command(name = "status",
+    description = {"Follow an OTA job on the twin: one JSON line per device whenever its status or statusDetails "
+        + "change, until every execution has ended.",
         "Exit 0 when all succeeded, 1 when one failed, was rejected, canceled or timed out, 4 after --timeout."})
 final class OtaStatusCommand implements Callable<Integer> {
   private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "REJECTED", "CANCELED", "TIMED_OUT",
       "REMOVED");
 
   @Spec CommandSpec spec;
+  @picocli.CommandLine.Mixin OutputOptions output;
 
-  @Option(names = "--job", required = true, description = "The job id (AFR_OTA-<id>, as ota create prints it).")
+  @Option(names = "--job", required = true, paramLabel = "JOB", description = "The job id (AFR_OTA-<id>, as ota create prints it).")
   String job;
 
-  @Option(names = "--timeout", converter = DurationConverter.class,
+  @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "Give up after this long (default: wait until every execution ended).")
   Duration timeout;
 
-  @Option(names = "--interval", converter = DurationConverter.class, defaultValue = "500ms",
+  @Option(names = "--interval", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "500ms",
       description = "How often to look (default: ${DEFAULT-VALUE}).")
   Duration interval;
 
-  @Option(names = "--api", paramLabel = "URL", description = "The twin's HTTP API (default: http://127.0.0.1:8443).")
-  URI api;
+  @EnvironmentDefault("THINGBRIDGE_API")
+  @Option(names = "--api", paramLabel = "URL", defaultValue = OtaCommand.DEFAULT_API,
+      description = "The twin's HTTP API. Env THINGBRIDGE_API. Default: ${DEFAULT-VALUE}.")
+  String api;
 
   @Override
   public Integer call() throws Exception {
-    TwinApi twin = new TwinApi(api != null ? api : OtaCommand.DEFAULT_API);
-    PrintWriter out = spec.commandLine().getOut();
+    TwinApi twin = new TwinApi(OtaCommand.api(api));
     long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     Map<String, String> seen = new HashMap<>();
     try {
@@ -54,10 +53,11 @@ final class OtaStatusCommand implements Callable<Integer> {
           String arn = s.path("thingArn").asText();
           String thing = arn.substring(arn.lastIndexOf('/') + 1);
           JsonNode e = twin.get("/things/" + TwinApi.segment(thing) + "/jobs/" + TwinApi.segment(job)).path("execution");
-          String line = thing + " " + e.path("status").asText() + details(e.path("statusDetails").path("detailsMap"));
-          if (!line.equals(seen.put(thing, line))) {
-            out.println(line);
-            out.flush();
+          com.fasterxml.jackson.databind.node.ObjectNode line = OutputOptions.Json.MAPPER.createObjectNode()
+              .put("event", "status").put("thing", thing).put("status", e.path("status").asText());
+          line.set("statusDetails", e.path("statusDetails").path("detailsMap"));
+          if (!line.toString().equals(seen.put(thing, line.toString()))) {
+            output.event(line);
           }
           String status = e.path("status").asText();
           allDone &= TERMINAL.contains(status);
@@ -81,12 +81,4 @@ final class OtaStatusCommand implements Callable<Integer> {
     }
   }
 
-  private static String details(JsonNode map) {
-    StringBuilder sb = new StringBuilder();
-    for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      sb.append(' ').append(e.getKey()).append('=').append(e.getValue().asText());
-    }
-    return sb.toString();
-  }
 }

@@ -103,13 +103,16 @@ class OtaCliTest {
 
     CompletableFuture<Run> device = CompletableFuture.supplyAsync(() -> run("ota", "run", "--thing", THING,
         "--state-dir", state.toString(), "--code-signing-cert", cert.toString(), "--self-test", selfTest.toString(),
-        "--max-updates", "1"));
+        "--count", "1"));
     Run status = run("ota", "status", "--api", api, "--job", "AFR_OTA-rel-2", "--timeout", "60s", "--interval", "50ms");
     assertThat(status.code()).as(status.err()).isZero();
-    assertThat(status.out()).contains("gw-1 SUCCEEDED").contains("self_test=accepted");
+    assertThat(status.out()).contains("{\"event\":\"status\",\"thing\":\"gw-1\",\"status\":\"SUCCEEDED\"")
+        .contains("\"self_test\":\"accepted\"");
     Run ran = device.get(30, TimeUnit.SECONDS);
     assertThat(ran.code()).as(ran.err()).isZero();
-    assertThat(ran.out()).contains("taking OTA jobs of gw-1").contains("AFR_OTA-rel-2 SUCCEEDED");
+    assertThat(ran.out()).contains("{\"event\":\"ready\",\"thing\":\"gw-1\"")
+        .contains("{\"event\":\"succeeded\",\"jobId\":\"AFR_OTA-rel-2\",\"bytes\":150000");
+    assertThat(ran.out().lines().count()).as("one line when ready, one per update").isEqualTo(2);
     assertThat(Files.readAllBytes(state.resolve("files/bin/app.bin"))).isEqualTo(content);
     assertThat(Files.readString(dir.resolve("self-tested")).trim()).isEqualTo("AFR_OTA-rel-2");
   }
@@ -121,13 +124,14 @@ class OtaCliTest {
     assertThat(run("ota", "create", "--api", api, "--thing", THING, "--file", file.toString(), "--id", "u1",
         "--file-type", "3").code()).isZero();
     CompletableFuture<Run> device = CompletableFuture.supplyAsync(() -> run("ota", "run", "--thing", THING,
-        "--state-dir", dir.resolve("device").toString(), "--code-signing-cert", cert.toString(), "--max-updates", "1"));
+        "--state-dir", dir.resolve("device").toString(), "--code-signing-cert", cert.toString(), "--count", "1"));
     Run status = run("ota", "status", "--api", api, "--job", "AFR_OTA-u1", "--timeout", "60s", "--interval", "50ms");
     assertThat(status.code()).isEqualTo(ExitCodes.FAILURE);
-    assertThat(status.out()).contains("gw-1 FAILED").contains("reason=sig_check_failed");
+    assertThat(status.out()).contains("\"status\":\"FAILED\"").contains("\"reason\":\"sig_check_failed\"");
     Run ran = device.get(30, TimeUnit.SECONDS);
     assertThat(ran.code()).isEqualTo(ExitCodes.FAILURE);
-    assertThat(ran.out()).contains("AFR_OTA-u1 FAILED sig_check_failed");
+    assertThat(ran.out()).contains("{\"event\":\"failed\",\"jobId\":\"AFR_OTA-u1\"")
+        .contains("\"reason\":\"sig_check_failed\",\"errorCode\":1001");
   }
 
   @Test
