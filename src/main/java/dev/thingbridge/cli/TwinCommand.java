@@ -100,7 +100,8 @@ public final class TwinCommand implements Callable<Integer> {
               .toLowerCase(java.util.Locale.ROOT) + ")")
           + (awsLimits ? ", AWS limits on" : ""));
       server.controlPlane().ifPresent(api -> out.println("twin: AWS-compatible HTTP API on " + api.endpoint()));
-      out.println("ready: the twin answers shadows, jobs and commands");
+      server.fileServer().ifPresent(f -> out.println("twin: OTA files (update_data_url) on " + f.endpoint()));
+      out.println("ready: the twin answers shadows, jobs, commands, streams and OTA updates");
       out.flush();
       stop.await(duration);
     }
