@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import dev.thingbridge.testing.SeedMutations;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,16 +81,7 @@ class ProvisioningReplyFuzzTest {
     Random random = new Random(20240611L);
     String alphabet = "{}[]\":,0123456789.-eE \\untrlfas_/";
     for (int i = 0; i < 1000; i++) {
-      StringBuilder doc = new StringBuilder(SEEDS.get(random.nextInt(SEEDS.size())));
-      for (int e = 0, edits = 1 + random.nextInt(3); e < edits && doc.length() > 0; e++) {
-        int at = random.nextInt(doc.length());
-        switch (random.nextInt(3)) {
-          case 0 -> doc.deleteCharAt(at);
-          case 1 -> doc.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
-          default -> doc.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-      }
-      byte[] json = doc.toString().getBytes(StandardCharsets.UTF_8);
+      byte[] json = SeedMutations.mutate(SEEDS, random, alphabet).getBytes(StandardCharsets.UTF_8);
       check(json, PayloadFormat.JSON, random.nextBoolean());
       byte[] cbor;
       try {

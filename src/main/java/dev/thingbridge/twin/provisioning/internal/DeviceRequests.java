@@ -184,13 +184,8 @@ public final class DeviceRequests {
         parameters.put(e.getKey(), e.getValue().asText());
       }
     }
-    Verdict v = check(request, token);
-    if (v.error != null) {
-      out.publish(ProvisioningWire.rejected(request, message, v.error.statusCode(), v.error.errorCode(), v.error.getMessage()));
-      return false;
-    }
-    if (v.token.thingName() != null) {
-      out.publish(ProvisioningWire.accepted(request, message, registeredReply(request, v.token)));
+    Verdict v = pending(request, message, token, out);
+    if (v == null) {
       return false;
     }
     if (v.template.hook() == null) {
@@ -239,13 +234,8 @@ public final class DeviceRequests {
   /** Evaluates the template and creates the resources; runs under the lock, after the hook if any. */
   private boolean complete(Request request, MqttMessage message, String token, Map<String, String> parameters,
       TwinOutbox out) {
-    Verdict v = check(request, token);
-    if (v.error != null) {
-      out.publish(ProvisioningWire.rejected(request, message, v.error.statusCode(), v.error.errorCode(), v.error.getMessage()));
-      return false;
-    }
-    if (v.token.thingName() != null) {
-      out.publish(ProvisioningWire.accepted(request, message, registeredReply(request, v.token)));
+    Verdict v = pending(request, message, token, out);
+    if (v == null) {
       return false;
     }
     try {
@@ -272,6 +262,24 @@ public final class DeviceRequests {
       token.deviceConfiguration().fields().forEachRemaining(e -> config.set(e.getKey(), e.getValue()));
     }
     return reply.put("thingName", token.thingName());
+  }
+
+  /**
+   * The token's and template's verdict when the request still needs work; null once the verdict settled it and
+   * was answered (an error, or a token already registered, which gets the earlier answer again).
+   */
+  private Verdict pending(Request request, MqttMessage message, String token, TwinOutbox out) {
+    Verdict v = check(request, token);
+    if (v.error != null) {
+      out.publish(ProvisioningWire.rejected(request, message, v.error.statusCode(), v.error.errorCode(),
+          v.error.getMessage()));
+      return null;
+    }
+    if (v.token.thingName() != null) {
+      out.publish(ProvisioningWire.accepted(request, message, registeredReply(request, v.token)));
+      return null;
+    }
+    return v;
   }
 
   private Verdict check(Request request, String token) {
