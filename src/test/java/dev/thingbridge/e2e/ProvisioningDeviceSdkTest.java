@@ -11,7 +11,6 @@ import dev.thingbridge.testing.Mosquitto;
 import dev.thingbridge.twin.Twin;
 import dev.thingbridge.twin.provisioning.CertificateAuthority;
 import dev.thingbridge.twin.provisioning.CertificateStatus;
-import dev.thingbridge.twin.provisioning.InMemoryProvisioningStore;
 import dev.thingbridge.twin.provisioning.PreProvisioningHook;
 import dev.thingbridge.twin.provisioning.ProvisioningService;
 import dev.thingbridge.twin.provisioning.ProvisioningSettings;
@@ -64,9 +63,10 @@ class ProvisioningDeviceSdkTest {
     broker = Mosquitto.plain(dir.resolve("broker"));
     twinClient = CrtMqttClient.connect(CrtMqttOptions.builder(broker.endpoint(), "thingbridge-twin").build(), WAIT);
     ThingRegistry registry = new ThingRegistry();
-    provisioning = new ProvisioningService(registry, CertificateAuthority.ephemeral(Clock.systemUTC()),
-        new InMemoryProvisioningStore(), ProvisioningSettings.DEFAULTS, PreProvisioningHook::forTarget);
-    twin = Twin.builder(twinClient).service(new ThingsService(registry)).service(provisioning).build();
+    ThingsService things = new ThingsService(registry);
+    provisioning = new ProvisioningService(things, CertificateAuthority.ephemeral(Clock.systemUTC()),
+        ProvisioningSettings.DEFAULTS, PreProvisioningHook::forTarget);
+    twin = Twin.builder(twinClient).service(things).service(provisioning).build();
     twin.start().get(10, TimeUnit.SECONDS);
     provisioning.createProvisioningTemplate(new ProvisioningService.TemplateRequest("SdkTpl",
         "{\"Parameters\":{\"SerialNumber\":{\"Type\":\"String\"}},\"Resources\":{"

@@ -25,7 +25,6 @@ import dev.thingbridge.twin.Twin;
 import dev.thingbridge.twin.defender.DefenderService;
 import dev.thingbridge.twin.provisioning.CertificateAuthority;
 import dev.thingbridge.twin.provisioning.CertificateStatus;
-import dev.thingbridge.twin.provisioning.InMemoryProvisioningStore;
 import dev.thingbridge.twin.provisioning.PreProvisioningHook;
 import dev.thingbridge.twin.provisioning.ProvisioningService;
 import dev.thingbridge.twin.provisioning.ProvisioningSettings;
@@ -102,7 +101,7 @@ abstract class ProvisioningEndToEnd {
     setup = createSetup(dir, ca);
     ThingRegistry registry = new ThingRegistry();
     things = new ThingsService(registry);
-    provisioning = new ProvisioningService(registry, ca, new InMemoryProvisioningStore(),
+    provisioning = new ProvisioningService(things, ca,
         ProvisioningSettings.DEFAULTS.withRsaKeys(false).withHookTimeout(Duration.ofSeconds(2)),
         PreProvisioningHook::forTarget);
     twin = Twin.builder(setup.twinClient()).clock(clock).tickInterval(Duration.ofHours(1)).service(things)

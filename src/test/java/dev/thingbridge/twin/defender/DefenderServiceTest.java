@@ -57,7 +57,7 @@ class DefenderServiceTest {
   private final ReportIds ids = ReportIds.epochMillis(clock);
 
   private void start(TwinLimits limits, DefenderSettings settings) throws Exception {
-    defender = new DefenderService(new InMemoryDefenderStore(), settings);
+    defender = new DefenderService(settings);
     twin = Twin.builder(twinClient).clock(clock).limits(limits).tickInterval(Duration.ofHours(1)).service(defender)
         .build();
     twin.start().get(5, TimeUnit.SECONDS);

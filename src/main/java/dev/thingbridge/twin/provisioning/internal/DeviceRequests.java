@@ -92,6 +92,12 @@ public final class DeviceRequests {
     };
   }
 
+  /** The answer to a request whose changes the twin could not save: 500 InternalFailure, in its format. */
+  public static void answerInternalFailure(MqttMessage message, TwinOutbox out) {
+    ProvisioningWire.parse(message.topic()).ifPresent(r -> out.publish(ProvisioningWire.rejected(r, message, 500,
+        "InternalFailure", "The change could not be saved; try again")));
+  }
+
   private boolean throttled() {
     if (settings.maxRequestsPerSecond() == 0) {
       return false;
@@ -154,14 +160,14 @@ public final class DeviceRequests {
   private ObjectNode issued(Request request, X509Certificate cert, String privateKeyPem) {
     Instant now = clock.get();
     TwinCertificate c = issuer.record(cert, CertificateStatus.PENDING_ACTIVATION, now);
-    OwnershipToken token = issuer.newToken(c.certificateId(), now);
+    String token = issuer.newToken(c.certificateId(), now);
     ObjectNode reply = ProvisioningWire.object(request).put("certificateId", c.certificateId())
         .put("certificatePem", c.certificatePem());
     if (privateKeyPem != null) {
       reply.put("privateKey", privateKeyPem);
     }
     log.info("twin provisioning: issued certificate {} (PENDING_ACTIVATION)", c.certificateId());
-    return reply.put("certificateOwnershipToken", token.token());
+    return reply.put("certificateOwnershipToken", token);
   }
 
   private boolean register(Request request, MqttMessage message, ObjectNode body, TwinOutbox out) {
@@ -241,7 +247,7 @@ public final class DeviceRequests {
     try {
       ProvisioningPlan plan = TemplateEngine.evaluate(TemplateEngine.validate(v.template.templateBody()), parameters,
           v.certificate.certificateId());
-      String thing = registrar.apply(plan, v.certificate, clock.get());
+      String thing = registrar.apply(plan, v.certificate, clock.get(), out);
       ObjectNode config = ProvisioningJson.MAPPER.createObjectNode();
       plan.deviceConfiguration().forEach(config::set);
       OwnershipToken used = v.token.registered(thing, config);
@@ -286,7 +292,7 @@ public final class DeviceRequests {
     if (token.isEmpty()) {
       return Verdict.error(400, "InvalidCertificateOwnershipToken", "Certificate ownership token cannot be empty.");
     }
-    OwnershipToken t = store.token(token).orElse(null);
+    OwnershipToken t = store.token(OwnershipToken.hash(token)).orElse(null);
     if (t == null) {
       return Verdict.error(400, "InvalidCertificateOwnershipToken", "Certificate ownership token is invalid.");
     }
