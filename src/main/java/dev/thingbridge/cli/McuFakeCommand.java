@@ -97,6 +97,7 @@ final class McuFakeCommand implements Callable<Integer> {
     }
     Path path = link != null ? link.toAbsolutePath() : Files.createTempDirectory("thingbridge-mcu").resolve("ttyMCU");
     PrintWriter out = spec.commandLine().getOut();
+    boolean interrupted = false;
     try (StopSignal stop = ThingBridgeCommand.of(spec).exit().stopSignal(TwinCommand.STOP_BUDGET);
         FakeMcu mcu = FakeMcu.start(FakeMcuPort.pty(path), options)) {
       out.println(path);
@@ -106,10 +107,13 @@ final class McuFakeCommand implements Callable<Integer> {
       try {
         stop.await(duration);
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt(); // a test's way of stopping it
+        interrupted = true; // a test's way of stopping it; kept off the thread until the PTY is closed
       }
     } catch (IOException e) {
       throw new UsageException("cannot make the PTY at " + path + ": " + e.getMessage(), e);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     return ExitCodes.OK;
   }

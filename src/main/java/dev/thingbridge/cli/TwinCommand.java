@@ -49,7 +49,7 @@ public final class TwinCommand implements Callable<Integer> {
       description = "Keep shadows, things, jobs and commands in DIR/twin.db across restarts (default: in memory).")
   Path stateDir;
 
-  @Option(names = "--sync", paramLabel = "full|normal",
+  @Option(names = "--sync", paramLabel = "FULL|NORMAL",
       description = "With --state-dir: normal (default) survives a kill at any moment and may lose the last "
           + "moments on power loss; full also fsyncs before every reply.")
   String sync;

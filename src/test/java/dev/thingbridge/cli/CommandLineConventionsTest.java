@@ -61,13 +61,34 @@ class CommandLineConventionsTest {
       Map.entry("--aws-limits", Set.of()), Map.entry("--max-payload-bytes", Set.of("BYTES")),
       // jobs and shadows
       Map.entry("--status", Set.of("STATUS")), Map.entry("--expected-version", Set.of("N")),
-      Map.entry("--execution-number", Set.of("N")), Map.entry("--ack", Set.of()));
+      Map.entry("--execution-number", Set.of("N")), Map.entry("--ack", Set.of()),
+      // the twin's store
+      Map.entry("--sync", Set.of("FULL|NORMAL")),
+      // OTA
+      Map.entry("--api", Set.of("URL")), Map.entry("--install-dir", Set.of("DIR")),
+      Map.entry("--code-signing-cert", Set.of("PEM")), Map.entry("--sign-key", Set.of("PEM")),
+      Map.entry("--protocol", Set.of("MQTT|HTTP")), Map.entry("--interval", Set.of("DURATION")),
+      Map.entry("--platform", Set.of("PLATFORM")), Map.entry("--id", Set.of("ID")),
+      Map.entry("--block-size", Set.of("BYTES")), Map.entry("--certfile", Set.of("PATH")),
+      Map.entry("--filepath", Set.of("PATH")), Map.entry("--file-type", Set.of("N")),
+      Map.entry("--url-expiry", Set.of("DURATION")), Map.entry("--self-test", Set.of("CMD")),
+      Map.entry("--self-test-timeout", Set.of("DURATION")), Map.entry("--restart-exit-code", Set.of("N")),
+      Map.entry("--allow-sha1", Set.of()),
+      // MCUs: --port is the MCU's serial device (issue 13 names it so, as mcumgr does), never a TCP port
+      Map.entry("--port", Set.of("DEVICE")), Map.entry("--baud", Set.of("N")),
+      Map.entry("--framing", Set.of("CONSOLE|RAW")), Map.entry("--mtu", Set.of("BYTES")),
+      Map.entry("--image", Set.of("FILE")), Map.entry("--confirm-after", Set.of("CMD")),
+      Map.entry("--pty", Set.of()), Map.entry("--link", Set.of("FILE")),
+      Map.entry("--mode", Set.of("SWAP|OVERWRITE-ONLY|SINGLE-APP")), Map.entry("--recovery", Set.of()),
+      Map.entry("--reenumerate", Set.of()), Map.entry("--seed", Set.of("N")),
+      Map.entry("--bit-error-rate", Set.of("RATE")), Map.entry("--boot-delay", Set.of("DURATION")),
+      Map.entry("--image-version", Set.of("VERSION")), Map.entry("--crash-version", Set.of("VERSION")));
 
   /** Spellings that may live on only as hidden aliases, and what to use instead. */
   static final Map<String, String> USE_INSTEAD = Map.of(
       "--thing-name", "--thing", "--broker", "--endpoint", "--max-jobs", "--count", "--max-executions", "--count",
       "--client", "--client-id (the MQTT client id) or --client-target (the commands namespace)",
-      "--host", "--endpoint", "--port", "--endpoint (or --api-port)", "--wait", "--timeout");
+      "--host", "--endpoint", "--wait", "--timeout");
 
   /** What a placeholder looks like: capitals naming the format, never picocli's {@code <field>}. */
   private static final Pattern PLACEHOLDER = Pattern.compile("[A-Z0-9][A-Z0-9_]*(?:[|=,.\\[\\]-]+[A-Z0-9_.\\[\\]]*)*");
