@@ -13,29 +13,41 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 
 /**
  * Runs one handler executable for a job or a command: input on standard input, context in the
- * environment; collects standard output and the last lines of standard error; stops it (TERM, then KILL
- * after a grace period) when its deadline passes or the work is canceled.
+ * environment; collects standard output (bounded) and the last lines of both streams, passing each line to
+ * an observer as it comes; stops it (TERM, then KILL after a grace period) when its deadline passes or the
+ * work is canceled.
  */
 final class HandlerProcess {
-  static final int STDERR_LINES = 10;
+  static final int TAIL_LINES = 10;
   private static final Duration KILL_GRACE = Duration.ofSeconds(5);
   private static final int MAX_STDOUT = 1024 * 1024;
 
+  /** Sees each line a handler writes: {@code ("stdout"|"stderr", line)}, on the reader's thread. */
+  interface LineObserver extends BiConsumer<String, String> {
+    LineObserver NONE = (stream, line) -> {};
+  }
+
   /** How a run ended. {@code exitCode} is -1 when the process was stopped. */
-  record Result(int exitCode, byte[] stdout, List<String> stderrTail, boolean timedOut, boolean cancelled) {
+  record Result(int exitCode, byte[] stdout, List<String> stdoutTail, List<String> stderrTail, boolean timedOut,
+      boolean cancelled) {
     String stderrSummary() {
       return String.join(" | ", stderrTail);
+    }
+
+    String stdoutSummary() {
+      return String.join(" | ", stdoutTail);
     }
   }
 
   private HandlerProcess() {}
 
   static Result run(List<String> command, Path workDir, Map<String, String> env, byte[] stdin, Instant deadline,
-      BooleanSupplier cancelled) throws IOException, InterruptedException {
+      BooleanSupplier cancelled, LineObserver observer) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command);
     if (workDir != null) {
       pb.directory(workDir.toFile());
@@ -43,9 +55,12 @@ final class HandlerProcess {
     pb.environment().putAll(env);
     Process p = pb.start();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Deque<String> tail = new ArrayDeque<>();
-    Thread outReader = drain(p.getInputStream(), out, null, "thingbridge-cli-handler-stdout");
-    Thread errReader = drain(p.getErrorStream(), null, tail, "thingbridge-cli-handler-stderr");
+    Deque<String> outTail = new ArrayDeque<>();
+    Deque<String> errTail = new ArrayDeque<>();
+    Thread outReader = drain(p.getInputStream(), out, outTail, line -> observer.accept("stdout", line),
+        "thingbridge-cli-handler-stdout");
+    Thread errReader = drain(p.getErrorStream(), null, errTail, line -> observer.accept("stderr", line),
+        "thingbridge-cli-handler-stderr");
     try (OutputStream in = p.getOutputStream()) {
       in.write(stdin);
     } catch (IOException closedEarly) {
@@ -72,11 +87,14 @@ final class HandlerProcess {
     }
     outReader.join(2000);
     errReader.join(2000);
-    List<String> lines;
+    return new Result(timedOut || wasCancelled ? -1 : p.exitValue(), out.toByteArray(), copy(outTail),
+        copy(errTail), timedOut, wasCancelled);
+  }
+
+  private static List<String> copy(Deque<String> tail) {
     synchronized (tail) {
-      lines = List.copyOf(tail);
+      return List.copyOf(tail);
     }
-    return new Result(timedOut || wasCancelled ? -1 : p.exitValue(), out.toByteArray(), lines, timedOut, wasCancelled);
   }
 
   private static void stop(Process p) throws InterruptedException {
@@ -89,37 +107,73 @@ final class HandlerProcess {
     }
   }
 
-  private static Thread drain(InputStream in, ByteArrayOutputStream sink, Deque<String> tail, String name) {
+  /** Reads a stream to its end: the bytes into {@code sink} (bounded) if given, the lines into the tail. */
+  private static Thread drain(InputStream in, ByteArrayOutputStream sink, Deque<String> tail,
+      java.util.function.Consumer<String> lines, String name) {
     Thread t = new Thread(() -> {
+      LineSplitter splitter = new LineSplitter(line -> {
+        synchronized (tail) {
+          if (!line.isBlank()) {
+            tail.addLast(line);
+          }
+          while (tail.size() > TAIL_LINES) {
+            tail.removeFirst();
+          }
+        }
+        lines.accept(line);
+      });
       try (in) {
-        if (sink != null) {
-          byte[] buf = new byte[8192];
-          int n;
-          while ((n = in.read(buf)) >= 0) {
-            if (sink.size() + n <= MAX_STDOUT) {
-              sink.write(buf, 0, n);
-            }
+        byte[] buf = new byte[8192];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+          if (sink != null && sink.size() + n <= MAX_STDOUT) {
+            sink.write(buf, 0, n);
           }
-        } else {
-          var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
-          String line;
-          while ((line = reader.readLine()) != null) {
-            synchronized (tail) {
-              if (!line.isBlank()) {
-                tail.addLast(line);
-              }
-              while (tail.size() > STDERR_LINES) {
-                tail.removeFirst();
-              }
-            }
-          }
+          splitter.accept(buf, n);
         }
       } catch (IOException ignored) {
         // The process went away; what was read is kept.
       }
+      splitter.finish();
     }, name);
     t.setDaemon(true);
     t.start();
     return t;
+  }
+
+  /** Cuts a byte stream into UTF-8 lines; a line longer than 8 KiB is passed on in pieces. */
+  private static final class LineSplitter {
+    private static final int MAX_LINE = 8192;
+    private final java.util.function.Consumer<String> lines;
+    private final ByteArrayOutputStream current = new ByteArrayOutputStream();
+
+    LineSplitter(java.util.function.Consumer<String> lines) {
+      this.lines = lines;
+    }
+
+    void accept(byte[] buf, int n) {
+      for (int i = 0; i < n; i++) {
+        byte b = buf[i];
+        if (b == '\n' || current.size() >= MAX_LINE) {
+          emit();
+          if (b == '\n') {
+            continue;
+          }
+        }
+        current.write(b);
+      }
+    }
+
+    void finish() {
+      if (current.size() > 0) {
+        emit();
+      }
+    }
+
+    private void emit() {
+      String line = current.toString(StandardCharsets.UTF_8);
+      current.reset();
+      lines.accept(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
+    }
   }
 }

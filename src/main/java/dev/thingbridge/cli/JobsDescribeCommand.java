@@ -1,35 +1,41 @@
 package dev.thingbridge.cli;
 
 import dev.thingbridge.jobs.model.DescribeJobExecutionRequest;
+import dev.thingbridge.jobs.model.JobLimits;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code jobs describe}: DescribeJobExecution of one job. */
-@Command(name = "describe", mixinStandardHelpOptions = true,
+@Command(name = "describe",
     description = "Describe one job execution of the thing, with its job document (prints the reply JSON).")
 final class JobsDescribeCommand implements Callable<Integer> {
-  @ParentCommand JobsCommand jobs;
-  @Spec CommandSpec spec;
+  @Mixin ThingOption thing;
+  @Mixin ConnectionOptions connection;
+  @Mixin OutputOptions output;
 
-  @Option(names = "--job", required = true, description = "The job id (1-64 characters of [a-zA-Z0-9_-]).")
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5", converter = DurationConverter.class,
+      description = "How long to wait for the reply (default: ${DEFAULT-VALUE} s).")
+  Duration timeout;
+
+  @Option(names = "--job", required = true, paramLabel = "JOB", description = "The job id (1-64 of a-z, A-Z, 0-9, "
+      + "'_', '-').")
   String job;
 
-  @Option(names = "--execution-number", description = "Which execution (default: the latest).")
+  @Option(names = "--execution-number", paramLabel = "N", description = "Which execution (default: the latest).")
   Long executionNumber;
 
   @Override
   public Integer call() throws Exception {
     DescribeJobExecutionRequest request;
     try {
+      JobLimits.checkJobId(job);
       request = new DescribeJobExecutionRequest(executionNumber, true, null);
-      dev.thingbridge.jobs.model.JobLimits.checkJobId(job);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
+      throw new UsageException("--job: " + e.getMessage(), e);
     }
-    return jobs.printReply(spec, c -> c.describe(job, request));
+    return JobsCommand.printReply(thing.name(), timeout, connection, output, c -> c.describe(job, request));
   }
 }

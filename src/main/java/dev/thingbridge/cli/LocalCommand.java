@@ -56,7 +56,7 @@ public final class LocalCommand implements Callable<Integer> {
 
   @Option(
       names = "--thing",
-      paramLabel = "NAME",
+      paramLabel = "THING",
       split = ",",
       description = "Thing to run (repeat or comma-separate for several). Default: " + DEFAULT_THING + ".")
   List<String> things = new ArrayList<>(List.of(DEFAULT_THING));
@@ -65,7 +65,7 @@ public final class LocalCommand implements Callable<Integer> {
       names = "--duration",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      description = "Stop by itself after this long (500ms, 30s, 2m, 1h, PT1M). Default: until Ctrl-C or SIGTERM.")
+      description = "Stop by itself after this long (seconds, or 500ms, 2m, 1h). Default: until Ctrl-C or SIGTERM.")
   Duration duration;
 
   @Option(
@@ -77,6 +77,7 @@ public final class LocalCommand implements Callable<Integer> {
   @Option(
       names = "--api-port",
       paramLabel = "PORT",
+      converter = PortConverter.class,
       description = "Port of the twin's AWS-compatible HTTP API on 127.0.0.1 (0 picks a free one, -1 turns it off)."
           + " Default: ${DEFAULT-VALUE}.")
   int apiPort = 8443;
@@ -87,12 +88,13 @@ public final class LocalCommand implements Callable<Integer> {
     if (maxPayloadBytes <= 0) {
       throw new UsageException("--max-payload-bytes must be positive: " + maxPayloadBytes);
     }
+    ApiPorts.requireFree("--api-port", InetAddress.getLoopbackAddress(), apiPort);
     PrintWriter out = spec.commandLine().getOut();
     long started = System.nanoTime();
     LocalBroker broker = new LocalBroker();
     List<LocalMqttClient> clients = new ArrayList<>();
     TwinServer cloud = null;
-    try (StopSignal stop = new StopSignal(STOP_BUDGET)) {
+    try (StopSignal stop = ThingBridgeCommand.of(spec).exit().stopSignal(STOP_BUDGET)) {
       try {
         out.println("thingbridge local: in-process broker, no network, no AWS account");
         cloud = startTwin(broker, names, out);
@@ -131,7 +133,7 @@ public final class LocalCommand implements Callable<Integer> {
     LocalMqttClient twinClient = broker.connect("thingbridge-twin");
     TwinServer cloud;
     try {
-      cloud = TwinServer.start(twinClient, options);
+      cloud = TwinCommand.start(twinClient, options);
     } catch (Exception e) {
       twinClient.close();
       throw e;

@@ -7,6 +7,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(ThingBridgeCommand.newCommandLine().execute(args));
+    CommandLine cl = ThingBridgeCommand.newProcessCommandLine();
+    ProcessExit exit = ((ThingBridgeCommand) cl.getCommand()).exit();
+    exit.installSignalHandlers();
+    int code = cl.execute(args);
+    exit.release();
+    System.exit(exit.exitCode(code));
   }
 }

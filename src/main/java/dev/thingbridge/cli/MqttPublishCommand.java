@@ -4,10 +4,7 @@ import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttTimeoutException;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.Topics;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -16,15 +13,19 @@ import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code thingbridge mqtt pub}: publishes one message and waits for the PUBACK (QoS 1) or the hand-off to
  * the network (QoS 0). Exit codes: 0 sent, 2 bad flags, 3 connection failed or publish refused, 4 no PUBACK
  * in time.
  */
-@Command(name = "pub", mixinStandardHelpOptions = true, description = "Publish one message.")
+@Command(name = "pub", description = "Publish one message.")
 public final class MqttPublishCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Mixin ConnectionOptions connection;
 
   @Option(names = {"-t", "--topic"}, required = true, paramLabel = "TOPIC", description = "Topic to publish to.")
@@ -37,8 +38,8 @@ public final class MqttPublishCommand implements Callable<Integer> {
   @Option(names = {"-r", "--retain"}, description = "Ask the broker to retain the message.")
   boolean retain;
 
-  @Option(names = "--timeout", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "How long to wait for the broker's acknowledgement (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--timeout", defaultValue = "10", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long to wait for the broker's acknowledgement (default: ${DEFAULT-VALUE} s).")
   Duration timeout;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -49,8 +50,9 @@ public final class MqttPublishCommand implements Callable<Integer> {
     @Option(names = {"-m", "--message"}, paramLabel = "TEXT", description = "The payload as UTF-8 text.")
     String message;
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the payload from this file.")
-    Path file;
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the payload from FILE (- for standard "
+        + "input).")
+    String file;
   }
 
   @Override
@@ -58,9 +60,10 @@ public final class MqttPublishCommand implements Callable<Integer> {
     try {
       Topics.requireValidTopic(topic, Topics.MQTT_MAX_TOPIC_BYTES);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+      throw new UsageException("--topic: " + e.getMessage());
     }
-    byte[] bytes = payloadBytes();
+    byte[] bytes = payload.message != null ? payload.message.getBytes(StandardCharsets.UTF_8)
+        : JsonInput.bytes("--file", payload.file, ThingBridgeCommand.of(spec).stdin());
     try (MqttClient client = connection.connect()) {
       try {
         client.publish(topic, bytes, qos, retain).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -71,16 +74,5 @@ public final class MqttPublishCommand implements Callable<Integer> {
       }
     }
     return ExitCodes.OK;
-  }
-
-  private byte[] payloadBytes() {
-    if (payload.message != null) {
-      return payload.message.getBytes(StandardCharsets.UTF_8);
-    }
-    try {
-      return Files.readAllBytes(payload.file);
-    } catch (IOException e) {
-      throw new UsageException("cannot read --file " + payload.file + ": " + e.getMessage(), e);
-    }
   }
 }

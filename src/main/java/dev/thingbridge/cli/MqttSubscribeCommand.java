@@ -24,13 +24,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code thingbridge mqtt sub}: subscribes and prints one line per message, {@code <topic> <payload>}, the
- * payload as UTF-8 text or base64. Runs until {@code --count} messages arrived (exit 0) or {@code --timeout}
- * ran out first (exit 4); without either it runs until interrupted.
+ * {@code thingbridge mqtt sub}: subscribes and prints one line per message, {@code <topic> <payload>} (or the
+ * payload alone with {@code --payload-only}), the payload as UTF-8 text or base64. Runs until {@code --count}
+ * messages arrived (exit 0) or {@code --timeout} ran out first (exit 4); without either, until Ctrl-C.
  */
-@Command(name = "sub", mixinStandardHelpOptions = true, description = "Subscribe and print messages.")
+@Command(name = "sub", description = "Subscribe and print messages, one per line.")
 public final class MqttSubscribeCommand implements Callable<Integer> {
-  private static final Duration FOREVER = Duration.ofDays(365);
+  private static final Duration POLL = Duration.ofMillis(100);
 
   @Spec CommandSpec spec;
 
@@ -54,6 +54,9 @@ public final class MqttSubscribeCommand implements Callable<Integer> {
   @Option(names = "--base64", description = "Print payloads as base64 instead of UTF-8 text.")
   boolean base64;
 
+  @Option(names = "--payload-only", description = "Print only the payload, not the topic (pipes into jq).")
+  boolean payloadOnly;
+
   @Override
   public Integer call() throws Exception {
     if (count != null && count < 1) {
@@ -64,30 +67,37 @@ public final class MqttSubscribeCommand implements Callable<Integer> {
       try {
         wanted.add(SubscriptionFilter.of(Topics.requireValidFilter(f, Topics.MQTT_MAX_TOPIC_BYTES), qos));
       } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage());
+        throw new UsageException("--topic: " + e.getMessage());
       }
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (MqttClient client = connection.connect()) {
+    try (StopSignal stop = ThingBridgeCommand.of(spec).exit().stopSignal(TwinCommand.STOP_BUDGET);
+        MqttClient client = connection.connect(stop)) {
       Subscription subscription = subscribe(client, wanted);
       // --timeout counts from the broker's SUBACK: it bounds the wait for messages, not the set-up.
-      long deadline = System.nanoTime() + (timeout == null ? FOREVER : timeout).toNanos();
+      long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
       int received = 0;
-      while (count == null || received < count) {
+      while ((count == null || received < count) && !stop.requested()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new MqttTimeoutException("waiting for " + (count == null ? "messages" : count + " messages")
+              + " (got " + received + ")", timeout);
+        }
         MqttMessage m;
         try {
-          m = subscription.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+          m = subscription.next(Duration.ofNanos(Math.min(left, POLL.toNanos())));
         } catch (MqttSessionLostException e) {
           spec.commandLine().getErr().println("note: the broker lost the session; messages may have been missed");
           continue;
         } catch (MqttTimeoutException e) {
-          throw new MqttTimeoutException("waiting for " + (count == null ? "messages" : count + " messages")
-              + " (got " + received + ")", timeout);
+          continue;
         }
-        out.println(m.topic() + " " + (base64 ? Base64.getEncoder().encodeToString(m.payload()) : m.payloadAsString()));
+        String text = base64 ? Base64.getEncoder().encodeToString(m.payload()) : m.payloadAsString();
+        out.println(payloadOnly ? text : m.topic() + " " + text);
         out.flush();
         received++;
       }
+      stop.await(Duration.ZERO); // a takeover found meanwhile is the command's error
     }
     return ExitCodes.OK;
   }

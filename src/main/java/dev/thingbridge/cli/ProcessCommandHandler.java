@@ -40,7 +40,7 @@ final class ProcessCommandHandler implements CommandHandler<JsonNode> {
     env.put("THINGBRIDGE_COMMAND_FORMAT", request.format() == null ? "raw" : request.format().suffix());
     request.contentTypeIfAny().ifPresent(c -> env.put("THINGBRIDGE_CONTENT_TYPE", c));
     HandlerProcess.Result r = HandlerProcess.run(command, null, env, request.rawPayload(),
-        Instant.now().plus(timeout), () -> false);
+        Instant.now().plus(timeout), () -> false, HandlerProcess.LineObserver.NONE);
     if (r.timedOut()) {
       return CommandOutcome.failed("HANDLER_TIMEOUT", "stopped after " + timeout.toSeconds() + " s");
     }

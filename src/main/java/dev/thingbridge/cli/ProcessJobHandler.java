@@ -18,19 +18,29 @@ import java.util.regex.Pattern;
  * The {@code jobs handle} handler: runs the executable in a directory named by the job document's
  * {@code operation} field, with the document on standard input and the job in the environment
  * ({@code THINGBRIDGE_JOB_ID}, {@code THINGBRIDGE_THING_NAME}, {@code THINGBRIDGE_JOB_EXECUTION_NUMBER},
- * {@code THINGBRIDGE_JOB_RESUMED}). Exit 0 is SUCCEEDED; another exit code is FAILED with the code and the
- * last lines of standard error; no such executable is REJECTED; past the deadline the process is stopped.
+ * {@code THINGBRIDGE_JOB_RESUMED}). Exit 0 is SUCCEEDED; another exit code is FAILED with the code; the last
+ * lines of standard output and standard error go into statusDetails either way; no such executable is
+ * REJECTED; past the deadline the process is stopped.
  */
 final class ProcessJobHandler implements JobHandler<JsonNode> {
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
+  /** What the handler tells the command: a process started, a line it wrote. */
+  interface Events {
+    void started(ActiveJob<JsonNode> job, String operation);
+
+    void output(String jobId, String stream, String line);
+  }
+
   private final Path dir;
   private final String thingName;
+  private final Events events;
   private final JobHandlers dispatch = JobHandlers.builder().build();
 
-  ProcessJobHandler(Path dir, String thingName) {
+  ProcessJobHandler(Path dir, String thingName, Events events) {
     this.dir = dir;
     this.thingName = thingName;
+    this.events = events;
   }
 
   @Override
@@ -48,18 +58,20 @@ final class ProcessJobHandler implements JobHandler<JsonNode> {
         "THINGBRIDGE_THING_NAME", thingName,
         "THINGBRIDGE_JOB_EXECUTION_NUMBER", Long.toString(job.execution().execution()),
         "THINGBRIDGE_JOB_RESUMED", Boolean.toString(job.resumed()));
+    events.started(job, operation);
     HandlerProcess.Result r = HandlerProcess.run(List.of(exe.toAbsolutePath().toString()), dir, env,
-        JobCodec.mapper().writeValueAsBytes(job.document()), job.deadline().orElse(null), job::isCancelled);
+        JobCodec.mapper().writeValueAsBytes(job.document()), job.deadline().orElse(null), job::isCancelled,
+        (stream, line) -> events.output(job.jobId(), stream, line));
     if (r.timedOut()) {
-      return JobOutcome.failed(details("stopped after the step timeout", null, r));
+      return JobOutcome.failed(details("stopped after the step timeout", null, operation, r));
     }
     if (r.cancelled()) {
-      return JobOutcome.failed(details("stopped: the job was canceled", null, r));
+      return JobOutcome.failed(details("stopped: the job was canceled", null, operation, r));
     }
     if (r.exitCode() == 0) {
-      return JobOutcome.succeeded(Map.of("operation", operation));
+      return JobOutcome.succeeded(details(null, null, operation, r));
     }
-    return JobOutcome.failed(details("handler exited with code " + r.exitCode(), r.exitCode(), r));
+    return JobOutcome.failed(details("handler exited with code " + r.exitCode(), r.exitCode(), operation, r));
   }
 
   @Override
@@ -67,11 +79,18 @@ final class ProcessJobHandler implements JobHandler<JsonNode> {
     return true; // the handler learns it from THINGBRIDGE_JOB_RESUMED and decides itself
   }
 
-  private static Map<String, String> details(String reason, Integer exitCode, HandlerProcess.Result r) {
+  private static Map<String, String> details(String reason, Integer exitCode, String operation,
+      HandlerProcess.Result r) {
     Map<String, String> d = new LinkedHashMap<>();
-    d.put("reason", reason);
+    if (reason != null) {
+      d.put("reason", reason);
+    }
+    d.put("operation", operation);
     if (exitCode != null) {
       d.put("exitCode", Integer.toString(exitCode));
+    }
+    if (!r.stdoutTail().isEmpty()) {
+      d.put("stdout", JobLimits.toDetailValue(r.stdoutSummary()));
     }
     if (!r.stderrTail().isEmpty()) {
       d.put("stderr", JobLimits.toDetailValue(r.stderrSummary()));

@@ -1,10 +1,12 @@
 package dev.thingbridge.cli;
 
 import dev.thingbridge.component.ComponentConfig;
+import dev.thingbridge.component.ConfigurationException;
 import dev.thingbridge.component.DirectConnectionSettings;
 import dev.thingbridge.component.DirectConnector;
 import dev.thingbridge.component.ThingBridgeComponent;
 import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.MqttEndpoint;
 import dev.thingbridge.mqtt.MqttLimits;
 import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.mqtt.internal.AbstractMqttClient;
@@ -19,12 +21,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code thingbridge run}: the long-running component. Under Greengrass ({@code SVCUID} and the nucleus socket
@@ -34,33 +38,48 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "run",
-    mixinStandardHelpOptions = true,
     description = {
         "Runs thingbridge as a Greengrass component (inside Greengrass) or standalone (outside).",
         "Stops cleanly on SIGTERM."})
 public final class RunCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+  /** A Greengrass nucleus sends SIGKILL 5 s after SIGTERM (its default timeout); stop well inside that. */
+  private static final Duration STOP_BUDGET = Duration.ofMillis(4000);
+
+  /** Created once the log level is set, so that it follows --log-level. */
+  private Logger log;
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON configuration file (outside Greengrass).")
   Path configFile;
 
-  @Option(names = "--thing-name", paramLabel = "NAME", description = "Thing name; overrides thingName.")
+  @Option(names = "--thing", paramLabel = "THING", converter = ThingNameConverter.class,
+      description = "Thing name; overrides thingName.")
   String thingName;
 
-  @Option(names = "--endpoint", paramLabel = "HOST[:PORT]", description = "AWS IoT data endpoint; overrides connection.endpoint.")
+  @Option(names = "--thing-name", hidden = true, paramLabel = "THING", converter = ThingNameConverter.class,
+      description = "Old spelling of --thing.")
+  void oldThingName(String value) {
+    thingName = value;
+  }
+
+  @Option(names = "--endpoint", paramLabel = "URI", converter = TlsEndpointConverter.class,
+      description = "AWS IoT data endpoint, mqtts://HOST[:PORT] or HOST[:PORT] (port 8883 unless given); overrides "
+          + "connection.endpoint.")
   String endpoint;
 
-  @Option(names = "--cert", paramLabel = "FILE", description = "Device certificate (PEM); overrides connection.certFile.")
+  @Option(names = "--cert", paramLabel = "PEM", description = "Device certificate (PEM); overrides connection.certFile.")
   String certFile;
 
-  @Option(names = "--key", paramLabel = "FILE", description = "Private key (PEM); overrides connection.keyFile.")
+  @Option(names = "--key", paramLabel = "PEM", description = "Private key (PEM); overrides connection.keyFile.")
   String keyFile;
 
-  @Option(names = "--ca", paramLabel = "FILE", description = "Root CA (PEM); overrides connection.caFile.")
+  @Option(names = "--ca", paramLabel = "PEM", description = "Root CA (PEM); overrides connection.caFile.")
   String caFile;
 
-  @Option(names = "--client-id", paramLabel = "ID", description = "MQTT client id; overrides connection.clientId.")
+  @Option(names = "--client-id", paramLabel = "ID", converter = ClientIdConverter.class,
+      description = "MQTT client id; overrides connection.clientId (default: the thing name).")
   String clientId;
 
   private final Map<String, String> environment;
@@ -74,15 +93,37 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ThingBridgeComponent component = GreengrassIpc.insideGreengrass(environment) ? startInGreengrass() : startStandalone();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("stopping (signal received)");
-      component.close();
-      stopped.countDown();
-    }, "thingbridge-shutdown"));
-    stopped.await();
+    log = LoggerFactory.getLogger(RunCommand.class);
+    ProcessExit exit = ThingBridgeCommand.of(spec).exit();
+    try (StopSignal stop = exit.stopSignal(STOP_BUDGET)) {
+      ThingBridgeComponent component = GreengrassIpc.insideGreengrass(environment) ? startInGreengrass()
+          : startStandalone(exit);
+      try {
+        stop.await(null);
+        log.info("stopping (signal received)");
+      } finally {
+        component.close();
+      }
+    }
     return ExitCodes.OK;
+  }
+
+  /** Reads {@code --endpoint}: an {@code mqtts://} URI or HOST[:PORT], kept in the URI form. */
+  static final class TlsEndpointConverter implements CommandLine.ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      MqttEndpoint parsed;
+      try {
+        parsed = BrokerOptions.EndpointConverter.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+      if (!parsed.tls()) {
+        throw new CommandLine.TypeConversionException("run connects with mutual TLS: give mqtts://" + parsed.host()
+            + ":" + parsed.port() + " or " + parsed.host() + ":" + parsed.port());
+      }
+      return parsed.toString();
+    }
   }
 
   private ThingBridgeComponent startInGreengrass() throws Exception {
@@ -98,14 +139,14 @@ public final class RunCommand implements Callable<Integer> {
       ComponentConfig config;
       try {
         config = ComponentConfig.fromMap(raw);
-      } catch (UsageException e) {
+      } catch (ConfigurationException e) {
         reportErrored(ipc);
         throw e;
       }
       String thing = !config.thingName().isEmpty() ? config.thingName() : environment.get(IpcMqttClient.THING_NAME_ENV);
       if (thing == null || thing.isBlank()) {
         reportErrored(ipc);
-        throw new UsageException("configuration: thingName is empty and the nucleus did not set "
+        throw new ConfigurationException("configuration: thingName is empty and the nucleus did not set "
             + IpcMqttClient.THING_NAME_ENV);
       }
       IpcMqttClient mqtt = IpcMqttClient.builder(ipc).clientId(thing)
@@ -124,7 +165,7 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static void reportErrored(GreengrassIpc ipc) {
+  private void reportErrored(GreengrassIpc ipc) {
     try {
       ipc.lifecycle().updateState(ComponentState.ERRORED).get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -132,13 +173,14 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private ThingBridgeComponent startStandalone() throws Exception {
+  private ThingBridgeComponent startStandalone(ProcessExit exit) throws Exception {
     ComponentConfig config = withFlags(configFile != null ? ComponentConfig.fromFile(configFile) : ComponentConfig.DEFAULTS);
     String thing = config.thingName().isEmpty() ? "thingbridge-local" : config.thingName();
     MqttClient mqtt;
     if (config.directConnection().isPresent()) {
       DirectConnector connector = direct.orElseThrow(() -> new UsageException(
           "connection.endpoint is set, but this build has no direct MQTT backend"));
+      exit.nativeRuntimeUsed();
       mqtt = connector.connect(directSettings(config, thing));
     } else {
       log.info("no connection.endpoint configured: using the in-process broker (local mode, nothing leaves this process)");

@@ -6,20 +6,19 @@ import dev.thingbridge.shadows.ShadowClient;
 import dev.thingbridge.shadows.model.ShadowDeleted;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 
 /** {@code shadow delete}: DeleteThingShadow. */
-@Command(name = "delete", mixinStandardHelpOptions = true,
+@Command(name = "delete",
     description = "Delete the shadow document and print the reply (a missing shadow exits with code 1 and the 404).")
 final class ShadowDeleteCommand implements Callable<Integer> {
-  @ParentCommand ShadowCommand shadow;
-  @Spec CommandSpec spec;
+  @Mixin ShadowTarget target;
+  @Mixin ConnectionOptions connection;
+  @Mixin OutputOptions output;
 
   @Override
   public Integer call() throws Exception {
-    return shadow.printReply(spec, ShadowClient::delete, ShadowDeleteCommand::render);
+    return ShadowCommand.printReply(target, connection, output, ShadowClient::delete, ShadowDeleteCommand::render);
   }
 
   private static ObjectNode render(ShadowDeleted deleted) {

@@ -3,19 +3,17 @@ package dev.thingbridge.cli;
 import dev.thingbridge.shadows.ShadowClient;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 
 /** {@code shadow get}: GetThingShadow. */
-@Command(name = "get", mixinStandardHelpOptions = true,
-    description = "Print the shadow document (a missing shadow exits with code 1 and the 404).")
+@Command(name = "get", description = "Print the shadow document (a missing shadow exits with code 1 and the 404).")
 final class ShadowGetCommand implements Callable<Integer> {
-  @ParentCommand ShadowCommand shadow;
-  @Spec CommandSpec spec;
+  @Mixin ShadowTarget target;
+  @Mixin ConnectionOptions connection;
+  @Mixin OutputOptions output;
 
   @Override
   public Integer call() throws Exception {
-    return shadow.printReply(spec, ShadowClient::get, ShadowCommand::render);
+    return ShadowCommand.printReply(target, connection, output, ShadowClient::get, ShadowCommand::render);
   }
 }

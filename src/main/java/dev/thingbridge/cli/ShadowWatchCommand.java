@@ -4,53 +4,62 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttMessage;
+import dev.thingbridge.mqtt.MqttRequester;
 import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.shadows.DeltaEvent;
-import dev.thingbridge.shadows.FileKeyValueStore;
-import dev.thingbridge.shadows.InMemoryKeyValueStore;
-import dev.thingbridge.shadows.KeyValueStore;
 import dev.thingbridge.shadows.Shadow;
+import dev.thingbridge.shadows.ShadowClient;
 import dev.thingbridge.shadows.ShadowCodec;
+import dev.thingbridge.shadows.ShadowErrorCode;
+import dev.thingbridge.shadows.ShadowException;
 import dev.thingbridge.shadows.ShadowListener;
 import dev.thingbridge.shadows.ShadowOptions;
 import dev.thingbridge.shadows.ShadowTopic;
 import dev.thingbridge.shadows.ShadowTopics;
+import dev.thingbridge.shadows.model.ShadowDocument;
 import dev.thingbridge.shadows.model.ShadowDocuments;
-import java.io.PrintWriter;
+import dev.thingbridge.shadows.store.FileKeyValueStore;
+import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
+import dev.thingbridge.shadows.store.KeyValueStore;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code shadow watch}: prints each delta, document change and deletion as one JSON line; with {@code --ack} it is
- * the device: it keeps the state, applies each delta and reports it back.
+ * {@code shadow watch}: prints the shadow's current state, then each delta, document change and deletion, as
+ * one JSON line each; with {@code --ack} it is the device: it keeps the state, applies each delta and reports it
+ * back.
  */
-@Command(name = "watch", mixinStandardHelpOptions = true,
-    description = {"Print each delta, document change and deletion of the shadow as one JSON line, until stopped.",
+@Command(name = "watch",
+    description = {"Print the shadow's current document (and its pending delta), then each delta, document change "
+        + "and deletion, one JSON line each, until stopped.",
         "With --ack, act as the device: keep the state (untyped JSON, in --state-dir across restarts), apply each "
             + "delta and report it back so the cloud's delta empties; a document deleted in the cloud is re-created "
             + "from the kept state on the next report."})
 final class ShadowWatchCommand implements Callable<Integer> {
-  private static final Duration STOP_BUDGET = Duration.ofSeconds(5);
-
-  @ParentCommand ShadowCommand shadow;
   @Spec CommandSpec spec;
+  @Mixin ShadowTarget target;
+  @Mixin DeviceConnectionOptions connection;
+  @Mixin OutputOptions output;
 
-  @Option(names = "--ack", description = "Act as the device: apply and acknowledge every delta.")
+  @Option(names = "--ack", description = "Act as the device: apply and acknowledge every delta (the client id "
+      + "then defaults to the thing name).")
   boolean ack;
 
   @Option(names = "--state-dir", paramLabel = "DIR",
       description = "With --ack: keep the device's state here across restarts (default: in memory).")
   Path stateDir;
 
-  @Option(names = "--count", paramLabel = "N", description = "Exit after N deltas (default: run until stopped).")
+  @Option(names = {"-C", "--count"}, paramLabel = "N",
+      description = "Exit after N deltas, a pending one included (default: run until stopped).")
   Integer count;
 
   @Override
@@ -61,38 +70,76 @@ final class ShadowWatchCommand implements Callable<Integer> {
     if (count != null && count < 1) {
       throw new UsageException("--count must be at least 1");
     }
-    ShadowTopics topics = shadow.topics();
-    PrintWriter out = spec.commandLine().getOut();
+    if (stateDir != null) {
+      StateDirs.check("--state-dir", stateDir);
+    }
+    ShadowTopics topics = target.topics();
     CountDownLatch done = new CountDownLatch(count == null ? Integer.MAX_VALUE : count);
-    Printer printer = new Printer(out, done);
-    try (StopSignal stop = new StopSignal(STOP_BUDGET); MqttClient mqtt = shadow.connect(ack)) {
+    Printer printer = new Printer(output, done);
+    ThingBridgeCommand root = ThingBridgeCommand.of(spec);
+    try (StopSignal stop = root.exit().stopSignal(TwinCommand.STOP_BUDGET);
+        MqttClient mqtt = ack ? connection.connect(topics.thingName(), stop) : connection.connectAsObserver(stop)) {
       if (ack) {
-        try (KeyValueStore store = stateDir == null ? new InMemoryKeyValueStore() : FileKeyValueStore.open(stateDir);
-             Shadow<ObjectNode> device = Shadow.untyped(mqtt, topics.thingName(), store)
-                 .name(topics.shadowName().orElse(null))
-                 .options(ShadowOptions.builder().topicPrefix(topics.prefix()).requestTimeout(shadow.timeout).build())
-                 .listener(printer)
-                 .build()) {
-          ObjectNode state = JobsCommand.await(device.sync());
-          printer.line(event("synced").put("version", device.version()).set("state", state), false);
-          waitUntilDone(stop, done);
-        }
+        actAsDevice(mqtt, topics, printer, stop, done);
       } else {
-        Subscription events = JobsCommand.await(mqtt.subscribe(topics.eventFilters(), new RawListener(topics, printer)));
-        try {
-          waitUntilDone(stop, done);
-        } finally {
-          events.close();
-        }
+        observe(mqtt, topics, printer, stop, done);
       }
     }
     return ExitCodes.OK;
   }
 
-  private static void waitUntilDone(StopSignal stop, CountDownLatch done) throws InterruptedException {
-    while (done.getCount() > 0 && !stop.requested()) {
-      stop.await(Duration.ofMillis(100));
+  private void actAsDevice(MqttClient mqtt, ShadowTopics topics, Printer printer, StopSignal stop,
+      CountDownLatch done) throws Exception {
+    try (KeyValueStore store = stateDir == null ? new InMemoryKeyValueStore() : FileKeyValueStore.open(stateDir);
+        Shadow<ObjectNode> device = Shadow.untyped(mqtt, topics.thingName(), store)
+            .name(topics.shadowName().orElse(null))
+            .options(ShadowOptions.builder().topicPrefix(topics.prefix()).requestTimeout(target.timeout).build())
+            .listener(printer)
+            .build()) {
+      ObjectNode state = JobsCommand.await(device.sync());
+      printer.line(event("synced").put("version", device.version()).set("state", state), false);
+      waitUntilDone(stop, done);
     }
+  }
+
+  /** Subscribes, GETs the current document (printed first), then prints the events as they come. */
+  private void observe(MqttClient mqtt, ShadowTopics topics, Printer printer, StopSignal stop, CountDownLatch done)
+      throws Exception {
+    printer.hold();
+    Subscription events = JobsCommand.await(mqtt.subscribe(topics.eventFilters(), new RawListener(topics, printer)));
+    try (MqttRequester requester = new MqttRequester(mqtt)) {
+      long version;
+      try {
+        ShadowDocument current = JobsCommand.await(new ShadowClient(requester, topics, target.timeout).get());
+        version = current.version();
+        ObjectNode line = event("current").put("exists", true).put("version", current.version());
+        ShadowCommand.putIf(line, "desired", current.desired());
+        ShadowCommand.putIf(line, "reported", current.reported());
+        printer.line(line, false);
+        if (current.delta() != null && !current.delta().isEmpty()) {
+          ObjectNode delta = event("delta").put("version", current.version());
+          delta.set("state", current.delta());
+          printer.line(delta, true);
+        }
+      } catch (ShadowException e) {
+        if (e.code() != ShadowErrorCode.NOT_FOUND) {
+          throw e;
+        }
+        version = -1;
+        printer.line(event("current").put("exists", false), false);
+      }
+      printer.release(version);
+      waitUntilDone(stop, done);
+    } finally {
+      events.close();
+    }
+  }
+
+  private static void waitUntilDone(StopSignal stop, CountDownLatch done) throws Exception {
+    while (done.getCount() > 0 && !stop.requested()) {
+      stop.await(java.time.Duration.ofMillis(100));
+    }
+    stop.await(java.time.Duration.ZERO);
   }
 
   static ObjectNode event(String kind) {
@@ -106,21 +153,40 @@ final class ShadowWatchCommand implements Callable<Integer> {
     return line;
   }
 
-  /** Prints lines one at a time and counts the deltas. */
+  /**
+   * Prints lines one at a time and counts the deltas. While held (until the first GET is answered) lines are
+   * kept back; on release those the GET already covered (older versions) are dropped, the rest printed.
+   */
   static final class Printer implements ShadowListener<ObjectNode> {
-    private final PrintWriter out;
+    private final OutputOptions output;
     private final CountDownLatch done;
+    private List<ObjectNode[]> held;
 
-    Printer(PrintWriter out, CountDownLatch done) {
-      this.out = out;
+    Printer(OutputOptions output, CountDownLatch done) {
+      this.output = output;
       this.done = done;
     }
 
-    void line(ObjectNode json, boolean counts) {
-      synchronized (out) {
-        out.println(ShadowCodec.toJson(json));
-        out.flush();
+    synchronized void hold() {
+      held = new ArrayList<>();
+    }
+
+    synchronized void release(long coveredVersion) {
+      List<ObjectNode[]> pending = held;
+      held = null;
+      for (ObjectNode[] p : pending) {
+        if (p[0].path("version").asLong(Long.MAX_VALUE) > coveredVersion) {
+          line(p[0], p[1] != null);
+        }
       }
+    }
+
+    synchronized void line(ObjectNode json, boolean counts) {
+      if (held != null) {
+        held.add(new ObjectNode[] {json, counts ? json : null});
+        return;
+      }
+      output.event(json);
       if (counts) {
         done.countDown();
       }

@@ -1,37 +1,47 @@
 package dev.thingbridge.cli;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Turns Ctrl-C and SIGTERM into a bounded, orderly stop for long-running commands: the JVM's shutdown
- * hook wakes the command's thread, then waits (at most {@code budget}) until the command says it has
- * closed everything. Use it with try-with-resources around the command's work.
+ * Ends a long-running command: Ctrl-C or SIGTERM (in the packaged CLI, see {@link ProcessExit}), the command's
+ * own end ({@link #stopNow()}, after {@code --count} events), or a failure found while it runs ({@link
+ * #fail}, such as a connection taken over). Use it with try-with-resources around the command's work; make
+ * it with {@code ThingBridgeCommand.of(spec).exit().stopSignal(budget)}.
  */
 final class StopSignal implements AutoCloseable {
   private final CountDownLatch stopRequested = new CountDownLatch(1);
-  private final CountDownLatch stopped = new CountDownLatch(1);
-  private final Thread hook;
+  private final AtomicReference<Exception> failure = new AtomicReference<>();
+  private final Duration budget;
+  private final ProcessExit exit;
 
-  StopSignal(Duration budget) {
-    hook = new Thread(() -> {
-      stopRequested.countDown();
-      try {
-        stopped.await(budget.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "thingbridge-cli-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+  StopSignal(Duration budget, ProcessExit exit) {
+    this.budget = Objects.requireNonNull(budget, "budget");
+    this.exit = Objects.requireNonNull(exit, "exit");
   }
 
-  /** Waits for a signal, or for {@code duration} when it is not null. */
-  void await(Duration duration) throws InterruptedException {
+  /** How long a signal lets the command close everything before the process ends regardless. */
+  Duration budget() {
+    return budget;
+  }
+
+  /**
+   * Waits for a signal, {@link #stopNow()} or {@link #fail}, or for {@code duration} when it is not null.
+   *
+   * @throws Exception the failure given to {@link #fail}, if that is what ended the wait
+   */
+  void await(Duration duration) throws Exception {
     if (duration == null) {
       stopRequested.await();
     } else {
       stopRequested.await(duration.toNanos(), TimeUnit.NANOSECONDS);
+    }
+    Exception e = failure.get();
+    if (e != null) {
+      throw e;
     }
   }
 
@@ -40,19 +50,19 @@ final class StopSignal implements AutoCloseable {
     stopRequested.countDown();
   }
 
-  /** Whether a signal came (or {@link #stopNow} was called). */
+  /** Ends {@link #await} with {@code e}, which the command then throws (the first failure wins). */
+  void fail(Exception e) {
+    failure.compareAndSet(null, e);
+    stopRequested.countDown();
+  }
+
+  /** Whether the command should stop. */
   boolean requested() {
     return stopRequested.getCount() == 0;
   }
 
-  /** Everything is closed: lets a running shutdown hook return, or removes the hook. */
   @Override
   public void close() {
-    stopped.countDown();
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shutdownInProgress) {
-      // The JVM is already stopping (signal): the hook is running and returns now that "stopped" is counted.
-    }
+    exit.closed(this);
   }
 }

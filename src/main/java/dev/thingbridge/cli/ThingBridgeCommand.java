@@ -1,81 +1,112 @@
 package dev.thingbridge.cli;
 
 import dev.thingbridge.component.CrtDirectConnector;
-import dev.thingbridge.mqtt.MqttNotConnectedException;
-import dev.thingbridge.mqtt.MqttRefusedException;
-import dev.thingbridge.mqtt.MqttTimeoutException;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
-import java.io.PrintWriter;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-/** The root command: prints usage; the work is in the subcommands. */
+/**
+ * The root command and the process-wide context its subcommands share: the environment (for the
+ * {@code THINGBRIDGE_*} defaults), the connector tests put in place of the connection flags, and whether
+ * this command line owns the process (the packaged CLI) or runs inside another program (tests).
+ *
+ * <p>{@link #newCommandLine()} wires the conventions every command inherits, whichever package it comes
+ * from: the version on every command, help for groups without a subcommand, the {@code help} command that
+ * takes a path, the environment defaults, the logging options and the one exit-code mapping ({@link
+ * ExitCodes}). See {@code package-info.java} for the rules a new command follows.
+ */
 @Command(
     name = "thingbridge",
     mixinStandardHelpOptions = true,
     versionProvider = ThingBridgeCommand.Version.class,
     description = "The device side of AWS IoT for Java and Greengrass v2, with a local twin of the cloud.",
-    subcommands = {CommandLine.HelpCommand.class, LocalCommand.class, TwinCommand.class, MqttCommand.class})
-public final class ThingBridgeCommand implements Runnable {
-  @Spec CommandSpec spec;
+    subcommands = {HelpCommand.class, CompletionCommand.class, LocalCommand.class, TwinCommand.class,
+        MqttCommand.class, JobsCommand.class, CommandsCommand.class, ShadowCommand.class})
+public final class ThingBridgeCommand {
+  @Mixin LoggingOptions logging;
 
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  private final Map<String, String> environment;
+  private final MqttConnector connector;
+  private final boolean ownsProcess;
+  private final ProcessExit exit;
+
+  private ThingBridgeCommand(Map<String, String> environment, MqttConnector connector, boolean ownsProcess) {
+    this.environment = Map.copyOf(environment);
+    this.connector = connector;
+    this.ownsProcess = ownsProcess;
+    this.exit = new ProcessExit(ownsProcess);
   }
 
-  /** A command line with thingbridge's exit-code mapping: what {@code main} runs and tests execute. */
+  /** A command line with thingbridge's conventions, for this process' environment: what tests execute. */
   public static CommandLine newCommandLine() {
-    return build(null);
+    return build(new ThingBridgeCommand(System.getenv(), null, false));
   }
 
   /**
-   * A command line whose {@code jobs}, {@code commands} and {@code shadow} subcommands connect through {@code connector}
-   * instead of their connection flags (tests pass an in-process bus).
+   * A command line whose MQTT commands connect through {@code connector} instead of their connection flags
+   * (tests pass an in-process bus).
    */
   public static CommandLine newCommandLine(MqttConnector connector) {
-    return build(connector);
+    return build(new ThingBridgeCommand(System.getenv(), connector, false));
   }
 
-  private static CommandLine build(MqttConnector connector) {
-    CommandLine cl = new CommandLine(new ThingBridgeCommand());
-    cl.addSubcommand("run", new RunCommand(System.getenv(), java.util.Optional.of(new CrtDirectConnector())));
-    cl.addSubcommand(new CommandLine(connector == null ? new JobsCommand() : new JobsCommand(connector)));
-    cl.addSubcommand(new CommandLine(connector == null ? new CommandsCommand() : new CommandsCommand(connector)));
-    cl.addSubcommand(new CommandLine(connector == null ? new ShadowCommand() : new ShadowCommand(connector)));
-    cl.setExecutionExceptionHandler(ThingBridgeCommand::handleExecutionException);
-    cl.setParameterExceptionHandler(ThingBridgeCommand::handleParameterException);
+  /** A command line that reads its {@code THINGBRIDGE_*} defaults from {@code environment} (tests). */
+  public static CommandLine newCommandLine(Map<String, String> environment) {
+    return build(new ThingBridgeCommand(environment, null, false));
+  }
+
+  /** The packaged CLI's command line: it owns the process (signals, the native runtime's release). */
+  static CommandLine newProcessCommandLine() {
+    return build(new ThingBridgeCommand(System.getenv(), null, true));
+  }
+
+  private static CommandLine build(ThingBridgeCommand root) {
+    CommandLine cl = new CommandLine(root);
+    cl.addSubcommand("run", new RunCommand(root.environment, Optional.of(new CrtDirectConnector())));
+    Conventions.apply(cl, root.environment);
     return cl;
   }
 
-
-  private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
-    PrintWriter err = e.getCommandLine().getErr();
-    err.println("error: " + e.getMessage());
-    err.println("try: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
-    err.flush();
-    return ExitCodes.USAGE;
+  /** The root command of the command line {@code spec} belongs to. */
+  static ThingBridgeCommand of(CommandSpec spec) {
+    Object root = spec.root().userObject();
+    if (root instanceof ThingBridgeCommand r) {
+      return r;
+    }
+    throw new IllegalStateException(spec.qualifiedName() + " is not part of a thingbridge command line");
   }
 
-  private static int handleExecutionException(
-      Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
-    Throwable cause = AbstractMqttClient.unwrap(e);
-    PrintWriter err = commandLine.getErr();
-    int code;
-    if (cause instanceof UsageException) {
-      code = ExitCodes.USAGE;
-    } else if (cause instanceof MqttTimeoutException) {
-      code = ExitCodes.TIMEOUT;
-    } else if (cause instanceof MqttRefusedException || cause instanceof MqttNotConnectedException) {
-      code = ExitCodes.CONNECTION;
-    } else {
-      code = ExitCodes.FAILURE;
-    }
-    err.println("error: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
-    err.flush();
-    return code;
+  /** The environment the {@code THINGBRIDGE_*} defaults come from. */
+  Map<String, String> environment() {
+    return environment;
+  }
+
+  /** The connector that replaces the connection flags in tests, if any. */
+  Optional<MqttConnector> connector() {
+    return Optional.ofNullable(connector);
+  }
+
+  /** Whether this command line is the packaged CLI's (it may install signal handlers and exit). */
+  boolean ownsProcess() {
+    return ownsProcess;
+  }
+
+  /** Whether standard output is a terminal (replies are then indented); never for a test's command line. */
+  boolean stdoutIsTerminal() {
+    return ownsProcess && System.console() != null;
+  }
+
+  /** Standard input, for {@code --file -} and {@code @-}. */
+  java.io.InputStream stdin() {
+    return System.in;
+  }
+
+  /** What happens when the process ends: the native runtime's release, the signal that stopped it. */
+  ProcessExit exit() {
+    return exit;
   }
 
   /** Reads the version from the jar manifest, or says "development" when run from classes. */

@@ -1,9 +1,12 @@
 package dev.thingbridge.cli;
 
 import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.MqttException;
 import dev.thingbridge.twin.TwinServer;
 import dev.thingbridge.twin.store.SyncMode;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -18,11 +21,11 @@ import picocli.CommandLine.Spec;
 /**
  * {@code thingbridge twin}: the local twin of the AWS IoT cloud attached to an MQTT broker, so that every
  * device on that broker (Mosquitto, say) talks to it as to AWS IoT Core, and scripts drive it through its
- * AWS-compatible HTTP API.
+ * AWS-compatible HTTP API. Every flag is checked, the API port and the state directory included, before it
+ * connects; nothing is reported ready that is not.
  */
 @Command(
     name = "twin",
-    mixinStandardHelpOptions = true,
     description = {
       "Run the local twin of the AWS IoT cloud (shadows, jobs, commands, things) on an MQTT broker,",
       "with an AWS-compatible HTTP control plane. Stops on Ctrl-C, SIGTERM or after --duration."
@@ -32,9 +35,9 @@ public final class TwinCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Mixin ConnectionOptions connection;
+  @Mixin TwinConnectionOptions connection;
 
-  @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "8443",
+  @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "8443", converter = PortConverter.class,
       description = "Port of the HTTP control plane (0 picks a free one, -1 turns it off). Default: ${DEFAULT-VALUE}.")
   int apiPort;
 
@@ -60,23 +63,38 @@ public final class TwinCommand implements Callable<Integer> {
       description = "Stop by itself after this long (default: until Ctrl-C or SIGTERM).")
   Duration duration;
 
+  /** The twin's connection flags: the client id defaults to {@code thingbridge-twin-<random>}. */
+  public static final class TwinConnectionOptions extends BrokerOptions {
+    @Option(names = "--client-id", paramLabel = "ID", converter = ClientIdConverter.class,
+        description = "MQTT client id (default: a fresh thingbridge-twin-<random>, so that a second twin never takes "
+            + "over the first).")
+    String clientId;
+
+    @Override
+    String clientIdFlag() {
+      return clientId;
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     TwinServer.Options options = TwinServer.Options.defaults().withAwsLimits(awsLimits);
     if (apiPort >= 0) {
-      options = options.withApi(apiAddress(), apiPort);
-    } else if (apiPort != -1) {
-      throw new UsageException("--api-port must be 0..65535, or -1 for no HTTP API: " + apiPort);
+      InetAddress address = apiAddress();
+      ApiPorts.requireFree("--api-port", address, apiPort);
+      options = options.withApi(address, apiPort);
     }
     if (stateDir != null) {
-      options = options.withStateDir(stateDir).withSync(syncMode());
+      options = options.withStateDir(StateDirs.check("--state-dir", stateDir)).withSync(syncMode());
     } else if (sync != null) {
       throw new UsageException("--sync goes with --state-dir");
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (StopSignal stop = new StopSignal(STOP_BUDGET);
-        MqttClient mqtt = connection.defaultClientId("thingbridge-twin").connect();
-        TwinServer server = TwinServer.start(mqtt, options)) {
+    ThingBridgeCommand root = ThingBridgeCommand.of(spec);
+    try (StopSignal stop = root.exit().stopSignal(STOP_BUDGET);
+        MqttClient mqtt = connection.openWatched(ConnectionOptions.clientIdOr(connection.clientId,
+            "thingbridge-twin-"), stop);
+        TwinServer server = start(mqtt, options)) {
       out.println("twin: attached to " + connection.endpoint() + " as " + mqtt.clientId()
           + (stateDir == null ? ", state in memory" : ", state in " + stateDir + " (sync " + syncMode().name()
               .toLowerCase(java.util.Locale.ROOT) + ")")
@@ -96,6 +114,20 @@ public final class TwinCommand implements Callable<Integer> {
       return sync == null ? SyncMode.NORMAL : SyncMode.parse(sync);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
+    }
+  }
+
+  /**
+   * Starts the twin; a state directory or port it cannot use is the user's to fix (exit code 2), reported in
+   * one line before anything says "ready".
+   */
+  static TwinServer start(MqttClient mqtt, TwinServer.Options options) throws Exception {
+    try {
+      return TwinServer.start(mqtt, options);
+    } catch (MqttException e) {
+      throw e;
+    } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+      throw new UsageException("the twin cannot start: " + ExitCodes.message(e), e);
     }
   }
 

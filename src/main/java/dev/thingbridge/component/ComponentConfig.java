@@ -2,7 +2,6 @@ package dev.thingbridge.component;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.thingbridge.cli.UsageException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,7 @@ import java.util.Set;
 /**
  * The component's configuration: the recipe's {@code DefaultConfiguration} keys as merged by Greengrass
  * deployments (read with IPC {@code GetConfiguration}), or a YAML/JSON file outside Greengrass. Immutable;
- * every value is validated, and a bad one fails with a {@link UsageException} naming its key.
+ * every value is validated, and a bad one fails with a {@link ConfigurationException} naming its key.
  *
  * <p>Numbers may come as strings (the recipe quotes them) or as numbers (Gson doubles included, 10.0 is 10).
  *
@@ -74,20 +73,20 @@ public record ComponentConfig(
   @SuppressWarnings("unchecked")
   public static ComponentConfig fromFile(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new UsageException("configuration file " + file + " does not exist");
+      throw new ConfigurationException("configuration file " + file + " does not exist");
     }
     Object tree;
     try {
       tree = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Object.class);
     } catch (IOException e) {
-      throw new UsageException("configuration file " + file + " is not valid YAML or JSON: "
+      throw new ConfigurationException("configuration file " + file + " is not valid YAML or JSON: "
           + e.getMessage().lines().findFirst().orElse(""));
     }
     if (tree == null) {
       return DEFAULTS;
     }
     if (!(tree instanceof Map<?, ?>)) {
-      throw new UsageException("configuration file " + file + " must hold a map of settings");
+      throw new ConfigurationException("configuration file " + file + " must hold a map of settings");
     }
     return fromMap((Map<String, Object>) tree);
   }
@@ -161,8 +160,8 @@ public record ComponentConfig(
     }
   }
 
-  static UsageException bad(String key, String rule, Object value) {
-    return new UsageException("configuration: " + key + " " + rule + ", got \"" + value + "\"");
+  static ConfigurationException bad(String key, String rule, Object value) {
+    return new ConfigurationException("configuration: " + key + " " + rule + ", got \"" + value + "\"");
   }
 
   /** A typed view of one level of the configuration map. */
@@ -174,7 +173,7 @@ public record ComponentConfig(
     void rejectUnknown(Set<String> known) {
       for (String key : map.keySet()) {
         if (!known.contains(key)) {
-          throw new UsageException("configuration: unknown key " + prefix + key);
+          throw new ConfigurationException("configuration: unknown key " + prefix + key);
         }
       }
     }

@@ -1,5 +1,6 @@
 package dev.thingbridge.component;
 
+import dev.thingbridge.mqtt.MqttEndpoint;
 import dev.thingbridge.mqtt.MqttLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,18 +34,38 @@ public record DirectConnectionSettings(
     }
   }
 
-  /** Settings from a configuration's {@code connection} section, {@code clientId} unless it names one. */
+  /**
+   * Settings from a configuration's {@code connection} section, {@code clientId} unless it names one. The
+   * endpoint may be {@code mqtts://host[:port]}, {@code host} or {@code host:port}.
+   */
   public static DirectConnectionSettings from(ComponentConfig.Connection c, String clientId, ComponentConfig config) {
-    String host = c.endpoint();
+    String host = c.endpoint().strip();
     int port = 8883;
-    int colon = host.lastIndexOf(':');
-    if (colon > 0) {
+    if (host.contains("://")) {
+      MqttEndpoint uri;
       try {
-        port = Integer.parseInt(host.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        throw ComponentConfig.bad("connection.endpoint", "must be host or host:port", host);
+        uri = MqttEndpoint.parse(host);
+      } catch (IllegalArgumentException e) {
+        throw ComponentConfig.bad("connection.endpoint", "must be mqtts://host[:port], host or host:port", host);
       }
-      host = host.substring(0, colon);
+      if (!uri.tls()) {
+        throw ComponentConfig.bad("connection.endpoint", "must use TLS (mqtts://)", host);
+      }
+      host = uri.host();
+      port = uri.port();
+    } else {
+      int colon = host.lastIndexOf(':');
+      if (colon > 0) {
+        try {
+          port = Integer.parseInt(host.substring(colon + 1));
+        } catch (NumberFormatException e) {
+          throw ComponentConfig.bad("connection.endpoint", "must be mqtts://host[:port], host or host:port", host);
+        }
+        host = host.substring(0, colon);
+      }
+    }
+    if (port <= 0 || port > 65535) {
+      throw ComponentConfig.bad("connection.endpoint", "has a port outside 1..65535", c.endpoint());
     }
     return new DirectConnectionSettings(host, port, Path.of(c.certFile()), Path.of(c.keyFile()),
         c.caFile() == null ? null : Path.of(c.caFile()), c.clientId() != null ? c.clientId() : clientId,

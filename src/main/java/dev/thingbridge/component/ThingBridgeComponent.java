@@ -1,6 +1,5 @@
 package dev.thingbridge.component;
 
-import dev.thingbridge.cli.UsageException;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import dev.thingbridge.mqtt.internal.NamedThreadFactory;
@@ -109,7 +108,7 @@ public final class ThingBridgeComponent implements AutoCloseable {
       }
       try {
         apply(ComponentConfig.fromMap(map));
-      } catch (UsageException e) {
+      } catch (ConfigurationException e) {
         log.error("configuration update rejected, keeping the previous configuration: {}", e.getMessage());
       }
     }, timer);

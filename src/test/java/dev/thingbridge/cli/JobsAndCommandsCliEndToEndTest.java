@@ -179,8 +179,9 @@ class JobsAndCommandsCliEndToEndTest {
     JobExecution stuck = execution("stuck");
     assertThat(stuck.status()).isEqualTo(JobExecutionStatus.FAILED);
     assertThat(stuck.statusDetails().detailsMap()).containsEntry("reason", "stopped after the step timeout");
-    assertThat(r.out()).contains("SUCCEEDED ok").contains("FAILED bad").contains("REJECTED nope")
-        .contains("FAILED stuck");
+    assertThat(r.out()).contains("{\"event\":\"succeeded\",\"jobId\":\"ok\"")
+        .contains("{\"event\":\"failed\",\"jobId\":\"bad\"").contains("{\"event\":\"rejected\",\"jobId\":\"nope\"")
+        .contains("{\"event\":\"failed\",\"jobId\":\"stuck\"");
   }
 
   @Test
@@ -222,7 +223,7 @@ class JobsAndCommandsCliEndToEndTest {
     assertThat(usage.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(usage.err()).contains("job id must be 1-64");
     assertThat(run(jobs("update", "--job", "j", "--status", "CANCELED")).exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(run("jobs", "next", "--thing", thing).exitCode()).isEqualTo(ExitCodes.USAGE); // no --endpoint
+    assertThat(run("jobs", "next", "--endpoint", endpoint).exitCode()).isEqualTo(ExitCodes.USAGE); // no --thing
 
     Run refused = run("jobs", "next", "--thing", thing, "--endpoint", "mqtt://127.0.0.1:1",
         "--connect-timeout", "2s");
@@ -262,7 +263,7 @@ class JobsAndCommandsCliEndToEndTest {
     for (String format : List.of("json", "cbor")) {
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
-      CompletableFuture<Integer> exit = runInBackground(out, err, "handling commands", "commands", "handle",
+      CompletableFuture<Integer> exit = runInBackground(out, err, "{\"event\":\"ready\"", "commands", "handle",
           "--endpoint", endpoint, "--thing", thing, "--handler", handler.toString(), "--format", format,
           "--max-executions", "1");
       String id = startCommand(format.equals("json") ? jsonArn : cborArn);
@@ -277,7 +278,7 @@ class JobsAndCommandsCliEndToEndTest {
       assertThat(done.result().get("id").s()).isEqualTo(id);
       int sent = (format.equals("json") ? jsonPayload : cborPayload).length;
       assertThat(done.result().get("stdinBytes").s()).isEqualTo(Integer.toString(sent));
-      assertThat(out.toString()).contains("SUCCEEDED " + id);
+      assertThat(out.toString()).contains("{\"event\":\"succeeded\",\"executionId\":\"" + id + "\"");
     }
   }
 
@@ -291,8 +292,8 @@ class JobsAndCommandsCliEndToEndTest {
         "application/json");
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CompletableFuture<Integer> exit = runInBackground(out, err, "handling commands", "commands", "handle",
-        "--endpoint", endpoint, "--thing", thing, "--handler", handler.toString(), "--max-executions", "2");
+    CompletableFuture<Integer> exit = runInBackground(out, err, "{\"event\":\"ready\"", "commands", "handle",
+        "--endpoint", endpoint, "--thing", thing, "--handler", handler.toString(), "-C", "2");
 
     String failedId = startCommand(broken);
     await().atMost(WAIT).until(() -> command(failedId).status() == CommandExecutionStatus.FAILED);
@@ -309,10 +310,10 @@ class JobsAndCommandsCliEndToEndTest {
   @Test
   void commands_handle_exit_codes_say_usage_and_connection() throws Exception {
     Path handler = script("noop.sh", "true");
-    Run both = run("commands", "handle", "--endpoint", endpoint, "--thing", thing, "--client", "c1",
+    Run both = run("commands", "handle", "--endpoint", endpoint, "--thing", thing, "--client-target", "c1",
         "--handler", handler.toString());
     assertThat(both.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(both.err()).contains("exactly one of --thing and --client");
+    assertThat(both.err()).contains("--thing").contains("--client-target").contains("mutually exclusive");
     assertThat(run("commands", "handle", "--endpoint", endpoint, "--thing", thing, "--handler",
         handler.toString(), "--format", "xml").exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(run("commands", "handle", "--endpoint", "mqtt://127.0.0.1:1", "--connect-timeout", "2s",

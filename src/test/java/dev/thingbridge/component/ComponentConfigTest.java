@@ -3,7 +3,6 @@ package dev.thingbridge.component;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.thingbridge.cli.UsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,7 +30,7 @@ class ComponentConfigTest {
   @Test
   void a_bad_value_fails_with_one_line_naming_its_key() {
     assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("mqtt", Map.of("maxPayloadBytes", "200000"))))
-        .isInstanceOf(UsageException.class).hasMessageContaining("mqtt.maxPayloadBytes").hasMessageNotContaining("\n");
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("mqtt.maxPayloadBytes").hasMessageNotContaining("\n");
     assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("mqtt", Map.of("operationTimeoutSeconds", 2.5))))
         .hasMessageContaining("mqtt.operationTimeoutSeconds");
     assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("logLevel", "loud"))).hasMessageContaining("logLevel");
@@ -66,7 +65,7 @@ class ComponentConfigTest {
   void a_file_that_is_not_yaml_fails_as_usage(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, "mqtt: [unclosed");
-    assertThatThrownBy(() -> ComponentConfig.fromFile(file)).isInstanceOf(UsageException.class)
+    assertThatThrownBy(() -> ComponentConfig.fromFile(file)).isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("not valid YAML or JSON");
   }
 }

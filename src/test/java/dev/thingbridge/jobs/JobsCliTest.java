@@ -65,7 +65,8 @@ class JobsCliTest {
   void next_list_describe_and_update_print_the_reply() throws Exception {
     cloud.addQuietly("j1", "{\"operation\":\"reboot\"}");
     assertThat(run("next", "--thing", THING)).isEqualTo(ExitCodes.OK);
-    assertThat(out.toString()).contains("\"jobId\" : \"j1\"").contains("\"operation\" : \"reboot\"");
+    assertThat(out.toString()).contains("\"jobId\":\"j1\"").contains("\"operation\":\"reboot\"");
+    assertThat(out.toString().lines()).as("one JSON object per line off a terminal").hasSize(1);
     assertThat(run("list", "--thing", THING)).isEqualTo(ExitCodes.OK);
     assertThat(out.toString()).contains("\"queuedJobs\"");
     assertThat(run("update", "--thing", THING, "--job", "j1", "--status", "IN_PROGRESS", "--detail", "step=1",
@@ -73,7 +74,7 @@ class JobsCliTest {
     assertThat(cloud.status("j1")).isEqualTo("IN_PROGRESS");
     assertThat(cloud.details("j1")).containsEntry("step", "1");
     assertThat(run("describe", "--thing", THING, "--job", "j1")).isEqualTo(ExitCodes.OK);
-    assertThat(out.toString()).contains("\"versionNumber\" : 2");
+    assertThat(out.toString()).contains("\"versionNumber\":2");
   }
 
   @Test
@@ -119,7 +120,11 @@ class JobsCliTest {
     assertThat(cloud.details("nope").get("reason")).contains("format-disk");
     assertThat(cloud.status("stuck")).isEqualTo("FAILED");
     assertThat(cloud.details("stuck")).containsEntry("reason", "stopped after the step timeout");
-    assertThat(out.toString()).contains("SUCCEEDED ok").contains("FAILED bad").contains("REJECTED nope");
+    assertThat(out.toString()).contains("{\"event\":\"succeeded\",\"jobId\":\"ok\"")
+        .contains("{\"event\":\"failed\",\"jobId\":\"bad\"").contains("{\"event\":\"rejected\",\"jobId\":\"nope\"");
+    assertThat(out.toString()).as("no 'started' for a job rejected for want of a handler")
+        .doesNotContain("\"event\":\"started\",\"jobId\":\"nope\"").contains("\"event\":\"started\",\"jobId\":\"ok\"");
+    assertThat(out.toString().lines()).allMatch(l -> l.startsWith("{\"event\":\""));
   }
 
   @Test
@@ -136,7 +141,7 @@ class JobsCliTest {
     assertThat(exit.get(20, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
     await().atMost(Duration.ofSeconds(10))
         .until(() -> ProcessHandle.of(handlerPid).map(h -> !h.isAlive()).orElse(true));
-    assertThat(out.toString()).contains("cancelled long");
+    assertThat(out.toString()).contains("{\"event\":\"canceled\",\"jobId\":\"long\"");
     assertThat(cloud.updatesOf("long")).hasSize(1);
   }
 }

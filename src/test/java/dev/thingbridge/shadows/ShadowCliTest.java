@@ -57,13 +57,13 @@ class ShadowCliTest {
   void update_get_and_delete_print_the_replies_and_rejections_exit_with_failure() {
     assertThat(run("update", "--thing", THING, "--name", "cfg", "--desired", "{\"color\":\"RED\"}",
         "--reported", "{\"color\":\"GREEN\"}")).isEqualTo(ExitCodes.OK);
-    assertThat(out.toString()).contains("\"version\" : 1").contains("\"color\" : \"RED\"");
+    assertThat(out.toString()).contains("\"version\":1").contains("\"color\":\"RED\"");
 
     assertThat(run("get", "--thing", THING, "--name", "cfg")).isEqualTo(ExitCodes.OK);
-    assertThat(out.toString()).contains("\"delta\" : {");
+    assertThat(out.toString()).contains("\"delta\":{");
 
     assertThat(run("update", "--thing", THING, "--name", "cfg", "--reported", "{\"color\":\"RED\"}",
-        "--version", "7")).isEqualTo(ExitCodes.FAILURE);
+        "--expected-version", "7")).isEqualTo(ExitCodes.FAILURE);
     assertThat(err.toString()).contains("409");
 
     assertThat(run("delete", "--thing", THING, "--name", "cfg")).isEqualTo(ExitCodes.OK);

@@ -48,9 +48,13 @@ public final class Mosquitto implements AutoCloseable {
   private final Thread killOnExit;
   private Process process;
 
-  private Mosquitto(Path dir, TestPki pki, List<String> extraConfig) throws IOException {
+  private final TestPki.ClientCredentials serverCertificate;
+
+  private Mosquitto(Path dir, TestPki pki, TestPki.ClientCredentials serverCertificate, List<String> extraConfig)
+      throws IOException {
     this.dir = Files.createDirectories(dir);
     this.pki = pki;
+    this.serverCertificate = serverCertificate;
     this.port = freePort();
     this.config = dir.resolve("mosquitto.conf");
     this.persistenceFile = dir.resolve("mosquitto.db");
@@ -226,8 +230,10 @@ public final class Mosquitto implements AutoCloseable {
     lines.add("listener " + port + " 127.0.0.1");
     if (pki != null) {
       lines.add("cafile " + pki.caFile().toAbsolutePath());
-      lines.add("certfile " + pki.serverCertificateFile().toAbsolutePath());
-      lines.add("keyfile " + pki.serverKeyFile().toAbsolutePath());
+      lines.add("certfile " + (serverCertificate != null ? serverCertificate.certificate()
+          : pki.serverCertificateFile()).toAbsolutePath());
+      lines.add("keyfile " + (serverCertificate != null ? serverCertificate.privateKey()
+          : pki.serverKeyFile()).toAbsolutePath());
       lines.add("require_certificate true");
       lines.add("use_identity_as_username true");
     }
@@ -278,6 +284,7 @@ public final class Mosquitto implements AutoCloseable {
   public static final class Builder {
     private final Path dir;
     private TestPki pki;
+    private TestPki.ClientCredentials serverCertificate;
     private final List<String> extra = new ArrayList<>();
 
     private Builder(Path dir) {
@@ -290,6 +297,12 @@ public final class Mosquitto implements AutoCloseable {
       return this;
     }
 
+    /** With {@link #tls}: show this certificate (of the same PKI) instead of the one for 127.0.0.1. */
+    public Builder serverCertificate(TestPki.ClientCredentials value) {
+      this.serverCertificate = value;
+      return this;
+    }
+
     /** An extra line for mosquitto.conf (global options; they apply to the one listener). */
     public Builder config(String line) {
       extra.add(line);
@@ -298,7 +311,7 @@ public final class Mosquitto implements AutoCloseable {
 
     /** Writes the configuration, starts the broker and waits until it listens. */
     public Mosquitto start() throws IOException {
-      Mosquitto m = new Mosquitto(dir, pki, extra);
+      Mosquitto m = new Mosquitto(dir, pki, serverCertificate, extra);
       try {
         m.start(true);
       } catch (IOException | RuntimeException e) {

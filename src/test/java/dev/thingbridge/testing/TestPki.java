@@ -113,6 +113,29 @@ public final class TestPki {
     return serverKeyFile;
   }
 
+  /**
+   * Another server certificate of this CA, valid only for {@code dnsNames} (no IP address): a broker that
+   * shows it on 127.0.0.1 fails a client's host-name check.
+   */
+  public ClientCredentials newServer(String commonName, String... dnsNames) {
+    try {
+      KeyPair keys = ecKeys();
+      GeneralName[] names = new GeneralName[dnsNames.length];
+      for (int i = 0; i < dnsNames.length; i++) {
+        names[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
+      }
+      X509Certificate cert = issue(new X500Name("CN=" + commonName + ",O=thingbridge tests"), keys, builder -> {
+        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+      });
+      String base = name + "-server-" + commonName.replaceAll("[^A-Za-z0-9_.-]", "_");
+      return new ClientCredentials(commonName, write(dir.resolve(base + ".pem"), cert),
+          write(dir.resolve(base + ".key"), keys.getPrivate()));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("could not issue a server certificate for " + commonName, e);
+    }
+  }
+
   /** A client certificate with an RSA-2048 key written as PKCS#1, like the keys AWS IoT creates. */
   public ClientCredentials newClient(String commonName) {
     return newClient(commonName, false);

@@ -80,6 +80,7 @@ public final class CrtMqttClient extends AbstractMqttClient {
   private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile MqttException lastFailure;
+  private volatile boolean failFast;
   private boolean released;
 
   private CrtMqttClient(CrtMqttOptions options) {
@@ -105,7 +106,13 @@ public final class CrtMqttClient extends AbstractMqttClient {
    * @throws IllegalArgumentException if the TLS files cannot be loaded or the options are unusable
    */
   public static CrtMqttClient start(CrtMqttOptions options) {
+    return start(options, false);
+  }
+
+  /** {@code failFast}: the caller reports the first attempt's failure, so it is not logged as a warning too. */
+  private static CrtMqttClient start(CrtMqttOptions options, boolean failFast) {
     CrtMqttClient c = new CrtMqttClient(options);
+    c.failFast = failFast;
     try {
       c.client.start();
     } catch (RuntimeException e) {
@@ -121,22 +128,18 @@ public final class CrtMqttClient extends AbstractMqttClient {
    *
    * @throws MqttRefusedException if the broker answered the CONNECT with a failure reason code
    * @throws dev.thingbridge.mqtt.MqttNotConnectedException if the attempt failed before a CONNACK (DNS,
-   *     TCP, TLS handshake, certificate refused); the message names the cause
+   *     TCP, TLS handshake, certificate refused); the message names the cause, for TLS as found by a probe
+   *     with the JDK's TLS (an untrusted broker certificate, a host name mismatch, a refused client
+   *     certificate), within about 3 s even where the CRT alone would wait for its negotiation timeout
    * @throws MqttTimeoutException if the attempt took longer than {@code timeout}
    * @throws IllegalArgumentException if the TLS files cannot be loaded
    */
   public static CrtMqttClient connect(CrtMqttOptions options, Duration timeout) throws InterruptedException {
-    CrtMqttClient c = start(options);
+    CrtMqttClient c = start(options, true);
     try {
-      c.firstAttempt.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      FirstConnection.await(c.firstAttempt, options, timeout);
       return c;
-    } catch (ExecutionException e) {
-      c.close();
-      throw (MqttException) e.getCause();
-    } catch (TimeoutException e) {
-      c.close();
-      throw new MqttTimeoutException("connect to " + options.endpoint(), timeout);
-    } catch (InterruptedException e) {
+    } catch (InterruptedException | RuntimeException e) {
       c.close();
       throw e;
     }
@@ -315,7 +318,11 @@ public final class CrtMqttClient extends AbstractMqttClient {
       MqttException failure = CrtErrors.connectFailure(endpoint(), result.getErrorCode(), result.getConnAckPacket());
       events.execute(() -> {
         lastFailure = failure;
-        log.warn("mqtt client {}: {}", clientId(), failure.getMessage());
+        if (failFast && !firstAttempt.isDone()) {
+          log.debug("mqtt client {}: {}", clientId(), failure.getMessage());
+        } else {
+          log.warn("mqtt client {}: {}", clientId(), failure.getMessage());
+        }
         firstAttempt.completeExceptionally(failure);
       });
     }

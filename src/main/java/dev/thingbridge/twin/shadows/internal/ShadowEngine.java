@@ -148,7 +148,10 @@ public final class ShadowEngine {
     StoredShadow current = shadows.get(key);
     boolean existed = current != null && current.exists();
     long currentVersion = current == null ? 0 : current.version;
-    if (request.version() != null && request.version() != currentVersion) {
+    // A versioned update is for the document at that version; a deleted one is at none, so a device's late write
+    // (an acknowledgement held through an outage) is refused instead of re-creating what was deleted meanwhile.
+    boolean deleted = current != null && !existed;
+    if (request.version() != null && (request.version() != currentVersion || deleted)) {
       return new Rejected(409, "Version conflict", request.clientToken());
     }
     StoredShadow next = existed ? current.copy() : new StoredShadow();

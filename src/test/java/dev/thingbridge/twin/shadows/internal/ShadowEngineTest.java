@@ -244,6 +244,18 @@ class ShadowEngineTest {
   }
 
   @Test
+  void a_versioned_update_of_a_deleted_shadow_conflicts_instead_of_recreating_it() {
+    update("{\"state\":{\"reported\":{\"a\":1}}}", T0);
+    call(Operation.DELETE, "", T0 + 1);
+
+    assertThat(rejectedUpdate("{\"state\":{\"reported\":{\"a\":2}},\"version\":1,\"clientToken\":\"late\"}"))
+        .isEqualTo(new Rejected(409, "Version conflict", "late"));
+    assertThat(call(Operation.GET, "", T0 + 2)).isInstanceOf(Rejected.class);
+    assertThat(update("{\"state\":{\"reported\":{\"a\":3}}}", T0 + 3).reply().get("version").asLong())
+        .as("an unversioned update still re-creates it, continuing the numbering").isEqualTo(2);
+  }
+
+  @Test
   void the_state_size_limit_applies_to_the_merged_document() {
     String half = "x".repeat(4500);
     update("{\"state\":{\"reported\":{\"a\":\"" + half + "\"}}}", T0);
