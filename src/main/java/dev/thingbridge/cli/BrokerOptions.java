@@ -35,13 +35,11 @@ public abstract class BrokerOptions {
           + "(as AWS IoT's -ats data endpoint). Env THINGBRIDGE_ENDPOINT. Default: ${DEFAULT-VALUE}.")
   MqttEndpoint endpoint;
 
+  // A field of its own: picocli applies --endpoint's default after the options a user gave, so a setter that
+  // wrote into `endpoint` would be overwritten.
   @Option(names = "--broker", hidden = true, paramLabel = "URI", converter = EndpointConverter.class,
       description = "Old spelling of --endpoint.")
-  void broker(MqttEndpoint value) {
-    if (value != null) {
-      endpoint = value;
-    }
-  }
+  MqttEndpoint brokerAlias;
 
   @EnvironmentDefault("THINGBRIDGE_CERT")
   @Option(names = "--cert", paramLabel = "PEM",
@@ -66,7 +64,7 @@ public abstract class BrokerOptions {
   abstract String clientIdFlag();
 
   public MqttEndpoint endpoint() {
-    return endpoint;
+    return brokerAlias != null ? brokerAlias : endpoint;
   }
 
   public Duration connectTimeout() {
@@ -86,7 +84,7 @@ public abstract class BrokerOptions {
     requireFile("--key", privateKey);
     requireFile("--ca", certificateAuthority);
     try {
-      CrtMqttOptions.Builder b = CrtMqttOptions.builder(endpoint, clientId);
+      CrtMqttOptions.Builder b = CrtMqttOptions.builder(endpoint(), clientId);
       if (certificate != null) {
         b.clientCertificate(certificate, privateKey);
       }
@@ -119,7 +117,7 @@ public abstract class BrokerOptions {
       return CrtMqttClient.connect(options, connectTimeout);
     } catch (MqttTimeoutException e) {
       throw new MqttNotConnectedException(
-          "could not connect to " + endpoint + " within " + DurationText.of(connectTimeout), e);
+          "could not connect to " + endpoint() + " within " + DurationText.of(connectTimeout), e);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
     }
@@ -131,7 +129,7 @@ public abstract class BrokerOptions {
    */
   MqttClient openWatched(String clientId, StopSignal stop) throws InterruptedException {
     MqttClient client = open(clientId);
-    ConnectionListener watch = new TakeoverWatch(client.clientId(), endpoint, stop::fail);
+    ConnectionListener watch = new TakeoverWatch(client.clientId(), endpoint(), stop::fail);
     client.addConnectionListener(watch);
     return client;
   }

@@ -3,6 +3,7 @@ package dev.thingbridge.cli;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttException;
 import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.store.SyncMode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -45,8 +46,13 @@ public final class TwinCommand implements Callable<Integer> {
   String apiHost;
 
   @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "Keep shadows, things, jobs and commands here across restarts (default: in memory).")
+      description = "Keep shadows, things, jobs and commands in DIR/twin.db across restarts (default: in memory).")
   Path stateDir;
+
+  @Option(names = "--sync", paramLabel = "full|normal",
+      description = "With --state-dir: normal (default) survives a kill at any moment and may lose the last "
+          + "moments on power loss; full also fsyncs before every reply.")
+  String sync;
 
   @Option(names = "--aws-limits",
       description = "Enforce AWS IoT Core's limits: 128 KiB payloads, 100 publishes/s and 512 KiB/s per thing, "
@@ -79,7 +85,9 @@ public final class TwinCommand implements Callable<Integer> {
       options = options.withApi(address, apiPort);
     }
     if (stateDir != null) {
-      options = options.withStateDir(StateDirs.check("--state-dir", stateDir));
+      options = options.withStateDir(StateDirs.check("--state-dir", stateDir)).withSync(syncMode());
+    } else if (sync != null) {
+      throw new UsageException("--sync goes with --state-dir");
     }
     PrintWriter out = spec.commandLine().getOut();
     ThingBridgeCommand root = ThingBridgeCommand.of(spec);
@@ -88,7 +96,8 @@ public final class TwinCommand implements Callable<Integer> {
             "thingbridge-twin-"), stop);
         TwinServer server = start(mqtt, options)) {
       out.println("twin: attached to " + connection.endpoint() + " as " + mqtt.clientId()
-          + (stateDir == null ? ", state in memory" : ", state in " + stateDir)
+          + (stateDir == null ? ", state in memory" : ", state in " + stateDir + " (sync " + syncMode().name()
+              .toLowerCase(java.util.Locale.ROOT) + ")")
           + (awsLimits ? ", AWS limits on" : ""));
       server.controlPlane().ifPresent(api -> out.println("twin: AWS-compatible HTTP API on " + api.endpoint()));
       out.println("ready: the twin answers shadows, jobs and commands");
@@ -98,6 +107,14 @@ public final class TwinCommand implements Callable<Integer> {
     out.println("stopped");
     out.flush();
     return ExitCodes.OK;
+  }
+
+  private SyncMode syncMode() {
+    try {
+      return sync == null ? SyncMode.NORMAL : SyncMode.parse(sync);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   /**

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.type.TypeFactory;
 import dev.thingbridge.mqtt.MessageProperties;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttMessage;
-import dev.thingbridge.mqtt.MqttRejectedException;
 import dev.thingbridge.mqtt.MqttRequest;
 import dev.thingbridge.mqtt.MqttRequester;
 import dev.thingbridge.mqtt.QoS;
@@ -255,14 +254,8 @@ public final class CommandAgent<T> implements AutoCloseable {
   }
 
   private CompletableFuture<Void> send(String executionId, String topic, MqttRequest request) {
-    return requester.request(request, m -> (Void) null).exceptionally(e -> {
-      Throwable cause = unwrap(e);
-      if (cause instanceof MqttRejectedException r) {
-        throw new CompletionException(new CommandException(topics.deviceId(), topic, executionId,
-            CommandCodec.decodeRejection(r.reply().payload(), format)));
-      }
-      throw e instanceof CompletionException ce ? ce : new CompletionException(cause);
-    });
+    return requester.request(request, m -> (Void) null, reply -> new CommandException(topics.deviceId(), topic,
+        executionId, CommandCodec.decodeRejection(reply.payload(), format)));
   }
 
   private static Throwable unwrap(Throwable e) {

@@ -52,4 +52,13 @@ public interface ActiveJob<D> {
    * for a stale one) or an MQTT timeout. Need not be waited for.
    */
   CompletableFuture<Void> reportProgress(Map<String, String> statusDetails);
+
+  /**
+   * Reports the job's outcome now, before the handler returns: for work that must happen only once the cloud
+   * knows how the job ended, such as a reboot. Completes when the service accepted the update; fails with
+   * {@link JobException} when it refused it, or with an MQTT error when no answer came (the agent then sends
+   * the outcome again later, also after a restart). Whatever the handler returns afterwards is not reported;
+   * the agent takes the next job only when the handler has returned. Call it at most once.
+   */
+  CompletableFuture<Void> finish(JobOutcome outcome);
 }

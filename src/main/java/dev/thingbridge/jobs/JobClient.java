@@ -11,7 +11,7 @@ import dev.thingbridge.jobs.model.UpdateJobExecutionRequest;
 import dev.thingbridge.jobs.model.UpdateJobExecutionResponse;
 import dev.thingbridge.mqtt.MessageProperties;
 import dev.thingbridge.mqtt.MqttClient;
-import dev.thingbridge.mqtt.MqttRejectedException;
+import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.MqttRequest;
 import dev.thingbridge.mqtt.MqttRequester;
 import dev.thingbridge.mqtt.QoS;
@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The four request/response operations of the AWS IoT Jobs MQTT API for one thing: DescribeJobExecution,
@@ -100,23 +99,17 @@ public final class JobClient implements AutoCloseable {
       String topic, byte[] payload, List<SubscriptionFilter> filters, String token, Class<T> replyType) {
     MqttRequest request = new MqttRequest(topic, payload, MessageProperties.NONE, JobTopics.accepted(topic),
         JobTopics.rejected(topic), filters, token, timeout);
-    return requester.request(request, m -> JobCodec.decode(m.payload(), replyType))
-        .exceptionally(e -> {
-          Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-          if (cause instanceof MqttRejectedException rejected) {
-            throw new CompletionException(toJobException(topic, token, rejected));
-          }
-          throw e instanceof CompletionException ce ? ce : new CompletionException(e);
-        });
+    return requester.request(request, m -> JobCodec.decode(m.payload(), replyType),
+        reply -> toJobException(topic, token, reply));
   }
 
-  private JobException toJobException(String topic, String token, MqttRejectedException rejected) {
+  private JobException toJobException(String topic, String token, MqttMessage reply) {
     JobErrorResponse error;
     try {
-      error = JobCodec.decode(rejected.reply().payload(), JobErrorResponse.class);
+      error = JobCodec.decode(reply.payload(), JobErrorResponse.class);
     } catch (IllegalArgumentException e) {
-      error = new JobErrorResponse(JobErrorCode.UNKNOWN, "undecodable error reply: "
-          + rejected.reply().payloadAsString(), token, null, null);
+      error = new JobErrorResponse(JobErrorCode.UNKNOWN, "undecodable error reply: " + reply.payloadAsString(),
+          token, null, null);
     }
     return new JobException(thingName(), topic, token, error);
   }

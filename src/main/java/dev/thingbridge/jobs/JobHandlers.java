@@ -123,6 +123,11 @@ public final class JobHandlers implements JobHandler<JsonNode> {
     public CompletableFuture<Void> reportProgress(Map<String, String> statusDetails) {
       return job.reportProgress(statusDetails);
     }
+
+    @Override
+    public CompletableFuture<Void> finish(JobOutcome outcome) {
+      return job.finish(outcome);
+    }
   }
 
   /** Builds {@link JobHandlers}. */

@@ -65,8 +65,14 @@ public interface MqttClient extends AutoCloseable {
     return subscribe(List.of(SubscriptionFilter.of(filter, qos)));
   }
 
-  /** Adds a connection observer. */
+  /** Adds a connection observer; {@link #removeConnectionListener} takes it off again. */
   void addConnectionListener(ConnectionListener listener);
+
+  /**
+   * Removes a connection observer added earlier (the same instance; one removal per addition). An unknown
+   * listener is ignored. A callback already handed to the delivery pool may still run once.
+   */
+  void removeConnectionListener(ConnectionListener listener);
 
   /**
    * Disconnects and releases every resource: network, native and threads. Open subscriptions end with

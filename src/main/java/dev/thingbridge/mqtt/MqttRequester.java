@@ -96,16 +96,28 @@ public final class MqttRequester implements AutoCloseable {
   }
 
   /**
+   * Sends a request and waits for its reply; a rejection fails the future with {@link MqttRejectedException}.
+   * Services with their own error type use {@link #request(MqttRequest, Function, Function)}.
+   */
+  public <T> CompletableFuture<T> request(MqttRequest request, Function<MqttMessage, T> decoder) {
+    return request(request, decoder, reply -> new MqttRejectedException(request, reply));
+  }
+
+  /**
    * Sends a request and waits for its reply.
    *
    * @param decoder turns the accepted reply into the result; an exception from it fails the future with
    *     {@link MqttReplyDecodeException}
-   * @return completes with the decoded accepted reply; or fails with {@link MqttRejectedException} (the
-   *     rejected reply), {@link MqttTimeoutException} (no reply within the request's timeout), or the
-   *     {@link MqttException} of a failed subscribe or publish, or {@link MqttClosedException}
+   * @param rejection turns the rejected reply into the service's exception (a Jobs error code, a Shadow status,
+   *     a Commands error), which fails the future as it is; an exception thrown by it fails the future with
+   *     {@link MqttReplyDecodeException}
+   * @return completes with the decoded accepted reply; or fails with the rejection's exception, {@link
+   *     MqttTimeoutException} (no reply within the request's timeout), the {@link MqttException} of a failed
+   *     subscribe or publish, or {@link MqttClosedException}
    */
-  public <T> CompletableFuture<T> request(MqttRequest request, Function<MqttMessage, T> decoder) {
-    Pending<T> pending = new Pending<>(request, decoder);
+  public <T> CompletableFuture<T> request(MqttRequest request, Function<MqttMessage, T> decoder,
+      Function<MqttMessage, ? extends Exception> rejection) {
+    Pending<T> pending = new Pending<>(request, decoder, rejection);
     List<CompletableFuture<Subscription>> acks = new ArrayList<>();
     List<SubscriptionFilter> missing = new ArrayList<>();
     synchronized (lock) {
@@ -234,7 +246,14 @@ public final class MqttRequester implements AutoCloseable {
       }
       pending.result.complete(value);
     } else {
-      pending.result.completeExceptionally(new MqttRejectedException(pending.request, reply));
+      Exception rejected;
+      try {
+        rejected = pending.rejection.apply(reply);
+      } catch (RuntimeException e) {
+        rejected = new MqttReplyDecodeException(
+            "could not read the rejection on " + reply.topic() + ": " + e.getMessage(), e);
+      }
+      pending.result.completeExceptionally(rejected);
     }
   }
 
@@ -316,13 +335,16 @@ public final class MqttRequester implements AutoCloseable {
   private static final class Pending<T> {
     final MqttRequest request;
     final Function<MqttMessage, T> decoder;
+    final Function<MqttMessage, ? extends Exception> rejection;
     final CompletableFuture<T> result = new CompletableFuture<>();
     volatile ScheduledFuture<?> timeoutTask;
     boolean claimed; // guarded by lock
 
-    Pending(MqttRequest request, Function<MqttMessage, T> decoder) {
+    Pending(MqttRequest request, Function<MqttMessage, T> decoder,
+        Function<MqttMessage, ? extends Exception> rejection) {
       this.request = request;
       this.decoder = decoder;
+      this.rejection = rejection;
     }
   }
 }

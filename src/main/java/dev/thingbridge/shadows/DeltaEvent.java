@@ -6,8 +6,9 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A delta from the cloud that a {@link Shadow} applied: the state before and after (already persisted), the delta
- * as the cloud sent it, and the acknowledgement published so the cloud's delta empties.
+ * A delta from the cloud that a {@link Shadow} or a {@link ShadowManager} applied: the state before and after
+ * (already persisted), the delta as the cloud sent it (less any part the state type rejected), and the
+ * acknowledgement published so the cloud's delta empties.
  *
  * @param <S> the state type
  */
@@ -20,12 +21,17 @@ public final class DeltaEvent<S> {
   private final boolean changed;
   private final CompletableFuture<Long> acknowledged;
 
-  DeltaEvent(S previous, S state, ObjectNode delta, ObjectNode acknowledgement, long version, boolean changed,
-      CompletableFuture<Long> acknowledged) {
+  /**
+   * An applied delta, as a {@link Shadow} or a {@link ShadowManager} reports it.
+   *
+   * @param acknowledged completes with the document version once the acknowledgement is accepted
+   */
+  public DeltaEvent(S previous, S state, ObjectNode delta, ObjectNode acknowledgement, long version,
+      boolean changed, CompletableFuture<Long> acknowledged) {
     this.previous = previous;
     this.state = state;
-    this.delta = delta;
-    this.acknowledgement = acknowledgement;
+    this.delta = delta.deepCopy();
+    this.acknowledgement = acknowledgement.deepCopy();
     this.version = version;
     this.changed = changed;
     this.acknowledged = Objects.requireNonNull(acknowledged);
@@ -67,9 +73,11 @@ public final class DeltaEvent<S> {
   }
 
   /**
-   * Completes with the document version once the cloud accepted the acknowledgement; fails with
-   * {@link ShadowException} on a rejection or {@link dev.thingbridge.mqtt.MqttTimeoutException} when none came
-   * within {@link ShadowOptions#ackTimeout()}. The applied state is kept either way.
+   * Completes with the document version once the cloud accepted the acknowledgement (at once with the delta's
+   * version when there was nothing to acknowledge); fails with {@link ShadowException} on a rejection (409 when the
+   * document changed or was deleted meanwhile: the shadow then fetches it again) or
+   * {@link dev.thingbridge.mqtt.MqttTimeoutException} when none came within {@link ShadowOptions#ackTimeout()}. The
+   * applied state is kept either way.
    */
   public CompletableFuture<Long> acknowledged() {
     return acknowledged.thenApply(v -> v);

@@ -5,12 +5,18 @@ import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttRequester;
 import dev.thingbridge.mqtt.MqttTimeoutException;
-import dev.thingbridge.shadows.internal.DeltaInbox;
 import dev.thingbridge.shadows.internal.JsonLocalState;
 import dev.thingbridge.shadows.internal.LocalState;
 import dev.thingbridge.shadows.internal.ShadowAgent;
 import dev.thingbridge.shadows.internal.TypedLocalState;
 import dev.thingbridge.shadows.model.ShadowDocument;
+import dev.thingbridge.shadows.schema.ShadowDeltaException;
+import dev.thingbridge.shadows.schema.ShadowSchema;
+import dev.thingbridge.shadows.store.CommitResult;
+import dev.thingbridge.shadows.store.KeyValueStore;
+import dev.thingbridge.shadows.store.LoadResult;
+import dev.thingbridge.shadows.store.ShadowStateStore;
+import dev.thingbridge.shadows.store.ShadowStoreException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,9 +39,11 @@ import java.util.function.UnaryOperator;
  * <ul>
  *   <li>A delta is applied and persisted (only the fields it touched), then acknowledged by one update whose
  *       {@code reported} holds the touched fields and whose {@code desired} removes what AWS would otherwise re-send
- *       forever (removed map entries, fields of a previous union variant, keys the state type rejected). The wait
- *       for the acknowledgement is bounded ({@link ShadowOptions#ackTimeout()}); the applied state is kept if it
- *       never comes.
+ *       forever (removed map entries, fields of a previous union variant, keys the state type rejected). The
+ *       acknowledgement carries the document {@code version} it acknowledges: one delayed by an outage while the
+ *       document changed or was deleted is refused (409) and the document fetched again, instead of re-creating a
+ *       deleted document. The wait for the acknowledgement is bounded ({@link ShadowOptions#ackTimeout()}); the
+ *       applied state is kept if it never comes.
  *   <li>Deltas caused by the device's own updates (recognised by their exact {@code clientToken}), empty deltas and
  *       deltas older than the version already applied are skipped. A delta older than a version the device
  *       already saw (replies and deltas may cross) is not trusted: a GET says what is pending.
@@ -43,7 +51,8 @@ import java.util.function.UnaryOperator;
  *       {@link ShadowListener#onDeltaRejected} with its path; its desired key is removed in the cloud and the rest
  *       of the delta is applied. The shadow keeps working.
  *   <li>After a reconnect that lost the MQTT session (and, by default, after every reconnect) the shadow GETs the
- *       document again, so deltas sent while the device was away are not lost.
+ *       document again, so deltas sent while the device was away are not lost. A document found missing then was
+ *       deleted meanwhile: it is treated as a deletion made in the cloud (below), not re-created.
  *   <li>A deletion made in the cloud resets the initial sync: the next publish re-creates the document from the
  *       local state.
  * </ul>
@@ -58,8 +67,9 @@ import java.util.function.UnaryOperator;
  * {@link ShadowStoreException}. Cancelling a future never leaves the shadow half-synced: an operation that started
  * runs to its end, and a cancelled {@link #nextDelta} leaves its delta for the next call.
  *
- * <p>Threads: everything runs on the shadow's control thread {@code thingbridge-shadows-N}, one operation or message
- * at a time; futures complete there, so dependent stages that block must use an {@code *Async} variant. Several
+ * <p>Threads: everything runs on the shadow's control thread {@code thingbridge-shadows-<thing>[-<shadow>]}, one
+ * operation or message at a time (an operation ends when its replies have come); futures complete there, so
+ * dependent stages that block must use an {@code *Async} variant. Several
  * shadows may share one {@link MqttClient} (and one {@link MqttRequester}). {@link #close()} stops the thread and
  * releases the subscriptions; the client and the store belong to the caller.
  *
@@ -256,16 +266,8 @@ public final class Shadow<S> implements AutoCloseable {
           : new TypedLocalState<>(ShadowStateStore.open(store, scope, schema), options.ignoreUnknownFields());
       boolean owned = requester == null;
       MqttRequester r = owned ? new MqttRequester(mqtt) : requester;
-      DeltaInbox<DeltaEvent<S>> inbox = new DeltaInbox<>(options.inboxCapacity());
       ShadowListener<S> l = listener != null ? listener : new ShadowListener<S>() {};
-      ShadowAgent.EventFactory<S> events = Shadow::event;
-      ShadowAgent<S> agent = new ShadowAgent<>(mqtt, topics, options, local, r, owned, l, inbox, events);
-      return new Shadow<>(agent, topics);
+      return new Shadow<>(new ShadowAgent<>(mqtt, topics, options, local, r, owned, l), topics);
     }
-  }
-
-  private static <S> DeltaEvent<S> event(S previous, S state, ObjectNode delta, ObjectNode ack, long version,
-      boolean changed, CompletableFuture<Long> acknowledged) {
-    return new DeltaEvent<>(previous, state, delta, ack, version, changed, acknowledged);
   }
 }

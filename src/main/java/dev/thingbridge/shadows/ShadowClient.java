@@ -1,19 +1,20 @@
 package dev.thingbridge.shadows;
 
-import dev.thingbridge.mqtt.MqttException;
+import dev.thingbridge.mqtt.MessageProperties;
 import dev.thingbridge.mqtt.MqttMessage;
-import dev.thingbridge.mqtt.MqttRejectedException;
 import dev.thingbridge.mqtt.MqttRequest;
 import dev.thingbridge.mqtt.MqttRequester;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
+import dev.thingbridge.mqtt.QoS;
+import dev.thingbridge.mqtt.SubscriptionFilter;
+import dev.thingbridge.shadows.ShadowTopic.Kind;
 import dev.thingbridge.shadows.model.ShadowDeleted;
 import dev.thingbridge.shadows.model.ShadowDocument;
 import dev.thingbridge.shadows.model.ShadowError;
 import dev.thingbridge.shadows.model.ShadowUpdateRequest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
@@ -30,14 +31,34 @@ public final class ShadowClient {
   private final MqttRequester requester;
   private final ShadowTopics topics;
   private final Duration timeout;
+  private final boolean sharedReplies;
 
   public ShadowClient(MqttRequester requester, ShadowTopics topics, Duration timeout) {
+    this(requester, topics, timeout, false);
+  }
+
+  private ShadowClient(MqttRequester requester, ShadowTopics topics, Duration timeout, boolean sharedReplies) {
     this.requester = Objects.requireNonNull(requester, "requester");
     this.topics = Objects.requireNonNull(topics, "topics");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
     }
+    this.sharedReplies = sharedReplies;
+  }
+
+  /**
+   * A client of the same named shadow whose replies arrive through the thing-wide filters
+   * ({@code .../shadow/name/+/get/accepted}, ...): clients of many named shadows of one thing that share a
+   * requester then keep six reply subscriptions between them instead of six each.
+   *
+   * @throws IllegalStateException for the classic shadow
+   */
+  public ShadowClient sharingReplySubscriptions() {
+    if (topics.shadowName().isEmpty()) {
+      throw new IllegalStateException("only named shadows share reply subscriptions");
+    }
+    return new ShadowClient(requester, topics, timeout, true);
   }
 
   public ShadowTopics topics() {
@@ -56,7 +77,7 @@ public final class ShadowClient {
 
   /** GetThingShadow with a given correlation token. */
   public CompletableFuture<ShadowDocument> get(String token) {
-    return send(topics.get(), ShadowCodec.encodeTokenOnly(token), token, m -> ShadowCodec.decodeDocument(m.payload()));
+    return send(Kind.GET, ShadowCodec.encodeTokenOnly(token), token, m -> ShadowCodec.decodeDocument(m.payload()));
   }
 
   /**
@@ -65,8 +86,7 @@ public final class ShadowClient {
    */
   public CompletableFuture<ShadowDocument> update(ShadowUpdateRequest request) {
     ShadowUpdateRequest r = request.clientToken() == null ? request.withClientToken(newClientToken()) : request;
-    return send(topics.update(), ShadowCodec.encode(r), r.clientToken(),
-        m -> ShadowCodec.decodeDocument(m.payload()));
+    return send(Kind.UPDATE, ShadowCodec.encode(r), r.clientToken(), m -> ShadowCodec.decodeDocument(m.payload()));
   }
 
   /** DeleteThingShadow; fails with {@link ShadowErrorCode#NOT_FOUND} when there is no document. */
@@ -76,40 +96,34 @@ public final class ShadowClient {
 
   /** DeleteThingShadow with a given correlation token. */
   public CompletableFuture<ShadowDeleted> delete(String token) {
-    return send(topics.delete(), ShadowCodec.encodeTokenOnly(token), token,
+    return send(Kind.DELETE, ShadowCodec.encodeTokenOnly(token), token,
         m -> ShadowCodec.decodeDeleted(m.payload()));
   }
 
-  private <T> CompletableFuture<T> send(String topic, byte[] payload, String token, Function<MqttMessage, T> decoder) {
-    MqttRequest request = MqttRequest.of(topic, payload, ShadowTopics.accepted(topic), ShadowTopics.rejected(topic),
-        token, timeout);
-    return requester.request(request, decoder).handle((value, error) -> {
-      if (error == null) {
-        return value;
-      }
-      Throwable cause = AbstractMqttClient.unwrap(error);
-      if (cause instanceof MqttRejectedException rejected) {
-        throw new CompletionException(rejection(topic, token, rejected));
-      }
-      throw cause instanceof CompletionException ce ? ce : new CompletionException(cause);
-    });
+  private <T> CompletableFuture<T> send(Kind operation, byte[] payload, String token,
+      Function<MqttMessage, T> decoder) {
+    String topic = topics.topic(operation);
+    Kind accepted = Kind.valueOf(operation.name() + "_ACCEPTED");
+    Kind rejected = Kind.valueOf(operation.name() + "_REJECTED");
+    List<SubscriptionFilter> filters = List.of(replyFilter(accepted), replyFilter(rejected));
+    MqttRequest request = new MqttRequest(topic, payload, MessageProperties.NONE, topics.topic(accepted),
+        topics.topic(rejected), filters, token, timeout);
+    return requester.request(request, decoder, reply -> rejection(topic, token, reply));
   }
 
-  private ShadowException rejection(String topic, String token, MqttRejectedException rejected) {
+  private SubscriptionFilter replyFilter(Kind reply) {
+    String filter = sharedReplies ? ShadowTopics.namedShadowsFilter(topics.prefix(), topics.thingName(), reply)
+        : topics.topic(reply);
+    return SubscriptionFilter.of(filter, QoS.AT_LEAST_ONCE);
+  }
+
+  private ShadowException rejection(String topic, String token, MqttMessage reply) {
     ShadowError error;
     try {
-      error = ShadowCodec.decodeError(rejected.reply().payload());
+      error = ShadowCodec.decodeError(reply.payload());
     } catch (IllegalArgumentException e) {
       error = new ShadowError(0, "unreadable error document: " + e.getMessage(), null, token);
     }
-    ShadowException ex = new ShadowException(topics, topic, token, error);
-    ex.initCause(rejected);
-    return ex;
-  }
-
-  /** The {@link ShadowException} inside a failure, if that is what it is. */
-  static ShadowException rejectionOf(Throwable error) {
-    Throwable cause = AbstractMqttClient.unwrap(error);
-    return cause instanceof ShadowException se ? se : null;
+    return new ShadowException(topics, topic, token, error);
   }
 }

@@ -25,7 +25,12 @@ public enum ShadowErrorCode {
   /** 500. */
   INTERNAL_ERROR(500),
   /** Any other code. */
-  UNKNOWN(0);
+  UNKNOWN(0),
+  /**
+   * Not an answer of the cloud: the {@link ShadowManager} does not manage this shadow (never added, or removed
+   * since), so no request was sent.
+   */
+  NOT_MANAGED(0);
 
   private final int status;
 
@@ -33,7 +38,7 @@ public enum ShadowErrorCode {
     this.status = status;
   }
 
-  /** The HTTP-like status, 0 for {@link #UNKNOWN}. */
+  /** The HTTP-like status, 0 for {@link #UNKNOWN} and {@link #NOT_MANAGED}. */
   public int status() {
     return status;
   }
@@ -41,7 +46,7 @@ public enum ShadowErrorCode {
   /** The code for a status; {@link #UNKNOWN} for anything undocumented. */
   public static ShadowErrorCode of(int status) {
     for (ShadowErrorCode c : values()) {
-      if (c.status == status && c != UNKNOWN) {
+      if (c.status == status && c.status != 0) {
         return c;
       }
     }

@@ -5,10 +5,13 @@ import dev.thingbridge.shadows.model.ShadowError;
 import java.util.Optional;
 
 /**
- * The Device Shadow service rejected a request. Carries the cloud's code as a typed value and its message, and
- * where it happened: the thing, the shadow, the request topic and the clientToken.
+ * A shadow request failed with a code: the Device Shadow service rejected it (the cloud's code as a typed value and
+ * its message), or a {@link ShadowManager} refused to send it ({@link ShadowErrorCode#NOT_MANAGED}). Carries where
+ * it happened: the thing, the shadow, the request topic and the clientToken.
  */
 public class ShadowException extends MqttException {
+  private static final long serialVersionUID = 1L;
+
   private final ShadowErrorCode code;
   private final int status;
   private final String cloudMessage;
@@ -27,6 +30,22 @@ public class ShadowException extends MqttException {
     this.shadowName = shadow.shadowName().orElse(null);
     this.topic = topic;
     this.clientToken = clientToken;
+  }
+
+  /**
+   * A request this device did not send, such as one for a shadow a {@link ShadowManager} does not manage.
+   *
+   * @param code the reason, {@link ShadowErrorCode#NOT_MANAGED} for example
+   */
+  public ShadowException(ShadowTopics shadow, ShadowErrorCode code, String message) {
+    super("shadow " + shadow.thingName() + shadow.shadowName().map(n -> "/" + n).orElse("") + ": " + message);
+    this.code = code;
+    this.status = code.status();
+    this.cloudMessage = "";
+    this.thingName = shadow.thingName();
+    this.shadowName = shadow.shadowName().orElse(null);
+    this.topic = shadow.base();
+    this.clientToken = null;
   }
 
   public ShadowErrorCode code() {
@@ -52,11 +71,12 @@ public class ShadowException extends MqttException {
     return Optional.ofNullable(shadowName);
   }
 
-  /** The request topic. */
+  /** The request topic (the shadow's base topic when nothing was sent). */
   public String topic() {
     return topic;
   }
 
+  /** The request's clientToken, or null when nothing was sent. */
   public String clientToken() {
     return clientToken;
   }

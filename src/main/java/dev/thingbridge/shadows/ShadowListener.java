@@ -2,11 +2,13 @@ package dev.thingbridge.shadows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.shadows.model.ShadowDocuments;
+import dev.thingbridge.shadows.schema.ShadowDeltaException;
 
 /**
- * Observes a {@link Shadow}. Called on the shadow's control thread ({@code thingbridge-shadows-N}), in order; a
- * callback must be quick and must not wait for the shadow's own futures (they complete on that thread). An
- * exception thrown by a callback is logged and ignored.
+ * Observes a {@link Shadow}. Called on the shadow's control thread ({@code thingbridge-shadows-<thing>[-<shadow>]}),
+ * in order; a callback must be quick and must not wait for the shadow's own futures (they complete on that thread).
+ * An exception thrown by a callback is logged and ignored. A {@link ShadowManager} tells the same events, each with
+ * its shadow's id, to a {@link ShadowManagerListener}.
  *
  * @param <S> the state type
  */
@@ -24,8 +26,16 @@ public interface ShadowListener<S> {
   default void onDocuments(ShadowDocuments documents) {}
 
   /**
-   * Someone else deleted the shadow's document. The local state is kept; the next publish re-creates the document
-   * from it.
+   * Someone else deleted the shadow's document: its {@code delete/accepted} arrived, or a resync found it missing
+   * (deleted while the device was away). The local state is kept; the next publish re-creates the document from it.
+   *
+   * @param version the deleted document's version, or the last one seen when a resync found it missing
    */
   default void onDeletedInCloud(long version) {}
+
+  /**
+   * Something failed that the shadow recovers from by itself: an acknowledgement that got no answer, a delta the
+   * store could not save (the next sync applies it again). For logs and metrics.
+   */
+  default void onProblem(String what, Throwable cause) {}
 }

@@ -3,13 +3,19 @@ package dev.thingbridge.shadows;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttMessage;
+import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.Subscription;
+import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.SubscriptionListener;
-import dev.thingbridge.shadows.internal.ManagedShadowTopics;
+import dev.thingbridge.shadows.ShadowTopic.Kind;
+import dev.thingbridge.shadows.internal.ManagedShadows;
 import dev.thingbridge.shadows.internal.ManagerRuntime;
 import dev.thingbridge.shadows.internal.ResyncScheduler;
 import dev.thingbridge.shadows.internal.ShadowEventRouter;
-import dev.thingbridge.shadows.internal.ShadowSyncEngine;
+import dev.thingbridge.shadows.schema.ShadowSchema;
+import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
+import dev.thingbridge.shadows.store.KeyValueStore;
+import dev.thingbridge.shadows.store.ShadowStateStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +31,9 @@ import java.util.function.UnaryOperator;
  * gateway ({@code mcu-0017}, {@code mcu-0018}, ...), with ids known only at run time. The manager keeps each
  * one's state locally (persisted field by field through a {@link ShadowStateStore} in the shared
  * {@link KeyValueStore}, scope {@code thing~name}), applies every delta the cloud sends through the typed model,
- * and acknowledges it so the cloud's delta empties.
+ * and acknowledges it so the cloud's delta empties. Each shadow follows the same rules as a {@link Shadow}
+ * (skipped echoes and stale deltas, rejected parts, acknowledgements carrying the document version, GET
+ * reconciliation); what differs is that all of them share one subscription, one thread and one request pace.
  *
  * <p>What it does on the wire (AWS IoT Device Shadow service, named shadows):
  *
@@ -39,7 +47,9 @@ import java.util.function.UnaryOperator;
  *       retried with back-off.
  *   <li>A delta for a new id registers that shadow (its first delta creates it locally). A delta caused by this
  *       manager's own update is recognised by its token and skipped; one older than the version already applied
- *       is skipped. A delta that does not fit the type is reported with its path and the shadow keeps working.
+ *       is skipped. A part of a delta that does not fit the type is reported with its path and left out; the rest
+ *       is applied. An acknowledgement carries the version it acknowledges: one delayed by an outage while the
+ *       shadow was deleted is refused (409) instead of re-creating it, and the shadow is fetched again.
  *   <li>{@code /delete/accepted} removes the shadow's local state, unless a newer version of the shadow has been
  *       seen since (a shadow deleted and re-created in the cloud stays).
  *   <li>At {@link #start()}: optional discovery ({@link ShadowDiscovery}, e.g. {@code ListNamedShadowsForThing})
@@ -51,8 +61,9 @@ import java.util.function.UnaryOperator;
  * </ul>
  *
  * <p>Per shadow the manager holds the state object and a few fields; no subscription, thread or timer, so a
- * thousand shadows are cheap. Threads: {@code thingbridge-shadows-manager-N} (every decision and every listener
- * call) and, during discovery, {@code thingbridge-shadows-manager-N-discovery}; both end with {@link #close()}.
+ * thousand shadows are cheap. Threads: {@code thingbridge-shadows-manager-<thing>} (every decision and every
+ * listener call) and, during discovery, {@code thingbridge-shadows-manager-<thing>-discovery}; both end with
+ * {@link #close()}.
  * The manager does not close the MQTT client, the store or the discovery.
  *
  * @param <S> the state type of every managed shadow
@@ -60,9 +71,10 @@ import java.util.function.UnaryOperator;
 public final class ShadowManager<S> implements AutoCloseable {
   private final MqttClient mqtt;
   private final String namePrefix;
-  private final ManagedShadowTopics topics;
+  private final String thingName;
+  private final String topicPrefix;
   private final ManagerRuntime runtime;
-  private final ShadowSyncEngine<S> engine;
+  private final ManagedShadows<S> shadows;
   private final ResyncScheduler<S> resync;
   private final ShadowEventRouter<S> router;
   private final AtomicBoolean started = new AtomicBoolean();
@@ -71,13 +83,15 @@ public final class ShadowManager<S> implements AutoCloseable {
   private ShadowManager(Builder<S> b) {
     this.mqtt = b.mqtt;
     this.namePrefix = b.namePrefix;
-    this.topics = new ManagedShadowTopics(b.topicPrefix, b.thingName != null ? b.thingName : mqtt.clientId());
-    this.runtime = new ManagerRuntime(mqtt, topics, b.requestsPerSecond, b.maxInFlight, b.requestTimeout);
-    this.engine = new ShadowSyncEngine<>(b.schema, namePrefix,
+    this.thingName = ShadowTopics.checkThingName(b.thingName != null ? b.thingName : mqtt.clientId());
+    this.topicPrefix = b.topicPrefix;
+    this.runtime = new ManagerRuntime(mqtt, topicPrefix, thingName, b.requestsPerSecond, b.maxInFlight,
+        b.requestTimeout);
+    this.shadows = new ManagedShadows<>(b.schema, namePrefix,
         b.store != null ? b.store : new InMemoryKeyValueStore(), b.listener, b.ignoreUnknownFields,
-        b.clearRejectedDesired, topics, runtime);
-    this.resync = new ResyncScheduler<>(engine, runtime, b.discovery, b.resyncJitter);
-    this.router = new ShadowEventRouter<>(engine, topics, runtime);
+        b.clearRejectedDesired, runtime);
+    this.resync = new ResyncScheduler<>(shadows, runtime, b.discovery, b.resyncJitter);
+    this.router = new ShadowEventRouter<>(shadows, runtime, topicPrefix);
   }
 
   /**
@@ -92,7 +106,7 @@ public final class ShadowManager<S> implements AutoCloseable {
 
   /** The thing whose shadows are managed. */
   public String thingName() {
-    return topics.thingName();
+    return thingName;
   }
 
   /** The shadow name prefix. */
@@ -129,7 +143,12 @@ public final class ShadowManager<S> implements AutoCloseable {
         runtime.onControl(resync::resyncAfterSessionLoss);
       }
     };
-    return mqtt.subscribe(List.of(topics.deltaFilter(), topics.deleteFilter()), events)
+    List<SubscriptionFilter> filters = List.of(
+        SubscriptionFilter.of(ShadowTopics.namedShadowsFilter(topicPrefix, thingName, Kind.UPDATE_DELTA),
+            QoS.AT_LEAST_ONCE),
+        SubscriptionFilter.of(ShadowTopics.namedShadowsFilter(topicPrefix, thingName, Kind.DELETE_ACCEPTED),
+            QoS.AT_LEAST_ONCE));
+    return mqtt.subscribe(filters, events)
         .thenCompose(sub -> {
           this.events = sub;
           return resync.startUp();
@@ -138,22 +157,22 @@ public final class ShadowManager<S> implements AutoCloseable {
 
   /** The ids of every managed shadow, sorted. */
   public Set<String> ids() {
-    return engine.ids();
+    return shadows.ids();
   }
 
   /** Whether a shadow is managed. */
   public boolean isManaged(String id) {
-    return engine.isManaged(id);
+    return shadows.isManaged(id);
   }
 
   /** The local state of a managed shadow. */
   public Optional<S> state(String id) {
-    return engine.state(id);
+    return shadows.state(id);
   }
 
   /** The local states of every managed shadow, by id. */
   public Map<String, S> states() {
-    return engine.states();
+    return shadows.states();
   }
 
   /**
@@ -161,22 +180,23 @@ public final class ShadowManager<S> implements AutoCloseable {
    * applies its delta; if the cloud has no such shadow, creates it with the full local desired and reported
    * state (so the document never starts as a one-field stub).
    *
-   * @return the state once in step with the cloud; fails with {@link ShadowManagerException} when the service
-   *     rejects the request, or the MQTT layer's exception
+   * @return the state once in step with the cloud; fails with {@link ShadowException} when the service rejects
+   *     the request, or the MQTT layer's exception
    * @throws IllegalArgumentException if {@code namePrefix + id} is not a valid shadow name
    */
   public CompletableFuture<S> add(String id) {
-    return engine.add(id);
+    return shadows.add(id);
   }
 
   /**
-   * Fetches a managed shadow from the cloud (GET) and applies its pending delta, acknowledging it.
+   * Synchronises a managed shadow with the cloud, as {@link Shadow#sync()} does: GETs it and applies and
+   * acknowledges its pending delta.
    *
-   * @return the state afterwards; fails with {@link ShadowManagerException} ({@code NOT_MANAGED}, or
-   *     {@code REJECTED} with 404 when the cloud no longer has it, which also removes it locally)
+   * @return the state afterwards; fails with {@link ShadowException}: {@link ShadowErrorCode#NOT_MANAGED}, or
+   *     {@link ShadowErrorCode#NOT_FOUND} when the cloud no longer has it (which also removes it locally)
    */
-  public CompletableFuture<S> get(String id) {
-    return engine.get(id);
+  public CompletableFuture<S> sync(String id) {
+    return shadows.sync(id);
   }
 
   /**
@@ -187,7 +207,7 @@ public final class ShadowManager<S> implements AutoCloseable {
    * @return the new state once the service accepted the report
    */
   public CompletableFuture<S> updateReported(String id, UnaryOperator<S> change) {
-    return engine.updateReported(id, change);
+    return shadows.update(id, change, false);
   }
 
   /**
@@ -197,7 +217,7 @@ public final class ShadowManager<S> implements AutoCloseable {
    * @return the new state once the service accepted the update
    */
   public CompletableFuture<S> updateDesired(String id, UnaryOperator<S> change) {
-    return engine.updateDesired(id, change);
+    return shadows.update(id, change, true);
   }
 
   /**
@@ -205,7 +225,7 @@ public final class ShadowManager<S> implements AutoCloseable {
    * managed. A later delta for the id (the cloud re-created it) makes it managed again from defaults.
    */
   public CompletableFuture<Void> delete(String id) {
-    return engine.delete(id);
+    return shadows.delete(id);
   }
 
   /**
@@ -249,7 +269,7 @@ public final class ShadowManager<S> implements AutoCloseable {
       this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
       this.schema = Objects.requireNonNull(schema, "schema");
       Objects.requireNonNull(namePrefix, "namePrefix");
-      if (!namePrefix.isEmpty() && (namePrefix.length() > 63 || !ManagedShadowTopics.isValidShadowName(namePrefix))) {
+      if (!namePrefix.isEmpty() && (namePrefix.length() > 63 || !ShadowTopics.isValidShadowName(namePrefix))) {
         throw new IllegalArgumentException("the name prefix must be 0-63 of [a-zA-Z0-9:_-]: " + namePrefix);
       }
       this.namePrefix = namePrefix;
@@ -263,7 +283,8 @@ public final class ShadowManager<S> implements AutoCloseable {
 
     /** The topic prefix (default {@code $aws}). */
     public Builder<S> topicPrefix(String value) {
-      this.topicPrefix = Objects.requireNonNull(value, "topicPrefix");
+      ShadowTopics.of(value, "x", null); // validates
+      this.topicPrefix = value;
       return this;
     }
 

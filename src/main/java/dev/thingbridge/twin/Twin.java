@@ -9,6 +9,9 @@ import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.mqtt.Topics;
 import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.twin.http.Route;
+import dev.thingbridge.twin.store.SyncMode;
+import dev.thingbridge.twin.store.TwinStore;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,10 +21,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -29,32 +37,48 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local twin of the AWS IoT cloud: the cloud side of each {@link TwinService} (shadows, jobs,
- * commands), answering devices over MQTT like AWS IoT Core does, with optional persistence.
+ * commands), answering devices over MQTT like AWS IoT Core does, with its state in a {@link TwinStore}.
  *
  * <p>The twin is an ordinary MQTT client: on the in-process bus it runs beside the component; attached to a
  * broker (Mosquitto) it serves every device on it. It subscribes with No Local so it never hears its own
  * replies.
  *
- * <p>Concurrency: one lock serialises every device request, control-plane call and tick across all
- * services, so services hold no locks of their own. Replies are published while the lock is held (publish
- * never blocks), which keeps them in request order. Threads: the MQTT client's delivery threads call in;
- * {@code thingbridge-twin-tick} advances time-driven state.
+ * <p>State: every service keeps its state in memory and writes the rows an operation changed; the twin
+ * commits them to the store (the database in the state directory, or an in-memory one with the same tables)
+ * before the operation's replies go out, so a device never sees an answer that a restart (even a kill -9)
+ * could take back. Commits are grouped: operations queue their changes and one thread at a time commits
+ * everything queued ({@link CommitPipeline}). A commit that fails answers its operations with the service's
+ * internal error (InternalFailure over HTTP), reloads every service from the store, and so keeps the
+ * previous state.
+ *
+ * <p>Concurrency: each thing's requests run one at a time in arrival order on a lane of the twin's pool
+ * ({@code thingbridge-twin-N}); different things' requests run concurrently. A service that declares
+ * {@link TwinService#concurrentByThing()} handles them under the shared side of the twin's lock, others, and
+ * every control-plane call, read and tick, under its exclusive side. No lock is held across I/O: the commit
+ * happens after the lock is released. {@code thingbridge-twin-tick} advances time-driven state.
  */
 public final class Twin implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Twin.class);
+  /** How long a control-plane call waits for its change to be durable. */
+  private static final Duration COMMIT_WAIT = Duration.ofSeconds(60);
 
   private final MqttClient mqtt;
   private final Clock clock;
   private final TwinLimits limits;
   private final List<TwinService> services;
-  private final TwinStateStore store;
+  private final Path stateDir;
+  private final SyncMode sync;
   private final Duration tickInterval;
-  private final ReentrantLock lock = new ReentrantLock();
+  private final ObjectMapper json = new ObjectMapper();
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService ticker;
-  /** Replies of the operation in progress; sent only after its state is saved. Guarded by {@code lock}. */
-  private final List<MqttMessage> pending = new ArrayList<>();
-  private final TwinOutbox outbox;
+  private final ExecutorService pool;
+  private final KeyedLanes lanes;
+  private volatile TwinStore store;
+  private volatile CommitPipeline pipeline;
+  /** Why the twin refuses every change: the state could not be reloaded after a failed commit. */
+  private volatile String broken;
   private volatile boolean closed;
 
   private Twin(Builder b) {
@@ -62,10 +86,12 @@ public final class Twin implements AutoCloseable {
     this.clock = b.clock;
     this.limits = b.limits;
     this.services = List.copyOf(b.services);
-    this.store = b.stateDir == null ? null : new TwinStateStore(b.stateDir, new ObjectMapper());
+    this.stateDir = b.stateDir;
+    this.sync = b.sync;
     this.tickInterval = b.tickInterval;
     this.ticker = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("thingbridge-twin-tick", true));
-    this.outbox = pending::add;
+    this.pool = Executors.newCachedThreadPool(new NamedThreadFactory("thingbridge-twin", true));
+    this.lanes = new KeyedLanes(pool);
     TwinContext context = new Context();
     for (TwinService s : services) {
       s.attach(context);
@@ -78,20 +104,16 @@ public final class Twin implements AutoCloseable {
   }
 
   /**
-   * Restores saved state, subscribes every service's topics and starts the clock. Completes when the twin
-   * is ready to answer (every subscription acknowledged).
+   * Opens the store (creating or migrating its tables, importing the JSON state files of an older version),
+   * loads every service, subscribes every service's topics and starts the clock. Completes when the twin is
+   * ready to answer (every subscription acknowledged).
+   *
+   * @throws dev.thingbridge.twin.store.TwinStoreException (at once, not through the future) when the state
+   *     directory cannot be used: not a directory, not writable, used by another twin, or a database of a
+   *     newer version; the message is one line naming the directory and the reason
    */
   public CompletableFuture<Void> start() {
-    if (store != null) {
-      lock.lock();
-      try {
-        for (TwinService s : services) {
-          store.load(s.name()).ifPresent(s::restore);
-        }
-      } finally {
-        lock.unlock();
-      }
-    }
+    openStore();
     List<CompletableFuture<Subscription>> subs = new ArrayList<>();
     for (TwinService s : services) {
       List<SubscriptionFilter> filters = s.filters().stream()
@@ -105,9 +127,49 @@ public final class Twin implements AutoCloseable {
       subs.forEach(f -> subscriptions.add(f.join()));
       ticker.scheduleWithFixedDelay(this::tickAll, tickInterval.toMillis(), tickInterval.toMillis(),
           TimeUnit.MILLISECONDS);
-      log.info("twin ready on {} with services {}", mqtt.clientId(),
-          services.stream().map(TwinService::name).toList());
+      log.info("twin ready on {} with services {}, state in {}", mqtt.clientId(),
+          services.stream().map(TwinService::name).toList(), store);
     });
+  }
+
+  private void openStore() {
+    TwinStore opened = stateDir == null ? TwinStore.inMemory() : TwinStore.open(stateDir, sync);
+    lock.writeLock().lock();
+    try {
+      for (TwinService s : services) {
+        if (s.schema() != null) {
+          opened.migrate(s.schema());
+        }
+      }
+      if (stateDir != null) {
+        JsonStateImport.run(stateDir, opened, services, json, s -> new TwinOperation(s, null, m -> {}));
+      }
+      loadAll(opened);
+    } catch (RuntimeException e) {
+      opened.close();
+      throw e;
+    } finally {
+      lock.writeLock().unlock();
+    }
+    store = opened;
+    pipeline = new CommitPipeline(opened, pool, this::recover);
+  }
+
+  /** Reads every service's state from the store. Caller holds the lock exclusively. */
+  private void loadAll(TwinStore from) {
+    for (TwinService s : services) {
+      if (s.schema() != null) {
+        s.load(from);
+      } else {
+        from.snapshot(s.name()).ifPresent(text -> {
+          try {
+            s.restore(json.readTree(text));
+          } catch (IOException e) {
+            throw new IllegalStateException("twin " + s.name() + ": the saved state is unreadable: " + e.getMessage(), e);
+          }
+        });
+      }
+    }
   }
 
   /** The service of a type, for its plain-Java control-plane API. */
@@ -138,37 +200,47 @@ public final class Twin implements AutoCloseable {
    * request. The twin subscribes with No Local and so never hears its own publishes from the broker; this is
    * how a control-plane publish on a shadow, jobs or commands request topic still reaches that service.
    *
-   * <p>The message goes out before the replies it causes. Each service handles it under the twin's lock and
-   * saves its state as for a device request.
+   * <p>The message goes out before the replies it causes; it is handled in its thing's turn, like a device
+   * request, before this method returns (its replies follow once its changes are durable).
    *
    * @return completes when the broker has the message (QoS 1) or it is sent (QoS 0)
    */
   public CompletableFuture<Void> publish(MqttMessage message) {
     Objects.requireNonNull(message, "message");
-    lock.lock();
-    try {
-      CompletableFuture<Void> sent = mqtt.publish(message);
-      for (TwinService s : services) {
-        if (s.filters().stream().anyMatch(f -> Topics.matches(f.filter(), message.topic()))) {
-          runExclusive(s, out -> s.handle(message, out));
+    CompletableFuture<Void> sent = mqtt.publish(message);
+    List<TwinService> targets = services.stream()
+        .filter(s -> s.filters().stream().anyMatch(f -> Topics.matches(f.filter(), message.topic())))
+        .toList();
+    if (!targets.isEmpty()) {
+      CompletableFuture<Void> handled = new CompletableFuture<>();
+      lanes.execute(orderingKey(message.topic()), () -> {
+        try {
+          targets.forEach(s -> handleRequest(s, message));
+        } finally {
+          handled.complete(null);
         }
-      }
-      return sent;
-    } finally {
-      lock.unlock();
+      });
+      await(handled, "handling a publish on " + message.topic());
     }
+    return sent;
   }
 
-  /** Runs one tick of every service now (tests use this with a stepped clock). */
+  /** Runs one tick of every service now (tests use this with a stepped clock); returns once it is durable. */
   public void tickNow() {
-    tickAll();
+    for (CompletableFuture<Void> done : tickAll()) {
+      try {
+        await(done, "a tick");
+      } catch (TwinCommitException e) {
+        log.debug("twin: a tick's changes were not saved: {}", e.getMessage());
+      }
+    }
   }
 
   private SubscriptionListener listenerFor(TwinService service) {
     return new SubscriptionListener() {
       @Override
       public void onMessage(MqttMessage message) {
-        runExclusive(service, out -> service.handle(message, out));
+        lanes.execute(orderingKey(message.topic()), () -> handleRequest(service, message));
       }
 
       @Override
@@ -178,76 +250,191 @@ public final class Twin implements AutoCloseable {
     };
   }
 
-  private void tickAll() {
-    if (closed) {
-      return;
+  /**
+   * The key whose requests must stay in order: the thing (or commands client) a request topic names, so a
+   * thing's shadow, jobs and commands requests share one lane.
+   */
+  static String orderingKey(String topic) {
+    String[] parts = topic.split("/", 6);
+    if (parts.length > 2 && parts[0].equals("$aws") && parts[1].equals("things")) {
+      return parts[2];
+    }
+    if (parts.length > 3 && parts[0].equals("$aws") && parts[1].equals("commands")) {
+      return parts[2].equals("things") ? parts[3] : parts[2] + ":" + parts[3];
+    }
+    return "";
+  }
+
+  /** Handles one device request in its thing's lane. */
+  private void handleRequest(TwinService service, MqttMessage message) {
+    TwinOperation op = new TwinOperation(service, message, this::send);
+    Lock l = service.concurrentByThing() ? lock.readLock() : lock.writeLock();
+    boolean lead;
+    l.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      if (broken != null) {
+        op.fail(new TwinCommitException(broken, null));
+        return;
+      }
+      boolean changed;
+      try {
+        changed = service.handle(message, op);
+        op.saveSnapshotIfNeeded(changed, json);
+      } catch (RuntimeException e) {
+        log.warn("twin {}: request dropped after an internal error: {}", service.name(), e.toString(), e);
+        return;
+      }
+      lead = pipeline.submit(op);
+    } finally {
+      l.unlock();
+    }
+    if (lead) {
+      pipeline.lead();
+    }
+  }
+
+  /** Ticks every service, each as one operation; returns when each is released or failed. */
+  private List<CompletableFuture<Void>> tickAll() {
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    if (closed || broken != null) {
+      return done;
     }
     Instant now = clock.instant();
     for (TwinService s : services) {
-      runExclusive(s, out -> s.tick(now, out));
-    }
-  }
-
-  private boolean runExclusive(TwinService service, Function<TwinOutbox, Boolean> op) {
-    lock.lock();
-    try {
-      boolean changed;
       try {
-        changed = Boolean.TRUE.equals(op.apply(outbox));
+        done.add(exclusively(s, op -> {
+          op.saveSnapshotIfNeeded(s.tick(now, op), json);
+          return null;
+        }).done());
       } catch (RuntimeException e) {
-        pending.clear();
-        log.warn("twin {}: request dropped after an internal error: {}", service.name(), e.toString(), e);
-        return false;
+        log.warn("twin {}: tick failed: {}", s.name(), e.toString(), e);
       }
-      if (changed) {
-        save(service);
-      }
-      flushPending();
-      return changed;
-    } finally {
-      lock.unlock();
     }
+    return done;
   }
 
   /**
-   * Publishes the replies of the operation that just ran. They go out only after its state is saved, so a
-   * device never sees an acknowledgement that a restart could take back; they go out under the lock, so
-   * replies keep request order.
+   * Runs {@code body} under the lock held exclusively as one operation of {@code service}, queues it for
+   * commit and leads the commit if no one does. Returns the operation (its {@code done()} completes once
+   * released); {@code body}'s exception propagates and nothing is queued.
    */
-  private void flushPending() {
-    for (MqttMessage m : pending) {
-      publishUnderLock(m);
-    }
-    pending.clear();
-  }
-
-  private void save(TwinService service) {
-    if (store != null) {
-      try {
-        store.save(service.name(), service.snapshot());
-      } catch (RuntimeException e) {
-        log.error("twin {}: state not saved: {}", service.name(), e.getMessage());
+  private TwinOperation exclusively(TwinService service, Function<TwinOperation, Object> body) {
+    TwinOperation op = new TwinOperation(service, null, this::send);
+    boolean lead;
+    lock.writeLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("the twin is closed");
       }
+      if (broken != null) {
+        throw new TwinCommitException(broken, null);
+      }
+      body.apply(op);
+      lead = pipeline.submit(op);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    if (lead) {
+      pipeline.lead();
+    }
+    return op;
+  }
+
+  /**
+   * A commit failed: under the exclusive lock (so every operation built on the failed state has been
+   * queued), fails those and everything queued after them, then reloads every service from the store.
+   */
+  private void recover(List<TwinOperation> failed, RuntimeException cause) {
+    lock.writeLock().lock();
+    try {
+      List<TwinOperation> all = new ArrayList<>(failed);
+      all.addAll(pipeline.drainQueued());
+      log.error("twin: a commit failed, {} operations answered with an internal failure: {}", all.size(),
+          cause.getMessage());
+      try {
+        loadAll(store);
+      } catch (RuntimeException reload) {
+        broken = "the twin's state could not be reloaded after a failed commit (" + reload.getMessage()
+            + "); restart it";
+        log.error("twin: {}", broken);
+      }
+      for (TwinOperation op : all) {
+        op.fail(cause);
+      }
+    } finally {
+      lock.writeLock().unlock();
     }
   }
 
-  private void publishUnderLock(MqttMessage message) {
-    mqtt.publish(message).whenComplete((v, e) -> {
+  private void send(MqttMessage m) {
+    mqtt.publish(m).whenComplete((v, e) -> {
       if (e != null && !closed) {
-        log.warn("twin: reply on {} not delivered: {}", message.topic(), e.toString());
+        log.warn("twin: reply on {} not delivered: {}", m.topic(), e.toString());
       }
     });
   }
 
-  /** Stops the clock and drops the subscriptions; the MQTT client stays open (its owner closes it). */
+  /** Waits for an operation's commit; throws {@link TwinCommitException} if it failed. */
+  private static void await(CompletableFuture<Void> done, String what) {
+    try {
+      done.get(COMMIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new TwinCommitException(what + " was not saved within " + COMMIT_WAIT.toSeconds() + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TwinCommitException("interrupted while " + what + " was being saved", e);
+    }
+  }
+
+  /**
+   * Stops the clock, drops the subscriptions, lets queued work finish and closes the store; the MQTT client
+   * stays open (its owner closes it).
+   */
   @Override
   public void close() {
-    closed = true;
+    if (closed) {
+      return;
+    }
     ticker.shutdownNow();
     for (Subscription s : subscriptions) {
       s.close();
     }
     subscriptions.clear();
+    try {
+      CommitPipeline p = pipeline;
+      if (p != null && !p.awaitIdle(5_000)) {
+        log.warn("twin: closing with commits still under way");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    lock.writeLock().lock();
+    try {
+      closed = true;
+      TwinStore s = store;
+      if (s != null) {
+        s.close();
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+        pool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      pool.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 
   private final class Context implements TwinContext {
@@ -263,31 +450,30 @@ public final class Twin implements AutoCloseable {
 
     @Override
     public <R> R exclusive(TwinService service, Function<TwinOutbox, R> operation) {
-      lock.lock();
-      try {
-        R result;
-        try {
-          result = operation.apply(outbox);
-        } catch (RuntimeException e) {
-          pending.clear();
-          throw e;
-        }
-        save(service);
-        flushPending();
-        return result;
-      } finally {
-        lock.unlock();
-      }
+      Object[] result = new Object[1];
+      TwinOperation op = exclusively(service, o -> {
+        result[0] = operation.apply(o);
+        o.saveSnapshotIfNeeded(true, json);
+        return null;
+      });
+      await(op.done(), "a " + service.name() + " operation");
+      @SuppressWarnings("unchecked")
+      R r = (R) result[0];
+      return r;
     }
 
     @Override
     public <R> R read(TwinService service, Supplier<R> operation) {
-      lock.lock();
-      try {
-        return operation.get();
-      } finally {
-        lock.unlock();
-      }
+      Object[] result = new Object[1];
+      // Queued like a change, so the answer goes out only once everything it may have seen is durable.
+      TwinOperation op = exclusively(service, o -> {
+        result[0] = operation.get();
+        return null;
+      });
+      await(op.done(), "a " + service.name() + " read");
+      @SuppressWarnings("unchecked")
+      R r = (R) result[0];
+      return r;
     }
 
     @Override
@@ -302,6 +488,7 @@ public final class Twin implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private TwinLimits limits = TwinLimits.RELAXED;
     private Path stateDir;
+    private SyncMode sync = SyncMode.NORMAL;
     private Duration tickInterval = Duration.ofSeconds(1);
     private final List<TwinService> services = new ArrayList<>();
 
@@ -321,9 +508,15 @@ public final class Twin implements AutoCloseable {
       return this;
     }
 
-    /** Keeps state in this directory across restarts (default: memory only). */
+    /** Keeps state in {@code twin.db} in this directory across restarts (default: an in-memory database). */
     public Builder stateDir(Path value) {
       this.stateDir = value;
+      return this;
+    }
+
+    /** How commits are synced to disk with a state directory (default {@link SyncMode#NORMAL}). */
+    public Builder sync(SyncMode value) {
+      this.sync = Objects.requireNonNull(value);
       return this;
     }
 

@@ -5,6 +5,7 @@ import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.http.ControlPlaneServer;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.store.SyncMode;
 import dev.thingbridge.twin.things.ThingRegistry;
 import dev.thingbridge.twin.things.ThingsService;
 import java.io.IOException;
@@ -36,6 +37,8 @@ public final class TwinServer implements AutoCloseable {
    * Starts the twin on {@code mqtt} and, if {@code options} ask for it, the HTTP control plane.
    *
    * @throws IOException if the HTTP port cannot be bound
+   * @throws dev.thingbridge.twin.store.TwinStoreException if the state directory cannot be used (one line
+   *     naming it and the reason)
    * @throws TimeoutException if the twin's subscriptions are not acknowledged within {@code startTimeout}
    */
   public static TwinServer start(MqttClient mqtt, Options options)
@@ -49,11 +52,14 @@ public final class TwinServer implements AutoCloseable {
         .service(new JobsService(registry))
         .service(new CommandsService());
     if (options.stateDir != null) {
-      builder.stateDir(options.stateDir);
+      builder.stateDir(options.stateDir).sync(options.sync);
     }
     Twin twin = builder.build();
     try {
       twin.start().get(options.startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      twin.close();
+      throw e;
     } catch (ExecutionException e) {
       twin.close();
       throw new IllegalStateException("the twin could not subscribe: " + e.getCause().getMessage(), e.getCause());
@@ -97,15 +103,17 @@ public final class TwinServer implements AutoCloseable {
     private final InetAddress apiAddress;
     private final int apiPort;
     private final Path stateDir;
+    private final SyncMode sync;
     private final boolean awsLimits;
     private final Clock clock;
     private final Duration startTimeout;
 
-    private Options(InetAddress apiAddress, int apiPort, Path stateDir, boolean awsLimits, Clock clock,
-        Duration startTimeout) {
+    private Options(InetAddress apiAddress, int apiPort, Path stateDir, SyncMode sync, boolean awsLimits,
+        Clock clock, Duration startTimeout) {
       this.apiAddress = Objects.requireNonNull(apiAddress);
       this.apiPort = apiPort;
       this.stateDir = stateDir;
+      this.sync = Objects.requireNonNull(sync);
       this.awsLimits = awsLimits;
       this.clock = Objects.requireNonNull(clock);
       this.startTimeout = Objects.requireNonNull(startTimeout);
@@ -113,7 +121,8 @@ public final class TwinServer implements AutoCloseable {
 
     /** No HTTP API, state in memory, relaxed limits, system clock, 30 s to start. */
     public static Options defaults() {
-      return new Options(InetAddress.getLoopbackAddress(), -1, null, false, Clock.systemUTC(), Duration.ofSeconds(30));
+      return new Options(InetAddress.getLoopbackAddress(), -1, null, SyncMode.NORMAL, false, Clock.systemUTC(),
+          Duration.ofSeconds(30));
     }
 
     /** Serve the control plane on {@code address:port} (port 0 picks a free one). */
@@ -121,22 +130,27 @@ public final class TwinServer implements AutoCloseable {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("API port must be 0..65535: " + port);
       }
-      return new Options(address, port, stateDir, awsLimits, clock, startTimeout);
+      return new Options(address, port, stateDir, sync, awsLimits, clock, startTimeout);
     }
 
-    /** Keep shadows, things, jobs and commands in this directory across restarts. */
+    /** Keep shadows, things, jobs and commands in {@code twin.db} in this directory across restarts. */
     public Options withStateDir(Path dir) {
-      return new Options(apiAddress, apiPort, dir, awsLimits, clock, startTimeout);
+      return new Options(apiAddress, apiPort, dir, sync, awsLimits, clock, startTimeout);
+    }
+
+    /** How commits are synced to disk with a state directory ({@code --sync}; default normal). */
+    public Options withSync(SyncMode value) {
+      return new Options(apiAddress, apiPort, stateDir, value, awsLimits, clock, startTimeout);
     }
 
     /** Enforce AWS IoT Core's limits ({@link TwinLimits#AWS}). */
     public Options withAwsLimits(boolean on) {
-      return new Options(apiAddress, apiPort, stateDir, on, clock, startTimeout);
+      return new Options(apiAddress, apiPort, stateDir, sync, on, clock, startTimeout);
     }
 
     /** The clock for timestamps and timeouts. */
     public Options withClock(Clock value) {
-      return new Options(apiAddress, apiPort, stateDir, awsLimits, value, startTimeout);
+      return new Options(apiAddress, apiPort, stateDir, sync, awsLimits, value, startTimeout);
     }
   }
 }

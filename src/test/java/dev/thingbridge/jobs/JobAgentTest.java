@@ -111,6 +111,32 @@ class JobAgentTest {
   }
 
   @Test
+  void a_handler_reports_its_outcome_before_the_work_that_must_follow_it_and_the_next_job_waits() throws Exception {
+    cloud.addQuietly("reboot-1", "{\"operation\":\"reboot\"}");
+    cloud.addQuietly("after-1", "{\"operation\":\"other\"}");
+    List<String> seen = new CopyOnWriteArrayList<>();
+    CountDownLatch rebooted = new CountDownLatch(1);
+    start(JobDocumentType.JSON, job -> {
+      seen.add("run " + job.jobId());
+      if (job.jobId().equals("reboot-1")) {
+        job.finish(JobOutcome.succeeded(Map.of("phase", "before reboot"))).get(5, TimeUnit.SECONDS);
+        seen.add("cloud says " + cloud.status("reboot-1"));
+        rebooted.await(5, TimeUnit.SECONDS);
+        return JobOutcome.failed("not reported: the outcome was already sent");
+      }
+      return JobOutcome.succeeded();
+    });
+    await().atMost(Duration.ofSeconds(5)).until(() -> seen.contains("cloud says SUCCEEDED"));
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !seen.contains("run after-1"));
+    rebooted.countDown();
+    await().atMost(Duration.ofSeconds(5)).until(() -> cloud.status("after-1").equals("SUCCEEDED"));
+    assertThat(cloud.status("reboot-1")).isEqualTo("SUCCEEDED");
+    assertThat(cloud.details("reboot-1")).containsEntry("phase", "before reboot");
+    assertThat(cloud.updatesOf("reboot-1")).extracting(r -> r.body().get("status").asText())
+        .containsExactly("IN_PROGRESS", "SUCCEEDED");
+  }
+
+  @Test
   void a_redelivered_notify_next_is_not_a_new_job() throws Exception {
     AtomicInteger runs = new AtomicInteger();
     CountDownLatch release = new CountDownLatch(1);

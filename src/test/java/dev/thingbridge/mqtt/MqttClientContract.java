@@ -242,6 +242,36 @@ public abstract class MqttClientContract {
   }
 
   @Test
+  void a_removed_connection_listener_hears_no_later_reconnect() throws Exception {
+    MqttClient c = connected("observed");
+    List<String> kept = new CopyOnWriteArrayList<>();
+    List<String> removed = new CopyOnWriteArrayList<>();
+    ConnectionListener keeper = new ConnectionListener() {
+      @Override
+      public void onConnected(boolean sessionPresent) {
+        kept.add("connected");
+      }
+    };
+    ConnectionListener leaver = new ConnectionListener() {
+      @Override
+      public void onConnected(boolean sessionPresent) {
+        removed.add("connected");
+      }
+    };
+    c.addConnectionListener(keeper);
+    c.addConnectionListener(leaver);
+    fixture.restartBroker(false); // the one restart every backend, IPC included, reports
+    await().atMost(WAIT).until(() -> kept.size() == 1 && removed.size() == 1);
+
+    c.removeConnectionListener(leaver);
+    c.removeConnectionListener(leaver); // a second removal is harmless
+    fixture.restartBroker(false); // the one restart every backend, IPC included, reports
+
+    await().atMost(WAIT).until(() -> kept.size() == 2);
+    await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> removed.size() == 1);
+  }
+
+  @Test
   void a_publish_during_a_disconnect_completes_or_fails_with_a_typed_error() throws Exception {
     MqttClient pub = connected("pub");
     MqttClient sub = connected("sub");

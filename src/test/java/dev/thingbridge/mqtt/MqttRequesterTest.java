@@ -81,6 +81,34 @@ class MqttRequesterTest {
             e -> assertThat(e.reply().payloadAsString()).contains("VersionMismatch"));
   }
 
+  /** A service's own error type, made from the rejected reply. */
+  static final class ServiceError extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ServiceError(String message) {
+      super(message);
+    }
+  }
+
+  @Test
+  void a_rejected_reply_fails_with_the_exception_the_service_makes_of_it() throws Exception {
+    Subscription in = requests();
+    CompletableFuture<String> f = requester.request(req("t5", WAIT), MqttMessage::payloadAsString,
+        reply -> new ServiceError("service says " + reply.payloadAsString()));
+    CompletableFuture<String> g = requester.request(req("t6", WAIT), MqttMessage::payloadAsString, reply -> {
+      throw new IllegalArgumentException("unreadable");
+    });
+    in.next(WAIT);
+    in.next(WAIT);
+    reply("svc/op/rejected", "{\"clientToken\":\"t5\",\"code\":409}");
+    reply("svc/op/rejected", "{\"clientToken\":\"t6\",\"code\":500}");
+
+    assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(ServiceError.class)
+        .hasMessageContaining("\"code\":409");
+    assertThatThrownBy(() -> g.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(MqttReplyDecodeException.class)
+        .hasMessageContaining("unreadable");
+  }
+
   @Test
   void no_reply_fails_with_a_timeout_and_leaves_nothing_pending() {
     CompletableFuture<String> f = requester.request(req("t3", Duration.ofMillis(200)), MqttMessage::payloadAsString);

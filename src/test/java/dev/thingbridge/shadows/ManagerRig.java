@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.local.LocalBroker;
+import dev.thingbridge.shadows.schema.DefaultValue;
+import dev.thingbridge.shadows.schema.ShadowSchema;
+import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
+import dev.thingbridge.shadows.store.ShadowStateStore;
 import dev.thingbridge.twin.TwinServer;
 import dev.thingbridge.twin.shadows.ShadowService;
 import java.net.InetAddress;
@@ -76,6 +80,8 @@ final class ManagerRig implements AutoCloseable {
   }
 
   final Transport transport;
+  /** The gateway's client, which can go offline while the broker and the twin carry on. */
+  final ObservedClient device;
   final TwinServer twin;
   final ShadowService cloud;
   final URI api;
@@ -85,6 +91,7 @@ final class ManagerRig implements AutoCloseable {
 
   ManagerRig(Transport transport) throws Exception {
     this.transport = transport;
+    this.device = new ObservedClient(transport.deviceSide());
     this.twin = TwinServer.start(transport.twinSide(),
         TwinServer.Options.defaults().withApi(InetAddress.getLoopbackAddress(), 0));
     this.cloud = twin.twin().service(ShadowService.class);
@@ -103,7 +110,7 @@ final class ManagerRig implements AutoCloseable {
 
   /** A manager of {@code mcu-*} shadows with fast pacing (the twin is relaxed) and no resync jitter. */
   ShadowManager.Builder<Mcu> manager() {
-    return ShadowManager.builder(transport.deviceSide(), Mcu.class, PREFIX)
+    return ShadowManager.builder(device, Mcu.class, PREFIX)
         .thingName(THING)
         .store(store)
         .listener(listener)

@@ -1,5 +1,7 @@
 package dev.thingbridge.shadows;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.shadows.schema.ShadowDeltaException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,13 +26,13 @@ final class RecordingManagerListener<S> implements ShadowManagerListener<S> {
   }
 
   @Override
-  public void onDeltaApplied(String id, AppliedDelta<S> delta) {
-    applied.add(id + ":" + delta.delta().json());
+  public void onDelta(String id, DeltaEvent<S> event) {
+    applied.add(id + ":" + event.delta());
     appliedCount.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
   }
 
   @Override
-  public void onDeltaRejected(String id, ShadowDeltaException error) {
+  public void onDeltaRejected(String id, ShadowDeltaException error, ObjectNode delta) {
     rejected.add(id + ":" + error.reason() + ":" + error.path());
     rejections.add(error);
   }

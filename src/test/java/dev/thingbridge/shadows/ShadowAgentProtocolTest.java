@@ -9,6 +9,8 @@ import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttTimeoutException;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.shadows.ScriptedShadowCloud.Request;
+import dev.thingbridge.shadows.schema.ShadowSchema;
+import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;

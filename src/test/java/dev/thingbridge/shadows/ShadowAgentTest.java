@@ -11,6 +11,9 @@ import dev.thingbridge.mqtt.MqttTimeoutException;
 import dev.thingbridge.shadows.AgentModels.Device;
 import dev.thingbridge.shadows.AgentModels.ModeB;
 import dev.thingbridge.shadows.AgentModels.Pair;
+import dev.thingbridge.shadows.schema.ShadowDeltaException;
+import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
+import dev.thingbridge.shadows.store.ShadowStateStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -318,6 +321,53 @@ class ShadowAgentTest {
     rig.broker.start(true);
 
     assertThat(get(shadow.nextDelta(WAIT)).state().count()).isEqualTo(12);
+  }
+
+  @Test
+  void an_acknowledgement_held_through_an_outage_is_refused_and_the_deleted_document_stays_deleted()
+      throws Exception {
+    ObservedClient link = new ObservedClient(device);
+    List<Long> deletions = new CopyOnWriteArrayList<>();
+    Shadow<Device> shadow = rig.own(Shadow.builder(link, THING, AgentModels.SCHEMA, store)
+        .listener(new ShadowListener<>() {
+          @Override
+          public void onDeletedInCloud(long version) {
+            deletions.add(version);
+          }
+        }).build());
+    get(shadow.sync());
+
+    link.holdPublishes();
+    rig.cloudUpdate(THING, null, "{\"state\":{\"desired\":{\"count\":5}}}");
+    DeltaEvent<Device> event = get(shadow.nextDelta(WAIT));
+    await().atMost(WAIT).until(() -> link.heldPublishes() > 0);
+    link.dropDeliveries();
+    rig.cloud().delete(THING, null);
+    link.goOnline();
+
+    assertThatThrownBy(() -> get(event.acknowledged())).cause().isInstanceOfSatisfying(ShadowException.class,
+        e -> assertThat(e.code()).isEqualTo(ShadowErrorCode.VERSION_CONFLICT));
+    await().atMost(WAIT).until(() -> !deletions.isEmpty());
+    assertThatThrownBy(() -> rig.cloud().get(THING, null)).hasMessageContaining("No shadow exists");
+    assertThat(shadow.state().count()).as("the applied state is kept").isEqualTo(5);
+
+    get(shadow.updateReported(d -> d.withFirmware("9")));
+    assertThat(rig.cloudState(THING, null, "desired").get("count").asInt())
+        .as("the next publish re-creates the document whole").isEqualTo(5);
+  }
+
+  @Test
+  void closing_a_shadow_takes_its_connection_listener_off_the_shared_client() throws Exception {
+    ObservedClient shared = new ObservedClient(device);
+    Shadow<Device> first = Shadow.builder(shared, THING, AgentModels.SCHEMA, store).build();
+    Shadow<Device> second = Shadow.builder(shared, THING, AgentModels.SCHEMA, store).name("net").build();
+    get(first.sync());
+    assertThat(shared.connectionListeners()).isEqualTo(2);
+
+    first.close();
+    assertThat(shared.connectionListeners()).isEqualTo(1);
+    second.close();
+    assertThat(shared.connectionListeners()).isZero();
   }
 
   @Test

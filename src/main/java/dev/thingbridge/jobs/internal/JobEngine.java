@@ -192,7 +192,7 @@ public final class JobEngine<D> implements AutoCloseable {
         && (resume.executionNumber() == 0 || resume.executionNumber() == e.execution())) {
       pendingResume = null;
       if (resume.outcomeStatus() != null) {
-        sendOutcome(new RunningJob<>(e, true, this::progress),
+        sendOutcome(new RunningJob<>(e, true, this::progress, this::finishEarly),
             new JobOutcome(resume.outcomeStatus(), resume.outcomeDetails()));
       } else {
         startJob(e, true);
@@ -203,7 +203,7 @@ public final class JobEngine<D> implements AutoCloseable {
     if (f != null) {
       if (!f.confirmed() && f.outcome() != null) {
         log.info("jobs agent {}: job {} still pending in the cloud, sending its outcome again", thingName(), e.jobId());
-        sendOutcome(new RunningJob<>(e, false, this::progress), f.outcome());
+        sendOutcome(new RunningJob<>(e, false, this::progress, this::finishEarly), f.outcome());
       }
       return; // a re-delivery of an execution already handled
     }
@@ -215,7 +215,7 @@ public final class JobEngine<D> implements AutoCloseable {
   }
 
   private void startJob(JobExecution e, boolean resumed) {
-    RunningJob<D> r = new RunningJob<>(e, resumed, this::progress);
+    RunningJob<D> r = new RunningJob<>(e, resumed, this::progress, this::finishEarly);
     current = r;
     state.save(new JobStateFile.Saved(e.jobId(), e.execution(), null, null));
     try {
@@ -274,13 +274,44 @@ public final class JobEngine<D> implements AutoCloseable {
 
   private void runHandler(RunningJob<D> r) {
     JobOutcome outcome = ExecutionRules.outcomeOf(handler, r);
+    onControl(() -> handlerReturned(r, outcome));
+  }
+
+  private void handlerReturned(RunningJob<D> r, JobOutcome outcome) {
+    r.handlerDone = true;
+    if (r.finishedEarly) {
+      if (r.answered && current == r) {
+        current = null;
+        describeNext();
+      }
+      return;
+    }
     if (outcome != null) {
-      onControl(() -> sendOutcome(r, outcome));
+      sendOutcome(r, outcome, null);
     }
   }
 
-  /** Sends the terminal update of {@code r} once its earlier updates are answered, then moves on. */
+  /** {@link dev.thingbridge.jobs.ActiveJob#finish}: the outcome now, the next job once the handler returned. */
+  private CompletableFuture<Void> finishEarly(RunningJob<D> r, JobOutcome outcome) {
+    java.util.Objects.requireNonNull(outcome, "outcome");
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    onControl(() -> {
+      if (current != r || r.finishing || r.isCancelled()) {
+        result.completeExceptionally(new IllegalStateException("job " + r.jobId() + " is no longer running"));
+        return;
+      }
+      r.finishedEarly = true;
+      sendOutcome(r, outcome, result);
+    });
+    return result;
+  }
+
   private void sendOutcome(RunningJob<D> r, JobOutcome outcome) {
+    sendOutcome(r, outcome, null);
+  }
+
+  /** Sends the terminal update of {@code r} once its earlier updates are answered, then moves on. */
+  private void sendOutcome(RunningJob<D> r, JobOutcome outcome, CompletableFuture<Void> answered) {
     if (r.isCancelled() || (current != null && current != r)) {
       return;
     }
@@ -293,11 +324,23 @@ public final class JobEngine<D> implements AutoCloseable {
                 .executionNumber(r.execution.executionNumber())
                 .statusDetails(outcome.statusDetails().isEmpty() ? null : outcome.statusDetails())
                 .build()))
-        .whenCompleteAsync((resp, err) -> outcomeAnswered(r, outcome, err), control);
+        .whenCompleteAsync((resp, err) -> {
+          outcomeAnswered(r, outcome, err);
+          if (answered != null) {
+            if (err == null) {
+              answered.complete(null);
+            } else {
+              answered.completeExceptionally(unwrap(err));
+            }
+          }
+        }, control);
   }
 
   private void outcomeAnswered(RunningJob<D> r, JobOutcome outcome, Throwable err) {
-    if (current == r) {
+    r.answered = true;
+    // A handler that reported early keeps the agent until it returns (it may be rebooting the device).
+    boolean release = !r.finishedEarly || r.handlerDone;
+    if (current == r && release) {
       current = null;
     }
     JobException je = err == null ? null : jobException(err);
@@ -314,10 +357,14 @@ public final class JobEngine<D> implements AutoCloseable {
     } else {
       finished.put(r.key(), new Finished(outcome, false));
       problem("outcome of job " + r.jobId() + " not confirmed; will send it again", err);
-      scheduleDescribeNext();
+      if (release) {
+        scheduleDescribeNext();
+      }
       return;
     }
-    describeNext();
+    if (release) {
+      describeNext();
+    }
   }
 
   private CompletableFuture<Void> progress(RunningJob<D> r, Map<String, String> details) {

@@ -1,6 +1,7 @@
 package dev.thingbridge.jobs.internal;
 
 import dev.thingbridge.jobs.ActiveJob;
+import dev.thingbridge.jobs.JobOutcome;
 import dev.thingbridge.jobs.model.JobExecution;
 import dev.thingbridge.jobs.model.JobStatus;
 import java.time.Instant;
@@ -17,6 +18,7 @@ final class RunningJob<D> implements ActiveJob<D> {
   final boolean resumed;
   final CompletableFuture<JobStatus> cancellation = new CompletableFuture<>();
   final Function<Map<String, String>, CompletableFuture<Void>> progress;
+  final Function<JobOutcome, CompletableFuture<Void>> finisher;
   volatile long version;
   volatile D document;
   volatile Instant deadline;
@@ -24,13 +26,21 @@ final class RunningJob<D> implements ActiveJob<D> {
   Future<?> worker;
   boolean finishing;
   boolean verifying;
+  /** The handler reported its outcome through {@link #finish}; its return value is not reported. */
+  boolean finishedEarly;
+  /** The handler has returned. */
+  boolean handlerDone;
+  /** The service answered the terminal update (or it failed). */
+  boolean answered;
 
   RunningJob(JobExecution execution, boolean resumed,
-      BiFunction<RunningJob<D>, Map<String, String>, CompletableFuture<Void>> progress) {
+      BiFunction<RunningJob<D>, Map<String, String>, CompletableFuture<Void>> progress,
+      BiFunction<RunningJob<D>, JobOutcome, CompletableFuture<Void>> finisher) {
     this.execution = execution;
     this.resumed = resumed;
     this.version = execution.version();
     this.progress = details -> progress.apply(this, details);
+    this.finisher = outcome -> finisher.apply(this, outcome);
   }
 
   String key() {
@@ -70,6 +80,11 @@ final class RunningJob<D> implements ActiveJob<D> {
   @Override
   public CompletableFuture<Void> reportProgress(Map<String, String> statusDetails) {
     return progress.apply(statusDetails);
+  }
+
+  @Override
+  public CompletableFuture<Void> finish(JobOutcome outcome) {
+    return finisher.apply(outcome);
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -294,7 +295,12 @@ public abstract class AbstractMqttClient implements MqttClient {
 
   @Override
   public final void addConnectionListener(ConnectionListener listener) {
-    connectionListeners.add(listener);
+    connectionListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public final void removeConnectionListener(ConnectionListener listener) {
+    connectionListeners.remove(listener);
   }
 
   @Override

@@ -5,71 +5,104 @@ import dev.thingbridge.mqtt.MqttTimeoutException;
 import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import java.time.Duration;
-import java.util.concurrent.Callable;
+import java.util.ArrayDeque;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
- * The one thread a shadow agent does everything on ({@code thingbridge-shadows-N}), with the helpers to run work
- * there as futures and to wait, bounded, for replies that complete on other threads.
+ * The one thread a shadow agent does everything on ({@code thingbridge-shadows-<thing>[-<shadow>]}), and its
+ * operations one at a time: an operation (a call of the application, or an incoming message) starts when the
+ * previous one has finished, replies included, so the state, the versions and the sync gate need no lock, and no
+ * thread ever blocks waiting for a reply.
  */
-final class ControlThread {
+final class ControlThread implements Executor {
   private final ScheduledThreadPoolExecutor executor;
   private final String owner;
-  private final Duration maxWait;
+  private final Duration guard;
+  private final Queue<Runnable> waiting = new ArrayDeque<>(); // control thread only
+  private boolean busy; // control thread only
   private volatile boolean closed;
 
   /**
-   * @param maxWait the longest any single request may take; waits give up a little after it, only as a guard
-   *     against a future that would never complete
+   * @param longestRequest the longest any single request may take; an operation gives up a little after it, only as
+   *     a guard against a future that would never complete
    */
-  ControlThread(String owner, Duration maxWait) {
+  ControlThread(String owner, Duration longestRequest) {
     this.owner = owner;
-    this.maxWait = maxWait;
+    this.guard = longestRequest.plusSeconds(5);
     this.executor = new ScheduledThreadPoolExecutor(1,
         new NamedThreadFactory("thingbridge-shadows-" + owner.replace('/', '-'), true));
     this.executor.setRemoveOnCancelPolicy(true);
-  }
-
-  boolean isClosed() {
-    return closed;
+    this.executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
 
   /**
-   * Runs {@code work} on the thread. Work whose future was cancelled before it started is skipped; once started it
-   * runs to its end.
+   * Runs an operation once every earlier one has finished. One whose future was cancelled before it started is
+   * skipped; once started it runs to its end.
    */
-  <T> CompletableFuture<T> submit(Callable<T> work) {
+  <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> operation) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    boolean queued = execute(() -> {
-      if (result.isDone()) {
-        return;
-      }
-      if (closed) {
-        result.completeExceptionally(closedException());
-        return;
-      }
-      try {
-        result.complete(work.call());
-      } catch (Throwable t) {
-        result.completeExceptionally(AbstractMqttClient.unwrap(t));
-      }
-    });
-    if (!queued) {
+    if (!offer(() -> enqueue(() -> start(operation, result)))) {
       result.completeExceptionally(closedException());
     }
     return result;
   }
 
-  /** Queues a task; false when the thread is shut down. */
-  boolean execute(Runnable task) {
-    if (closed) {
-      return false;
+  private void enqueue(Runnable start) {
+    waiting.add(start);
+    if (!busy) {
+      next();
     }
+  }
+
+  private void next() {
+    Runnable start = waiting.poll();
+    busy = start != null;
+    if (start != null) {
+      start.run();
+    }
+  }
+
+  private <T> void start(Supplier<CompletableFuture<T>> operation, CompletableFuture<T> result) {
+    if (result.isDone() || closed) {
+      result.completeExceptionally(closedException());
+      next();
+      return;
+    }
+    CompletableFuture<T> running;
+    try {
+      running = operation.get();
+    } catch (RuntimeException e) {
+      running = CompletableFuture.failedFuture(e);
+    }
+    running.orTimeout(guard.toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, error) -> execute(() -> {
+      if (error == null) {
+        result.complete(value);
+      } else {
+        Throwable cause = AbstractMqttClient.unwrap(error);
+        result.completeExceptionally(cause instanceof TimeoutException
+            ? new MqttTimeoutException("shadow operation of " + owner, guard) : cause);
+      }
+      next();
+    }));
+  }
+
+  /** Runs a task on the thread; once the thread is gone, on the caller's, so a completion is never lost. */
+  @Override
+  public void execute(Runnable task) {
+    if (!offer(task)) {
+      task.run();
+    }
+  }
+
+  /** Queues a task; false when the thread is shut down. */
+  boolean offer(Runnable task) {
     try {
       executor.execute(task);
       return true;
@@ -79,39 +112,28 @@ final class ControlThread {
   }
 
   void schedule(Runnable task, long delayMillis) {
-    if (!closed) {
-      try {
-        executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException ignored) {
-        // shutting down
-      }
+    try {
+      executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException ignored) {
+      // shutting down
     }
   }
 
-  /** Waits for a reply future; rethrows its failure as is. */
-  <T> T await(CompletableFuture<T> future) throws Exception {
-    try {
-      return future.get(maxWait.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = AbstractMqttClient.unwrap(e);
-      if (cause instanceof Exception ex) {
-        throw ex;
-      }
-      throw (Error) cause;
-    } catch (TimeoutException e) {
-      future.cancel(false);
-      throw new MqttTimeoutException("shadow request of " + owner, maxWait);
-    }
+  boolean isClosed() {
+    return closed;
   }
 
   MqttClosedException closedException() {
     return new MqttClosedException("the shadow " + owner + " is closed");
   }
 
-  /** Runs {@code last} as the final task, then stops the thread, waiting for it at most {@code budget}. */
+  /**
+   * Refuses new operations, lets the one running finish and fails the queued ones, runs {@code last}, then stops
+   * the thread, waiting for it at most {@code budget}.
+   */
   void shutdown(Runnable last, Duration budget) {
-    execute(last);
     closed = true;
+    offer(last);
     executor.shutdown();
     try {
       if (!executor.awaitTermination(budget.toMillis(), TimeUnit.MILLISECONDS)) {

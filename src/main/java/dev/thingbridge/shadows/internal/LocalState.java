@@ -1,9 +1,9 @@
 package dev.thingbridge.shadows.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.shadows.CommitResult;
-import dev.thingbridge.shadows.LoadResult;
-import dev.thingbridge.shadows.ShadowDeltaException;
+import dev.thingbridge.shadows.schema.ShadowDeltaException;
+import dev.thingbridge.shadows.store.CommitResult;
+import dev.thingbridge.shadows.store.LoadResult;
 import java.util.function.UnaryOperator;
 
 /**

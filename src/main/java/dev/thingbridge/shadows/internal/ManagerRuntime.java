@@ -5,47 +5,53 @@ import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttRequester;
 import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.internal.NamedThreadFactory;
-import dev.thingbridge.shadows.ShadowManager;
+import dev.thingbridge.shadows.ShadowClient;
+import dev.thingbridge.shadows.ShadowTopics;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a {@link ShadowManager} runs on: its control thread ({@code thingbridge-shadows-manager-N}, where every
- * decision and every listener call happens), the paced request machinery over one {@link MqttRequester}, and
- * the helpers to hand work to the control thread. Owned by the manager and shut down with it.
+ * What a shadow manager runs on: its control thread ({@code thingbridge-shadows-manager-<thing>}, where every
+ * decision and every listener call happens), one {@link MqttRequester} whose reply subscriptions every managed
+ * shadow shares, the {@link RequestPacer} and the clientTokens of the manager's own requests. Owned by the manager
+ * and shut down with it.
  */
 public final class ManagerRuntime {
-  private static final Logger LOG = LoggerFactory.getLogger(ShadowManager.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ManagerRuntime.class);
+  /** Enough for every request in flight across all shadows, and their echoes. */
+  private static final int OWN_TOKENS = 4096;
 
   private final String thingName;
+  private final String topicPrefix;
   private final String threadName;
+  private final Duration requestTimeout;
   private final ScheduledExecutorService control;
   private final MqttRequester requester;
   private final RequestPacer pacer;
-  private final ManagedShadowRequests requests;
+  private final OwnTokens tokens = new OwnTokens(OWN_TOKENS);
   private volatile boolean closed;
 
-  public ManagerRuntime(MqttClient mqtt, ManagedShadowTopics topics, double requestsPerSecond, int maxInFlight,
-      Duration requestTimeout) {
-    this.thingName = topics.thingName();
+  public ManagerRuntime(MqttClient mqtt, String topicPrefix, String thingName, double requestsPerSecond,
+      int maxInFlight, Duration requestTimeout) {
+    this.thingName = thingName;
+    this.topicPrefix = topicPrefix;
+    this.requestTimeout = requestTimeout;
     this.threadName = "thingbridge-shadows-manager-" + thingName;
     this.control = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory(threadName, true));
     this.requester = new MqttRequester(mqtt);
     this.pacer = new RequestPacer(control, System::nanoTime, requestsPerSecond,
         Math.max(1, (int) Math.ceil(requestsPerSecond)), maxInFlight);
-    byte[] random = new byte[4];
-    ThreadLocalRandom.current().nextBytes(random);
-    this.requests = new ManagedShadowRequests(requester, topics, pacer, control,
-        "sm" + HexFormat.of().formatHex(random), requestTimeout);
+  }
+
+  String thingName() {
+    return thingName;
   }
 
   String threadName() {
@@ -56,12 +62,24 @@ public final class ManagerRuntime {
     return control;
   }
 
-  ManagedShadowRequests requests() {
-    return requests;
-  }
-
   boolean isClosed() {
     return closed;
+  }
+
+  /** The clientTokens of every managed shadow's requests (control thread only). */
+  OwnTokens tokens() {
+    return tokens;
+  }
+
+  /** The topics of a managed shadow. */
+  ShadowTopics topics(String shadowName) {
+    return ShadowTopics.of(topicPrefix, thingName, shadowName);
+  }
+
+  /** The paced requests of one managed shadow. */
+  SessionTransport transport(ShadowTopics shadow) {
+    return new PacedTransport(new ShadowClient(requester, shadow, requestTimeout).sharingReplySubscriptions(), pacer,
+        control);
   }
 
   /** Requests queued behind the rate and in-flight limits. */

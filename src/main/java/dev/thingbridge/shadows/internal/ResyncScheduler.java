@@ -1,13 +1,15 @@
 package dev.thingbridge.shadows.internal;
 
+import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.shadows.ShadowDiscovery;
-import dev.thingbridge.shadows.ShadowManager;
-import dev.thingbridge.shadows.ShadowManagerException;
+import dev.thingbridge.shadows.ShadowErrorCode;
 import dev.thingbridge.shadows.ShadowManagerListener.Removal;
-import dev.thingbridge.shadows.ShadowStateStore;
 import dev.thingbridge.shadows.ShadowSyncReport;
+import dev.thingbridge.shadows.ShadowTopics;
+import dev.thingbridge.shadows.internal.ManagedShadows.Managed;
 import dev.thingbridge.shadows.internal.RequestPacer.Priority;
+import dev.thingbridge.shadows.store.ShadowStateStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,11 +36,11 @@ import org.slf4j.LoggerFactory;
  * apart from the discovery, which has its own short-lived thread ({@code thingbridge-shadows-manager-N-discovery}).
  */
 public final class ResyncScheduler<S> {
-  private static final Logger LOG = LoggerFactory.getLogger(ShadowManager.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ResyncScheduler.class);
   private static final long RETRY_FIRST_MILLIS = 1_000;
   private static final long RETRY_MAX_MILLIS = 300_000;
 
-  private final ShadowSyncEngine<S> engine;
+  private final ManagedShadows<S> engine;
   private final ManagerRuntime runtime;
   private final ScheduledExecutorService control;
   private final ShadowDiscovery discovery;
@@ -47,7 +49,7 @@ public final class ResyncScheduler<S> {
   /**
    * @param discovery how to list the cloud's shadows at start, or null for none
    */
-  public ResyncScheduler(ShadowSyncEngine<S> engine, ManagerRuntime runtime, ShadowDiscovery discovery,
+  public ResyncScheduler(ManagedShadows<S> engine, ManagerRuntime runtime, ShadowDiscovery discovery,
       Duration resyncJitter) {
     this.engine = engine;
     this.runtime = runtime;
@@ -66,7 +68,7 @@ public final class ResyncScheduler<S> {
 
   /** Re-fetches every managed shadow now, without retries (on the control thread). */
   public CompletableFuture<ShadowSyncReport> resyncAll() {
-    return runtime.onControlAsync(() -> syncAll(new ArrayList<>(engine.shadows.keySet()), List.of()));
+    return runtime.onControlAsync(() -> syncAll(new ArrayList<>(engine.ids()), List.of()));
   }
 
   // ---- start ----------------------------------------------------------------------------------------
@@ -115,7 +117,7 @@ public final class ResyncScheduler<S> {
     }
     List<String> registered = new ArrayList<>();
     for (String id : ids) {
-      if (!engine.shadows.containsKey(id)) {
+      if (!engine.isManaged(id)) {
         try {
           engine.register(id);
         } catch (RuntimeException e) {
@@ -139,7 +141,7 @@ public final class ResyncScheduler<S> {
       int slash = key.indexOf('/', scopeHead.length());
       if (slash > scopeHead.length()) {
         String id = key.substring(scopeHead.length(), slash);
-        if (ManagedShadowTopics.isValidShadowName(namePrefix + id)) {
+        if (ShadowTopics.isValidShadowName(namePrefix + id)) {
           ids.add(id);
         }
       }
@@ -153,8 +155,8 @@ public final class ResyncScheduler<S> {
   public void resyncAfterSessionLoss() {
     long jitter = resyncJitter.isZero() ? 0 : ThreadLocalRandom.current().nextLong(resyncJitter.toMillis() + 1);
     LOG.info("shadow manager {}: session lost, re-fetching {} shadows in {} ms", engine.thingName(),
-        engine.shadows.size(), jitter);
-    Runnable resync = () -> syncWithRetries(new ArrayList<>(engine.shadows.keySet()), List.of());
+        engine.ids().size(), jitter);
+    Runnable resync = () -> syncWithRetries(new ArrayList<>(engine.ids()), List.of());
     if (jitter == 0) {
       resync.run();
     } else {
@@ -193,7 +195,7 @@ public final class ResyncScheduler<S> {
   private CompletableFuture<ShadowSyncReport> syncAll(List<String> ids, List<String> removedBefore) {
     Map<String, CompletableFuture<S>> fetches = new LinkedHashMap<>();
     for (String id : ids) {
-      ManagedShadow<S> m = engine.shadows.get(id);
+      Managed<S> m = engine.get(id);
       if (m == null) {
         continue;
       }
@@ -204,7 +206,7 @@ public final class ResyncScheduler<S> {
         continue;
       }
       m.resyncQueued = true;
-      fetches.put(id, engine.sync(id, m, Priority.BACKGROUND, false)
+      fetches.put(id, m.session.sync(false, Priority.BACKGROUND)
           .whenCompleteAsync((s, e) -> {
             m.resyncQueued = false;
             if (m.fetchAgain && !runtime.isClosed()) {
@@ -220,11 +222,11 @@ public final class ResyncScheduler<S> {
           Map<String, Throwable> failed = new TreeMap<>();
           fetches.forEach((id, f) -> {
             Throwable error = f.isCompletedExceptionally() ? f.handle((x, t) -> t).join() : null;
-            Throwable cause = error == null ? null : ManagedShadowRequests.unwrap(error);
+            Throwable cause = error == null ? null : AbstractMqttClient.unwrap(error);
             if (cause == null) {
               synced.add(id);
-            } else if (cause instanceof ShadowManagerException s
-                && (s.code() == 404 || s.reason() == ShadowManagerException.Reason.NOT_MANAGED)) {
+            } else if (ShadowSession.is(cause, ShadowErrorCode.NOT_FOUND)
+                || ShadowSession.is(cause, ShadowErrorCode.NOT_MANAGED)) {
               removed.add(id);
             } else {
               failed.put(id, cause);

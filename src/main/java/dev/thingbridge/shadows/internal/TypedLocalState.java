@@ -1,12 +1,12 @@
 package dev.thingbridge.shadows.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.shadows.AppliedDelta;
-import dev.thingbridge.shadows.CommitResult;
-import dev.thingbridge.shadows.LoadResult;
-import dev.thingbridge.shadows.ShadowDelta;
-import dev.thingbridge.shadows.ShadowSchema;
-import dev.thingbridge.shadows.ShadowStateStore;
+import dev.thingbridge.shadows.schema.AppliedDelta;
+import dev.thingbridge.shadows.schema.ShadowDelta;
+import dev.thingbridge.shadows.schema.ShadowSchema;
+import dev.thingbridge.shadows.store.CommitResult;
+import dev.thingbridge.shadows.store.LoadResult;
+import dev.thingbridge.shadows.store.ShadowStateStore;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 

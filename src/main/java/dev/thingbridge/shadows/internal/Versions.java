@@ -1,15 +1,25 @@
 package dev.thingbridge.shadows.internal;
 
 /**
- * The document versions a shadow agent has seen, and what they say about an incoming message. Three marks:
- * <em>known</em>, the highest version seen anywhere (replies, deltas, documents), used for optimistic locking;
- * <em>applied</em>, the version whose desired state the device has applied (a GET or a delta), below which deltas
- * are stale; and the last <em>documents</em> version passed on. Written on the agent's control thread only;
- * {@link #known()} may be read from any thread.
+ * The document versions a shadow session has seen, and what they say about an incoming message. Three marks:
+ * <em>known</em>, the highest version seen anywhere (replies, deltas, documents), used for optimistic locking and
+ * to tell a stale deletion; <em>applied</em>, the version whose desired state the device has applied (a GET or a
+ * delta), below which deltas are stale; and the last <em>documents</em> version passed on. Written on the owner's
+ * thread only; {@link #known()} may be read from any thread.
  */
 final class Versions {
   /** What to do with a delta of some version. */
   enum DeltaVerdict { APPLY, STALE, CHECK_WITH_GET }
+
+  /** What to do with a GET reply. */
+  enum GetVerdict {
+    /** Apply its delta: it is the latest word. */
+    APPLY,
+    /** Apply its delta and start the marks again from it: the document was deleted and re-created. */
+    RENUMBERED,
+    /** Leave it: a delta newer than the reply was applied while the reply was on its way. */
+    OVERTAKEN
+  }
 
   private volatile long known;
   private long applied;
@@ -37,18 +47,21 @@ final class Versions {
   }
 
   /**
-   * A GET reply: its version is the truth. A version lower than the one applied means the document was deleted
-   * and re-created with fresh numbering (AWS restarts it after 48 hours), so the marks start again from it.
-   *
-   * @return whether the numbering went back
+   * A GET reply of {@code version} to a request sent when {@code appliedAtRequest} was applied. A version below
+   * that means the document was deleted and re-created with fresh numbering (AWS restarts it after 48 hours); one
+   * below what was applied since means a delta overtook the reply.
    */
-  boolean fromGet(long version) {
-    boolean reset = version < applied;
-    if (reset) {
+  GetVerdict fromGet(long version, long appliedAtRequest) {
+    if (version < appliedAtRequest) {
       reset();
+      applied(version);
+      return GetVerdict.RENUMBERED;
+    }
+    if (version < applied) {
+      return GetVerdict.OVERTAKEN;
     }
     applied(version);
-    return reset;
+    return GetVerdict.APPLY;
   }
 
   /**

@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param lastUpdatedAt when it last changed
  * @param startedAt when the device first reported on it, or null
  * @param completedAt when the device reported a final status, or null (a cloud-set TIMED_OUT leaves it null)
- * @param timeToLive when AWS would delete the record (six months after creation)
+ * @param timeToLive when the record is deleted ({@link CommandsSettings#executionTimeToLive()} after creation;
+ *     six months on AWS)
  * @param clientToken the idempotency token it was started with, or null
  */
 public record CommandExecution(
@@ -69,6 +70,12 @@ public record CommandExecution(
   /** When the cloud times the execution out unless the device finishes it first. */
   public Instant deadline() {
     return createdAt.plusSeconds(executionTimeoutSeconds);
+  }
+
+  /** A copy carrying a client token (an older version kept tokens apart from their executions). */
+  CommandExecution withClientToken(String token) {
+    return new CommandExecution(executionId, commandId, commandArn, target, targetArn, status, statusReason, result,
+        parameters, executionTimeoutSeconds, createdAt, lastUpdatedAt, startedAt, completedAt, timeToLive, token);
   }
 
   /** A copy after a status change. */

@@ -22,10 +22,15 @@ import dev.thingbridge.twin.commands.internal.UpdateRejection;
 import dev.thingbridge.twin.commands.internal.UpdateRejection.Code;
 import dev.thingbridge.twin.http.AwsApiException;
 import dev.thingbridge.twin.http.Route;
+import dev.thingbridge.twin.store.StoreReader;
+import dev.thingbridge.twin.store.StoreSchema;
+import java.io.IOException;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,6 +39,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -54,8 +60,15 @@ import org.slf4j.LoggerFactory;
  * TERMINAL_STATE_REACHED}. When the timeout passes first, the twin's clock sets TIMED_OUT with reason {@code
  * $NO_RESPONSE_FROM_DEVICE}; that status is not final and the device may still report its final status.
  *
- * <p>Threading: the {@link dev.thingbridge.twin.Twin} calls every method under its lock; the public control-plane
- * methods take that lock through {@link TwinContext#exclusive}, so they may be called from any thread once the
+ * <p>Retention: an execution is deleted, with its client token, once its {@code timeToLive} has passed
+ * ({@link CommandsSettings#executionTimeToLive()}, 183 days by default), and the oldest finished executions are
+ * deleted first beyond {@link CommandsSettings#maxFinishedExecutions()} (10,000 by default), so the state stays
+ * bounded under a steady load. Tables: {@code commands} and {@code command_executions}.
+ *
+ * <p>Threading: the {@link dev.thingbridge.twin.Twin} calls every method under its lock; device updates of
+ * different things run concurrently ({@link #concurrentByThing()}): they only replace one execution in a
+ * concurrent map, while everything that adds or removes executions runs alone. The public control-plane
+ * methods take the lock through {@link TwinContext#exclusive}, so they may be called from any thread once the
  * service is attached to a twin. Errors of the control-plane methods are {@link AwsApiException}s with AWS's
  * types ({@code ValidationException} 400, {@code ResourceNotFoundException} 404, {@code ConflictException} 409).
  */
@@ -68,11 +81,15 @@ public final class CommandsService implements TwinService {
   private final CommandsSettings settings;
   private final DeviceUpdateCodec codec = new DeviceUpdateCodec();
   private final CommandsJson json;
+  private final CommandsState state;
   private final Map<String, Command> commands = new LinkedHashMap<>();
-  private final Map<String, CommandExecution> executions = new LinkedHashMap<>();
-  private final Map<String, String> executionByClientToken = new LinkedHashMap<>();
+  /** Every execution by id; device updates replace entries concurrently. */
+  private final Map<String, CommandExecution> executions = new ConcurrentHashMap<>();
+  /** Execution ids in creation order; changed only by operations that run alone. */
+  private final Set<String> order = new LinkedHashSet<>();
+  private final Map<String, String> executionByClientToken = new HashMap<>();
   /** Ids of CREATED and IN_PROGRESS executions: the only ones the timer looks at. */
-  private final Set<String> running = new LinkedHashSet<>();
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
   private TwinContext context;
 
   /** A service with AWS's defaults ({@link CommandsSettings#DEFAULTS}). */
@@ -83,6 +100,7 @@ public final class CommandsService implements TwinService {
   public CommandsService(CommandsSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.json = new CommandsJson(settings);
+    this.state = new CommandsState(json);
   }
 
   @Override
@@ -128,6 +146,7 @@ public final class CommandsService implements TwinService {
       Instant now = now();
       Command command = new Command(spec, settings.commandArn(spec.commandId()), now, now);
       commands.put(spec.commandId(), command);
+      out.save(CommandsState.COMMANDS, command.commandId(), now.toEpochMilli(), state.commandJson(command).toString());
       log.info("twin commands: created command {} ({} bytes, {})", spec.commandId(), spec.payload().length,
           spec.contentType());
       return command;
@@ -195,13 +214,13 @@ public final class CommandsService implements TwinService {
   public CommandExecutionPage listCommandExecutions(ListCommandExecutionsRequest request) {
     return exclusive(out -> {
       expireDue(now(), out);
-      return new ExecutionLister(settings).list(executions.values(), request);
+      return new ExecutionLister(settings).list(inCreationOrder(), request);
     });
   }
 
   /** Every execution in creation order (for tests and tools). */
   public List<CommandExecution> executions() {
-    return read(() -> List.copyOf(executions.values()));
+    return read(this::inCreationOrder);
   }
 
   @Override
@@ -261,15 +280,12 @@ public final class CommandsService implements TwinService {
       }
     }
     String executionId = UUID.randomUUID().toString();
-    Instant ttl = now.atOffset(ZoneOffset.UTC).plusMonths(6).toInstant();
+    Instant ttl = now.plus(settings.executionTimeToLive());
     CommandExecution execution = new CommandExecution(executionId, command.commandId(), command.commandArn(),
         target.target(), request.targetArn(), CommandExecutionStatus.CREATED, null, Map.of(), parameters, timeout,
         now, now, null, null, ttl, token);
-    executions.put(executionId, execution);
-    running.add(executionId);
-    if (token != null) {
-      executionByClientToken.put(token, executionId);
-    }
+    add(execution);
+    save(execution, out);
     publishRequest(command, execution, now, out);
     publishEvent(execution, now, out);
     log.info("twin commands: started {} of {} on {} (timeout {} s)", executionId, command.commandId(),
@@ -319,7 +335,8 @@ public final class CommandsService implements TwinService {
     }
     Parsed topic = parsed.get();
     Instant now = now();
-    boolean changed = expireDue(now, out);
+    CommandExecution current = executions.get(topic.executionId());
+    boolean changed = current != null && current.target().equals(topic.target()) && expireIfDue(current, now, out);
     try {
       if (message.payload().length > context.limits().maxPayloadBytes()) {
         throw new UpdateRejection(Code.INVALID_REQUEST,
@@ -327,6 +344,7 @@ public final class CommandsService implements TwinService {
       }
       DeviceUpdate update = codec.decode(message.payload(), topic.format());
       CommandExecution updated = apply(topic, update, now);
+      save(updated, out);
       out.publish(MqttMessage.of(CommandTopics.accepted(topic.target(), topic.executionId(), topic.format()),
           codec.accepted(topic.executionId(), topic.format()), QoS.AT_LEAST_ONCE));
       publishEvent(updated, now, out);
@@ -367,51 +385,168 @@ public final class CommandsService implements TwinService {
 
   @Override
   public boolean tick(Instant now, TwinOutbox out) {
-    return expireDue(now.truncatedTo(ChronoUnit.MILLIS), out);
+    Instant at = now.truncatedTo(ChronoUnit.MILLIS);
+    boolean changed = expireDue(at, out);
+    return evict(at, out) || changed;
   }
 
-  /** Sets TIMED_OUT on every CREATED or IN_PROGRESS execution whose timeout has passed. */
-  private boolean expireDue(Instant now, TwinOutbox out) {
-    boolean changed = false;
-    for (String id : List.copyOf(running)) {
-      CommandExecution e = executions.get(id);
-      if (!now.isBefore(e.deadline())) {
-        running.remove(id);
-        CommandExecution timedOut = e.withStatus(CommandExecutionStatus.TIMED_OUT,
-            new StatusReason(StatusReason.NO_RESPONSE_FROM_DEVICE, null), e.result(), now, e.startedAt(), null);
-        executions.put(e.executionId(), timedOut);
-        publishEvent(timedOut, now, out);
-        log.info("twin commands: execution {} on {} timed out after {} s", e.executionId(), e.target(),
-            e.executionTimeoutSeconds());
-        changed = true;
+  /**
+   * Deletes, oldest first, the executions whose time to live has passed and the finished executions beyond the
+   * cap. Executions are kept in creation order, so this looks at the oldest ones only.
+   */
+  private boolean evict(Instant now, TwinOutbox out) {
+    int excess = order.size() - running.size() - settings.maxFinishedExecutions();
+    int evicted = 0;
+    for (Iterator<String> it = order.iterator(); it.hasNext(); ) {
+      CommandExecution e = executions.get(it.next());
+      boolean expired = !now.isBefore(e.timeToLive());
+      boolean finished = !running.contains(e.executionId());
+      if (!expired && excess <= 0) {
+        break;
       }
+      if (expired || finished) {
+        it.remove();
+        executions.remove(e.executionId());
+        running.remove(e.executionId());
+        if (e.clientToken() != null) {
+          executionByClientToken.remove(e.clientToken(), e.executionId());
+        }
+        out.delete(CommandsState.EXECUTIONS, e.executionId());
+        excess -= finished ? 1 : 0;
+        evicted++;
+      }
+    }
+    if (evicted > 0) {
+      log.debug("twin commands: deleted {} executions (time to live or cap)", evicted);
+    }
+    return evicted > 0;
+  }
+
+  /** Sets TIMED_OUT on every CREATED or IN_PROGRESS execution whose timeout has passed, oldest first. */
+  private boolean expireDue(Instant now, TwinOutbox out) {
+    List<CommandExecution> due = new ArrayList<>();
+    for (String id : running) {
+      CommandExecution e = executions.get(id);
+      if (e != null && !now.isBefore(e.deadline())) {
+        due.add(e);
+      }
+    }
+    due.sort(Comparator.comparing(CommandExecution::createdAt).thenComparing(CommandExecution::executionId));
+    boolean changed = false;
+    for (CommandExecution e : due) {
+      changed |= expireIfDue(e, now, out);
     }
     return changed;
   }
 
-  // ---- persistence --------------------------------------------------------------------------------------
+  /** Sets TIMED_OUT on one execution if it is still running and its timeout has passed. */
+  private boolean expireIfDue(CommandExecution e, Instant now, TwinOutbox out) {
+    if (now.isBefore(e.deadline()) || !running.remove(e.executionId())) {
+      return false;
+    }
+    CommandExecution timedOut = e.withStatus(CommandExecutionStatus.TIMED_OUT,
+        new StatusReason(StatusReason.NO_RESPONSE_FROM_DEVICE, null), e.result(), now, e.startedAt(), null);
+    executions.put(e.executionId(), timedOut);
+    save(timedOut, out);
+    publishEvent(timedOut, now, out);
+    log.info("twin commands: execution {} on {} timed out after {} s", e.executionId(), e.target(),
+        e.executionTimeoutSeconds());
+    return true;
+  }
 
-  @Override
-  public JsonNode snapshot() {
-    return new CommandsState(json).write(commands.values(), executions.values(), executionByClientToken);
+  /** Every execution in creation order. */
+  private List<CommandExecution> inCreationOrder() {
+    List<CommandExecution> out = new ArrayList<>(order.size());
+    for (String id : order) {
+      out.add(executions.get(id));
+    }
+    return out;
   }
 
   @Override
-  public void restore(JsonNode snapshot) {
-    CommandsState.Restored r = new CommandsState(json).read(snapshot);
+  public boolean concurrentByThing() {
+    return true;
+  }
+
+  @Override
+  public void answerInternalFailure(MqttMessage request, TwinOutbox out) {
+    CommandTopics.parse(request.topic()).filter(t -> t.kind() == Kind.RESPONSE).ifPresent(topic ->
+        out.publish(MqttMessage.of(CommandTopics.rejected(topic.target(), topic.executionId(), topic.format()),
+            codec.rejected(topic.executionId(), new UpdateRejection(Code.INTERNAL_ERROR,
+                "The update could not be saved; it had no effect."), topic.format()), QoS.AT_LEAST_ONCE)));
+  }
+
+  // ---- persistence --------------------------------------------------------------------------------------
+
+  private void save(CommandExecution e, TwinOutbox out) {
+    out.save(CommandsState.EXECUTIONS, e.executionId(), e.targetArn(), e.commandArn(), e.status().name(),
+        e.createdAt().toEpochMilli(), e.timeToLive().toEpochMilli(), e.clientToken(),
+        state.executionJson(e).toString());
+  }
+
+  @Override
+  public StoreSchema schema() {
+    return CommandsState.SCHEMA;
+  }
+
+  @Override
+  public void load(StoreReader store) {
+    clear();
+    store.query("SELECT command_id, document FROM commands ORDER BY rowid", row -> {
+      String id = row.text("command_id");
+      try {
+        Command c = state.readCommand(json.mapper().readTree(row.text("document")));
+        commands.put(c.commandId(), c);
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalStateException("commands state: command \"" + id + "\" is unreadable: " + e.getMessage(), e);
+      }
+    });
+    store.query("SELECT execution_id, document FROM command_executions ORDER BY rowid", row -> {
+      String id = row.text("execution_id");
+      try {
+        add(state.readExecution(json.mapper().readTree(row.text("document"))));
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalStateException("commands state: execution \"" + id + "\" is unreadable: " + e.getMessage(), e);
+      }
+    });
+    log.info("twin commands: loaded {} commands and {} executions", commands.size(), executions.size());
+  }
+
+  @Override
+  public void importJson(JsonNode snapshot, TwinOutbox out) {
+    CommandsState.Restored r = state.read(snapshot);
+    clear();
+    r.commands().forEach(c -> commands.put(c.commandId(), c));
+    r.executions().forEach(this::add);
+    r.clientTokens().forEach((token, id) -> {
+      CommandExecution e = executions.get(id);
+      if (e != null && e.clientToken() == null) {
+        executions.put(id, e.withClientToken(token));
+        executionByClientToken.put(token, id);
+      }
+    });
+    commands.values().forEach(c -> out.save(CommandsState.COMMANDS, c.commandId(), c.createdAt().toEpochMilli(),
+        state.commandJson(c).toString()));
+    inCreationOrder().forEach(e -> save(e, out));
+  }
+
+  private void clear() {
     commands.clear();
     executions.clear();
+    order.clear();
     executionByClientToken.clear();
-    r.commands().forEach(c -> commands.put(c.commandId(), c));
     running.clear();
-    for (CommandExecution e : r.executions()) {
-      executions.put(e.executionId(), e);
-      if (e.status() == CommandExecutionStatus.CREATED || e.status() == CommandExecutionStatus.IN_PROGRESS) {
-        running.add(e.executionId());
-      }
+  }
+
+  private void add(CommandExecution e) {
+    executions.put(e.executionId(), e);
+    order.add(e.executionId());
+    if (e.status() == CommandExecutionStatus.CREATED || e.status() == CommandExecutionStatus.IN_PROGRESS) {
+      running.add(e.executionId());
     }
-    executionByClientToken.putAll(r.clientTokens());
-    log.info("twin commands: restored {} commands and {} executions", commands.size(), executions.size());
+    if (e.clientToken() != null) {
+      executionByClientToken.put(e.clientToken(), e.executionId());
+    }
   }
 
   private static AwsApiException validation(String message) {

@@ -14,6 +14,9 @@ import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.jobs.internal.DeviceRequests;
 import dev.thingbridge.twin.jobs.internal.JobsEngine;
 import dev.thingbridge.twin.jobs.internal.JobsRoutes;
+import dev.thingbridge.twin.jobs.internal.JobsStore;
+import dev.thingbridge.twin.store.StoreReader;
+import dev.thingbridge.twin.store.StoreSchema;
 import dev.thingbridge.twin.things.ThingRegistry;
 import dev.thingbridge.twin.things.internal.Paging;
 import java.time.Instant;
@@ -32,8 +35,8 @@ import java.util.function.Supplier;
  *
  * <p>Targets are thing ARNs resolved through the {@link ThingRegistry} given to the constructor (the one the
  * {@code ThingsService} persists). The plain-Java methods run under the twin's lock, publish the
- * notifications they cause, and throw {@link AwsApiException} with AWS's error types. State is persisted as
- * {@code jobs.json}.
+ * notifications they cause, and throw {@link AwsApiException} with AWS's error types. State is kept in the
+ * twin's {@code jobs} and {@code job_executions} tables.
  *
  * <p>Known difference: AWS delivers accepted/rejected replies only to the requesting client, even without a
  * subscription; through a broker the twin can only publish them on the reply topic, so a device must
@@ -73,12 +76,21 @@ public final class JobsService implements TwinService {
 
   @Override
   public boolean handle(MqttMessage request, TwinOutbox out) {
-    return device.handle(request, requireContext().now(), context.limits(), out);
+    boolean changed = device.handle(request, requireContext().now(), context.limits(), out);
+    engine.flush(out);
+    return changed;
+  }
+
+  @Override
+  public void answerInternalFailure(MqttMessage request, TwinOutbox out) {
+    device.answerInternalFailure(request, requireContext().now(), out);
   }
 
   @Override
   public boolean tick(Instant now, TwinOutbox out) {
-    return engine.tick(now, out);
+    boolean changed = engine.tick(now, out);
+    engine.flush(out);
+    return changed;
   }
 
   @Override
@@ -170,7 +182,11 @@ public final class JobsService implements TwinService {
   }
 
   private <R> R exclusive(Function<TwinOutbox, R> op) {
-    return requireContext().exclusive(this, op);
+    return requireContext().exclusive(this, out -> {
+      R result = op.apply(out);
+      engine.flush(out);
+      return result;
+    });
   }
 
   private <R> R read(Supplier<R> op) {
@@ -185,12 +201,22 @@ public final class JobsService implements TwinService {
   }
 
   @Override
-  public JsonNode snapshot() {
-    return engine.snapshot();
+  public StoreSchema schema() {
+    return JobsStore.SCHEMA;
   }
 
   @Override
-  public void restore(JsonNode snapshot) {
-    engine.restore(snapshot);
+  public void load(StoreReader store) {
+    engine.load(store);
+  }
+
+  @Override
+  public void importJson(JsonNode state, TwinOutbox out) {
+    engine.importJson(state, out);
+  }
+
+  @Override
+  public JsonNode snapshot() {
+    return engine.snapshot();
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
+import dev.thingbridge.twin.TwinCommitException;
 import dev.thingbridge.twin.TwinContext;
 import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.TwinOutbox;
@@ -15,6 +16,8 @@ import dev.thingbridge.twin.shadows.internal.ShadowEngine;
 import dev.thingbridge.twin.shadows.internal.ShadowHttpApi;
 import dev.thingbridge.twin.shadows.internal.ShadowJson;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome;
+import dev.thingbridge.twin.store.StoreReader;
+import dev.thingbridge.twin.store.StoreSchema;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * request would (accepted, delta, documents); their rejections are returned, never published, as AWS does
  * for its REST API.
  *
- * <p>Threading: every method runs under the twin's lock ({@link TwinContext#exclusive}, or {@link
- * TwinContext#read} for get and list); the plain-Java
- * methods may be called from any thread once the service is part of a started twin.
+ * <p>Threading: device requests of different things run concurrently ({@link #concurrentByThing()}); the
+ * plain-Java methods run under the twin's lock ({@link TwinContext#exclusive}, or {@link TwinContext#read} for
+ * get and list) and may be called from any thread once the service is part of a started twin.
  */
 public final class ShadowService implements TwinService {
   private static final Logger log = LoggerFactory.getLogger(ShadowService.class);
@@ -95,6 +98,9 @@ public final class ShadowService implements TwinService {
     long now = nowSeconds();
     ShadowOutcome outcome = run(r, request.payload(), now);
     if (outcome instanceof ShadowOutcome.Accepted a) {
+      if (a.changed()) {
+        engine.save(r.thingName(), r.shadowName(), out);
+      }
       out.publish(message(r.accepted(), a.reply()));
       a.notifications().forEach(p -> out.publish(message(p.topic(), p.document())));
       return a.changed();
@@ -115,7 +121,7 @@ public final class ShadowService implements TwinService {
 
   @Override
   public boolean tick(Instant now, TwinOutbox out) {
-    return engine.expireDeleted(now.getEpochSecond());
+    return engine.expireDeleted(now.getEpochSecond(), out);
   }
 
   @Override
@@ -124,13 +130,31 @@ public final class ShadowService implements TwinService {
   }
 
   @Override
-  public JsonNode snapshot() {
-    return engine.snapshot();
+  public boolean concurrentByThing() {
+    return true;
   }
 
   @Override
-  public void restore(JsonNode snapshot) {
-    engine.restore(snapshot);
+  public void answerInternalFailure(MqttMessage request, TwinOutbox out) {
+    ShadowTopics.parseRequest(request.topic()).ifPresent(r -> out.publish(message(r.rejected(),
+        new ShadowOutcome.Rejected(500, "Internal service failure", ShadowEngine.clientTokenOf(request.payload(),
+            limits().maxShadowDepth())).document(nowSeconds()))));
+  }
+
+  @Override
+  public StoreSchema schema() {
+    return ShadowEngine.SCHEMA;
+  }
+
+  @Override
+  public void load(StoreReader store) {
+    engine.load(store);
+  }
+
+  @Override
+  public void importJson(JsonNode state, TwinOutbox out) {
+    engine.restore(state);
+    engine.saveAll(out);
   }
 
   // ---- plain-Java control plane -------------------------------------------------------------------
@@ -225,9 +249,14 @@ public final class ShadowService implements TwinService {
     } else {
       outcome = exclusive(out -> {
         ShadowOutcome o = run(r, payload, nowSeconds());
-        if (o instanceof ShadowOutcome.Accepted a && publishReply) {
-          out.publish(message(r.accepted(), a.reply()));
-          a.notifications().forEach(p -> out.publish(message(p.topic(), p.document())));
+        if (o instanceof ShadowOutcome.Accepted a) {
+          if (a.changed()) {
+            engine.save(r.thingName(), r.shadowName(), out);
+          }
+          if (publishReply) {
+            out.publish(message(r.accepted(), a.reply()));
+            a.notifications().forEach(p -> out.publish(message(p.topic(), p.document())));
+          }
         }
         return o;
       });
@@ -243,7 +272,11 @@ public final class ShadowService implements TwinService {
     if (ctx == null) {
       throw new IllegalStateException("the shadow service is not part of a twin yet");
     }
-    return ctx.exclusive(this, operation);
+    try {
+      return ctx.exclusive(this, operation);
+    } catch (TwinCommitException e) {
+      throw new ShadowException(500, "Internal service failure");
+    }
   }
 
   private <R> R read(Supplier<R> operation) {
@@ -251,7 +284,11 @@ public final class ShadowService implements TwinService {
     if (ctx == null) {
       throw new IllegalStateException("the shadow service is not part of a twin yet");
     }
-    return ctx.read(this, operation);
+    try {
+      return ctx.read(this, operation);
+    } catch (TwinCommitException e) {
+      throw new ShadowException(500, "Internal service failure");
+    }
   }
 
   private long nowSeconds() {

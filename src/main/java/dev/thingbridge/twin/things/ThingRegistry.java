@@ -171,7 +171,21 @@ public final class ThingRegistry {
     return out;
   }
 
-  /** The registry as JSON (for the twin's state directory). */
+  /** Every thing, by name. */
+  java.util.Collection<Thing> all() {
+    return java.util.Collections.unmodifiableCollection(things.values());
+  }
+
+  /** Adds or replaces a thing read from the store. */
+  void put(Thing thing) {
+    things.put(thing.thingName(), thing);
+  }
+
+  void clear() {
+    things.clear();
+  }
+
+  /** The registry as JSON (the state file of older versions). */
   public JsonNode snapshot() {
     ArrayNode list = JsonNodeFactory.instance.arrayNode();
     for (Thing t : things.values()) {

@@ -11,8 +11,14 @@ import dev.thingbridge.twin.http.ApiRequest;
 import dev.thingbridge.twin.http.ApiResponse;
 import dev.thingbridge.twin.http.AwsApiException;
 import dev.thingbridge.twin.http.Route;
+import dev.thingbridge.twin.store.Migration;
+import dev.thingbridge.twin.store.Row;
+import dev.thingbridge.twin.store.StoreReader;
+import dev.thingbridge.twin.store.StoreSchema;
+import dev.thingbridge.twin.store.Table;
 import dev.thingbridge.twin.things.internal.ApiJson;
 import dev.thingbridge.twin.things.internal.Paging;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +29,16 @@ import java.util.Objects;
  * and as HTTP routes shaped like the AWS IoT API. It answers no MQTT topics.
  *
  * <p>The plain-Java methods run under the twin's lock (through {@link TwinContext#exclusive}) and throw
- * {@link AwsApiException} with AWS's error types. State is persisted as {@code things.json}.
+ * {@link AwsApiException} with AWS's error types. State is kept in the twin's {@code things} table, one row per
+ * thing.
  */
 public final class ThingsService implements TwinService {
   private static final String THING_PATH = "/things/(?<thingName>[^/]+)";
+  /** One row per thing; {@code attributes} is a JSON object. */
+  static final Table THINGS = Table.of("things", 1, "thing_name", "thing_id", "thing_type", "attributes", "version");
+  private static final StoreSchema SCHEMA = StoreSchema.of("things", List.of(THINGS), Migration.sql(
+      "CREATE TABLE things (thing_name TEXT PRIMARY KEY, thing_id TEXT NOT NULL, thing_type TEXT,"
+          + " attributes TEXT NOT NULL, version INTEGER NOT NULL)"));
   private final ThingRegistry registry;
   private TwinContext context;
 
@@ -52,7 +64,17 @@ public final class ThingsService implements TwinService {
 
   /** CreateThing (see {@link ThingRegistry#create}). */
   public Thing createThing(String thingName, String thingTypeName, Map<String, String> attributes) {
-    return exclusive(() -> registry.create(thingName, thingTypeName, attributes));
+    if (context == null) {
+      throw new IllegalStateException("the things service is not part of a twin yet");
+    }
+    return context.exclusive(this, out -> {
+      boolean existed = registry.find(thingName).isPresent();
+      Thing t = registry.create(thingName, thingTypeName, attributes);
+      if (!existed) {
+        save(t, out);
+      }
+      return t;
+    });
   }
 
   /** CreateThing without type or attributes. */
@@ -84,13 +106,6 @@ public final class ThingsService implements TwinService {
     Paging.Page<Thing> page = Paging.page(all, maxResults, nextToken,
         "things|" + attributeName + "|" + attributeValue + "|" + prefix + "|" + type, 50);
     return new ThingPage(page.items(), page.nextToken());
-  }
-
-  private <R> R exclusive(java.util.function.Supplier<R> op) {
-    if (context == null) {
-      throw new IllegalStateException("the things service is not part of a twin yet");
-    }
-    return context.exclusive(this, out -> op.get());
   }
 
   private <R> R read(java.util.function.Supplier<R> op) {
@@ -172,12 +187,38 @@ public final class ThingsService implements TwinService {
   }
 
   @Override
-  public JsonNode snapshot() {
-    return registry.snapshot();
+  public StoreSchema schema() {
+    return SCHEMA;
   }
 
   @Override
-  public void restore(JsonNode snapshot) {
-    registry.restore(snapshot);
+  public void load(StoreReader store) {
+    registry.clear();
+    store.query("SELECT * FROM things ORDER BY thing_name", row -> registry.put(thing(row)));
+  }
+
+  @Override
+  public void importJson(JsonNode state, TwinOutbox out) {
+    registry.restore(state);
+    registry.all().forEach(t -> save(t, out));
+  }
+
+  private static void save(Thing t, TwinOutbox out) {
+    ObjectNode attrs = ApiJson.MAPPER.createObjectNode();
+    t.attributes().forEach(attrs::put);
+    out.save(THINGS, t.thingName(), t.thingId(), t.thingTypeName(), attrs.toString(), t.version());
+  }
+
+  private Thing thing(Row row) {
+    String name = row.text("thing_name");
+    Map<String, String> attrs = new LinkedHashMap<>();
+    try {
+      ApiJson.MAPPER.readTree(row.text("attributes")).fields()
+          .forEachRemaining(e -> attrs.put(e.getKey(), e.getValue().asText()));
+    } catch (IOException e) {
+      throw new IllegalStateException("things: the attributes of " + name + " are unreadable: " + e.getMessage(), e);
+    }
+    return new Thing(name, row.text("thing_id"), registry.thingArn(name), row.text("thing_type"), attrs,
+        row.longValue("version"));
   }
 }

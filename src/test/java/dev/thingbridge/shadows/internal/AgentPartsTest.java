@@ -16,7 +16,7 @@ class AgentPartsTest {
   @Test
   void deltas_are_judged_against_the_applied_and_the_known_versions() {
     Versions v = new Versions();
-    v.fromGet(5);
+    assertThat(v.fromGet(5, 0)).isEqualTo(Versions.GetVerdict.APPLY);
     assertThat(v.judge(5)).isEqualTo(Versions.DeltaVerdict.STALE);
     assertThat(v.judge(6)).isEqualTo(Versions.DeltaVerdict.APPLY);
     v.seen(8); // our own update was accepted at 8
@@ -24,7 +24,10 @@ class AgentPartsTest {
     assertThat(v.judge(8)).isEqualTo(Versions.DeltaVerdict.APPLY);
     assertThat(v.newDocuments(8)).isTrue();
     assertThat(v.newDocuments(8)).as("a repeated documents message").isFalse();
-    assertThat(v.fromGet(2)).as("numbering restarted: the document was re-created").isTrue();
+    v.applied(8);
+    assertThat(v.fromGet(7, 5)).as("a delta overtook the reply").isEqualTo(Versions.GetVerdict.OVERTAKEN);
+    assertThat(v.fromGet(2, 8)).as("numbering restarted: the document was re-created")
+        .isEqualTo(Versions.GetVerdict.RENUMBERED);
     assertThat(v.judge(3)).isEqualTo(Versions.DeltaVerdict.APPLY);
   }
 

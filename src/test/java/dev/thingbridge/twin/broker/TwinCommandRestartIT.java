@@ -65,7 +65,7 @@ class TwinCommandRestartIT {
   }
 
   private Run twin(Mosquitto broker) throws Exception {
-    ChildProcess p = ChildProcess.start(ChildProcess.javaJar(JAR, "twin", "--broker", broker.endpoint().toString(),
+    ChildProcess p = ChildProcess.start(ChildProcess.javaJar(JAR, "twin", "--endpoint", broker.endpoint().toString(),
         "--api-port", "0", "--state-dir", dir.resolve("state").toString()));
     String line = p.awaitLine(l -> l.startsWith(API_LINE), START);
     p.awaitLine(l -> l.startsWith("ready: "), START);

@@ -61,7 +61,7 @@ class CommandsServiceTest {
     List<CommandExecution> before = first.service.executions();
     Command commandBefore = first.service.command("Reboot");
     first.close();
-    assertThat(dir.resolve("commands.json")).exists();
+    assertThat(dir.resolve("twin.db")).exists();
 
     try (CommandsRig second = new CommandsRig(first.broker, first.clock, dir, TwinLimits.RELAXED);
         Device device = second.device(DeviceTarget.thing("dev-1"), PayloadFormat.JSON)) {

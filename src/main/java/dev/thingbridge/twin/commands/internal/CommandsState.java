@@ -12,6 +12,9 @@ import dev.thingbridge.twin.commands.DeviceTarget;
 import dev.thingbridge.twin.commands.ParameterValue;
 import dev.thingbridge.twin.commands.ResultValue;
 import dev.thingbridge.twin.commands.StatusReason;
+import dev.thingbridge.twin.store.Migration;
+import dev.thingbridge.twin.store.StoreSchema;
+import dev.thingbridge.twin.store.Table;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,11 +24,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The service's state file ({@code commands.json}): every command, every execution and the client tokens, with
- * millisecond timestamps. Reading checks every field and fails with a message naming the bad entry.
+ * The service's persistent form: tables {@code commands} (one row per command) and {@code command_executions}
+ * (one row per execution, with its client token; indexed by client token, time to live and target), each row's
+ * {@code document} holding the record as JSON with millisecond timestamps; and the state file of older versions
+ * ({@code commands.json}). Reading checks every field and fails with a message naming the bad entry.
  */
 public final class CommandsState {
   private static final int VERSION = 1;
+  public static final Table COMMANDS = Table.of("commands", 1, "command_id", "created_at", "document");
+  public static final Table EXECUTIONS = Table.of("command_executions", 1, "execution_id", "target_arn",
+      "command_arn", "status", "created_at", "time_to_live", "client_token", "document");
+  public static final StoreSchema SCHEMA = StoreSchema.of("commands", List.of(COMMANDS, EXECUTIONS), Migration.sql(
+      "CREATE TABLE commands (command_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, document TEXT NOT NULL)",
+      "CREATE TABLE command_executions (execution_id TEXT PRIMARY KEY, target_arn TEXT NOT NULL,"
+          + " command_arn TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL,"
+          + " time_to_live INTEGER NOT NULL, client_token TEXT, document TEXT NOT NULL)",
+      "CREATE UNIQUE INDEX command_executions_client_token ON command_executions (client_token)"
+          + " WHERE client_token IS NOT NULL",
+      "CREATE INDEX command_executions_time_to_live ON command_executions (time_to_live)",
+      "CREATE INDEX command_executions_target ON command_executions (target_arn, created_at)"));
   private final CommandsJson json;
 
   public CommandsState(CommandsJson json) {
@@ -41,40 +58,50 @@ public final class CommandsState {
     root.put("version", VERSION);
     ArrayNode cs = root.putArray("commands");
     for (Command c : commands) {
-      ObjectNode n = json.command(c);
-      n.put("createdAtMs", c.createdAt().toEpochMilli());
-      n.put("lastUpdatedAtMs", c.lastUpdatedAt().toEpochMilli());
-      cs.add(n);
+      cs.add(commandJson(c));
     }
     ArrayNode es = root.putArray("executions");
     for (CommandExecution e : executions) {
-      ObjectNode n = json.mapper().createObjectNode();
-      n.put("executionId", e.executionId());
-      n.put("commandId", e.commandId());
-      n.put("commandArn", e.commandArn());
-      n.put("targetArn", e.targetArn());
-      n.put("status", e.status().name());
-      if (e.statusReason() != null) {
-        n.set("statusReason", json.reason(e.statusReason()));
-      }
-      ObjectNode result = n.putObject("result");
-      e.result().forEach((k, v) -> result.set(k, json.apiResult(v)));
-      ObjectNode params = n.putObject("parameters");
-      e.parameters().forEach((k, v) -> params.set(k, json.parameterValue(v)));
-      n.put("executionTimeoutSeconds", e.executionTimeoutSeconds());
-      n.put("createdAtMs", e.createdAt().toEpochMilli());
-      n.put("lastUpdatedAtMs", e.lastUpdatedAt().toEpochMilli());
-      putMillis(n, "startedAtMs", e.startedAt());
-      putMillis(n, "completedAtMs", e.completedAt());
-      n.put("timeToLiveMs", e.timeToLive().toEpochMilli());
-      if (e.clientToken() != null) {
-        n.put("clientToken", e.clientToken());
-      }
-      es.add(n);
+      es.add(executionJson(e));
     }
     ObjectNode tokens = root.putObject("clientTokens");
     clientTokens.forEach(tokens::put);
     return root;
+  }
+
+  /** A command's persistent JSON. */
+  public ObjectNode commandJson(Command c) {
+    ObjectNode n = json.command(c);
+    n.put("createdAtMs", c.createdAt().toEpochMilli());
+    n.put("lastUpdatedAtMs", c.lastUpdatedAt().toEpochMilli());
+    return n;
+  }
+
+  /** An execution's persistent JSON. */
+  public ObjectNode executionJson(CommandExecution e) {
+    ObjectNode n = json.mapper().createObjectNode();
+    n.put("executionId", e.executionId());
+    n.put("commandId", e.commandId());
+    n.put("commandArn", e.commandArn());
+    n.put("targetArn", e.targetArn());
+    n.put("status", e.status().name());
+    if (e.statusReason() != null) {
+      n.set("statusReason", json.reason(e.statusReason()));
+    }
+    ObjectNode result = n.putObject("result");
+    e.result().forEach((k, v) -> result.set(k, json.apiResult(v)));
+    ObjectNode params = n.putObject("parameters");
+    e.parameters().forEach((k, v) -> params.set(k, json.parameterValue(v)));
+    n.put("executionTimeoutSeconds", e.executionTimeoutSeconds());
+    n.put("createdAtMs", e.createdAt().toEpochMilli());
+    n.put("lastUpdatedAtMs", e.lastUpdatedAt().toEpochMilli());
+    putMillis(n, "startedAtMs", e.startedAt());
+    putMillis(n, "completedAtMs", e.completedAt());
+    n.put("timeToLiveMs", e.timeToLive().toEpochMilli());
+    if (e.clientToken() != null) {
+      n.put("clientToken", e.clientToken());
+    }
+    return n;
   }
 
   /**
@@ -109,7 +136,12 @@ public final class CommandsState {
     return new Restored(commands, executions, tokens);
   }
 
-  private Command readCommand(JsonNode n) {
+  /**
+   * A command from its persistent JSON.
+   *
+   * @throws IllegalArgumentException naming a missing or bad field
+   */
+  public Command readCommand(JsonNode n) {
     CommandSpec.Builder b = CommandSpec.builder(required(n, "commandId"))
         .namespace(required(n, "namespace"))
         .displayName(CommandsJson.text(n, "displayName"))
@@ -126,7 +158,12 @@ public final class CommandsState {
         millis(n, "lastUpdatedAtMs"));
   }
 
-  private CommandExecution readExecution(JsonNode n) {
+  /**
+   * An execution from its persistent JSON.
+   *
+   * @throws IllegalArgumentException naming a missing or bad field
+   */
+  public CommandExecution readExecution(JsonNode n) {
     String targetArn = required(n, "targetArn");
     DeviceTarget target = DeviceTarget.parseArn(targetArn)
         .orElseThrow(() -> new IllegalArgumentException("bad targetArn " + targetArn)).target();

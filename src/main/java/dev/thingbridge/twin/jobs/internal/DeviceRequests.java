@@ -78,6 +78,22 @@ public final class DeviceRequests {
     }
   }
 
+  /** Answers a request whose changes could not be saved: {@code InternalError} on its rejected topic. */
+  public void answerInternalFailure(MqttMessage message, Instant now, TwinOutbox out) {
+    JobsTopic topic = JobsTopic.parse(message.topic());
+    if (topic == null || topic.kind() == JobsTopic.Kind.OUTBOUND || topic.kind() == JobsTopic.Kind.INVALID) {
+      return;
+    }
+    String token = null;
+    try {
+      token = clientToken(parse(message.payload()));
+    } catch (Rejection r) {
+      // No readable token to echo.
+    }
+    out.publish(MqttMessage.of(topic.rejected(), wire.bytes(wire.error("InternalError",
+        "The request could not be saved; it had no effect.", token, now, null)), QoS.AT_LEAST_ONCE));
+  }
+
   private boolean getPending(JobsTopic topic, String token, Instant now, TwinOutbox out) {
     ObjectNode reply = wire.object();
     var inProgress = reply.putArray("inProgressJobs");
@@ -99,7 +115,7 @@ public final class DeviceRequests {
     if (next != null) {
       if (next.status == JobExecutionStatus.QUEUED) {
         changes.watch(topic.thingName());
-        next.moveTo(JobExecutionStatus.IN_PROGRESS, now);
+        store.move(next, JobExecutionStatus.IN_PROGRESS, now);
         if (details != null) {
           next.statusDetails = details;
         }
@@ -165,8 +181,9 @@ public final class DeviceRequests {
     changes.watch(e.thingName);
     if (status == e.status) {
       e.touch(now);
+      store.changed(e);
     } else {
-      e.moveTo(status, now);
+      store.move(e, status, now);
     }
     if (details != null) {
       e.statusDetails = details;

@@ -11,6 +11,7 @@ import dev.thingbridge.twin.jobs.JobExecutionStatus;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobStatus;
 import dev.thingbridge.twin.jobs.JobsSettings;
+import dev.thingbridge.twin.store.StoreReader;
 import dev.thingbridge.twin.things.ThingRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,8 @@ import java.util.regex.Pattern;
 
 /**
  * The jobs state machine: what each control-plane call and each timer does to jobs and executions, and the
- * notifications every change causes. Callers hold the twin lock.
+ * notifications every change causes. Callers hold the twin lock and {@link #flush} the changed rows after
+ * each operation.
  */
 public final class JobsEngine {
   static final int MAX_DOCUMENT_BYTES = 32 * 1024;
@@ -111,6 +113,7 @@ public final class JobsEngine {
       throw AwsApiException.invalidRequest("Job " + jobId + " is COMPLETED and cannot be canceled.");
     }
     job.status = JobStatus.CANCELED;
+    store.changed(job);
     job.forceCanceled |= force;
     if (reasonCode != null) {
       job.reasonCode = reasonCode;
@@ -124,7 +127,7 @@ public final class JobsEngine {
       if (e.status == JobExecutionStatus.QUEUED || (force && e.status == JobExecutionStatus.IN_PROGRESS)) {
         changes.watch(e.thingName);
         e.forceCanceled = e.status == JobExecutionStatus.IN_PROGRESS;
-        e.moveTo(JobExecutionStatus.CANCELED, now);
+        store.move(e, JobExecutionStatus.CANCELED, now);
       }
     }
     publish(changes, now, out);
@@ -152,7 +155,7 @@ public final class JobsEngine {
       e.statusDetails = new java.util.LinkedHashMap<>(statusDetails);
     }
     e.forceCanceled = e.status == JobExecutionStatus.IN_PROGRESS;
-    e.moveTo(JobExecutionStatus.CANCELED, now);
+    store.move(e, JobExecutionStatus.CANCELED, now);
     store.completeIfDone(store.job(jobId), now);
     publish(changes, now, out);
     return store.view(e, registry.thingArn(thingName), now);
@@ -210,7 +213,7 @@ public final class JobsEngine {
     for (ExecutionRecord e : store.timed()) {
       if (!e.deadline().isAfter(now)) {
         changes.watch(e.thingName);
-        e.moveTo(JobExecutionStatus.TIMED_OUT, now);
+        store.move(e, JobExecutionStatus.TIMED_OUT, now);
         store.completeIfDone(store.job(e.jobId), now);
         changed = true;
       }
@@ -228,6 +231,7 @@ public final class JobsEngine {
     if (stepMinutes != null) {
       e.stepDeadline = stepMinutes == -1 ? null : now.plus(Duration.ofMinutes(stepMinutes));
     }
+    store.changed(e);
   }
 
   // ---- helpers ------------------------------------------------------------------------------------
@@ -287,11 +291,25 @@ public final class JobsEngine {
 
   // ---- persistence -------------------------------------------------------------------------------
 
-  public JsonNode snapshot() {
-    return store.snapshot(json);
+  /** Writes the rows of every job and execution changed since the last flush. */
+  public void flush(TwinOutbox out) {
+    store.flush(out, json);
   }
 
-  public void restore(JsonNode snapshot) {
+  /** Replaces the state with the rows of the jobs tables. */
+  public void load(StoreReader reader) {
+    store.load(reader, json);
+  }
+
+  /** Restores an older version's {@code jobs.json} and writes every row. */
+  public void importJson(JsonNode snapshot, TwinOutbox out) {
     store.restore(snapshot, json);
+    store.markAll();
+    store.flush(out, json);
+  }
+
+  /** The state in the format of older versions' {@code jobs.json}. */
+  public JsonNode snapshot() {
+    return store.snapshot(json);
   }
 }

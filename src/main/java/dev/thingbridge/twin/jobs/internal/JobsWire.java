@@ -83,7 +83,7 @@ final class JobsWire {
   }
 
   /** A notify (JobExecutionsChanged) message for these pending executions. */
-  ObjectNode notifyList(List<ExecutionRecord> pending, int limit, Instant now) {
+  ObjectNode notifyList(Iterable<ExecutionRecord> pending, int limit, Instant now) {
     ObjectNode n = object();
     n.put("timestamp", seconds(now));
     ObjectNode jobs = n.putObject("jobs");

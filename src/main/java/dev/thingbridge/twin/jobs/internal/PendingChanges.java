@@ -4,10 +4,7 @@ import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.twin.TwinOutbox;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,10 +12,13 @@ import java.util.Objects;
  * Watches things' pending lists across one operation and then publishes exactly the notifications AWS
  * sends: {@code notify} when an execution joined or left the list or changed status within it (not for
  * progress updates), {@code notify-next} only when the head of the list is another execution (or none).
+ * Watching costs O(1): the store counts changes to each list and knows its head.
  */
 final class PendingChanges {
   private final JobsStore store;
-  private final Map<String, List<String>> before = new LinkedHashMap<>();
+  private final Map<String, Before> before = new LinkedHashMap<>();
+
+  private record Before(long version, String head) {}
 
   PendingChanges(JobsStore store) {
     this.store = store;
@@ -26,22 +26,20 @@ final class PendingChanges {
 
   /** Remembers a thing's pending list before the operation changes it. */
   void watch(String thingName) {
-    before.computeIfAbsent(thingName, this::signature);
+    before.computeIfAbsent(thingName, t -> new Before(store.pendingVersion(t), head(t)));
   }
 
   /** Publishes what changed since {@link #watch}; returns whether anything did. */
   boolean publish(JobsWire wire, int notifyLimit, Instant now, TwinOutbox out) {
     boolean any = false;
-    for (Map.Entry<String, List<String>> e : before.entrySet()) {
+    for (Map.Entry<String, Before> e : before.entrySet()) {
       String thing = e.getKey();
-      List<String> was = e.getValue();
-      List<String> is = signature(thing);
-      if (!new HashSet<>(was).equals(new HashSet<>(is))) {
+      if (store.pendingVersion(thing) != e.getValue().version()) {
         any = true;
         out.publish(MqttMessage.of(JobsTopic.notify(thing),
             wire.bytes(wire.notifyList(store.pending(thing), notifyLimit, now)), QoS.AT_LEAST_ONCE));
       }
-      if (!Objects.equals(head(was), head(is))) {
+      if (!Objects.equals(e.getValue().head(), head(thing))) {
         any = true;
         ExecutionRecord next = store.next(thing);
         var body = wire.object();
@@ -56,19 +54,8 @@ final class PendingChanges {
     return any;
   }
 
-  private List<String> signature(String thing) {
-    List<String> out = new ArrayList<>();
-    for (ExecutionRecord e : store.pending(thing)) {
-      out.add(e.jobId + '\u0000' + e.status.name());
-    }
-    return out;
-  }
-
-  private static String head(List<String> signature) {
-    if (signature.isEmpty()) {
-      return null;
-    }
-    String s = signature.get(0);
-    return s.substring(0, s.indexOf('\u0000'));
+  private String head(String thing) {
+    ExecutionRecord next = store.next(thing);
+    return next == null ? null : next.jobId;
   }
 }

@@ -1,11 +1,14 @@
 package dev.thingbridge.twin.shadows.internal;
 
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Requests and bytes per thing in the current whole second of the twin's clock. Not thread-safe. */
+/**
+ * Requests and bytes per thing in the current whole second of the twin's clock. Different things may be
+ * counted concurrently; one thing's requests must not overlap.
+ */
 final class RequestRateLimiter {
-  private final Map<String, long[]> windows = new HashMap<>();
+  private final Map<String, long[]> windows = new ConcurrentHashMap<>();
 
   /** Counts one request if it fits both budgets of this second; false (and nothing counted) if not. */
   boolean tryAcquire(String thing, int bytes, long nowSecond, int maxRequests, int maxBytes) {

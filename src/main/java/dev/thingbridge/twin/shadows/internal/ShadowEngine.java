@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.twin.TwinLimits;
+import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.shadows.NamedShadowPage;
 import dev.thingbridge.twin.shadows.ShadowAccessPolicy;
 import dev.thingbridge.twin.shadows.ShadowException;
@@ -12,6 +13,11 @@ import dev.thingbridge.twin.shadows.ShadowTopics;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome.Accepted;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome.Publication;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome.Rejected;
+import dev.thingbridge.twin.store.Migration;
+import dev.thingbridge.twin.store.Row;
+import dev.thingbridge.twin.store.StoreReader;
+import dev.thingbridge.twin.store.StoreSchema;
+import dev.thingbridge.twin.store.Table;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,14 +25,21 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Device Shadow service's state and rules, transport-free: every shadow of every thing, and get, update,
- * delete and list as AWS IoT performs them. Not thread-safe: the twin calls it under its one lock.
+ * delete and list as AWS IoT performs them. Requests of different things may run concurrently (the maps are
+ * concurrent and a shadow is only touched by its own thing's requests); one thing's requests, listing, expiry
+ * and loading must not overlap with others of the same thing, which the twin's lanes and lock ensure.
+ *
+ * <p>Persistence: table {@code shadows}, one row per shadow (and per deleted shadow whose version is still
+ * remembered), keyed by thing and shadow name ({@code ''} for the classic shadow), so a thing's named shadows
+ * come in name order from the key. {@code document} holds desired, reported and their metadata as JSON.
  */
 public final class ShadowEngine {
   private static final Logger log = LoggerFactory.getLogger(ShadowEngine.class);
@@ -35,7 +48,18 @@ public final class ShadowEngine {
 
   private final ShadowSettings settings;
   private final Supplier<TwinLimits> limits;
-  private final NavigableMap<Key, StoredShadow> shadows = new TreeMap<>();
+  /** The persistent form: version, last update, deletion time (null while it exists), the JSON document. */
+  public static final Table SHADOWS = Table.of("shadows", 2, "thing_name", "shadow_name", "version", "updated_at",
+      "deleted_at", "document");
+  public static final StoreSchema SCHEMA = StoreSchema.of("shadows", List.of(SHADOWS), Migration.sql(
+      "CREATE TABLE shadows (thing_name TEXT NOT NULL, shadow_name TEXT NOT NULL, version INTEGER NOT NULL,"
+          + " updated_at INTEGER NOT NULL, deleted_at INTEGER, document TEXT,"
+          + " PRIMARY KEY (thing_name, shadow_name))",
+      "CREATE INDEX shadows_deleted ON shadows (deleted_at) WHERE deleted_at IS NOT NULL"));
+
+  private final NavigableMap<Key, StoredShadow> shadows = new ConcurrentSkipListMap<>();
+  /** Deleted shadows whose version is still remembered, with their deletion time: what the tick expires. */
+  private final Map<Key, Long> tombstones = new ConcurrentHashMap<>();
   private final RequestRateLimiter rates = new RequestRateLimiter();
 
   /** Shadows sort by thing, then by name, with the classic shadow ({@code ""}) first. */
@@ -124,7 +148,10 @@ public final class ShadowEngine {
     StoredShadow current = shadows.get(key);
     boolean existed = current != null && current.exists();
     long currentVersion = current == null ? 0 : current.version;
-    if (request.version() != null && request.version() != currentVersion) {
+    // A versioned update is for the document at that version; a deleted one is at none, so a device's late write
+    // (an acknowledgement held through an outage) is refused instead of re-creating what was deleted meanwhile.
+    boolean deleted = current != null && !existed;
+    if (request.version() != null && (request.version() != currentVersion || deleted)) {
       return new Rejected(409, "Version conflict", request.clientToken());
     }
     StoredShadow next = existed ? current.copy() : new StoredShadow();
@@ -141,6 +168,7 @@ public final class ShadowEngine {
     next.timestamp = now;
     next.deletedAt = -1;
     shadows.put(key, next);
+    tombstones.remove(key);
     return new Accepted(acceptedDocument(request, next, now),
         notifications(thing, shadow, request, existed ? current : null, next, now), true);
   }
@@ -220,17 +248,28 @@ public final class ShadowEngine {
     } catch (UpdateRequest.Invalid e) {
       token = null;
     }
-    StoredShadow s = shadows.get(new Key(thing, shadow));
+    Key key = new Key(thing, shadow);
+    StoredShadow s = shadows.get(key);
     if (s == null || !s.exists()) {
       return notFound(thing, shadow, token);
     }
     s.clearState();
     s.deletedAt = now;
+    tombstones.put(key, now);
     ObjectNode doc = ShadowJson.object();
     doc.put("version", s.version);
     doc.put("timestamp", now);
     putToken(doc, token);
     return new Accepted(doc, List.of(), true);
+  }
+
+  /** The request's client token if the payload is an object with a valid one, else null. */
+  public static String clientTokenOf(byte[] payload, int maxDepth) {
+    try {
+      return payload.length == 0 ? null : UpdateRequest.clientToken(UpdateRequest.parseObject(payload, maxDepth));
+    } catch (UpdateRequest.Invalid e) {
+      return null;
+    }
   }
 
   private static Rejected notFound(String thing, String shadow, String token) {
@@ -282,14 +321,70 @@ public final class ShadowEngine {
     throw new ShadowException(400, "The nextToken is invalid");
   }
 
-  /** Forgets deleted shadows' versions after the retention period; true if any was forgotten. */
-  public boolean expireDeleted(long now) {
+  /**
+   * Forgets deleted shadows' versions after the retention period, deleting their rows through {@code out};
+   * true if any was forgotten. Costs as much as the remembered deletions, not as all shadows.
+   */
+  public boolean expireDeleted(long now, TwinOutbox out) {
     long retention = settings.deletedVersionRetention().toSeconds();
     rates.forgetBefore(now);
-    return shadows.values().removeIf(s -> !s.exists() && now - s.deletedAt >= retention);
+    boolean any = false;
+    for (Iterator<Map.Entry<Key, Long>> it = tombstones.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Key, Long> e = it.next();
+      if (now - e.getValue() >= retention) {
+        it.remove();
+        shadows.remove(e.getKey());
+        out.delete(SHADOWS, e.getKey().thing(), e.getKey().shadow());
+        any = true;
+      }
+    }
+    return any;
   }
 
-  /** Every shadow (and remembered deletion) as JSON. */
+  /** Writes the row of one shadow as it is now (or deletes it if the engine no longer knows it). */
+  public void save(String thing, String shadow, TwinOutbox out) {
+    StoredShadow s = shadows.get(new Key(thing, shadow));
+    if (s == null) {
+      out.delete(SHADOWS, thing, shadow);
+    } else {
+      out.save(SHADOWS, thing, shadow, s.version, s.timestamp, s.exists() ? null : s.deletedAt,
+          s.exists() ? s.documentJson() : null);
+    }
+  }
+
+  /** Writes every row (after an import). */
+  public void saveAll(TwinOutbox out) {
+    shadows.keySet().forEach(k -> save(k.thing(), k.shadow(), out));
+  }
+
+  /** Replaces the state with the rows of the {@code shadows} table; unreadable rows are skipped with a warning. */
+  public void load(StoreReader store) {
+    shadows.clear();
+    tombstones.clear();
+    store.query("SELECT * FROM shadows", row -> {
+      String thing = row.text("thing_name");
+      String shadow = row.text("shadow_name");
+      try {
+        put(thing, shadow, StoredShadow.fromRow(row.longValue("version"), row.longValue("updated_at"),
+            row.nullableLong("deleted_at"), row.text("document")));
+      } catch (IllegalArgumentException e) {
+        log.warn("twin shadows: stored shadow {}/{} skipped: {}", thing, shadow, e.getMessage());
+      }
+    });
+  }
+
+  private void put(String thing, String shadow, StoredShadow s) {
+    if (!ShadowTopics.isValidThingName(thing) || !(shadow.isEmpty() || ShadowTopics.isValidShadowName(shadow))) {
+      throw new IllegalArgumentException("bad thing or shadow name");
+    }
+    Key key = new Key(thing, shadow);
+    shadows.put(key, s);
+    if (!s.exists()) {
+      tombstones.put(key, s.deletedAt);
+    }
+  }
+
+  /** Every shadow (and remembered deletion) as JSON: the state file of older versions. */
   public JsonNode snapshot() {
     ObjectNode root = ShadowJson.object();
     root.put("format", 1);
@@ -303,17 +398,15 @@ public final class ShadowEngine {
     return root;
   }
 
-  /** Replaces the state with a snapshot; unreadable entries are skipped with a warning. */
+  /** Replaces the state with a snapshot of an older version's state file; unreadable entries are skipped. */
   public void restore(JsonNode snapshot) {
     shadows.clear();
+    tombstones.clear();
     for (JsonNode entry : snapshot.path("shadows")) {
       String thing = entry.path("thing").asText("");
       String shadow = entry.path("shadow").asText("");
       try {
-        if (!ShadowTopics.isValidThingName(thing) || !(shadow.isEmpty() || ShadowTopics.isValidShadowName(shadow))) {
-          throw new IllegalArgumentException("bad thing or shadow name");
-        }
-        shadows.put(new Key(thing, shadow), StoredShadow.fromJson(entry));
+        put(thing, shadow, StoredShadow.fromJson(entry));
       } catch (IllegalArgumentException e) {
         log.warn("twin shadows: state entry {}/{} skipped: {}", thing, shadow, e.getMessage());
       }

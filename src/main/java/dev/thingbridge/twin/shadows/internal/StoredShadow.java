@@ -78,19 +78,37 @@ final class StoredShadow {
     return doc;
   }
 
-  /** The persistent form. */
+  /** Desired, reported and their metadata as one JSON text: the {@code document} column. */
+  String documentJson() {
+    ObjectNode doc = ShadowJson.object();
+    doc.set("desired", desired);
+    doc.set("reported", reported);
+    doc.set("desiredMetadata", desiredMeta);
+    doc.set("reportedMetadata", reportedMeta);
+    return new String(ShadowJson.bytes(doc), StandardCharsets.UTF_8);
+  }
+
+  /** A shadow from its row: a deleted one when {@code deletedAt} is set, else one with {@code document}. */
+  static StoredShadow fromRow(long version, long timestamp, Long deletedAt, String document) {
+    StoredShadow s = new StoredShadow();
+    s.version = version;
+    s.timestamp = timestamp;
+    if (deletedAt != null) {
+      s.deletedAt = deletedAt;
+      return s;
+    }
+    s.readDocument(document == null ? "" : document);
+    return s;
+  }
+
+  /** The persistent form of older versions' state files. */
   ObjectNode toJson() {
     ObjectNode node = ShadowJson.object();
     node.put("version", version);
     node.put("timestamp", timestamp);
     if (exists()) {
       // Kept as text so that numbers survive exactly as written whatever mapper reads the state file.
-      ObjectNode doc = ShadowJson.object();
-      doc.set("desired", desired);
-      doc.set("reported", reported);
-      doc.set("desiredMetadata", desiredMeta);
-      doc.set("reportedMetadata", reportedMeta);
-      node.put("document", new String(ShadowJson.bytes(doc), StandardCharsets.UTF_8));
+      node.put("document", documentJson());
     } else {
       node.put("deletedAt", deletedAt);
     }
@@ -108,17 +126,21 @@ final class StoredShadow {
       s.deletedAt = node.path("deletedAt").asLong();
       return s;
     }
+    s.readDocument(node.path("document").asText());
+    return s;
+  }
+
+  private void readDocument(String text) {
     JsonNode doc;
     try {
-      doc = ShadowJson.parse(node.path("document").asText().getBytes(StandardCharsets.UTF_8));
+      doc = ShadowJson.parse(text.getBytes(StandardCharsets.UTF_8));
     } catch (ShadowJson.ParseException e) {
       throw new IllegalArgumentException("shadow entry with an unreadable document: " + e.getMessage());
     }
-    s.desired = objectOrEmpty(doc.get("desired"));
-    s.reported = objectOrEmpty(doc.get("reported"));
-    s.desiredMeta = objectOrEmpty(doc.get("desiredMetadata"));
-    s.reportedMeta = objectOrEmpty(doc.get("reportedMetadata"));
-    return s;
+    desired = objectOrEmpty(doc.get("desired"));
+    reported = objectOrEmpty(doc.get("reported"));
+    desiredMeta = objectOrEmpty(doc.get("desiredMetadata"));
+    reportedMeta = objectOrEmpty(doc.get("reportedMetadata"));
   }
 
   private static ObjectNode objectOrEmpty(JsonNode node) {

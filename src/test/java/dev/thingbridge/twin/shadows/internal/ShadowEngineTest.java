@@ -5,14 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.twin.TwinLimits;
+import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.shadows.ShadowSettings;
 import dev.thingbridge.twin.shadows.ShadowTopics;
 import dev.thingbridge.twin.shadows.ShadowTopics.Operation;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome.Accepted;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome.Publication;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome.Rejected;
+import dev.thingbridge.twin.store.Changes;
+import dev.thingbridge.twin.store.Table;
+import dev.thingbridge.twin.store.TwinStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The document rules of AWS's Device Shadow service, on the engine alone. */
@@ -220,10 +226,33 @@ class ShadowEngineTest {
     assertJson(get(T0 + 3).get("state"), json("{\"reported\":{\"a\":3}}"));
 
     call(Operation.DELETE, "", T0 + 4);
-    assertThat(engine.expireDeleted(T0 + 4 + Duration.ofHours(48).toSeconds() - 1)).isFalse();
-    assertThat(engine.expireDeleted(T0 + 4 + Duration.ofHours(48).toSeconds())).isTrue();
+    List<String> deletedRows = new ArrayList<>();
+    TwinOutbox rows = new TwinOutbox() {
+      @Override
+      public void publish(dev.thingbridge.mqtt.MqttMessage message) {}
+
+      @Override
+      public void delete(Table table, Object... key) {
+        deletedRows.add(table.name() + ":" + key[0] + "/" + key[1]);
+      }
+    };
+    assertThat(engine.expireDeleted(T0 + 4 + Duration.ofHours(48).toSeconds() - 1, rows)).isFalse();
+    assertThat(engine.expireDeleted(T0 + 4 + Duration.ofHours(48).toSeconds(), rows)).isTrue();
+    assertThat(deletedRows).containsExactly("shadows:lamp/");
     assertThat(update("{\"state\":{\"reported\":{\"a\":4}}}", T0 + 200_000).reply().get("version").asLong())
         .isEqualTo(1);
+  }
+
+  @Test
+  void a_versioned_update_of_a_deleted_shadow_conflicts_instead_of_recreating_it() {
+    update("{\"state\":{\"reported\":{\"a\":1}}}", T0);
+    call(Operation.DELETE, "", T0 + 1);
+
+    assertThat(rejectedUpdate("{\"state\":{\"reported\":{\"a\":2}},\"version\":1,\"clientToken\":\"late\"}"))
+        .isEqualTo(new Rejected(409, "Version conflict", "late"));
+    assertThat(call(Operation.GET, "", T0 + 2)).isInstanceOf(Rejected.class);
+    assertThat(update("{\"state\":{\"reported\":{\"a\":3}}}", T0 + 3).reply().get("version").asLong())
+        .as("an unversioned update still re-creates it, continuing the numbering").isEqualTo(2);
   }
 
   @Test
@@ -294,6 +323,38 @@ class ShadowEngineTest {
     assertThat(second.results()).containsExactly("s5", "s6");
     assertThat(second.nextToken()).isNull();
     assertThat(engine.listNamed("other", null, null, T0).results()).isEmpty();
+  }
+
+  @Test
+  void the_whole_state_survives_its_rows_in_the_store_with_numbers_as_written() {
+    update("{\"state\":{\"desired\":{\"price\":1.50,\"big\":12345678901234567890},\"reported\":{\"a\":[1]}}}", T0);
+    call(Operation.DELETE, "", T0);
+    engine.handle(new ShadowTopics.Request("lamp", "named", Operation.UPDATE),
+        "{\"state\":{\"reported\":{\"x\":1.50}}}".getBytes(StandardCharsets.UTF_8), T0);
+    Changes changes = new Changes();
+    engine.saveAll(new TwinOutbox() {
+      @Override
+      public void publish(dev.thingbridge.mqtt.MqttMessage message) {}
+
+      @Override
+      public void save(Table table, Object... values) {
+        changes.put(table, values);
+      }
+    });
+    try (TwinStore store = TwinStore.inMemory()) {
+      store.migrate(ShadowEngine.SCHEMA);
+      store.commit(changes);
+      ShadowEngine loaded = new ShadowEngine(ShadowSettings.DEFAULTS, () -> limits);
+      loaded.load(store);
+      ShadowOutcome named = loaded.handle(new ShadowTopics.Request("lamp", "named", Operation.GET), new byte[0], T0);
+      assertThat(new String(ShadowJson.bytes(((Accepted) named).reply().at("/state/reported")),
+          StandardCharsets.UTF_8)).isEqualTo("{\"x\":1.50}");
+      assertThat(loaded.handle(new ShadowTopics.Request("lamp", "", Operation.GET), new byte[0], T0))
+          .isInstanceOf(Rejected.class);
+      ShadowOutcome recreated = loaded.handle(new ShadowTopics.Request("lamp", "", Operation.UPDATE),
+          "{\"state\":{}}".getBytes(StandardCharsets.UTF_8), T0);
+      assertThat(((Accepted) recreated).reply().get("version").asLong()).isEqualTo(2);
+    }
   }
 
   @Test

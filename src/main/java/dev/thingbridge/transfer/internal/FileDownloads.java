@@ -1,0 +1,102 @@
+package dev.thingbridge.transfer.internal;
+
+import dev.thingbridge.transfer.OtaConfig;
+import dev.thingbridge.transfer.OtaErrorCode;
+import dev.thingbridge.transfer.OtaException;
+import dev.thingbridge.transfer.OtaFile;
+import dev.thingbridge.transfer.SignatureVerifier;
+import dev.thingbridge.transfer.VerifiedFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The files of OTA jobs on disk while they download ({@code <state-dir>/ota/downloads/<job>-<index>}), and the
+ * check that turns a complete one into a {@link VerifiedFile}: one pass over the file for its SHA-256 and the
+ * signature check.
+ */
+public final class FileDownloads {
+  private final Path root;
+  private final OtaConfig config;
+
+  public FileDownloads(Path stateDir, OtaConfig config) {
+    this.root = stateDir.resolve("ota").resolve("downloads");
+    this.config = config;
+  }
+
+  /** Opens (or resumes) the download of one file of a job. */
+  public PartialDownload open(String jobId, OtaFile file) throws OtaException {
+    try {
+      return PartialDownload.open(dirOf(jobId, file), identity(jobId, file), file.size(), config.blockSize(),
+          config.checkpointSync());
+    } catch (IOException e) {
+      throw new OtaException(OtaErrorCode.BAD_FILE_HANDLE, "cannot open the download of " + file.filepath()
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Forgets every download of a job. */
+  public void discard(String jobId, int files) {
+    for (int i = 0; i < files; i++) {
+      PartialDownload.deleteTree(root.resolve(safe(jobId) + "-" + i));
+    }
+  }
+
+  private Path dirOf(String jobId, OtaFile file) {
+    return root.resolve(safe(jobId) + "-" + file.index());
+  }
+
+  private static String safe(String jobId) {
+    return jobId.replaceAll("[^A-Za-z0-9_-]", "_");
+  }
+
+  /** What makes a partial download resumable by a later run: the same job, file and block size. */
+  static String identity(String jobId, OtaFile file) {
+    String s = jobId + "|" + file.index() + "|" + file.filepath() + "|" + file.size() + "|" + file.fileId() + "|"
+        + file.signature().map(c -> c.algorithm() + ":" + c.base64()).orElse("-") + "|" + file.sha256();
+    return HexFormat.of().formatHex(sha256().digest(s.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Reads a complete file once: its SHA-256, checked against the job's when it gives one, and the signature. */
+  public VerifiedFile verify(OtaFile file, Path content, SignatureVerifier verifier) throws OtaException {
+    SignatureVerifier.Check check = verifier.begin(file);
+    MessageDigest sha = sha256();
+    byte[] buf = new byte[64 * 1024];
+    long size = 0;
+    try (InputStream in = Files.newInputStream(content)) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        sha.update(buf, 0, n);
+        check.update(buf, 0, n);
+        size += n;
+      }
+    } catch (IOException e) {
+      throw new OtaException(OtaErrorCode.FILE_CLOSE_FAILED, "cannot read " + file.filepath() + " back: "
+          + e.getMessage(), e);
+    }
+    if (size != file.size()) {
+      throw new OtaException(OtaErrorCode.FILE_CLOSE_FAILED, file.filepath() + " has " + size + " bytes, the job says "
+          + file.size());
+    }
+    byte[] digest = sha.digest();
+    if (file.sha256() != null && !HexFormat.of().formatHex(digest).equalsIgnoreCase(file.sha256())) {
+      throw new OtaException(OtaErrorCode.SIG_CHECK_FAILED, file.filepath() + ": SHA-256 "
+          + HexFormat.of().formatHex(digest) + " differs from the job's " + file.sha256());
+    }
+    check.verify(digest);
+    return new VerifiedFile(file, content, digest);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

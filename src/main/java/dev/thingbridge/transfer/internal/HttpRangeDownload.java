@@ -1,0 +1,265 @@
+package dev.thingbridge.transfer.internal;
+
+import dev.thingbridge.transfer.OtaConfig;
+import dev.thingbridge.transfer.OtaErrorCode;
+import dev.thingbridge.transfer.OtaException;
+import dev.thingbridge.transfer.OtaFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A file over HTTP from its pre-signed URL ({@code update_data_url}) with {@code Range} requests, several blocks
+ * at a time, each answered range checked ({@code 206} with a {@code Content-Range} that names the bytes asked
+ * for and the file's size; a {@code 200} for the whole file is taken as such).
+ *
+ * <p>Failures of the network and {@code 5xx}/{@code 429} answers are retried with exponential backoff and
+ * jitter ({@code httpBackoff}, doubling up to 30 s, {@code httpMaxAttempts} in a row without progress). A
+ * {@code 403} means the URL expired: the URL is fetched again from the job ({@link UrlSource#refresh}) and the
+ * download goes on if it changed; otherwise it fails with {@code url_expired}. A range that stalls for {@code
+ * httpTimeout} is abandoned and retried. Cancellation closes the response at once.
+ *
+ * <p>The URL is a credential: it never appears in a log line or an exception message.
+ */
+public final class HttpRangeDownload {
+  private static final Logger log = LoggerFactory.getLogger(HttpRangeDownload.class);
+  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+  private static final long MAX_BACKOFF_MS = 30_000;
+
+  /** Where the URL of a file comes from, and a fresh one after it expired. */
+  public interface UrlSource {
+    String url(OtaFile file);
+
+    /** A new URL for the file (the job document fetched again), or empty when there is none. */
+    Optional<String> refresh(String jobId, OtaFile file) throws InterruptedException;
+  }
+
+  private final HttpClient client;
+  private final OtaConfig config;
+  private final Cancellation cancel;
+  private final UrlSource urls;
+  private final ScheduledExecutorService watchdog;
+  private final String jobId;
+  private long requests;
+
+  public HttpRangeDownload(HttpClient client, OtaConfig config, Cancellation cancel, UrlSource urls,
+      ScheduledExecutorService watchdog, String jobId) {
+    this.client = client;
+    this.config = config;
+    this.cancel = cancel;
+    this.urls = urls;
+    this.watchdog = watchdog;
+    this.jobId = jobId;
+  }
+
+  /** Range requests sent so far. */
+  public long requests() {
+    return requests;
+  }
+
+  /** Downloads every block {@code ingest} is missing. */
+  public void download(FileIngest ingest) throws OtaException, InterruptedException {
+    OtaFile file = ingest.file();
+    BlockLedger ledger = ingest.ledger();
+    String url = urls.url(file);
+    if (url == null || url.isBlank()) {
+      throw new OtaException(OtaErrorCode.INVALID_DOCUMENT, "file " + file.filepath() + " has no update_data_url");
+    }
+    int failures = 0;
+    String lastFailure = null;
+    while (!ledger.isComplete()) {
+      cancel.check();
+      long first = ledger.nextMissing(0);
+      long last = first;
+      while (last + 1 < ledger.totalBlocks() && !ledger.has(last + 1) && last - first + 1 < config.httpBlocksPerRequest()) {
+        last++;
+      }
+      long from = first * ledger.blockSize();
+      long to = Math.min((last + 1) * ledger.blockSize(), ledger.fileSize()) - 1;
+      int before = ledger.receivedCount();
+      Attempt a = fetch(url, from, to, ingest);
+      ingest.checkpoint();
+      if (ledger.receivedCount() > before) {
+        failures = 0;
+      } else if (a.outcome == Outcome.DONE) {
+        a = new Attempt(Outcome.RETRY, a.detail == null ? "the range brought no block" : a.detail);
+      }
+      switch (a.outcome) {
+        case DONE -> { }
+        case EXPIRED -> {
+          Optional<String> fresh = urls.refresh(jobId, file);
+          if (fresh.isPresent() && !fresh.get().equals(url)) {
+            log.info("ota {}: the pre-signed URL of {} expired; using the job's new one", jobId, file.filepath());
+            url = fresh.get();
+          } else {
+            throw new OtaException(OtaErrorCode.URL_EXPIRED, "the pre-signed URL of " + file.filepath()
+                + " was refused (HTTP 403) and the job has no newer one");
+          }
+        }
+        case RETRY -> {
+          failures++;
+          lastFailure = a.detail;
+          if (failures >= config.httpMaxAttempts()) {
+            throw new OtaException(OtaErrorCode.DOWNLOAD_FAILED, "HTTP download of " + file.filepath() + " failed "
+                + failures + " times in a row; last: " + lastFailure);
+          }
+          long delay = backoffMillis(failures);
+          log.info("ota {}: HTTP range of {} failed ({}); retry {} in {} ms", jobId, file.filepath(), a.detail,
+              failures, delay);
+          sleep(delay);
+        }
+        case FAILED -> throw new OtaException(OtaErrorCode.DOWNLOAD_FAILED, "HTTP download of " + file.filepath()
+            + " refused: " + a.detail);
+      }
+    }
+  }
+
+  private enum Outcome { DONE, RETRY, EXPIRED, FAILED }
+
+  private record Attempt(Outcome outcome, String detail) {}
+
+  private Attempt fetch(String url, long from, long to, FileIngest ingest) throws OtaException, InterruptedException {
+    HttpRequest request;
+    try {
+      request = HttpRequest.newBuilder(URI.create(url)).GET().timeout(config.httpTimeout())
+          .header("Range", "bytes=" + from + "-" + to).build();
+    } catch (IllegalArgumentException e) {
+      return new Attempt(Outcome.FAILED, "the pre-signed URL is not a valid http(s) URL");
+    }
+    requests++;
+    HttpResponse<InputStream> response;
+    try {
+      response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      return new Attempt(Outcome.RETRY, describe(e, url));
+    }
+    try (InputStream body = response.body()) {
+      int status = response.statusCode();
+      if (status == 403) {
+        return new Attempt(Outcome.EXPIRED, "HTTP 403");
+      }
+      if (status == 429 || status >= 500) {
+        return new Attempt(Outcome.RETRY, "HTTP " + status);
+      }
+      long start;
+      if (status == 206) {
+        String cr = response.headers().firstValue("Content-Range").orElse("");
+        Matcher m = CONTENT_RANGE.matcher(cr.trim());
+        if (!m.matches()) {
+          return new Attempt(Outcome.FAILED, "206 without a valid Content-Range");
+        }
+        start = Long.parseLong(m.group(1));
+        long end = Long.parseLong(m.group(2));
+        if (start != from || end > to || end < start
+            || (!m.group(3).equals("*") && Long.parseLong(m.group(3)) != ingest.ledger().fileSize())) {
+          return new Attempt(Outcome.FAILED, "Content-Range " + cr + " does not answer bytes " + from + "-" + to
+              + " of a " + ingest.ledger().fileSize() + "-byte file");
+        }
+      } else if (status == 200) {
+        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        if (length >= 0 && length != ingest.ledger().fileSize()) {
+          return new Attempt(Outcome.FAILED, "the server ignores Range and sends " + length + " bytes for a "
+              + ingest.ledger().fileSize() + "-byte file");
+        }
+        start = 0;
+      } else {
+        return new Attempt(Outcome.FAILED, "HTTP " + status);
+      }
+      return read(body, start, ingest, url);
+    } catch (IOException e) {
+      return new Attempt(Outcome.RETRY, describe(e, url));
+    }
+  }
+
+  /** Reads whole blocks from {@code start} (a block boundary) until the body ends. */
+  private Attempt read(InputStream body, long start, FileIngest ingest, String url)
+      throws IOException, OtaException, InterruptedException {
+    BlockLedger ledger = ingest.ledger();
+    int bs = ledger.blockSize();
+    byte[] buf = new byte[bs];
+    long block = start / bs;
+    long[] lastRead = {System.nanoTime()};
+    boolean[] stalled = {false};
+    Runnable closer = () -> {
+      try {
+        body.close();
+      } catch (IOException ignored) {
+        // closing unblocks the reader; nothing else to do
+      }
+    };
+    cancel.onCancel(closer);
+    long timeoutNanos = config.httpTimeout().toNanos();
+    ScheduledFuture<?> dog = watchdog.scheduleAtFixedRate(() -> {
+      if (System.nanoTime() - lastRead[0] > timeoutNanos) {
+        stalled[0] = true;
+        closer.run();
+      }
+    }, timeoutNanos / 4, timeoutNanos / 4, TimeUnit.NANOSECONDS);
+    try {
+      while (block < ledger.totalBlocks()) {
+        int want = ledger.expectedSize(block);
+        int got = 0;
+        while (got < want) {
+          int n;
+          try {
+            n = body.read(buf, got, want - got);
+          } catch (IOException e) {
+            cancel.check();
+            if (stalled[0]) {
+              return new Attempt(Outcome.RETRY, "no data for " + config.httpTimeout().toSeconds() + " s");
+            }
+            throw e;
+          }
+          if (n < 0) {
+            return new Attempt(Outcome.DONE, got == 0 ? null : "the range ended inside block " + block);
+          }
+          got += n;
+          lastRead[0] = System.nanoTime();
+        }
+        ingest.accept(block, buf, 0, want);
+        block++;
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+      }
+      return new Attempt(Outcome.DONE, null);
+    } finally {
+      dog.cancel(false);
+      cancel.removeHook(closer);
+    }
+  }
+
+  private long backoffMillis(int failures) {
+    long base = config.httpBackoff().toMillis() << Math.min(failures - 1, 20);
+    long capped = Math.min(base, MAX_BACKOFF_MS);
+    return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+  }
+
+  private void sleep(long millis) throws OtaException, InterruptedException {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (System.nanoTime() < end) {
+      cancel.check();
+      Thread.sleep(Math.min(100, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+    }
+    cancel.check();
+  }
+
+  /** An I/O failure in words, with the URL (and any part of it) taken out. */
+  static String describe(IOException e, String url) {
+    String m = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    return Redaction.redact(m, url);
+  }
+}

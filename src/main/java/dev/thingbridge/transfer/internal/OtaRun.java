@@ -1,0 +1,264 @@
+package dev.thingbridge.transfer.internal;
+
+import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.transfer.ImageState;
+import dev.thingbridge.transfer.OtaConfig;
+import dev.thingbridge.transfer.OtaDocument;
+import dev.thingbridge.transfer.OtaDocumentAdapter;
+import dev.thingbridge.transfer.OtaDocumentException;
+import dev.thingbridge.transfer.OtaErrorCode;
+import dev.thingbridge.transfer.OtaException;
+import dev.thingbridge.transfer.OtaFile;
+import dev.thingbridge.transfer.OtaJob;
+import dev.thingbridge.transfer.OtaListener;
+import dev.thingbridge.transfer.OtaPlatform;
+import dev.thingbridge.transfer.OtaProtocol;
+import dev.thingbridge.transfer.OtaResult;
+import dev.thingbridge.transfer.OtaStatusDetails;
+import dev.thingbridge.transfer.PlatformImageState;
+import dev.thingbridge.transfer.SelfTestStatus;
+import dev.thingbridge.transfer.SignatureVerifier;
+import dev.thingbridge.transfer.VerifiedFile;
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of one OTA job (rustot's {@code perform_ota}, rustot-spec §7.10): the self-test gate, the protocol,
+ * the download of every file (resumed where an earlier run stopped), their checks, the installation, the
+ * activation and, once the new image runs, its self-test and commit. Status updates follow §7.8; failures are
+ * reported with the codes of §7.11.
+ */
+public final class OtaRun {
+  private static final Logger log = LoggerFactory.getLogger(OtaRun.class);
+
+  /** What every run shares: the updater's parts. */
+  public record Parts(MqttClient mqtt, String thingName, OtaConfig config, OtaPlatform platform,
+      SignatureVerifier verifier, OtaDocumentAdapter adapter, OtaListener listener, Set<OtaProtocol> protocols,
+      FileDownloads downloads, HttpClient http, ScheduledExecutorService timers, ExecutorService selfTests,
+      HttpRangeDownload.UrlSource urls) {}
+
+  private final Parts parts;
+  private final OtaJob job;
+  private final Cancellation cancel;
+  private final StatusReporter reporter;
+  private OtaDocument document;
+  private ProgressMeter meter;
+
+  public OtaRun(Parts parts, OtaJob job) {
+    this.parts = parts;
+    this.job = job;
+    this.cancel = Cancellation.following(job.cancellation());
+    this.reporter = new StatusReporter(job.jobId(), job.control(), parts.config().statusAckTimeout(),
+        this::platformDetails, parts.listener());
+  }
+
+  /**
+   * Runs the job to its end on this run.
+   *
+   * @throws InterruptedException when the updater is closed meanwhile: nothing is reported, and what was
+   *     downloaded stays for the next run
+   */
+  public OtaResult run() throws InterruptedException {
+    try {
+      document = parts.adapter().read(job.document()).orElseThrow(
+          () -> new OtaDocumentException("the job document holds no OTA request"));
+    } catch (OtaDocumentException e) {
+      return reject(e.getMessage());
+    }
+    long totalBlocks = document.files().stream().mapToLong(f -> f.blocks(parts.config().blockSize())).sum();
+    long totalBytes = document.files().stream().mapToLong(OtaFile::size).sum();
+    meter = new ProgressMeter(job.jobId(), totalBlocks, totalBytes, parts.config().statusUpdateFrequency(), reporter,
+        parts.listener());
+    parts.listener().onJobStarted(job.jobId(), document);
+    try {
+      SelfTestGate gate = new SelfTestGate(parts, job, reporter, meter);
+      Optional<OtaResult> gated = gate.decide();
+      if (gated.isPresent()) {
+        return finished(gated.get());
+      }
+      return finished(update());
+    } catch (OtaException e) {
+      return finished(fail(e));
+    }
+  }
+
+  private OtaResult update() throws OtaException, InterruptedException {
+    OtaProtocol protocol = chooseProtocol();
+    for (OtaFile f : document.files()) {
+      parts.platform().checkFile(f);
+    }
+    List<VerifiedFile> verified = download(protocol);
+    List<VerifiedFile> firmware = verified.stream().filter(v -> parts.config().isFirmware(v.file())).toList();
+    cancel.check();
+    if (firmware.isEmpty()) {
+      reporter.confirm(JobStatus.IN_PROGRESS, meter.details(SelfTestStatus.RECEIVING));
+      parts.platform().install(verified, false);
+      parts.downloads().discard(job.jobId(), document.files().size());
+      return terminal(JobStatus.SUCCEEDED, meter.details(SelfTestStatus.ACCEPTED), null);
+    }
+    // The cloud must know the image is ready before the device activates it (rustot lesson #93).
+    reporter.confirm(JobStatus.IN_PROGRESS, meter.details(SelfTestStatus.READY));
+    parts.platform().install(verified, true);
+    parts.downloads().discard(job.jobId(), document.files().size());
+    log.info("ota {}: activating {} firmware file(s)", job.jobId(), firmware.size());
+    OtaPlatform.Activation a = parts.platform().activate(firmware);
+    if (a == OtaPlatform.Activation.RESTARTING) {
+      return new OtaResult(JobStatus.IN_PROGRESS, meter.details(SelfTestStatus.READY).toMap(), null);
+    }
+    return new SelfTestGate(parts, job, reporter, meter).selfTestAndCommit();
+  }
+
+  private OtaProtocol chooseProtocol() throws OtaException {
+    for (OtaProtocol p : document.protocols()) {
+      if (!parts.protocols().contains(p)) {
+        continue;
+      }
+      if (p == OtaProtocol.MQTT && document.streamName().isPresent()) {
+        return p;
+      }
+      if (p == OtaProtocol.HTTP && document.files().stream().allMatch(f -> f.updateDataUrl() != null)) {
+        return p;
+      }
+    }
+    parts.platform().setImageState(ImageState.aborted(OtaErrorCode.INVALID_PROTOCOL));
+    throw new OtaException(OtaErrorCode.INVALID_PROTOCOL, "the job offers " + document.protocols()
+        + " and this device takes " + parts.protocols() + (document.streamName().isEmpty() ? " (no stream)" : ""));
+  }
+
+  private List<VerifiedFile> download(OtaProtocol protocol) throws OtaException, InterruptedException {
+    List<PartialDownload> partials = new ArrayList<>();
+    try {
+      for (OtaFile f : document.files()) {
+        PartialDownload p = parts.downloads().open(job.jobId(), f);
+        partials.add(p);
+        meter.resumed(p.ledger().receivedCount(), resumedBytes(p.ledger()));
+        if (p.resumedBlocks() > 0) {
+          log.info("ota {}: resuming {} at {}/{} blocks", job.jobId(), f.filepath(), p.resumedBlocks(),
+              p.ledger().totalBlocks());
+        }
+      }
+      reporter.confirm(JobStatus.IN_PROGRESS, meter.details(SelfTestStatus.RECEIVING));
+      List<VerifiedFile> verified = new ArrayList<>();
+      if (protocol == OtaProtocol.MQTT) {
+        try (MqttStreamDownload mqtt = new MqttStreamDownload(parts.mqtt(), parts.thingName(),
+            document.streamName().orElseThrow(), job.jobId(), parts.config(), cancel)) {
+          mqtt.open();
+          for (int i = 0; i < partials.size(); i++) {
+            verified.add(fetch(document.files().get(i), partials.get(i), protocol, mqtt, null));
+          }
+        }
+      } else {
+        HttpRangeDownload http = new HttpRangeDownload(parts.http(), parts.config(), cancel, parts.urls(),
+            parts.timers(), job.jobId());
+        for (int i = 0; i < partials.size(); i++) {
+          verified.add(fetch(document.files().get(i), partials.get(i), protocol, null, http));
+        }
+      }
+      return verified;
+    } finally {
+      partials.forEach(PartialDownload::close);
+    }
+  }
+
+  private VerifiedFile fetch(OtaFile f, PartialDownload p, OtaProtocol protocol, MqttStreamDownload mqtt,
+      HttpRangeDownload http) throws OtaException, InterruptedException {
+    FileIngest ingest = new FileIngest(f, p, parts.config().checkpointBlocks(), (i, id, size) -> {
+      meter.block(f, size);
+      reporter.checkRefused();
+    });
+    if (!p.ledger().isComplete()) {
+      log.info("ota {}: downloading {} ({} bytes) over {}", job.jobId(), f.filepath(), f.size(), protocol);
+      if (mqtt != null) {
+        mqtt.download(ingest);
+      } else {
+        http.download(ingest);
+      }
+    }
+    ingest.finish();
+    meter.flush(f);
+    VerifiedFile v = parts.downloads().verify(f, p.dataFile(), parts.verifier());
+    parts.listener().onFileVerified(job.jobId(), v);
+    return v;
+  }
+
+  private static long resumedBytes(BlockLedger l) {
+    long bytes = (long) l.receivedCount() * l.blockSize();
+    if (l.has(l.totalBlocks() - 1)) {
+      bytes -= l.blockSize() - l.expectedSize(l.totalBlocks() - 1);
+    }
+    return bytes;
+  }
+
+  /** Reports a failure (rustot-spec §7.10, step 3) and cleans up. */
+  private OtaResult fail(OtaException e) throws InterruptedException {
+    OtaErrorCode code = e.code();
+    log.warn("ota {}: {} ({})", job.jobId(), e.getMessage(), code.reason());
+    parts.downloads().discard(job.jobId(), document.files().size());
+    if (code == OtaErrorCode.MOMENTUM_ABORT || code == OtaErrorCode.USER_ABORT) {
+      setImageStateQuietly(ImageState.aborted(code));
+    }
+    if (code == OtaErrorCode.USER_ABORT && cancel.isCancelled()) {
+      // The execution is over in the cloud already; a FAILED update would only be refused.
+      return new OtaResult(JobStatus.CANCELED, Map.of(), e);
+    }
+    return terminal(JobStatus.FAILED, meter.details(SelfTestStatus.ABORTED).withFailure(code, e.getMessage()), e);
+  }
+
+  private OtaResult reject(String why) throws InterruptedException {
+    log.warn("ota {}: rejected: {}", job.jobId(), why);
+    OtaException e = new OtaException(OtaErrorCode.INVALID_DOCUMENT, why);
+    return finished(terminal(JobStatus.REJECTED,
+        OtaStatusDetails.of(SelfTestStatus.REJECTED).withFailure(OtaErrorCode.INVALID_DOCUMENT, why), e));
+  }
+
+  /** Sends a terminal status and waits for it (a refusal is logged: the outcome stands for this run). */
+  private OtaResult terminal(JobStatus status, OtaStatusDetails details, OtaException error)
+      throws InterruptedException {
+    try {
+      reporter.confirm(status, details);
+    } catch (OtaException e) {
+      log.warn("ota {}: the {} update was not confirmed: {}", job.jobId(), status, e.getMessage());
+      return new OtaResult(status, details.toMap(), error != null ? error : e);
+    }
+    return new OtaResult(status, details.withExtras(platformDetails()).toMap(), error);
+  }
+
+  private OtaResult finished(OtaResult r) {
+    parts.listener().onJobFinished(job.jobId(), r);
+    return r;
+  }
+
+  private void setImageStateQuietly(ImageState s) {
+    try {
+      parts.platform().setImageState(s);
+    } catch (OtaException e) {
+      log.warn("ota {}: platform refused image state {}: {}", job.jobId(), s.kind(), e.getMessage());
+    }
+  }
+
+  private Map<String, String> platformDetails() {
+    try {
+      return parts.platform().statusDetails();
+    } catch (RuntimeException e) {
+      return Map.of();
+    }
+  }
+
+  static PlatformImageState stateOf(OtaPlatform platform) {
+    try {
+      return platform.imageState();
+    } catch (OtaException | RuntimeException e) {
+      log.warn("ota: the platform's image state is unknown: {}", e.getMessage());
+      return PlatformImageState.UNKNOWN;
+    }
+  }
+}

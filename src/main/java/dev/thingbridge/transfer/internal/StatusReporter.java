@@ -1,0 +1,141 @@
+package dev.thingbridge.transfer.internal;
+
+import dev.thingbridge.jobs.JobErrorCode;
+import dev.thingbridge.jobs.JobException;
+import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.transfer.OtaErrorCode;
+import dev.thingbridge.transfer.OtaException;
+import dev.thingbridge.transfer.OtaJobControl;
+import dev.thingbridge.transfer.OtaListener;
+import dev.thingbridge.transfer.OtaStatusDetails;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The status updates of one OTA job (rustot-spec §7.8). Progress during the download is not waited for, and at
+ * most one is in flight: a newer one replaces one still waiting, so a slow link is not flooded. Every other
+ * update is confirmed: it waits for the progress in flight, then for the service to accept it, within {@code
+ * ackTimeout}. A progress update the service refused means the job is no longer ours; {@link #checkRefused}
+ * turns that into {@code user_abort}.
+ */
+public final class StatusReporter {
+  private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
+
+  private final String jobId;
+  private final OtaJobControl control;
+  private final Duration ackTimeout;
+  private final Supplier<Map<String, String>> extras;
+  private final OtaListener listener;
+  private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+  private Map<String, String> waiting;
+  private volatile Throwable refusal;
+
+  public StatusReporter(String jobId, OtaJobControl control, Duration ackTimeout,
+      Supplier<Map<String, String>> extras, OtaListener listener) {
+    this.jobId = jobId;
+    this.control = control;
+    this.ackTimeout = ackTimeout;
+    this.extras = extras;
+    this.listener = listener;
+  }
+
+  /** An IN_PROGRESS update that is not waited for. */
+  public void progress(OtaStatusDetails details) {
+    Map<String, String> m = details.withExtras(extras.get()).toMap();
+    synchronized (this) {
+      if (!inFlight.isDone()) {
+        waiting = m;
+        return;
+      }
+      sendProgress(m);
+    }
+  }
+
+  private void sendProgress(Map<String, String> m) {
+    CompletableFuture<Void> f;
+    try {
+      f = control.progress(m);
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    listener.onStatus(jobId, JobStatus.IN_PROGRESS, m);
+    inFlight = f.whenComplete((v, e) -> {
+      if (e != null) {
+        Throwable c = unwrap(e);
+        if (c instanceof JobException || c instanceof IllegalStateException) {
+          refusal = c;
+        } else {
+          log.debug("ota {}: progress update not confirmed: {}", jobId, c.toString());
+        }
+      }
+      synchronized (this) {
+        Map<String, String> next = waiting;
+        waiting = null;
+        if (next != null) {
+          sendProgress(next);
+        }
+      }
+    });
+  }
+
+  /** Throws {@code user_abort} when the service refused a progress update (the job was taken away). */
+  public void checkRefused() throws OtaException {
+    Throwable r = refusal;
+    if (r != null) {
+      throw new OtaException(OtaErrorCode.USER_ABORT, "the cloud refused a progress update: " + r.getMessage(), r);
+    }
+  }
+
+  /**
+   * An update the service must accept.
+   *
+   * @throws OtaException {@code user_abort} when the service refused it because the job is over, {@code other}
+   *     when it refused it otherwise or did not answer in time
+   */
+  public void confirm(JobStatus status, OtaStatusDetails details) throws OtaException, InterruptedException {
+    CompletableFuture<Void> before;
+    synchronized (this) {
+      waiting = null;
+      before = inFlight;
+    }
+    try {
+      before.get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.debug("ota {}: earlier progress unanswered: {}", jobId, e.toString());
+    }
+    Map<String, String> m = details.withExtras(extras.get()).toMap();
+    try {
+      control.update(status, m).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new OtaException(OtaErrorCode.OTHER, "the cloud did not accept the " + status + " update within "
+          + ackTimeout.toSeconds() + " s");
+    } catch (ExecutionException e) {
+      Throwable c = unwrap(e);
+      if (c instanceof IllegalStateException || c instanceof JobException je && ended(je.code())) {
+        throw new OtaException(OtaErrorCode.USER_ABORT, "the job is over in the cloud: " + c.getMessage(), c);
+      }
+      throw new OtaException(OtaErrorCode.OTHER, "the cloud refused the " + status + " update: " + c.getMessage(), c);
+    }
+    listener.onStatus(jobId, status, m);
+  }
+
+  private static boolean ended(JobErrorCode code) {
+    return code == JobErrorCode.TERMINAL_STATE_REACHED || code == JobErrorCode.INVALID_STATE_TRANSITION
+        || code == JobErrorCode.RESOURCE_NOT_FOUND;
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+}

@@ -1,0 +1,225 @@
+package dev.thingbridge.twin.streams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.thingbridge.mqtt.MqttMessage;
+import dev.thingbridge.mqtt.QoS;
+import dev.thingbridge.mqtt.SubscriptionFilter;
+import dev.thingbridge.twin.TwinContext;
+import dev.thingbridge.twin.TwinOutbox;
+import dev.thingbridge.twin.TwinService;
+import dev.thingbridge.twin.streams.internal.GetStreamPlan;
+import dev.thingbridge.twin.streams.internal.StreamRequestTopic;
+import dev.thingbridge.twin.streams.internal.StreamSender;
+import dev.thingbridge.twin.streams.internal.StreamWire;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cloud side of AWS IoT MQTT-based file delivery: GetStream and DescribeStream on {@code
+ * $aws/things/{thing}/streams/{streamId}/{get|describe}/{cbor|json}}, answered on {@code .../data/...}, {@code
+ * .../description/...} and {@code .../rejected/...} in the request's format, with AWS's error codes ({@code
+ * ResourceNotFound}, {@code BlockSizeOutOfBounds}, {@code OffsetOutOfBounds}, {@code VersionMismatch}, {@code
+ * InvalidCbor}, ...) and limits (blocks of 256-131072 bytes, at most 128 KiB per request; with {@code
+ * --aws-limits}, 100 messages and 512 KiB per second per thing, the excess delayed).
+ *
+ * <p>Streams come from a {@link StreamCatalog}. Blocks are read from their files as they go out, on the
+ * service's own thread, not under the twin's lock. {@link #faults(StreamFaults)} makes the service misbehave for
+ * tests: lost, duplicated, reordered or damaged blocks, late answers, silence.
+ */
+public final class StreamsService implements TwinService {
+  private static final Logger log = LoggerFactory.getLogger(StreamsService.class);
+
+  private final StreamCatalog catalog;
+  private final AtomicLong blocksSent = new AtomicLong();
+  private final AtomicLong requests = new AtomicLong();
+  private TwinContext context;
+  private StreamSender sender;
+
+  /** A service over streams kept in memory. */
+  public StreamsService() {
+    this(new InMemoryStreamCatalog());
+  }
+
+  public StreamsService(StreamCatalog catalog) {
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
+  }
+
+  @Override
+  public String name() {
+    return "streams";
+  }
+
+  @Override
+  public void attach(TwinContext ctx) {
+    this.context = ctx;
+    this.sender = new StreamSender(m -> ctx.publish(this, m));
+    sender.limits(ctx.limits());
+  }
+
+  /** The streams it serves. */
+  public StreamCatalog catalog() {
+    return catalog;
+  }
+
+  /** Makes the service misbehave (or behave again, with {@link StreamFaults#NONE}). */
+  public void faults(StreamFaults value) {
+    requireSender().faults(Objects.requireNonNull(value));
+  }
+
+  /** Blocks sent so far (duplicates count twice). */
+  public long blocksSent() {
+    return blocksSent.get();
+  }
+
+  /** GetStream and DescribeStream requests received so far. */
+  public long requests() {
+    return requests.get();
+  }
+
+  @Override
+  public List<SubscriptionFilter> filters() {
+    return List.of(SubscriptionFilter.of("$aws/things/+/streams/+/get/+", QoS.AT_MOST_ONCE),
+        SubscriptionFilter.of("$aws/things/+/streams/+/describe/+", QoS.AT_MOST_ONCE));
+  }
+
+  @Override
+  public boolean handle(MqttMessage request, TwinOutbox out) {
+    Optional<StreamRequestTopic> t = StreamRequestTopic.parse(request.topic());
+    if (t.isEmpty() || requireSender().faults().stopAnswering()) {
+      return false;
+    }
+    requests.incrementAndGet();
+    StreamRequestTopic topic = t.get();
+    sender.request(topic.thingName(), request.payload().length);
+    if (request.payload().length > context.limits().maxPayloadBytes()) {
+      reject(topic, "InvalidRequest", "The request is too large", null);
+      return false;
+    }
+    JsonNode r;
+    try {
+      r = StreamWire.decode(request.payload(), topic.format());
+    } catch (StreamWire.DecodeException e) {
+      reject(topic, topic.format() == StreamWire.Format.CBOR ? "InvalidCbor" : "InvalidJson", e.getMessage(), null);
+      return false;
+    }
+    try {
+      StreamDefinition stream = catalog.find(topic.streamId()).orElseThrow(() -> new GetStreamPlan.Rejection(
+          "ResourceNotFound", "No stream " + topic.streamId(), tokenOrNull(r)));
+      if (topic.operation() == StreamRequestTopic.Operation.DESCRIBE) {
+        describe(topic, stream, GetStreamPlan.token(r));
+      } else {
+        GetStreamPlan plan = GetStreamPlan.of(r, stream);
+        sender.send(topic.thingName(), blocks(topic, plan));
+      }
+    } catch (GetStreamPlan.Rejection e) {
+      reject(topic, e.code(), e.getMessage(), e.token());
+    }
+    return false;
+  }
+
+  private static String tokenOrNull(JsonNode r) {
+    try {
+      return GetStreamPlan.token(r);
+    } catch (GetStreamPlan.Rejection e) {
+      return null;
+    }
+  }
+
+  private void describe(StreamRequestTopic topic, StreamDefinition stream, String token) throws GetStreamPlan.Rejection {
+    List<long[]> files = new ArrayList<>();
+    for (StreamFile f : stream.files()) {
+      try {
+        files.add(new long[] {f.fileId(), f.source().size()});
+      } catch (IOException e) {
+        throw new GetStreamPlan.Rejection("InternalError", "A file of the stream cannot be read", token);
+      }
+    }
+    byte[] payload = StreamWire.description(topic.format(), token, stream.version(), stream.description(), files);
+    MqttMessage m = StreamSender.message(topic.description(), payload);
+    sender.send(topic.thingName(), once(m));
+  }
+
+  private void reject(StreamRequestTopic topic, String code, String message, String token) {
+    log.debug("twin streams: {} refused: {}", topic.streamId(), code);
+    sender.send(topic.thingName(), once(StreamSender.message(topic.rejected(),
+        StreamWire.error(topic.format(), code, message, token))));
+  }
+
+  private static StreamSender.Answer once(MqttMessage m) {
+    MqttMessage[] left = {m};
+    return () -> {
+      MqttMessage x = left[0];
+      left[0] = null;
+      return x;
+    };
+  }
+
+  /** The blocks of a plan, read one at a time as they are sent, in the order the faults choose. */
+  private StreamSender.Answer blocks(StreamRequestTopic topic, GetStreamPlan plan) {
+    Iterator<Long>[] order = new Iterator[1];
+    return () -> {
+      if (order[0] == null) {
+        order[0] = sender.schedule(plan.blocks()).iterator();
+      }
+      if (!order[0].hasNext()) {
+        return null;
+      }
+      long id = order[0].next();
+      byte[] data = plan.file().source().read(id * plan.blockSize(), plan.blockSize());
+      blocksSent.incrementAndGet();
+      return StreamSender.message(topic.data(), encode(topic, plan, id, data));
+    };
+  }
+
+  private byte[] encode(StreamRequestTopic topic, GetStreamPlan plan, long id, byte[] data) {
+    int fileId = plan.file().fileId();
+    if (sender.corruptNext()) {
+      switch (sender.faults().corruption()) {
+        case TRUNCATED -> data = java.util.Arrays.copyOf(data, Math.max(0, data.length - 1));
+        case WRONG_FILE -> fileId = (fileId + 1) % 256;
+        case GARBAGE -> {
+          return new byte[] {(byte) 0xFF, 0x00, 0x13};
+        }
+        case BIT_FLIP -> {
+          if (data.length > 0) {
+            data = data.clone();
+            data[data.length / 2] ^= 0x10;
+          }
+        }
+      }
+    }
+    return StreamWire.data(topic.format(), plan.token(), fileId, data.length, id, data);
+  }
+
+  private StreamSender requireSender() {
+    if (sender == null) {
+      throw new IllegalStateException("the streams service is not part of a twin yet");
+    }
+    return sender;
+  }
+
+  /** Stops the sender thread. */
+  public void close() {
+    if (sender != null) {
+      sender.close();
+    }
+  }
+
+  @Override
+  public JsonNode snapshot() {
+    return JsonNodeFactory.instance.objectNode();
+  }
+
+  @Override
+  public void restore(JsonNode snapshot) {
+    // Streams live in the catalog, which keeps them itself.
+  }
+}

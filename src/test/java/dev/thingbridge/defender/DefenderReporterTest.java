@@ -1,0 +1,171 @@
+package dev.thingbridge.defender;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.MqttMessage;
+import dev.thingbridge.mqtt.MqttTimeoutException;
+import dev.thingbridge.mqtt.PayloadFormat;
+import dev.thingbridge.mqtt.QoS;
+import dev.thingbridge.mqtt.SubscriptionFilter;
+import dev.thingbridge.mqtt.SubscriptionListener;
+import dev.thingbridge.mqtt.local.LocalBroker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DefenderReporterTest {
+  private final LocalBroker broker = new LocalBroker();
+  private final MqttClient gateway = broker.connect("gw-1");
+  private final MqttClient cloud = broker.connect("cloud");
+  private final BlockingQueue<MqttMessage> reports = new LinkedBlockingQueue<>();
+  /** Returns "accepted" or "rejected:<code>", or null to stay silent. */
+  private volatile Function<MqttMessage, String> script = m -> "accepted";
+  private DefenderReporter reporter;
+
+  @BeforeEach
+  void cloud() throws Exception {
+    cloud.subscribe(List.of(SubscriptionFilter.of("$aws/things/+/defender/metrics/+", QoS.AT_LEAST_ONCE)),
+        new SubscriptionListener() {
+          @Override
+          public void onMessage(MqttMessage m) {
+            reports.add(m);
+            String verdict = script.apply(m);
+            if (verdict == null) {
+              return;
+            }
+            PayloadFormat f = DefenderTopics.parse(m.topic()).orElseThrow().format();
+            var body = f.mapper().createObjectNode().put("thingName", "x").put("timestamp", 1L);
+            if (verdict.startsWith("rejected:")) {
+              body.put("status", "REJECTED").putObject("statusDetails")
+                  .put("ErrorCode", verdict.substring(9)).put("ErrorMessage", "because");
+            } else {
+              body.put("status", "ACCEPTED");
+            }
+            cloud.publish(MqttMessage.of(m.topic() + "/" + (verdict.startsWith("rejected") ? "rejected" : "accepted"),
+                f.write(body), QoS.AT_LEAST_ONCE));
+          }
+        }).get(5, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void close() {
+    if (reporter != null) {
+      reporter.close();
+    }
+    gateway.close();
+    cloud.close();
+  }
+
+  private DefenderReporter.Builder builder() {
+    return DefenderReporter.builder(gateway).replyTimeout(Duration.ofSeconds(3));
+  }
+
+  private static MetricsReport report(long id) {
+    return MetricsReport.of(ReportHeader.of(id), Map.of("temp_c", CustomMetric.number(21)));
+  }
+
+  @Test
+  void a_report_goes_to_the_thing_topic_in_the_chosen_format_and_the_acceptance_comes_back() throws Exception {
+    reporter = builder().format(PayloadFormat.CBOR).keyStyle(KeyStyle.LONG).build();
+    ReportAcceptance a = reporter.publish(report(42)).get(5, TimeUnit.SECONDS);
+    assertThat(a.thingName()).isEqualTo("x");
+    MqttMessage sent = reports.poll(1, TimeUnit.SECONDS);
+    assertThat(sent.topic()).isEqualTo("$aws/things/gw-1/defender/metrics/cbor");
+    assertThat(sent.qos()).isEqualTo(QoS.AT_LEAST_ONCE);
+    assertThat(sent.properties().contentType()).contains("application/cbor");
+    JsonNode n = PayloadFormat.CBOR.readTree(sent.payload());
+    assertThat(n.at("/header/report_id").asLong()).isEqualTo(42);
+    assertThat(n.has("metrics")).isFalse();
+  }
+
+  @Test
+  void rejection_codes_are_typed_and_unknown_codes_kept_as_text() throws Exception {
+    reporter = builder().build();
+    for (DefenderErrorCode code : DefenderErrorCode.values()) {
+      String wire = code.wire() == null ? "SomethingNew" : code.wire();
+      script = m -> "rejected:" + wire;
+      Throwable e = catchThrowable(() -> reporter.publish(report(1)).get(5, TimeUnit.SECONDS));
+      assertThat(e).isInstanceOf(ExecutionException.class).cause().isInstanceOf(DefenderRejectedException.class);
+      DefenderRejectedException r = (DefenderRejectedException) e.getCause();
+      assertThat(r.code()).isEqualTo(code);
+      assertThat(r.rejection().rawCode()).isEqualTo(wire);
+      assertThat(r.rejection().message()).isEqualTo("because");
+      assertThat(r.getMessage()).contains(wire);
+    }
+  }
+
+  @Test
+  void no_answer_times_out() {
+    script = m -> null;
+    reporter = builder().replyTimeout(Duration.ofMillis(200)).build();
+    Throwable e = catchThrowable(() -> reporter.publish(report(1)).get(5, TimeUnit.SECONDS));
+    assertThat(e.getCause()).isInstanceOf(MqttTimeoutException.class);
+  }
+
+  @Test
+  void reports_for_attached_mcus_go_out_on_their_own_topics_over_the_same_connection() throws Exception {
+    reporter = builder().build();
+    CompletableFuture<ReportAcceptance> a = reporter.publish("mcu-1", new MetricsSnapshot(null,
+        Map.of("rpm", CustomMetric.number(3000))));
+    CompletableFuture<ReportAcceptance> b = reporter.publish("mcu-2", report(5));
+    a.get(5, TimeUnit.SECONDS);
+    b.get(5, TimeUnit.SECONDS);
+    List<String> topics = List.of(reports.poll(1, TimeUnit.SECONDS).topic(), reports.poll(1, TimeUnit.SECONDS).topic());
+    assertThat(topics).containsExactlyInAnyOrder("$aws/things/mcu-1/defender/metrics/json",
+        "$aws/things/mcu-2/defender/metrics/json");
+    assertThat(catchThrowable(() -> reporter.publish("bad/name", report(1)))).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void the_schedule_keeps_reporting_with_increasing_ids_through_rejections_and_collection_errors() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    List<Long> ids = new CopyOnWriteArrayList<>();
+    script = m -> PayloadFormat.JSON.readTree(m.payload()).at("/cmet/n/0/number").asInt() == 2
+        ? "rejected:Throttled" : "accepted";
+    reporter = builder().interval(Duration.ofMillis(50)).jitter(0).listener(new DefenderListener() {
+      @Override
+      public void onAccepted(String thing, MetricsReport report, ReportAcceptance acceptance) {
+        events.add("accepted");
+        ids.add(report.header().reportId());
+      }
+
+      @Override
+      public void onRejected(String thing, MetricsReport report, DefenderRejectedException rejection) {
+        events.add("rejected:" + rejection.code());
+        ids.add(report.header().reportId());
+      }
+
+      @Override
+      public void onFailed(String thing, Throwable error) {
+        events.add("failed:" + error.getMessage());
+      }
+    }).build();
+    int[] n = {0};
+    reporter.schedule("mcu-7", () -> {
+      n[0]++;
+      if (n[0] == 3) {
+        throw new IllegalStateException("sensor gone");
+      }
+      return new MetricsSnapshot(null, Map.of("n", CustomMetric.number(n[0])));
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 5);
+    assertThat(events.subList(0, 4)).containsExactly("accepted", "rejected:THROTTLED", "failed:sensor gone", "accepted");
+    assertThat(ids).isSorted().doesNotHaveDuplicates();
+    assertThat(reports.stream().map(MqttMessage::topic).distinct())
+        .containsExactly("$aws/things/mcu-7/defender/metrics/json");
+  }
+}

@@ -1,0 +1,161 @@
+package dev.thingbridge.shadows.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The store contract, run against both implementations (SHD-T48 in spirit), plus the file store's atomicity. */
+class KeyValueStoreTest {
+  @TempDir
+  static Path root;
+
+  static Stream<Function<String, KeyValueStore>> stores() {
+    return Stream.of(name -> new InMemoryKeyValueStore(), name -> FileKeyValueStore.open(root.resolve(name)));
+  }
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String s(KeyValueStore kv, String key) {
+    return kv.get(key).map(v -> new String(v, StandardCharsets.UTF_8)).orElse(null);
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void put_get_overwrite_and_remove(Function<String, KeyValueStore> factory) {
+    try (KeyValueStore kv = factory.apply("basic")) {
+      assertThat(kv.get("dev/a")).isEmpty();
+      kv.put("dev/a", b("1"));
+      kv.put("dev/a", b("2"));
+      assertThat(s(kv, "dev/a")).isEqualTo("2");
+      kv.remove("dev/a");
+      kv.remove("dev/a");
+      assertThat(kv.get("dev/a")).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void prefix_removal_and_listing_respect_the_separator(Function<String, KeyValueStore> factory) {
+    try (KeyValueStore kv = factory.apply("prefix")) {
+      WriteBatch batch = new WriteBatch();
+      for (int i = 0; i < 8; i++) {
+        batch.put("dev/k" + i, b("v" + i));
+      }
+      batch.put("device/x", b("x")).put("net/x", b("y"));
+      kv.write(batch);
+      assertThat(kv.keys("dev/")).hasSize(8).allMatch(k -> k.startsWith("dev/"));
+      kv.write(new WriteBatch().removePrefix("dev/").put("dev/k9", b("new")));
+      assertThat(kv.keys("dev/")).containsExactly("dev/k9");
+      assertThat(s(kv, "device/x")).isEqualTo("x");
+      assertThat(s(kv, "net/x")).isEqualTo("y");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void values_are_copied_in_and_out(Function<String, KeyValueStore> factory) {
+    try (KeyValueStore kv = factory.apply("copies")) {
+      byte[] value = b("abc");
+      kv.put("k", value);
+      value[0] = 'z';
+      kv.get("k").orElseThrow()[1] = 'z';
+      assertThat(s(kv, "k")).isEqualTo("abc");
+    }
+  }
+
+  @Test
+  void a_second_instance_on_the_same_directory_is_refused(@TempDir Path dir) {
+    try (FileKeyValueStore first = FileKeyValueStore.open(dir)) {
+      assertThatThrownBy(() -> FileKeyValueStore.open(dir)).isInstanceOf(ShadowStoreException.class)
+          .hasMessageContaining("in use");
+      first.put("k", b("v"));
+    }
+    try (FileKeyValueStore again = FileKeyValueStore.open(dir)) {
+      assertThat(s(again, "k")).isEqualTo("v");
+    }
+  }
+
+  @Test
+  void an_overlong_key_is_a_clear_error(@TempDir Path dir) {
+    try (FileKeyValueStore kv = FileKeyValueStore.open(dir)) {
+      assertThatThrownBy(() -> kv.put("k".repeat(FileKeyValueStore.MAX_KEY_BYTES + 1), b("v")))
+          .isInstanceOf(ShadowStoreException.class);
+      kv.put("k".repeat(FileKeyValueStore.MAX_KEY_BYTES), b("v"));
+      assertThat(kv.keys("k")).hasSize(1);
+    }
+  }
+
+  /** A crash simulated by throwing from the step listener: the instance is abandoned mid-write. */
+  static final class Crash extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  @Test
+  void a_crash_at_any_step_of_a_batch_leaves_all_of_it_or_none(@TempDir Path dir) throws IOException {
+    try (FileKeyValueStore kv = FileKeyValueStore.open(dir)) {
+      kv.write(new WriteBatch().put("s/a", b("old")).put("s/b", b("old")).put("s/c", b("old")));
+    }
+    int crashAt = 1;
+    boolean completed = false;
+    while (!completed) {
+      int target = crashAt;
+      int[] seen = {0};
+      FileKeyValueStore kv = FileKeyValueStore.open(dir, step -> {
+        if (++seen[0] == target) {
+          throw new Crash();
+        }
+      });
+      try {
+        String next = "new" + target;
+        kv.write(new WriteBatch().put("s/a", b(next)).put("s/b", b(next)).remove("s/c").put("s/d", b(next)));
+        completed = true;
+      } catch (Crash expected) {
+        // the process "died" here
+      } finally {
+        kv.close();
+      }
+      try (FileKeyValueStore reopened = FileKeyValueStore.open(dir)) {
+        String a = s(reopened, "s/a");
+        String bv = s(reopened, "s/b");
+        String c = s(reopened, "s/c");
+        String d = s(reopened, "s/d");
+        boolean allNew = a.startsWith("new") && a.equals(bv) && c == null && a.equals(d);
+        boolean allOld = "old".equals(a) && "old".equals(bv) && "old".equals(c) && d == null;
+        assertThat(allNew || allOld).as("crash at step %d left a=%s b=%s c=%s d=%s", target, a, bv, c, d).isTrue();
+        try (Stream<Path> files = Files.list(dir)) {
+          assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"))
+              .doesNotContain("journal.bin");
+        }
+        // put the store back to "old" for the next round
+        reopened.write(new WriteBatch().put("s/a", b("old")).put("s/b", b("old")).put("s/c", b("old"))
+            .remove("s/d"));
+      }
+      crashAt++;
+    }
+    assertThat(crashAt).as("the batch has several steps to crash at").isGreaterThan(8);
+  }
+
+  @Test
+  void a_torn_journal_is_ignored_because_it_was_never_committed(@TempDir Path dir) throws IOException {
+    try (FileKeyValueStore kv = FileKeyValueStore.open(dir)) {
+      kv.put("s/a", b("old"));
+    }
+    Files.write(dir.resolve("journal.bin"), new byte[] {0x54, 0x42, 0x4b, 0x56, 0, 0, 0, 9, 1, 2, 3, 4, 5, 6, 7, 8});
+    try (FileKeyValueStore kv = FileKeyValueStore.open(dir)) {
+      assertThat(s(kv, "s/a")).isEqualTo("old");
+      assertThat(dir.resolve("journal.bin")).doesNotExist();
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.thingbridge.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.transfer.internal.BlockLedger;
+import dev.thingbridge.transfer.internal.ProgressMeter;
+import dev.thingbridge.transfer.internal.StatusReporter;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** OTA-T5..T8: status strings, statusDetails, block validation and the progress cadence. */
+class OtaStatusTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static String json(OtaStatusDetails d) throws Exception {
+    return JSON.writeValueAsString(d.toMap());
+  }
+
+  @Test
+  void ota_t5_every_self_test_status_serializes_and_parses_back() throws Exception {
+    for (String s : new String[] {"receiving", "ready", "active", "accepted", "rejected", "aborted"}) {
+      SelfTestStatus status = SelfTestStatus.fromWire(s).orElseThrow();
+      assertThat(json(OtaStatusDetails.of(status))).isEqualTo("{\"self_test\":\"" + s + "\"}");
+      assertThat(OtaStatusDetails.selfTestOf(Map.of("self_test", s))).contains(status);
+    }
+    assertThat(SelfTestStatus.READY.isSelfTest()).isTrue();
+    assertThat(SelfTestStatus.ACTIVE.isSelfTest()).isTrue();
+    assertThat(SelfTestStatus.RECEIVING.isSelfTest()).isFalse();
+    assertThat(OtaStatusDetails.of(SelfTestStatus.ACCEPTED).failure()).isNull();
+    assertThat(OtaStatusDetails.of(SelfTestStatus.REJECTED).withFailure(OtaErrorCode.SIG_CHECK_FAILED, "x").failure())
+        .isEqualTo(OtaErrorCode.SIG_CHECK_FAILED);
+  }
+
+  @Test
+  void ota_t6_status_details_keep_rustots_order_with_the_code_as_a_string() throws Exception {
+    assertThat(json(OtaStatusDetails.of(SelfTestStatus.RECEIVING).withProgress(10, 100)))
+        .isEqualTo("{\"self_test\":\"receiving\",\"progress\":\"10/100\"}");
+    assertThat(json(OtaStatusDetails.of(SelfTestStatus.REJECTED).withFailure(OtaErrorCode.SIG_CHECK_FAILED, null)))
+        .isEqualTo("{\"self_test\":\"rejected\",\"reason\":\"sig_check_failed\",\"error_code\":\"1001\"}");
+    assertThat(json(OtaStatusDetails.of(SelfTestStatus.ACTIVE).withExtras(Map.of("device_temp", "42"))))
+        .isEqualTo("{\"self_test\":\"active\",\"device_temp\":\"42\"}");
+    assertThat(json(OtaStatusDetails.of(SelfTestStatus.ACTIVE).withExtras(Map.of()))).isEqualTo("{\"self_test\":\"active\"}");
+    assertThat(json(OtaStatusDetails.of(SelfTestStatus.ABORTED).withProgress(3, 9)
+        .withFailure(OtaErrorCode.MOMENTUM_ABORT, "no block\nfor 20 s")))
+        .isEqualTo("{\"self_test\":\"aborted\",\"progress\":\"3/9\",\"reason\":\"momentum_abort\","
+            + "\"error_code\":\"2003\",\"detail\":\"no block for 20 s\"}");
+  }
+
+  @Test
+  void the_platform_cannot_overwrite_otas_own_keys_and_incoming_extras_are_told_apart() {
+    assertThat(OtaStatusDetails.of(SelfTestStatus.READY).withExtras(Map.of("self_test", "accepted", "v", "1")).toMap())
+        .containsEntry("self_test", "ready").containsEntry("v", "1");
+    assertThat(OtaStatusDetails.extrasOf(Map.of("self_test", "ready", "progress", "1/2", "fw", "1.2", "resumed", "true")))
+        .containsOnlyKeys("fw");
+  }
+
+  @Test
+  void every_error_code_keeps_rustots_number_and_reason() {
+    assertThat(OtaErrorCode.SIG_CHECK_FAILED.code()).isEqualTo(1001);
+    assertThat(OtaErrorCode.FILE_WRITE_FAILED.reason()).isEqualTo("file_write_failed");
+    assertThat(OtaErrorCode.OTHER.code()).isEqualTo(1099);
+    assertThat(OtaErrorCode.PLATFORM_VERSION_CHECK.code()).isEqualTo(1009);
+    assertThat(OtaErrorCode.NEWER_JOB.code()).isEqualTo(2001);
+    assertThat(OtaErrorCode.FAILED_INGEST.reason()).isEqualTo("failed_ingest");
+    assertThat(OtaErrorCode.STATE_MISMATCH.reason()).isEqualTo("state_mismatch");
+    assertThat(OtaErrorCode.INVALID_PROTOCOL.code()).isEqualTo(2005);
+    assertThat(OtaErrorCode.USER_ABORT.code()).isEqualTo(2006);
+    assertThat(OtaErrorCode.VERSION_CHECK.code()).isEqualTo(2007);
+    for (OtaErrorCode c : OtaErrorCode.values()) {
+      assertThat(c.isPlatformError()).isEqualTo(c.code() < 2000);
+    }
+  }
+
+  @Test
+  void ota_t7_block_validation_for_100000_bytes_in_1024_byte_blocks() {
+    BlockLedger l = new BlockLedger(100_000, 1024, null);
+    assertThat(l.totalBlocks()).isEqualTo(98);
+    assertThat(l.isValid(50, 1024)).isTrue();
+    assertThat(l.isValid(97, 672)).isTrue();
+    assertThat(l.isValid(97, 1024)).isFalse();
+    assertThat(l.isValid(98, 1024)).isFalse();
+    assertThat(l.isValid(98, 672)).isFalse();
+    assertThat(l.isValid(10, 512)).isFalse();
+    assertThat(l.isValid(-1, 1024)).isFalse();
+  }
+
+  @Test
+  void ota_t8_progress_goes_out_unconfirmed_every_24_blocks_and_the_last_one_is_confirmed() throws Exception {
+    RecordingControl control = new RecordingControl();
+    StatusReporter reporter = new StatusReporter("job", control, Duration.ofSeconds(1), Map::of, OtaListener.NONE);
+    ProgressMeter meter = new ProgressMeter("job", 98, 100_000, 24, reporter, OtaListener.NONE);
+    OtaFile file = new OtaFile(0, "fw.bin", 100_000, 0, null, null, null, null, 0, null, null);
+    for (int i = 0; i < 98; i++) {
+      meter.block(file, 1024);
+    }
+    reporter.confirm(JobStatus.IN_PROGRESS, meter.details(SelfTestStatus.READY));
+    assertThat(control.sent).extracting(s -> s.details().get("progress") + (s.confirmed() ? " confirmed" : ""))
+        .containsExactly("2/98", "26/98", "50/98", "74/98", "98/98 confirmed");
+    assertThat(control.sent).extracting(s -> s.details().get("self_test"))
+        .containsExactly("receiving", "receiving", "receiving", "receiving", "ready");
+  }
+
+  @Test
+  void a_refused_progress_update_aborts_the_download() throws Exception {
+    RecordingControl control = new RecordingControl();
+    control.refuse = new IllegalStateException("job is no longer running");
+    StatusReporter reporter = new StatusReporter("job", control, Duration.ofSeconds(1), Map::of, OtaListener.NONE);
+    reporter.progress(OtaStatusDetails.of(SelfTestStatus.RECEIVING).withProgress(1, 2));
+    org.assertj.core.api.Assertions.assertThatThrownBy(reporter::checkRefused).isInstanceOf(OtaException.class)
+        .satisfies(e -> assertThat(((OtaException) e).code()).isEqualTo(OtaErrorCode.USER_ABORT));
+  }
+}
