@@ -55,7 +55,7 @@ class CommandLineConventionsTest {
       // MQTT
       Map.entry("--qos", Set.of("0|1")), Map.entry("--retain", Set.of()),
       // state and servers
-      Map.entry("--state-dir", Set.of("DIR")), Map.entry("--handler-dir", Set.of("DIR")),
+      Map.entry("--state-dir", Set.of("DIR")), Map.entry("--sync", Set.of("MODE")), Map.entry("--handler-dir", Set.of("DIR")),
       Map.entry("--handler", Set.of("CMD")), Map.entry("--config", Set.of("FILE")),
       Map.entry("--api-port", Set.of("PORT")), Map.entry("--api-host", Set.of("ADDRESS")),
       Map.entry("--aws-limits", Set.of()), Map.entry("--max-payload-bytes", Set.of("BYTES")),
