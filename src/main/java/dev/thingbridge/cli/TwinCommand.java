@@ -4,6 +4,7 @@ import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttException;
 import dev.thingbridge.twin.TwinServer;
 import dev.thingbridge.twin.store.SyncMode;
+import dev.thingbridge.twin.store.TwinStoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -49,10 +50,10 @@ public final class TwinCommand implements Callable<Integer> {
       description = "Keep shadows, things, jobs and commands in DIR/twin.db across restarts (default: in memory).")
   Path stateDir;
 
-  @Option(names = "--sync", paramLabel = "FULL|NORMAL",
+  @Option(names = "--sync", paramLabel = "MODE", converter = SyncModeConverter.class,
       description = "With --state-dir: normal (default) survives a kill at any moment and may lose the last "
           + "moments on power loss; full also fsyncs before every reply.")
-  String sync;
+  SyncMode sync;
 
   @Option(names = "--aws-limits",
       description = "Enforce AWS IoT Core's limits: 128 KiB payloads, 100 publishes/s and 512 KiB/s per thing, "
@@ -111,10 +112,18 @@ public final class TwinCommand implements Callable<Integer> {
   }
 
   private SyncMode syncMode() {
-    try {
-      return sync == null ? SyncMode.NORMAL : SyncMode.parse(sync);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+    return sync == null ? SyncMode.NORMAL : sync;
+  }
+
+  /** Reads {@code --sync} while the flags are parsed: full or normal. */
+  static final class SyncModeConverter implements picocli.CommandLine.ITypeConverter<SyncMode> {
+    @Override
+    public SyncMode convert(String value) {
+      try {
+        return SyncMode.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a sync mode (full or normal)");
+      }
     }
   }
 
@@ -127,7 +136,7 @@ public final class TwinCommand implements Callable<Integer> {
       return TwinServer.start(mqtt, options);
     } catch (MqttException e) {
       throw e;
-    } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+    } catch (IOException | UncheckedIOException | IllegalArgumentException | TwinStoreException e) {
       throw new UsageException("the twin cannot start: " + ExitCodes.message(e), e);
     }
   }
