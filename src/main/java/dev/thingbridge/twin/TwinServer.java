@@ -2,6 +2,9 @@ package dev.thingbridge.twin;
 
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.twin.commands.CommandsService;
+import dev.thingbridge.twin.defender.DefenderService;
+import dev.thingbridge.twin.provisioning.CertificateAuthority;
+import dev.thingbridge.twin.provisioning.ProvisioningService;
 import dev.thingbridge.twin.http.ControlPlaneServer;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.shadows.ShadowService;
@@ -20,17 +23,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The whole local cloud in one piece: a {@link Twin} with every service (things, shadows, jobs, commands)
+ * The whole local cloud in one piece: a {@link Twin} with every service (things, shadows, jobs, commands,
+ * fleet provisioning with its certificate authority, Device Defender)
  * and, optionally, its AWS-shaped HTTP control plane. This is what {@code thingbridge twin} and {@code
  * thingbridge local} run; tests and embedding applications can start it the same way.
  */
 public final class TwinServer implements AutoCloseable {
   private final Twin twin;
   private final ControlPlaneServer http;
+  private final ProvisioningService provisioning;
 
-  private TwinServer(Twin twin, ControlPlaneServer http) {
+  private TwinServer(Twin twin, ControlPlaneServer http, ProvisioningService provisioning) {
     this.twin = twin;
     this.http = http;
+    this.provisioning = provisioning;
   }
 
   /**
@@ -44,13 +50,20 @@ public final class TwinServer implements AutoCloseable {
   public static TwinServer start(MqttClient mqtt, Options options)
       throws IOException, InterruptedException, TimeoutException {
     ThingRegistry registry = new ThingRegistry();
+    ThingsService things = new ThingsService(registry);
+    // Certificates are checked by real TLS stacks against real time, whatever clock the twin's logic runs on.
+    CertificateAuthority ca = options.stateDir == null ? CertificateAuthority.ephemeral(Clock.systemUTC())
+        : CertificateAuthority.inDirectory(options.stateDir, Clock.systemUTC());
+    ProvisioningService provisioning = new ProvisioningService(things, ca);
     Twin.Builder builder = Twin.builder(mqtt)
         .clock(options.clock)
         .limits(options.awsLimits ? TwinLimits.AWS : TwinLimits.RELAXED)
-        .service(new ThingsService(registry))
+        .service(things)
         .service(new ShadowService())
         .service(new JobsService(registry))
-        .service(new CommandsService());
+        .service(new CommandsService())
+        .service(provisioning)
+        .service(new DefenderService());
     if (options.stateDir != null) {
       builder.stateDir(options.stateDir).sync(options.sync);
     }
@@ -58,13 +71,13 @@ public final class TwinServer implements AutoCloseable {
     try {
       twin.start().get(options.startTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
-      twin.close();
+      close(twin, provisioning);
       throw e;
     } catch (ExecutionException e) {
-      twin.close();
+      close(twin, provisioning);
       throw new IllegalStateException("the twin could not subscribe: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException | InterruptedException e) {
-      twin.close();
+      close(twin, provisioning);
       throw e;
     }
     ControlPlaneServer http = null;
@@ -72,17 +85,30 @@ public final class TwinServer implements AutoCloseable {
       try {
         http = ControlPlaneServer.start(options.apiAddress, options.apiPort, twin.routes());
       } catch (IOException e) {
-        twin.close();
+        close(twin, provisioning);
         throw new IOException("cannot serve the control plane on " + options.apiAddress.getHostAddress() + ":"
             + options.apiPort + ": " + e.getMessage(), e);
       }
     }
-    return new TwinServer(twin, http);
+    return new TwinServer(twin, http, provisioning);
+  }
+
+  private static void close(Twin twin, ProvisioningService provisioning) {
+    twin.close();
+    provisioning.close();
   }
 
   /** The twin, for its services' plain-Java APIs ({@code twin().service(JobsService.class)}). */
   public Twin twin() {
     return twin;
+  }
+
+  /**
+   * The twin's certificate authority: it signs the certificates fleet provisioning issues; with a state
+   * directory its certificate is {@code ca/ca.pem} there, for brokers and devices to trust.
+   */
+  public CertificateAuthority certificateAuthority() {
+    return provisioning.certificateAuthority();
   }
 
   /** The HTTP control plane, when one was asked for. */
@@ -95,7 +121,7 @@ public final class TwinServer implements AutoCloseable {
     if (http != null) {
       http.close();
     }
-    twin.close();
+    close(twin, provisioning);
   }
 
   /** How to run a {@link TwinServer}. Immutable; start from {@link #defaults()}. */
