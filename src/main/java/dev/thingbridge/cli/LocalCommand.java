@@ -140,7 +140,7 @@ public final class LocalCommand implements Callable<Integer> {
     }
     ThingsService things = cloud.twin().service(ThingsService.class);
     names.forEach(things::createThing);
-    out.println("cloud twin: shadows, jobs, commands and things on the in-process broker"
+    out.println("cloud twin: shadows, jobs, commands, things, fleet provisioning and Device Defender on the in-process broker"
         + cloud.controlPlane().map(api -> "; AWS-compatible API on " + api.endpoint()).orElse(""));
     return cloud;
   }

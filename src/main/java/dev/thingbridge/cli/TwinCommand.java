@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "twin",
     description = {
-      "Run the local twin of the AWS IoT cloud (shadows, jobs, commands, things) on an MQTT broker,",
+      "Run the local twin of the AWS IoT cloud (shadows, jobs, commands, things, fleet provisioning, Device",
+      "Defender) on an MQTT broker,",
       "with an AWS-compatible HTTP control plane. Stops on Ctrl-C, SIGTERM or after --duration."
     })
 public final class TwinCommand implements Callable<Integer> {
@@ -47,7 +48,8 @@ public final class TwinCommand implements Callable<Integer> {
   String apiHost;
 
   @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "Keep shadows, things, jobs and commands in DIR/twin.db across restarts (default: in memory).")
+      description = "Keep shadows, things, jobs, commands, certificates, templates and Defender reports in DIR/twin.db, "
+          + "and the twin's CA in DIR/ca, across restarts (default: in memory).")
   Path stateDir;
 
   @Option(names = "--sync", paramLabel = "MODE", converter = SyncModeConverter.class,
@@ -102,7 +104,10 @@ public final class TwinCommand implements Callable<Integer> {
           + (awsLimits ? ", AWS limits on" : ""));
       server.controlPlane().ifPresent(api -> out.println("twin: AWS-compatible HTTP API on " + api.endpoint()));
       server.fileServer().ifPresent(f -> out.println("twin: OTA files (update_data_url) on " + f.endpoint()));
-      out.println("ready: the twin answers shadows, jobs, commands, streams and OTA updates");
+      out.println("twin: certificate authority " + server.certificateAuthority().certificateFile()
+          .map(f -> f.toAbsolutePath().toString()).orElse("in memory (new on every start; use --state-dir to keep it)"));
+      out.println("ready: the twin answers shadows, jobs, commands, streams, OTA updates, fleet provisioning and "
+          + "Device Defender");
       out.flush();
       stop.await(duration);
     }

@@ -37,8 +37,8 @@ class LocalCommandTest {
         .hasSize(5)
         .satisfies(l -> assertThat(l.get(0)).startsWith("thingbridge local: in-process broker"))
         .satisfies(l -> assertThat(l.get(1)).matches(
-            "cloud twin: shadows, jobs, commands and things on the in-process broker; AWS-compatible API on "
-                + "http://127\\.0\\.0\\.1:\\d+"))
+            "cloud twin: shadows, jobs, commands, things, fleet provisioning and Device Defender on the in-process "
+                + "broker; AWS-compatible API on http://127\\.0\\.0\\.1:\\d+"))
         .satisfies(
             l ->
                 assertThat(l.get(2))
