@@ -75,6 +75,7 @@ public final class OtaFileServer implements AutoCloseable {
   /** Starts on {@code address:port} (0 picks a free port). */
   public static OtaFileServer start(InetAddress address, int port, Clock clock) throws IOException {
     ServerSocketChannel ch = ServerSocketChannel.open();
+    ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
     ch.bind(new InetSocketAddress(address, port), 64);
     OtaFileServer s = new OtaFileServer(ch, Objects.requireNonNull(clock));
     s.acceptor.start();
