@@ -155,16 +155,25 @@ abstract class OtaEndToEnd {
     return twin.twin().service(JobsService.class).describeJobExecution(thing, jobId, null);
   }
 
-  /** A device process: its MQTT connection and OTA agent, on the gateway platform in {@code state}. */
-  private OtaAgent device(String thing, Path state, GatewayPlatform platform, OtaConfig config, OtaListener listener)
+  /** A device process: its MQTT connection and its OTA agent. Closing it is the process ending. */
+  private record Device(MqttClient mqtt, OtaAgent agent) implements AutoCloseable {
+    @Override
+    public void close() {
+      agent.close();
+      mqtt.close();
+    }
+  }
+
+  /** Starts a device process on the gateway platform in {@code state}. */
+  private Device device(String thing, Path state, GatewayPlatform platform, OtaConfig config, OtaListener listener)
       throws Exception {
     MqttClient mqtt = setup.connect(thing);
-    perTest.add(mqtt);
     OtaAgent a = OtaAgent.builder(mqtt, platform, state).thingName(thing).config(config).listener(listener)
         .verifier(CodeSigningVerifier.builder().certificate(certificate).build()).build();
-    perTest.add(a);
+    Device d = new Device(mqtt, a);
+    perTest.add(d);
     a.start().get(10, TimeUnit.SECONDS);
-    return a;
+    return d;
   }
 
   private void createUpdate(String id, String thing, Protocol protocol, Path file, CodeSigning signing) {
@@ -186,7 +195,7 @@ abstract class OtaEndToEnd {
     Files.createDirectories(state.resolve("files/firmware"));
     Files.writeString(state.resolve("files/firmware/app.bin"), "v1");
     CountDownLatch restarting = new CountDownLatch(1);
-    OtaAgent first = device(thing, state, GatewayPlatform.builder(state).restartAction(restarting::countDown).build(),
+    Device first = device(thing, state, GatewayPlatform.builder(state).restartAction(restarting::countDown).build(),
         config, OtaListener.NONE);
     assertThat(restarting.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the device restarts into the new image").isTrue();
     assertThat(execution(thing, jobId).statusDetails()).containsEntry("self_test", "ready");
