@@ -51,7 +51,7 @@ public final class TwinCommand implements Callable<Integer> {
           + "(default: in memory); DIR/s3/BUCKET/KEY holds the files of S3 locations with a relative key.")
   Path stateDir;
 
-  @Option(names = "--sync", paramLabel = "full|normal",
+  @Option(names = "--sync", paramLabel = "FULL|NORMAL",
       description = "With --state-dir: normal (default) survives a kill at any moment and may lose the last "
           + "moments on power loss; full also fsyncs before every reply.")
   String sync;
