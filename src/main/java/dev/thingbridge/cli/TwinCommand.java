@@ -28,9 +28,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "twin",
     description = {
-      "Run the local twin of the AWS IoT cloud (shadows, jobs, commands, things, fleet provisioning, Device",
-      "Defender) on an MQTT broker,",
-      "with an AWS-compatible HTTP control plane. Stops on Ctrl-C, SIGTERM or after --duration."
+      "Run the local twin of the AWS IoT cloud (shadows, jobs, commands, things, MQTT streams, OTA updates, fleet",
+      "provisioning, Device Defender) on an MQTT broker, with an AWS-compatible HTTP control plane and, on the next",
+      "port, the OTA file server. Stops on Ctrl-C, SIGTERM or after --duration."
     })
 public final class TwinCommand implements Callable<Integer> {
   static final Duration STOP_BUDGET = Duration.ofMillis(2500);
@@ -48,8 +48,9 @@ public final class TwinCommand implements Callable<Integer> {
   String apiHost;
 
   @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "Keep shadows, things, jobs, commands, certificates, templates and Defender reports in DIR/twin.db, "
-          + "and the twin's CA in DIR/ca, across restarts (default: in memory).")
+      description = "Keep shadows, things, jobs, commands, streams, OTA updates, certificates, templates and Defender "
+          + "reports in DIR/twin.db and the twin's CA in DIR/ca across restarts (default: in memory); "
+          + "DIR/s3/BUCKET/KEY holds the files of S3 locations with a relative key.")
   Path stateDir;
 
   @Option(names = "--sync", paramLabel = "MODE", converter = SyncModeConverter.class,

@@ -66,8 +66,9 @@ public final class TwinServer implements AutoCloseable {
     CertificateAuthority ca = options.stateDir == null ? CertificateAuthority.ephemeral(Clock.systemUTC())
         : CertificateAuthority.inDirectory(options.stateDir, Clock.systemUTC());
     ProvisioningService provisioning = new ProvisioningService(things, ca);
-    // The OTA file server (update_data_url) runs beside the HTTP API, on a port of its own.
-    OtaFileServer files = options.apiPort >= 0 ? OtaFileServer.start(options.apiAddress, 0, options.clock) : null;
+    // The OTA file server (update_data_url) runs beside the HTTP API, on the next port (8444 beside 8443), so that
+    // the URLs in job documents stay good across a restart with the same flags; beside a free port, on a free port.
+    OtaFileServer files = options.apiPort >= 0 ? startFileServer(options) : null;
     StreamsService streams = new StreamsService(new InMemoryStreamCatalog(),
         new S3Files(options.stateDir == null ? null : options.stateDir.resolve("s3")), registry);
     JobsService jobs = new JobsService(registry);
@@ -109,6 +110,16 @@ public final class TwinServer implements AutoCloseable {
       }
     }
     return new TwinServer(twin, http, files, streams, provisioning);
+  }
+
+  private static OtaFileServer startFileServer(Options options) throws IOException {
+    int port = options.apiPort > 0 && options.apiPort < 65535 ? options.apiPort + 1 : 0;
+    try {
+      return OtaFileServer.start(options.apiAddress, port, options.clock);
+    } catch (IOException e) {
+      throw new IOException("cannot serve OTA files on " + options.apiAddress.getHostAddress() + ":" + port
+          + " (the port after the API's): " + e.getMessage(), e);
+    }
   }
 
   private static void closeAll(Twin twin, OtaFileServer files, StreamsService streams,
