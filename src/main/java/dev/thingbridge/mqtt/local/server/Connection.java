@@ -156,6 +156,11 @@ final class Connection implements IoLoop.Handler {
   }
 
   @Override
+  public void onFailure(RuntimeException e) {
+    close(ReasonCodes.IMPLEMENTATION_SPECIFIC_ERROR, "internal error: " + e, true);
+  }
+
+  @Override
   public void onLoopClosed() {
     takeWill(); // a server going down publishes no wills
     close(ReasonCodes.SERVER_SHUTTING_DOWN, "server shutting down", true);

@@ -37,6 +37,11 @@ final class IoLoop implements Runnable {
 
     /** The loop is stopping: release the channel. */
     void onLoopClosed();
+
+    /** The handler threw (a bug): release the channel; the loop and its other handlers carry on. */
+    default void onFailure(RuntimeException e) {
+      onLoopClosed();
+    }
   }
 
   private final Selector selector;
@@ -139,7 +144,7 @@ final class IoLoop implements Runnable {
     } catch (RuntimeException e) {
       // A bug in one connection must not stop the loop and every other connection with it.
       log.error("mqtt server: a connection handler failed", e);
-      ((Handler) key.attachment()).onLoopClosed();
+      ((Handler) key.attachment()).onFailure(e);
     }
   }
 

@@ -395,6 +395,7 @@ final class ServerSession implements LocalBroker.Endpoint {
         return false;
       }
       ended = true;
+      connection = null;
       cancelExpiry();
       clear();
       a = attachment;
