@@ -162,6 +162,12 @@ final class MqttProtocol {
     problemInformation = c.requestProblemInformation();
     connection.will(will);
     SessionRegistry.Binding binding = context.sessions().connect(connection, id, c.cleanStart(), expiry);
+    if (binding.session() == null) {
+      connection.takeWill();
+      refuse(v5 ? ReasonCodes.QUOTA_EXCEEDED : ReasonCodes.V4_SERVER_UNAVAILABLE,
+          "the server holds its maximum of " + options.maxSessions() + " sessions");
+      return;
+    }
     session = binding.session();
     clientId = id;
     connected = true;

@@ -8,7 +8,8 @@ import java.util.Objects;
  * How an {@link MqttServer} listens and what it allows each client. Immutable; start from {@link
  * #defaults()} and change a copy with {@link #toBuilder()}. The defaults follow AWS IoT Core where it
  * publishes a figure (128 KB payloads, 100 in-flight QoS 1 publishes, a 1 h session, a 1200 s keep-alive
- * ceiling) and Mosquitto's default of 1,000 queued messages per session.
+ * ceiling) and Mosquitto's default of 1,000 queued messages per session; 10,000 sessions and 256 MiB of
+ * queued payload across all of them bound the server's memory as a whole.
  */
 public final class MqttServerOptions {
   /** MQTT's registered port. */
@@ -26,6 +27,8 @@ public final class MqttServerOptions {
   private final int maxQueuedMessages;
   private final long maxQueuedBytes;
   private final int maxSubscriptionsPerSession;
+  private final int maxSessions;
+  private final long maxHeldBytesTotal;
   private final Duration connectTimeout;
   private final int ioThreads;
 
@@ -40,6 +43,8 @@ public final class MqttServerOptions {
     this.maxQueuedMessages = b.maxQueuedMessages;
     this.maxQueuedBytes = b.maxQueuedBytes;
     this.maxSubscriptionsPerSession = b.maxSubscriptionsPerSession;
+    this.maxSessions = b.maxSessions;
+    this.maxHeldBytesTotal = b.maxHeldBytesTotal;
     this.connectTimeout = b.connectTimeout;
     this.ioThreads = b.ioThreads;
   }
@@ -67,6 +72,8 @@ public final class MqttServerOptions {
     b.maxQueuedMessages = maxQueuedMessages;
     b.maxQueuedBytes = maxQueuedBytes;
     b.maxSubscriptionsPerSession = maxSubscriptionsPerSession;
+    b.maxSessions = maxSessions;
+    b.maxHeldBytesTotal = maxHeldBytesTotal;
     b.connectTimeout = connectTimeout;
     b.ioThreads = ioThreads;
     return b;
@@ -122,6 +129,16 @@ public final class MqttServerOptions {
     return maxSubscriptionsPerSession;
   }
 
+  /** Sessions (online and offline) the server holds; a CONNECT that would start one more is refused (0x97). */
+  public int maxSessions() {
+    return maxSessions;
+  }
+
+  /** Payload bytes all sessions together hold before new messages are dropped: the bound on queued memory. */
+  public long maxHeldBytesTotal() {
+    return maxHeldBytesTotal;
+  }
+
   /** How long a new connection has to finish TLS and send its CONNECT. */
   public Duration connectTimeout() {
     return connectTimeout;
@@ -144,6 +161,8 @@ public final class MqttServerOptions {
     private int maxQueuedMessages = 1000;
     private long maxQueuedBytes = 8L * 1024 * 1024;
     private int maxSubscriptionsPerSession = 10_000;
+    private int maxSessions = 10_000;
+    private long maxHeldBytesTotal = 256L * 1024 * 1024;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
 
@@ -212,6 +231,19 @@ public final class MqttServerOptions {
 
     public Builder maxSubscriptionsPerSession(int value) {
       this.maxSubscriptionsPerSession = atLeast(value, 1, "maxSubscriptionsPerSession");
+      return this;
+    }
+
+    public Builder maxSessions(int value) {
+      this.maxSessions = atLeast(value, 1, "maxSessions");
+      return this;
+    }
+
+    public Builder maxHeldBytesTotal(long value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("maxHeldBytesTotal must be positive: " + value);
+      }
+      this.maxHeldBytesTotal = value;
       return this;
     }
 

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +59,7 @@ final class ServerSession implements LocalBroker.Endpoint {
 
   private final String clientId;
   private final MqttServerOptions limits;
-  private final AtomicLong droppedTotal;
+  private final HeldMessages serverHeld;
   private final SessionRegistry registry;
   private LocalBroker.Attachment attachment;
   private final Map<String, Options> subscriptions = new LinkedHashMap<>();
@@ -82,10 +81,10 @@ final class ServerSession implements LocalBroker.Endpoint {
   /** A will waiting for its delay, and the timer that will publish it. */
   record PendingWill(MqttMessage message, ScheduledFuture<?> task) {}
 
-  ServerSession(String clientId, MqttServerOptions limits, AtomicLong droppedTotal, SessionRegistry registry) {
+  ServerSession(String clientId, MqttServerOptions limits, HeldMessages serverHeld, SessionRegistry registry) {
     this.clientId = clientId;
     this.limits = limits;
-    this.droppedTotal = droppedTotal;
+    this.serverHeld = serverHeld;
     this.registry = registry;
   }
 
@@ -182,13 +181,15 @@ final class ServerSession implements LocalBroker.Endpoint {
       return null;
     }
     Outgoing o = new Outgoing(message, retain, subscriptionIds, System.nanoTime());
-    if (held() >= limits.maxQueuedMessages() || heldBytes + o.bytes() > limits.maxQueuedBytes()) {
-      droppedTotal.incrementAndGet();
+    boolean sessionFull = held() >= limits.maxQueuedMessages() || heldBytes + o.bytes() > limits.maxQueuedBytes();
+    if (sessionFull || !serverHeld.reserve(o.bytes())) {
+      serverHeld.dropped();
       droppedWhileFull++;
       if (!dropping) {
         dropping = true;
-        log.warn("mqtt server: client {} is not keeping up ({} messages, {} bytes held); dropping new messages"
-            + " for it until it catches up", clientId, held(), heldBytes);
+        log.warn("mqtt server: client {} is not keeping up ({} messages, {} bytes held{}); dropping new messages"
+            + " for it until it catches up", clientId, held(), heldBytes,
+            sessionFull ? "" : ", and all sessions together hold the server's limit");
       }
       return null;
     }
@@ -203,6 +204,7 @@ final class ServerSession implements LocalBroker.Endpoint {
 
   private void release(Outgoing o) {
     heldBytes -= o.bytes();
+    serverHeld.release(o.bytes());
     if (dropping && held() <= limits.maxQueuedMessages() / 2 && heldBytes <= limits.maxQueuedBytes() / 2) {
       dropping = false;
       log.info("mqtt server: client {} caught up; {} messages were dropped for it", clientId, droppedWhileFull);
@@ -411,6 +413,7 @@ final class ServerSession implements LocalBroker.Endpoint {
     inFlight.clear();
     resend.clear();
     subscriptions.clear();
+    serverHeld.release(heldBytes);
     heldBytes = 0;
   }
 

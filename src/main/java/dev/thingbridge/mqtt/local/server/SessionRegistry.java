@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +27,13 @@ import org.slf4j.LoggerFactory;
 final class SessionRegistry {
   private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
 
-  /** What a CONNECT gets: the session, and whether it was resumed. */
+  /** What a CONNECT gets: the session, and whether it was resumed; no session when the server is full. */
   record Binding(ServerSession session, boolean sessionPresent) {}
 
   private final LocalBroker bus;
   private final MqttServerOptions options;
   private final ScheduledExecutorService timer;
-  private final AtomicLong dropped = new AtomicLong();
+  private final HeldMessages held;
   private final Map<String, ServerSession> sessions = new ConcurrentHashMap<>();
   private final Object lock = new Object();
 
@@ -42,6 +41,7 @@ final class SessionRegistry {
     this.bus = bus;
     this.options = options;
     this.timer = timer;
+    this.held = new HeldMessages(options.maxHeldBytesTotal());
   }
 
   /**
@@ -55,6 +55,9 @@ final class SessionRegistry {
       ServerSession existing = sessions.get(clientId);
       Connection previous = existing == null ? null : existing.connection();
       boolean resume = existing != null && !cleanStart && existing.isResumable();
+      if (existing == null && sessions.size() >= options.maxSessions()) {
+        return new Binding(null, false);
+      }
       if (previous != null && previous != connection) {
         Will will = previous.takeWill();
         if (will != null && (will.delaySeconds() == 0 || !resume)) {
@@ -81,7 +84,7 @@ final class SessionRegistry {
   }
 
   private ServerSession newSession(String clientId) {
-    ServerSession s = new ServerSession(clientId, options, dropped, this);
+    ServerSession s = new ServerSession(clientId, options, held, this);
     s.attached(bus.attach(clientId, s));
     sessions.put(clientId, s);
     return s;
@@ -193,7 +196,7 @@ final class SessionRegistry {
   }
 
   long droppedMessages() {
-    return dropped.get();
+    return held.droppedCount();
   }
 
   /** The session of a client id, for tests and stats; null if none. */

@@ -12,6 +12,7 @@ import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.mqtt.local.LocalMqttClient;
+import dev.thingbridge.mqtt.local.server.codec.Packet;
 import dev.thingbridge.mqtt.local.server.codec.Packet.Connect;
 import dev.thingbridge.mqtt.local.server.codec.Packet.Disconnect;
 import dev.thingbridge.mqtt.local.server.codec.Packet.PubAck;
@@ -254,6 +255,50 @@ class MqttServerSessionTest {
       assertThat(server.stats().droppedMessages()).isEqualTo(20);
       Publish first = slow.expect(Publish.class, WAIT);
       assertThat(text(first)).isEqualTo("m0");
+    }
+  }
+
+  @Test
+  void the_server_bounds_its_sessions_and_their_queued_bytes_as_a_whole() throws Exception {
+    try (MqttServer small = MqttServer.start(bus, MqttServerOptions.builder().port(0).maxSessions(2)
+        .maxHeldBytesTotal(100).build())) {
+      for (String id : List.of("s1", "s2")) {
+        try (RawClient c = RawClient.connect(small, 5, id, false, 600)) {
+          c.send(subscribe(1, "big/#", 1));
+          c.expect(SubAck.class, WAIT);
+          c.drop();
+        }
+      }
+      try (RawClient third = RawClient.open(small, 5)) {
+        third.send(Connect.of(5, "s3", true, 60, 0));
+        assertThat(third.awaitClose(WAIT)).isInstanceOfSatisfying(Packet.Connack.class,
+            a -> assertThat(a.reasonCode()).isEqualTo(ReasonCodes.QUOTA_EXCEEDED));
+      }
+      publish("big/1", "x".repeat(40), QoS.AT_LEAST_ONCE); // 45 bytes held by each of the two sessions: 90
+      publish("big/2", "y".repeat(40), QoS.AT_LEAST_ONCE); // would pass 100 in total: dropped for both
+      assertThat(held(small, "s1") + held(small, "s2")).isEqualTo(2);
+      assertThat(small.stats().droppedMessages()).isEqualTo(2);
+      try (RawClient back = RawClient.connect(small, 5, "s1", false, 600)) {
+        Publish p = back.expect(Publish.class, WAIT);
+        assertThat(p.topic()).isEqualTo("big/1");
+        back.send(new PubAck(p.packetId(), 0, null));
+        await().atMost(WAIT).until(() -> held(small, "s1") == 0);
+      }
+      publish("big/3", "z".repeat(40), QoS.AT_LEAST_ONCE); // room again for s1, not for s2
+      assertThat(held(small, "s1")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void unsubscribe_says_which_filters_existed_and_stops_delivery() throws Exception {
+    try (RawClient c = RawClient.connect(server, 5, "unsub", true, 0)) {
+      c.send(subscribe(1, "u/#", 1));
+      c.expect(SubAck.class, WAIT);
+      c.send(new Packet.Unsubscribe(2, List.of("u/#", "never/subscribed")));
+      assertThat(c.expect(Packet.UnsubAck.class, WAIT).reasonCodes())
+          .containsExactly(ReasonCodes.SUCCESS, ReasonCodes.NO_SUBSCRIPTION_EXISTED);
+      publish("u/x", "gone", QoS.AT_LEAST_ONCE);
+      assertThat(c.receive(Duration.ofMillis(300))).isNull();
     }
   }
 
