@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,26 +35,6 @@ final class ServerSession implements LocalBroker.Endpoint {
 
   /** The options of one subscription that the bus does not keep. */
   record Options(QoS qos, boolean noLocal, boolean retainAsPublished, int subscriptionId) {}
-
-  /** A message for this client with what it needs on the wire. */
-  private static final class Outgoing {
-    final MqttMessage message;
-    final boolean retain;
-    final List<Integer> subscriptionIds;
-    final long enqueuedNanos;
-    int packetId;
-
-    Outgoing(MqttMessage message, boolean retain, List<Integer> subscriptionIds, long enqueuedNanos) {
-      this.message = message;
-      this.retain = retain;
-      this.subscriptionIds = subscriptionIds;
-      this.enqueuedNanos = enqueuedNanos;
-    }
-
-    long bytes() {
-      return message.payload().length + message.topic().length();
-    }
-  }
 
   private final String clientId;
   private final MqttServerOptions limits;
@@ -282,13 +261,12 @@ final class ServerSession implements LocalBroker.Endpoint {
     while (out.size() < max && !resend.isEmpty()) {
       Outgoing o = resend.poll();
       if (inFlight.get(o.packetId) == o) {
-        out.add(toPublish(o, true, now));
+        out.add(o.toPublish(true, now));
       }
     }
     while (out.size() < max && inFlight.size() < receiveMaximum && !queue.isEmpty()) {
       Outgoing o = queue.poll();
-      Long remaining = remainingExpiry(o, now);
-      if (remaining != null && remaining <= 0) {
+      if (o.expiredAt(now)) {
         release(o);
         continue;
       }
@@ -298,7 +276,7 @@ final class ServerSession implements LocalBroker.Endpoint {
       } else {
         release(o);
       }
-      out.add(toPublish(o, false, now));
+      out.add(o.toPublish(false, now));
     }
     return out;
   }
@@ -318,21 +296,6 @@ final class ServerSession implements LocalBroker.Endpoint {
 
   synchronized boolean hasWork(int receiveMaximum) {
     return !resend.isEmpty() || (!queue.isEmpty() && inFlight.size() < receiveMaximum);
-  }
-
-  private Publish toPublish(Outgoing o, boolean dup, long now) {
-    MqttMessage m = o.message;
-    Long remaining = remainingExpiry(o, now);
-    if (remaining != null && !remaining.equals(m.properties().messageExpirySeconds().orElse(null))) {
-      m = m.withProperties(m.properties().toBuilder().messageExpirySeconds(Math.max(1, remaining)).build());
-    }
-    return new Publish(m.topic(), m.payload(), m.qos().level(), o.retain, dup, o.packetId, m.properties(), 0,
-        o.subscriptionIds);
-  }
-
-  private static Long remainingExpiry(Outgoing o, long now) {
-    Long expiry = o.message.properties().messageExpirySeconds().orElse(null);
-    return expiry == null ? null : expiry - TimeUnit.NANOSECONDS.toSeconds(now - o.enqueuedNanos);
   }
 
   private int nextFreePacketId() {
