@@ -68,6 +68,7 @@ public final class FakeNucleus implements AutoCloseable {
   final List<String> states = new CopyOnWriteArrayList<>();
   final List<Deferral> deferrals = new CopyOnWriteArrayList<>();
   final AtomicInteger droppedBeforeResponse = new AtomicInteger();
+  volatile boolean refusing;
   final AtomicInteger ioTCoreSubscribeRequests = new AtomicInteger();
 
   /** A recorded DeferComponentUpdate. */
@@ -175,6 +176,16 @@ public final class FakeNucleus implements AutoCloseable {
   }
 
   // ---- fault hooks ----
+
+  /** Refuses new IPC connections until {@link #acceptConnections()} (a nucleus that is still restarting). */
+  public void refuseConnections() {
+    refusing = true;
+  }
+
+  /** Accepts IPC connections again. */
+  public void acceptConnections() {
+    refusing = false;
+  }
 
   /** Closes every IPC connection, as a nucleus restart would. */
   public void dropConnections() {

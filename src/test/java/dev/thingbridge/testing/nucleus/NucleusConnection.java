@@ -88,7 +88,7 @@ final class NucleusConnection extends ServerConnectionHandler {
         String version = headers.stream().filter(h -> h.getName().equals(":version")).map(Header::getValueAsString)
             .findFirst().orElse("");
         FakeNucleus.Component who = nucleus.componentByToken(tokenOf(payload));
-        boolean accepted = version.equals("0.1.0") && who != null;
+        boolean accepted = version.equals("0.1.0") && who != null && !nucleus.refusing;
         principal = who;
         link.sendProtocolMessage(null, null, MessageType.ConnectAck,
             accepted ? MessageFlags.ConnectionAccepted.getByteValue() : 0);
