@@ -264,7 +264,7 @@ public final class DeviceHost implements AutoCloseable {
               Duration.ofSeconds(c.mqtt().operationTimeoutSeconds())),
           this::healthReport, timer);
       events.add(health);
-      health.reportSoon();
+      health.reportNow();
     }
   }
 

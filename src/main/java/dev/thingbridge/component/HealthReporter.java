@@ -43,13 +43,22 @@ final class HealthReporter implements DeviceEventSink, AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
+  /** Reports at once: the first report, when the component starts. */
+  void reportNow() {
+    schedule(Duration.ZERO);
+  }
+
   /** Reports within {@link #MIN_GAP}, once however often it is asked meanwhile. */
   void reportSoon() {
+    schedule(MIN_GAP);
+  }
+
+  private void schedule(Duration delay) {
     synchronized (lock) {
       if (closed || pending != null && !pending.isDone()) {
         return;
       }
-      pending = timer.schedule(this::report, MIN_GAP.toMillis(), TimeUnit.MILLISECONDS);
+      pending = timer.schedule(this::report, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
