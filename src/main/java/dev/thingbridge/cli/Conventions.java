@@ -14,6 +14,9 @@ import picocli.CommandLine.ParseResult;
  * one line plus one exit code ({@link ExitCodes}) per failure.
  */
 final class Conventions {
+  /** Help text width: the flags' descriptions (URIs, examples) read better wider than picocli's 80. */
+  static final int USAGE_WIDTH = 100;
+
   private Conventions() {}
 
   /** Call once every subcommand is added: settings reach only the commands present at that moment. */
@@ -24,6 +27,8 @@ final class Conventions {
       spec.versionProvider(new ThingBridgeCommand.Version());
     });
     root.setDefaultValueProvider(new EnvironmentDefaults(environment));
+    root.setUsageHelpWidth(USAGE_WIDTH);
+    root.setExpandAtFiles(false); // @FILE is a JSON option's value (--desired @state.json), not picocli's arguments file
     root.setExecutionStrategy(Conventions::execute);
     root.setExecutionExceptionHandler(Conventions::handleExecutionException);
     root.setParameterExceptionHandler(Conventions::handleParameterException);

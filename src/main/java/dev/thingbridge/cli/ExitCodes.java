@@ -1,6 +1,9 @@
 package dev.thingbridge.cli;
 
 import dev.thingbridge.component.ConfigurationException;
+import dev.thingbridge.mcu.McuNotRespondingException;
+import dev.thingbridge.mcu.McuPortException;
+import dev.thingbridge.mcu.McuTimeoutException;
 import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.mqtt.MqttRefusedException;
 import dev.thingbridge.mqtt.MqttTimeoutException;
@@ -20,7 +23,10 @@ public final class ExitCodes {
   public static final int FAILURE = 1;
   /** Bad flags, bad configuration file, bad input: nothing was started. */
   public static final int USAGE = 2;
-  /** The connection could not be made, was refused or was taken over (the reason is printed). */
+  /**
+   * The connection could not be made, was refused or was taken over (the reason is printed); for {@code mcu}: the
+   * serial port cannot be opened or the device does not answer.
+   */
   public static final int CONNECTION = 3;
   /** A wait ran out. */
   public static final int TIMEOUT = 4;
@@ -36,10 +42,12 @@ public final class ExitCodes {
         || cause instanceof CommandLine.ParameterException) {
       return USAGE;
     }
-    if (cause instanceof MqttTimeoutException || cause instanceof TimeoutException) {
+    if (cause instanceof MqttTimeoutException || cause instanceof TimeoutException
+        || cause instanceof McuTimeoutException) {
       return TIMEOUT;
     }
-    if (cause instanceof MqttRefusedException || cause instanceof MqttNotConnectedException) {
+    if (cause instanceof MqttRefusedException || cause instanceof MqttNotConnectedException
+        || cause instanceof McuPortException || cause instanceof McuNotRespondingException) {
       return CONNECTION;
     }
     return FAILURE;

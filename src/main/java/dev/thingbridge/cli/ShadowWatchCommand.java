@@ -115,18 +115,18 @@ final class ShadowWatchCommand implements Callable<Integer> {
         ObjectNode line = event("current").put("exists", true).put("version", current.version());
         ShadowCommand.putIf(line, "desired", current.desired());
         ShadowCommand.putIf(line, "reported", current.reported());
-        printer.line(line, false);
+        printer.print(line, false);
         if (current.delta() != null && !current.delta().isEmpty()) {
           ObjectNode delta = event("delta").put("version", current.version());
           delta.set("state", current.delta());
-          printer.line(delta, true);
+          printer.print(delta, true);
         }
       } catch (ShadowException e) {
         if (e.code() != ShadowErrorCode.NOT_FOUND) {
           throw e;
         }
         version = -1;
-        printer.line(event("current").put("exists", false), false);
+        printer.print(event("current").put("exists", false), false);
       }
       printer.release(version);
       waitUntilDone(stop, done);
@@ -176,16 +176,22 @@ final class ShadowWatchCommand implements Callable<Integer> {
       held = null;
       for (ObjectNode[] p : pending) {
         if (p[0].path("version").asLong(Long.MAX_VALUE) > coveredVersion) {
-          line(p[0], p[1] != null);
+          print(p[0], p[1] != null);
         }
       }
     }
 
+    /** Prints an event, or keeps it back while held. */
     synchronized void line(ObjectNode json, boolean counts) {
       if (held != null) {
         held.add(new ObjectNode[] {json, counts ? json : null});
         return;
       }
+      print(json, counts);
+    }
+
+    /** Prints an event now, held or not. */
+    synchronized void print(ObjectNode json, boolean counts) {
       output.event(json);
       if (counts) {
         done.countDown();

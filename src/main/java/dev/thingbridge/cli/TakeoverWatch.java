@@ -10,15 +10,16 @@ import java.util.function.LongSupplier;
 
 /**
  * Notices that another client with the same client id keeps taking this connection: the broker's
- * DISCONNECT with reason "session taken over" (MQTT 5, Mosquitto and AWS IoT Core send it), or, from a broker
- * that just closes the socket, {@value #QUICK_DROPS} disconnects each within {@link #QUICK} of connecting
- * inside {@link #WINDOW}. A long-running command then stops with one clear line instead of reconnecting in a
- * loop while the other client is kicked off in turn.
+ * DISCONNECT with reason "session taken over" (MQTT 5; AWS IoT Core sends it), or, from a broker that just
+ * closes the socket (Mosquitto 2.0), {@value #QUICK_DROPS} connections lost each within {@link #QUICK} of
+ * being made, inside {@link #WINDOW}: two clients with one id take turns, each connection lasting until the
+ * other's reconnect delay runs out. A long-running command then stops with one clear line instead of
+ * reconnecting in a loop while the other client is kicked off in turn.
  */
 final class TakeoverWatch implements ConnectionListener {
   static final int QUICK_DROPS = 3;
-  static final Duration QUICK = Duration.ofSeconds(3);
-  static final Duration WINDOW = Duration.ofSeconds(60);
+  static final Duration QUICK = Duration.ofSeconds(30);
+  static final Duration WINDOW = Duration.ofSeconds(120);
   /** How the MQTT backends name the reason code 0x8E in their disconnect reasons. */
   static final String SESSION_TAKEN_OVER = "SESSION_TAKEN_OVER";
 
@@ -63,9 +64,10 @@ final class TakeoverWatch implements ConnectionListener {
       quickDrops.removeFirst();
     }
     if (quickDrops.size() >= QUICK_DROPS) {
-      onTakeover.accept(new ConnectionTakenOverException("the broker at " + where() + " closed the connection "
-          + "right after each of the last " + QUICK_DROPS + " connects (last: " + reason + "); is another client "
-          + "using the client id '" + clientId + "'? give each process its own --client-id"));
+      long seconds = Duration.ofNanos(now - quickDrops.peekFirst()).toSeconds();
+      onTakeover.accept(new ConnectionTakenOverException("the broker at " + where() + " closed this connection "
+          + QUICK_DROPS + " times in " + seconds + " s, each soon after it was made (last: " + reason + "): another "
+          + "client is probably using the client id '" + clientId + "'; give each process its own --client-id"));
     }
   }
 

@@ -49,7 +49,7 @@ public final class TwinCommand implements Callable<Integer> {
       description = "Keep shadows, things, jobs and commands in DIR/twin.db across restarts (default: in memory).")
   Path stateDir;
 
-  @Option(names = "--sync", paramLabel = "full|normal",
+  @Option(names = "--sync", paramLabel = "FULL|NORMAL",
       description = "With --state-dir: normal (default) survives a kill at any moment and may lose the last "
           + "moments on power loss; full also fsyncs before every reply.")
   String sync;
@@ -100,7 +100,8 @@ public final class TwinCommand implements Callable<Integer> {
               .toLowerCase(java.util.Locale.ROOT) + ")")
           + (awsLimits ? ", AWS limits on" : ""));
       server.controlPlane().ifPresent(api -> out.println("twin: AWS-compatible HTTP API on " + api.endpoint()));
-      out.println("ready: the twin answers shadows, jobs and commands");
+      server.fileServer().ifPresent(f -> out.println("twin: OTA files (update_data_url) on " + f.endpoint()));
+      out.println("ready: the twin answers shadows, jobs, commands, streams and OTA updates");
       out.flush();
       stop.await(duration);
     }

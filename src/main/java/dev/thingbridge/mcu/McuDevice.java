@@ -75,23 +75,42 @@ public final class McuDevice implements AutoCloseable {
     return submit("probe", connection::probe, Duration.ofMinutes(2));
   }
 
-  /** Reads the image state (every slot's version, hash and flags). */
+  /**
+   * Reads the image state (every slot's version, hash and flags); {@link McuNotRespondingException} if nothing
+   * answers.
+   */
   public CompletableFuture<ImageState> imageState() {
-    return submit("image state read",
-        () -> connection.mgr().imageState(config.requestTimeout(), config.attempts()), Duration.ofMinutes(1));
+    return submit("image state read", () -> answering(
+        () -> connection.mgr().imageState(config.requestTimeout(), config.attempts())), Duration.ofMinutes(1));
   }
 
-  /** Resets the device; completes when it has answered the command (or when its reply was lost in the reset). */
+  /**
+   * Resets the device; completes when it has answered the command (or vanished as USB devices do when they
+   * reset). {@link McuNotRespondingException} if nothing answers.
+   */
   public CompletableFuture<Void> reset() {
     return submit("reset", () -> {
       try {
-        connection.mgr().reset(false, null, config.requestTimeout(), config.attempts());
+        answering(() -> {
+          connection.mgr().reset(false, null, config.requestTimeout(), config.attempts());
+          return null;
+        });
       } catch (dev.thingbridge.mcu.serial.SerialLinkClosedException gone) {
         // USB-CDC devices vanish as they reset: the command got through.
       }
       connection.release();
       return null;
     }, Duration.ofMinutes(1));
+  }
+
+  /** A one-off request: no answer at all means the device is not responding (rather than slow). */
+  private <T> T answering(IoCallable<T> request) throws IOException {
+    try {
+      return request.call();
+    } catch (McuTimeoutException silent) {
+      throw new McuNotRespondingException(silent.getMessage() + " (wrong port, framing or baud rate, an application"
+          + " without mcumgr, or a hung MCU)");
+    }
   }
 
   /**
@@ -145,7 +164,8 @@ public final class McuDevice implements AutoCloseable {
     if (t instanceof McuException) {
       return t;
     }
-    if (t instanceof InterruptedIOException || t instanceof InterruptedException) {
+    if (t instanceof InterruptedIOException || t instanceof InterruptedException
+        || t instanceof java.nio.channels.ClosedByInterruptException || Thread.interrupted()) {
       return new CancellationException(config.id() + ": " + what + " interrupted");
     }
     if (t instanceof IOException) {

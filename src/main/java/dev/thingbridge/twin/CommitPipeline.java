@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Group commit: operations are queued in the order they changed the twin's memory; whichever thread finds
@@ -36,6 +37,8 @@ final class CommitPipeline {
   private final Recovery recovery;
   private final ArrayDeque<TwinOperation> queue = new ArrayDeque<>();
   private boolean leading;
+  /** Transactions committed (batches, not operations); read by tests and the log. */
+  private final AtomicLong commits = new AtomicLong();
 
   CommitPipeline(TwinStore store, Executor pool, Recovery recovery) {
     this.store = store;
@@ -82,6 +85,11 @@ final class CommitPipeline {
     }
   }
 
+  /** How many transactions were committed so far. */
+  long commits() {
+    return commits.get();
+  }
+
   /** Everything queued and not yet taken by a leader (for the recovery). */
   List<TwinOperation> drainQueued() {
     synchronized (queue) {
@@ -113,6 +121,7 @@ final class CommitPipeline {
     }
     try {
       store.commit(all);
+      commits.incrementAndGet();
     } catch (RuntimeException batchFailure) {
       retryOneByOne(batch, batchFailure);
       return;

@@ -7,6 +7,7 @@ import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.mqtt.Topics;
+import dev.thingbridge.mqtt.internal.HandOffListener;
 import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.store.SyncMode;
@@ -237,7 +238,8 @@ public final class Twin implements AutoCloseable {
   }
 
   private SubscriptionListener listenerFor(TwinService service) {
-    return new SubscriptionListener() {
+    // Only hands each request to its thing's lane, so the client may call it on its network thread.
+    return new HandOffListener() {
       @Override
       public void onMessage(MqttMessage message) {
         lanes.execute(orderingKey(message.topic()), () -> handleRequest(service, message));

@@ -4,8 +4,14 @@ import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.http.ControlPlaneServer;
 import dev.thingbridge.twin.jobs.JobsService;
+import dev.thingbridge.twin.ota.InMemoryOtaUpdateCatalog;
+import dev.thingbridge.twin.ota.OtaFileServer;
+import dev.thingbridge.twin.ota.OtaUpdatesService;
 import dev.thingbridge.twin.shadows.ShadowService;
 import dev.thingbridge.twin.store.SyncMode;
+import dev.thingbridge.twin.streams.InMemoryStreamCatalog;
+import dev.thingbridge.twin.streams.S3Files;
+import dev.thingbridge.twin.streams.StreamsService;
 import dev.thingbridge.twin.things.ThingRegistry;
 import dev.thingbridge.twin.things.ThingsService;
 import java.io.IOException;
@@ -20,17 +26,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The whole local cloud in one piece: a {@link Twin} with every service (things, shadows, jobs, commands)
- * and, optionally, its AWS-shaped HTTP control plane. This is what {@code thingbridge twin} and {@code
+ * The whole local cloud in one piece: a {@link Twin} with every service (things, shadows, jobs, commands, MQTT
+ * streams, OTA updates) and, optionally, its AWS-shaped HTTP control plane with the OTA file server beside it. This is what {@code thingbridge twin} and {@code
  * thingbridge local} run; tests and embedding applications can start it the same way.
  */
 public final class TwinServer implements AutoCloseable {
   private final Twin twin;
   private final ControlPlaneServer http;
+  private final OtaFileServer files;
+  private final StreamsService streams;
 
-  private TwinServer(Twin twin, ControlPlaneServer http) {
+  private TwinServer(Twin twin, ControlPlaneServer http, OtaFileServer files, StreamsService streams) {
     this.twin = twin;
     this.http = http;
+    this.files = files;
+    this.streams = streams;
   }
 
   /**
@@ -44,13 +54,20 @@ public final class TwinServer implements AutoCloseable {
   public static TwinServer start(MqttClient mqtt, Options options)
       throws IOException, InterruptedException, TimeoutException {
     ThingRegistry registry = new ThingRegistry();
+    // The OTA file server (update_data_url) runs beside the HTTP API, on a port of its own.
+    OtaFileServer files = options.apiPort >= 0 ? OtaFileServer.start(options.apiAddress, 0, options.clock) : null;
+    StreamsService streams = new StreamsService(new InMemoryStreamCatalog(),
+        new S3Files(options.stateDir == null ? null : options.stateDir.resolve("s3")), registry);
+    JobsService jobs = new JobsService(registry);
     Twin.Builder builder = Twin.builder(mqtt)
         .clock(options.clock)
         .limits(options.awsLimits ? TwinLimits.AWS : TwinLimits.RELAXED)
         .service(new ThingsService(registry))
         .service(new ShadowService())
-        .service(new JobsService(registry))
-        .service(new CommandsService());
+        .service(jobs)
+        .service(new CommandsService())
+        .service(streams)
+        .service(new OtaUpdatesService(new InMemoryOtaUpdateCatalog(), streams, jobs, registry, files));
     if (options.stateDir != null) {
       builder.stateDir(options.stateDir).sync(options.sync);
     }
@@ -58,13 +75,13 @@ public final class TwinServer implements AutoCloseable {
     try {
       twin.start().get(options.startTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
-      twin.close();
+      closeAll(twin, files, streams);
       throw e;
     } catch (ExecutionException e) {
-      twin.close();
+      closeAll(twin, files, streams);
       throw new IllegalStateException("the twin could not subscribe: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException | InterruptedException e) {
-      twin.close();
+      closeAll(twin, files, streams);
       throw e;
     }
     ControlPlaneServer http = null;
@@ -72,12 +89,20 @@ public final class TwinServer implements AutoCloseable {
       try {
         http = ControlPlaneServer.start(options.apiAddress, options.apiPort, twin.routes());
       } catch (IOException e) {
-        twin.close();
+        closeAll(twin, files, streams);
         throw new IOException("cannot serve the control plane on " + options.apiAddress.getHostAddress() + ":"
             + options.apiPort + ": " + e.getMessage(), e);
       }
     }
-    return new TwinServer(twin, http);
+    return new TwinServer(twin, http, files, streams);
+  }
+
+  private static void closeAll(Twin twin, OtaFileServer files, StreamsService streams) {
+    twin.close();
+    streams.close();
+    if (files != null) {
+      files.close();
+    }
   }
 
   /** The twin, for its services' plain-Java APIs ({@code twin().service(JobsService.class)}). */
@@ -90,12 +115,17 @@ public final class TwinServer implements AutoCloseable {
     return Optional.ofNullable(http);
   }
 
+  /** The OTA file server for {@code update_data_url}, running when the control plane is. */
+  public Optional<OtaFileServer> fileServer() {
+    return Optional.ofNullable(files);
+  }
+
   @Override
   public void close() {
     if (http != null) {
       http.close();
     }
-    twin.close();
+    closeAll(twin, files, streams);
   }
 
   /** How to run a {@link TwinServer}. Immutable; start from {@link #defaults()}. */

@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttMessage;
+import dev.thingbridge.mqtt.MqttRequester;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.Subscription;
+import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.mqtt.crt.CrtMqttClient;
 import dev.thingbridge.mqtt.crt.CrtMqttOptions;
 import dev.thingbridge.shadows.Shadow;
+import dev.thingbridge.shadows.ShadowTopic;
 import dev.thingbridge.shadows.ShadowTopics;
 import dev.thingbridge.shadows.schema.ShadowSchema;
 import dev.thingbridge.shadows.store.FileKeyValueStore;
@@ -26,25 +29,31 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Delta-to-acknowledgement through the twin on a real Mosquitto, the direct backend everywhere: an application
  * client sets {@code desired.seq = i} with an MQTT update, the twin publishes the delta, the device applies it and
  * reports it back, and the application sees the device's {@code update/accepted} carrying {@code reported.seq =
- * i}. One change in flight; latency is measured from the desired update to the acknowledgement's accepted reply.
+ * i}. One change in flight per shadow; latency is measured from the desired update to the acknowledgement's
+ * accepted reply.
  *
- * <p>Devices, in the same run on the same broker and twin: a bare client that only echoes {@code reported =
- * delta} (the baseline: no model, no persistence, no bookkeeping), the typed {@link Shadow} agent with an
- * in-memory store, and the agent with the file store (every delta written atomically with fsync).
+ * <p>Two scenes: one classic shadow, and 100 named shadows of one thing changed at once (100 changes in flight),
+ * where deltas that wait for the file store at the same moment share one fsync. Devices, in the same run on the
+ * same broker and twin: a bare client that only echoes {@code reported = delta} (the baseline: no model, no
+ * persistence, no bookkeeping), the typed {@link Shadow} agent with an in-memory store, and the agent with the file
+ * store (every delta durable against power loss before it is acknowledged).
  *
  * <p>Run: {@code ./mvnw -q -B test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.thingbridge.bench.ShadowAgentBench [-Dexec.args=DELTAS]}
+ * -Dexec.mainClass=dev.thingbridge.bench.ShadowAgentBench [-Dexec.args="DELTAS_ONE DELTAS_MANY"]}
  */
 public final class ShadowAgentBench {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String THING = "bench-thing";
-  private static final ShadowTopics TOPICS = ShadowTopics.classic(THING);
+  private static final String[] DEVICES = {"bare echo client", "agent, memory store", "agent, file store"};
+  private static final Duration WAIT = Duration.ofSeconds(30);
 
   /** The device's state type. */
   public record Settings(int seq, int level, String mode, Limits limits) {}
@@ -52,16 +61,19 @@ public final class ShadowAgentBench {
   /** A nested object, so deltas go through the model's object handling. */
   public record Limits(int min, int max) {}
 
-  record Result(String name, int deltas, double perSecond, double p50Micros, double p99Micros) {}
+  record Result(String name, int shadows, int deltas, double perSecond, double p50Micros, double p99Micros) {}
 
-  /** One kind of device under test. */
+  /** One kind of device under test, following some shadows. */
   interface Device extends AutoCloseable {
     @Override
     void close() throws Exception;
   }
 
+  private ShadowAgentBench() {}
+
   public static void main(String[] args) throws Exception {
-    int n = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
+    int one = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
+    int many = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     Path dir = Files.createTempDirectory("shadow-agent-bench");
     try (Mosquitto broker = Mosquitto.plain(dir.resolve("mosquitto"));
          MqttClient twinClient = connect(broker, "bench-twin");
@@ -69,14 +81,17 @@ public final class ShadowAgentBench {
          MqttClient deviceClient = connect(broker, THING);
          TwinServer twin = TwinServer.start(twinClient, TwinServer.Options.defaults())) {
       List<Result> results = new ArrayList<>();
-      String[] names = {"bare echo client", "agent, memory store", "agent, file store"};
-      for (int round = 0; round < 2; round++) {
-        boolean measure = round == 1;
-        for (int k = 0; k < names.length; k++) {
-          try (Device device = start(k, deviceClient, dir.resolve("state-" + round + "-" + k))) {
-            Result r = run(app, measure ? n : n / 4, names[k]);
-            if (measure) {
-              results.add(r);
+      for (int shadows : new int[] {1, 100}) {
+        int n = shadows == 1 ? one : many;
+        for (int round = 0; round < 2; round++) {
+          boolean measure = round == 1;
+          for (int k = 0; k < DEVICES.length; k++) {
+            List<ShadowTopics> topics = topics(shadows);
+            try (Device device = start(k, deviceClient, topics, dir.resolve("state-" + shadows + "-" + round + "-" + k))) {
+              Result r = run(app, topics, measure ? n : n / 4, DEVICES[k]);
+              if (measure) {
+                results.add(r);
+              }
             }
           }
         }
@@ -85,71 +100,153 @@ public final class ShadowAgentBench {
     }
   }
 
+  private static List<ShadowTopics> topics(int shadows) {
+    if (shadows == 1) {
+      return List.of(ShadowTopics.classic(THING));
+    }
+    List<ShadowTopics> out = new ArrayList<>();
+    for (int i = 0; i < shadows; i++) {
+      out.add(ShadowTopics.named(THING, "s" + i));
+    }
+    return out;
+  }
+
   private static MqttClient connect(Mosquitto broker, String id) throws InterruptedException {
     return CrtMqttClient.connect(CrtMqttOptions.builder(broker.endpoint(), id).build(), Duration.ofSeconds(10));
   }
 
-  private static Device start(int kind, MqttClient mqtt, Path stateDir) throws Exception {
+  private static Device start(int kind, MqttClient mqtt, List<ShadowTopics> topics, Path stateDir)
+      throws Exception {
     if (kind == 0) {
-      Subscription echo = mqtt.subscribe(TOPICS.eventFilters().subList(0, 1), new SubscriptionListener() {
-        @Override
-        public void onMessage(MqttMessage m) {
-          try {
-            JsonNode state = JSON.readTree(m.payload()).get("state");
-            ObjectNode update = JSON.createObjectNode();
-            update.putObject("state").set("reported", state);
-            mqtt.publish(TOPICS.update(), JSON.writeValueAsBytes(update), QoS.AT_LEAST_ONCE, false);
-          } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-          }
-        }
-      }).get(10, TimeUnit.SECONDS);
-      return echo::close;
+      return echo(mqtt, topics);
     }
     KeyValueStore store = kind == 1 ? new InMemoryKeyValueStore() : FileKeyValueStore.open(stateDir);
-    Shadow<Settings> shadow = Shadow.builder(mqtt, THING, ShadowSchema.of(Settings.class), store).build();
-    shadow.sync().get(10, TimeUnit.SECONDS);
+    MqttRequester requester = new MqttRequester(mqtt);
+    List<Shadow<Settings>> shadows = new ArrayList<>();
+    List<CompletableFuture<Settings>> synced = new ArrayList<>();
+    for (ShadowTopics t : topics) {
+      Shadow<Settings> shadow = Shadow.builder(mqtt, THING, ShadowSchema.of(Settings.class), store)
+          .name(t.shadowName().orElse(null)).requester(requester).build();
+      shadows.add(shadow);
+      synced.add(shadow.sync());
+    }
+    CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     return () -> {
-      shadow.close();
+      shadows.forEach(Shadow::close);
+      requester.close();
       store.close();
     };
   }
 
-  private static Result run(MqttClient app, int n, String name) throws Exception {
+  /** The baseline device: echoes each delta back as reported, nothing else. */
+  private static Device echo(MqttClient mqtt, List<ShadowTopics> topics) throws Exception {
+    List<SubscriptionFilter> filters = topics.stream()
+        .map(t -> SubscriptionFilter.of(t.delta(), QoS.AT_LEAST_ONCE)).toList();
+    Subscription sub = mqtt.subscribe(filters, new SubscriptionListener() {
+      @Override
+      public void onMessage(MqttMessage m) {
+        try {
+          ShadowTopic topic = ShadowTopics.parse(m.topic()).orElseThrow();
+          ShadowTopics shadow = topic.isNamed() ? ShadowTopics.named(THING, topic.shadowName())
+              : ShadowTopics.classic(THING);
+          ObjectNode update = JSON.createObjectNode();
+          update.putObject("state").set("reported", JSON.readTree(m.payload()).get("state"));
+          mqtt.publish(shadow.update(), JSON.writeValueAsBytes(update), QoS.AT_LEAST_ONCE, false);
+        } catch (java.io.IOException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }).get(10, TimeUnit.SECONDS);
+    return sub::close;
+  }
+
+  /**
+   * Changes every shadow's desired, one change in flight per shadow, until {@code n} changes were acknowledged in
+   * all; each acknowledgement (the device's accepted report carrying the change's seq) starts the shadow's next.
+   */
+  private static Result run(MqttClient app, List<ShadowTopics> topics, int n, String name) throws Exception {
+    int shadows = topics.size();
     long[] nanos = new long[n];
+    long[] sentAt = new long[shadows];
+    int[] expected = new int[shadows];
+    AtomicInteger started = new AtomicInteger();
+    AtomicInteger finished = new AtomicInteger();
+    CompletableFuture<Void> done = new CompletableFuture<>();
     int base = (int) (System.nanoTime() & 0x3fff) * 100_000;
-    try (Subscription accepted = app.subscribe(ShadowTopics.accepted(TOPICS.update()), QoS.AT_LEAST_ONCE)
-        .get(10, TimeUnit.SECONDS)) {
-      long start = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        int seq = base + i;
-        byte[] desired = ("{\"state\":{\"desired\":{\"seq\":" + seq + ",\"level\":" + (i % 10)
-            + ",\"limits\":{\"max\":" + (100 + i % 7) + "}}}}").getBytes(StandardCharsets.UTF_8);
-        long t0 = System.nanoTime();
-        app.publish(TOPICS.update(), desired, QoS.AT_LEAST_ONCE, false).get(10, TimeUnit.SECONDS);
-        while (true) {
-          JsonNode reply = JSON.readTree(accepted.next(Duration.ofSeconds(10)).payload());
-          if (reply.at("/state/reported/seq").asInt(-1) == seq) {
-            break;
+    List<SubscriptionFilter> accepted = topics.stream()
+        .map(t -> SubscriptionFilter.of(ShadowTopics.accepted(t.update()), QoS.AT_LEAST_ONCE)).toList();
+    Object lock = new Object();
+    try (Subscription replies = app.subscribe(accepted, new SubscriptionListener() {
+      @Override
+      public void onMessage(MqttMessage m) {
+        int i = index(m.topic(), shadows);
+        int seq = readSeq(m);
+        synchronized (lock) {
+          if (seq != expected[i] || done.isDone()) {
+            return;
+          }
+          int k = finished.getAndIncrement();
+          if (k < n) {
+            nanos[k] = System.nanoTime() - sentAt[i];
+          }
+          if (k + 1 >= n) {
+            done.complete(null);
+            return;
+          }
+          if (started.get() < n) {
+            send(app, topics.get(i), i, base + started.getAndIncrement(), sentAt, expected);
           }
         }
-        nanos[i] = System.nanoTime() - t0;
       }
+    }).get(10, TimeUnit.SECONDS)) {
+      long start = System.nanoTime();
+      synchronized (lock) {
+        for (int i = 0; i < shadows && started.get() < n; i++) {
+          send(app, topics.get(i), i, base + started.getAndIncrement(), sentAt, expected);
+        }
+      }
+      done.get(WAIT.toSeconds() * 4, TimeUnit.SECONDS);
       double seconds = (System.nanoTime() - start) / 1e9;
       Arrays.sort(nanos);
-      return new Result(name, n, n / seconds, nanos[n / 2] / 1e3, nanos[(int) (n * 0.99)] / 1e3);
+      return new Result(name, shadows, n, n / seconds, nanos[n / 2] / 1e3, nanos[(int) (n * 0.99)] / 1e3);
+    }
+  }
+
+  private static void send(MqttClient app, ShadowTopics shadow, int i, int seq, long[] sentAt, int[] expected) {
+    byte[] desired = ("{\"state\":{\"desired\":{\"seq\":" + seq + ",\"level\":" + (seq % 10)
+        + ",\"limits\":{\"max\":" + (100 + seq % 7) + "}}}}").getBytes(StandardCharsets.UTF_8);
+    expected[i] = seq;
+    sentAt[i] = System.nanoTime();
+    app.publish(shadow.update(), desired, QoS.AT_LEAST_ONCE, false);
+  }
+
+  private static int index(String topic, int shadows) {
+    ShadowTopic t = ShadowTopics.parse(topic).orElseThrow();
+    return shadows == 1 ? 0 : Integer.parseInt(t.shadowName().substring(1));
+  }
+
+  private static int readSeq(MqttMessage m) {
+    try {
+      JsonNode reply = JSON.readTree(m.payload());
+      return reply.at("/state/reported/seq").asInt(-1);
+    } catch (java.io.IOException e) {
+      return -1;
     }
   }
 
   private static void print(List<Result> results) {
-    Result baseline = results.get(0);
-    System.out.printf(Locale.ROOT, "Delta to acknowledgement through the twin on Mosquitto (%d deltas each, one in "
-        + "flight, desired update -> delta -> device -> reported update accepted)%n", baseline.deltas());
-    System.out.printf(Locale.ROOT, "%-22s %10s %10s %10s %12s %12s%n", "device", "deltas/s", "p50 us", "p99 us",
-        "rate ratio", "p50 ratio");
+    System.out.printf(Locale.ROOT, "Delta to acknowledgement through the twin on Mosquitto (one change in flight per "
+        + "shadow: desired update -> delta -> device -> reported update accepted)%n");
+    System.out.printf(Locale.ROOT, "%-9s %-22s %8s %10s %10s %10s %12s %12s%n", "shadows", "device", "deltas",
+        "deltas/s", "p50 us", "p99 us", "rate ratio", "p50 ratio");
+    Result baseline = null;
     for (Result r : results) {
-      System.out.printf(Locale.ROOT, "%-22s %10.0f %10.1f %10.1f %11.2fx %11.2fx%n", r.name(), r.perSecond(),
-          r.p50Micros(), r.p99Micros(), r.perSecond() / baseline.perSecond(), r.p50Micros() / baseline.p50Micros());
+      if (baseline == null || baseline.shadows() != r.shadows()) {
+        baseline = r;
+      }
+      System.out.printf(Locale.ROOT, "%-9d %-22s %8d %10.0f %10.1f %10.1f %11.2fx %11.2fx%n", r.shadows(), r.name(),
+          r.deltas(), r.perSecond(), r.p50Micros(), r.p99Micros(), r.perSecond() / baseline.perSecond(),
+          r.p50Micros() / baseline.p50Micros());
     }
   }
 }

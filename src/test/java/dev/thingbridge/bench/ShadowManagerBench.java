@@ -1,5 +1,7 @@
 package dev.thingbridge.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +19,6 @@ import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
 import dev.thingbridge.shadows.store.KeyValueStore;
 import dev.thingbridge.twin.TwinServer;
 import dev.thingbridge.twin.shadows.ShadowService;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -114,14 +117,14 @@ public final class ShadowManagerBench {
         }
         try (ShadowManager<Mcu> manager = manager(device, store).build()) {
           manager.start().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-          long before = heapUsed();
+          long before = Heap.used();
           List<CompletableFuture<Mcu>> adds = new ArrayList<>();
           for (int i = 0; i < shadows; i++) {
             adds.add(manager.add(String.valueOf(i)));
           }
           CompletableFuture.allOf(adds.toArray(CompletableFuture[]::new)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-          awaitIdle(manager);
-          long after = heapUsed();
+          awaitIdle(manager, cloud, shadows);
+          long after = Heap.used();
           if (manager.ids().size() != shadows || manager.state("7").orElseThrow().periodMs() != 2007) {
             throw new IllegalStateException("the manager did not take on every shadow");
           }
@@ -150,7 +153,7 @@ public final class ShadowManagerBench {
       try (ShadowManager<Mcu> manager = manager(device, store)
           .discovery(thing -> cloud.listNamedShadows(thing)).build()) {
         manager.start().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        awaitIdle(manager);
+        awaitIdle(manager, cloud, shadows);
         double rate = drive(cloud, spy, shadows, rounds);
         Mcu last = manager.state(String.valueOf(shadows - 1)).orElseThrow();
         if (last.periodMs() != 10_000 * rounds + shadows - 1) {
@@ -209,12 +212,15 @@ public final class ShadowManagerBench {
   private static double drive(ShadowService cloud, MqttClient spy, int shadows, int rounds) throws Exception {
     // Done when every shadow's acknowledgement of the last round (limits.t == rounds) has been accepted.
     Set<String> done = ConcurrentHashMap.newKeySet();
+    CountDownLatch allDone = new CountDownLatch(shadows);
     String lastRound = "\"limits\":{\"t\":" + rounds + "}";
     try (Subscription s = spy.subscribe(List.of(SubscriptionFilter.of(
         "$aws/things/" + THING + "/shadow/name/+/update/accepted", QoS.AT_LEAST_ONCE)), message -> {
           String text = message.payloadAsString();
           if (!text.contains("\"clientToken\":\"cloud\"") && text.contains(lastRound)) {
-            done.add(message.topic());
+            if (done.add(message.topic())) {
+              allDone.countDown();
+            }
           }
         }).get(10, TimeUnit.SECONDS)) {
       int expected = shadows * rounds;
@@ -225,12 +231,8 @@ public final class ShadowManagerBench {
               + ",\"limits\":{\"t\":" + r + "}}},\"clientToken\":\"cloud\"}"));
         }
       }
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (done.size() < shadows) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("only " + done.size() + " of " + shadows + " shadows acknowledged");
-        }
-        Thread.sleep(1);
+      if (!allDone.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+        throw new IllegalStateException("only " + done.size() + " of " + shadows + " shadows acknowledged");
       }
       return expected / ((System.nanoTime() - t0) / 1e9);
     }
@@ -256,22 +258,10 @@ public final class ShadowManagerBench {
     });
   }
 
-  private static void awaitIdle(ShadowManager<?> manager) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (manager.queuedRequests() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    Thread.sleep(200);
-  }
-
-  private static long heapUsed() throws InterruptedException {
-    long best = Long.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-      Thread.sleep(50);
-      best = Math.min(best, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-    }
-    return best;
+  /** Waits until every shadow's first acknowledgement (the whole state, at first boot) has been accepted. */
+  private static void awaitIdle(ShadowManager<?> manager, ShadowService cloud, int shadows) {
+    await().atMost(WAIT).until(() -> manager.queuedRequests() == 0 && IntStream.range(0, shadows)
+        .allMatch(i -> cloud.get(THING, PREFIX + i).path("version").asLong() >= 2));
   }
 
   private static byte[] bytes(String s) {

@@ -15,7 +15,6 @@ import dev.thingbridge.shadows.schema.TaggedUnion;
 import dev.thingbridge.shadows.schema.Tagging;
 import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
 import dev.thingbridge.shadows.store.ShadowStateStore;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -178,15 +177,15 @@ public final class ShadowModelBench {
 
   static void heap(ShadowSchema<Gateway> schema, Gateway start) throws Exception {
     int count = 1000;
-    long before = used();
+    long before = Heap.used();
     List<Gateway> states = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       Gateway s = schema.applyDelta(start, ShadowSchemaJson.parse("{\"counter\":" + i + ",\"name\":\"gw-" + i
           + "\",\"ports\":{\"p1\":{\"label\":\"x" + i + "\"}}}")).state();
       states.add(s);
     }
-    long statesOnly = (used() - before) / count;
-    before = used();
+    long statesOnly = (Heap.used() - before) / count;
+    before = Heap.used();
     List<ShadowStateStore<Gateway>> shadows = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       ShadowStateStore<Gateway> shadow = ShadowStateStore.open(new InMemoryKeyValueStore(), "gw-" + i, schema);
@@ -194,19 +193,11 @@ public final class ShadowModelBench {
       shadow.report(states.get(i));
       shadows.add(shadow);
     }
-    long withStore = (used() - before) / count;
+    long withStore = (Heap.used() - before) / count;
     System.out.printf(Locale.ROOT, "| heap per state held (1,000 distinct states) | %,d B | | |%n", statesOnly);
     System.out.printf(Locale.ROOT,
         "| heap per shadow with its in-memory field store (1,000 shadows, excl. state) | %,d B | | |%n", withStore);
     blackhole += states.size() + shadows.size();
-  }
-
-  static long used() throws InterruptedException {
-    for (int i = 0; i < 4; i++) {
-      System.gc();
-      Thread.sleep(50);
-    }
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
   /** Tiny helper so the heap part reads deltas like the cloud sends them. */

@@ -161,4 +161,30 @@ class MqttCommandTest {
     assertThat(pub.err()).contains("could not connect to " + broker.endpoint());
     assertThat(new String(pub.err().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).lines()).hasSize(1);
   }
+
+  @Test
+  void pub_reads_standard_input_with_file_dash_and_sub_prints_payloads_only_for_jq() throws Exception {
+    CompletableFuture<Run> sub = CompletableFuture.supplyAsync(() -> mqtt("sub",
+        tls("--topic", "tb/cli/stdin", "-C", "1", "-W", "20", "--payload-only")));
+    java.io.InputStream stdin = System.in;
+    try {
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        System.setIn(new java.io.ByteArrayInputStream("{\"t\":21.5}".getBytes(StandardCharsets.UTF_8)));
+        Run pub = mqtt("pub", tls("--topic", "tb/cli/stdin", "--file", "-", "--qos", "0"));
+        assertThat(pub.exitCode()).as(pub.err()).isZero();
+        return sub.isDone();
+      });
+    } finally {
+      System.setIn(stdin);
+    }
+    assertThat(sub.get().exitCode()).as(sub.get().err()).isZero();
+    assertThat(sub.get().out()).isEqualTo("{\"t\":21.5}" + System.lineSeparator());
+  }
+
+  @Test
+  void a_bare_number_timeout_is_seconds() {
+    Run sub = mqtt("sub", tls("--topic", "tb/cli/silence", "--count", "1", "--timeout", "1"));
+    assertThat(sub.exitCode()).isEqualTo(ExitCodes.TIMEOUT);
+    assertThat(sub.err()).contains("timed out after 1000 ms");
+  }
 }

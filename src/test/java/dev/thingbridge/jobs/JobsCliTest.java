@@ -144,4 +144,52 @@ class JobsCliTest {
     assertThat(out.toString()).contains("{\"event\":\"canceled\",\"jobId\":\"long\"");
     assertThat(cloud.updatesOf("long")).hasSize(1);
   }
+
+  @Test
+  void a_handlers_standard_output_goes_into_status_details_and_is_echoed_with_verbose() throws Exception {
+    Path handlers = Files.createDirectory(dir.resolve("handlers"));
+    script("handlers/reboot", "echo \"rebooting for job $THINGBRIDGE_JOB_ID\"; echo 'bye'");
+    cloud.addQuietly("r1", "{\"operation\":\"reboot\"}");
+    assertThat(run("handle", "--thing", THING, "--handler-dir", handlers.toString(), "-C", "1", "-v"))
+        .isEqualTo(ExitCodes.OK);
+    assertThat(cloud.status("r1")).isEqualTo("SUCCEEDED");
+    assertThat(cloud.details("r1")).containsEntry("stdout", "rebooting for job r1 | bye")
+        .containsEntry("operation", "reboot");
+    assertThat(out.toString()).contains(
+        "{\"event\":\"output\",\"jobId\":\"r1\",\"stream\":\"stdout\",\"line\":\"rebooting for job r1\"}");
+  }
+
+  @Test
+  void without_verbose_the_handlers_output_is_not_echoed() throws Exception {
+    Path handlers = Files.createDirectory(dir.resolve("handlers"));
+    script("handlers/reboot", "echo hello");
+    cloud.addQuietly("r1", "{\"operation\":\"reboot\"}");
+    assertThat(run("handle", "--thing", THING, "--handler-dir", handlers.toString(), "--count", "1"))
+        .isEqualTo(ExitCodes.OK);
+    assertThat(cloud.details("r1")).containsEntry("stdout", "hello");
+    assertThat(out.toString()).doesNotContain("\"event\":\"output\"");
+  }
+
+  @Test
+  void next_with_nothing_pending_says_so_and_exits_with_5() {
+    assertThat(run("next", "--thing", THING)).isEqualTo(ExitCodes.NOTHING);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString()).isEqualTo("no pending job execution for " + THING + System.lineSeparator());
+  }
+
+  @Test
+  void update_takes_the_step_timeout_as_a_duration_and_sends_whole_minutes() throws Exception {
+    cloud.addQuietly("j1", "{\"operation\":\"reboot\"}");
+    assertThat(run("update", "--thing", THING, "--job", "j1", "--status", "IN_PROGRESS", "--step-timeout", "90"))
+        .isEqualTo(ExitCodes.OK);
+    assertThat(cloud.updatesOf("j1").get(0).body().path("stepTimeoutInMinutes").asInt()).isEqualTo(2);
+    assertThat(run("update", "--thing", THING, "--job", "j1", "--status", "IN_PROGRESS", "--step-timeout", "30m"))
+        .isEqualTo(ExitCodes.OK);
+    assertThat(cloud.updatesOf("j1").get(1).body().path("stepTimeoutInMinutes").asInt()).isEqualTo(30);
+    assertThat(run("update", "--thing", THING, "--job", "j1", "--status", "IN_PROGRESS", "--step-timeout", "none"))
+        .isEqualTo(ExitCodes.OK);
+    assertThat(cloud.updatesOf("j1").get(2).body().path("stepTimeoutInMinutes").asInt()).isEqualTo(-1);
+    assertThat(run("update", "--thing", THING, "--job", "j1", "--status", "IN_PROGRESS", "--step-timeout", "8d"))
+        .isEqualTo(ExitCodes.USAGE);
+  }
 }

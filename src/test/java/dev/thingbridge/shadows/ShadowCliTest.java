@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code thingbridge shadow ...} against the twin on the in-process bus. */
+@org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ShadowCliTest {
   private static final String THING = "cli-thing";
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -129,5 +130,60 @@ class ShadowCliTest {
     assertThat(reported.at("/fan/mode").asText()).isEqualTo("auto");
     rig.cloudUpdate(THING, null, "{\"state\":{\"desired\":{\"fan\":{\"speed\":1}}}}");
     assertThat(again.get(10, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
+  }
+
+  @Test
+  void watch_prints_the_current_document_and_a_pending_delta_first() {
+    rig.cloudUpdate(THING, null, "{\"state\":{\"desired\":{\"fan\":1},\"reported\":{\"fan\":0}}}");
+    assertThat(run("watch", "--thing", THING, "--count", "1")).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString().lines()).containsExactly(
+        "{\"event\":\"current\",\"exists\":true,\"version\":1,\"desired\":{\"fan\":1},\"reported\":{\"fan\":0}}",
+        "{\"event\":\"delta\",\"version\":1,\"state\":{\"fan\":1}}");
+  }
+
+  @Test
+  void watch_of_a_missing_shadow_says_so_first_then_follows_it() throws Exception {
+    CompletableFuture<Integer> watch = runInBackground("watch", "--thing", THING, "--name", "cfg", "--count", "1");
+    await().atMost(WAIT).until(() -> out.toString().contains("{\"event\":\"current\",\"exists\":false}"));
+    rig.cloudUpdate(THING, "cfg", "{\"state\":{\"desired\":{\"on\":true}}}");
+    assertThat(watch.get(10, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString().lines().findFirst()).hasValue("{\"event\":\"current\",\"exists\":false}");
+  }
+
+  @Test
+  void json_options_read_files_and_standard_input_and_errors_show_no_parser_internals() throws Exception {
+    java.nio.file.Path file = dir.resolve("desired.json");
+    java.nio.file.Files.writeString(file, "{\"led\":\"on\"}");
+    assertThat(run("update", "--thing", THING, "--desired", "@" + file)).isEqualTo(ExitCodes.OK);
+    assertThat(rig.cloudState(THING, null, "desired").path("led").asText()).isEqualTo("on");
+
+    java.io.InputStream stdin = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream("{\"led\":\"off\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      assertThat(run("update", "--thing", THING, "--reported", "@-")).isEqualTo(ExitCodes.OK);
+    } finally {
+      System.setIn(stdin);
+    }
+    assertThat(rig.cloudState(THING, null, "reported").path("led").asText()).isEqualTo("off");
+
+    err.getBuffer().setLength(0);
+    assertThat(run("update", "--thing", THING, "--desired", "{\"a\":1")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).startsWith("error: --desired is not valid JSON: ").contains("line 1, column 7")
+        .doesNotContain("REDACTED").doesNotContain("StreamReadFeature").doesNotContain("Source:");
+    assertThat(err.toString().lines()).hasSize(1);
+    assertThat(run("update", "--thing", THING, "--desired", "@" + dir.resolve("missing.json")))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("cannot read --desired").contains("no such file");
+  }
+
+  @Test
+  void replies_are_one_json_line_off_a_terminal_and_indented_with_pretty() {
+    rig.cloudUpdate(THING, null, "{\"state\":{\"desired\":{\"fan\":1}}}");
+    assertThat(run("get", "--thing", THING)).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString().lines()).hasSize(1);
+    out.getBuffer().setLength(0);
+    assertThat(run("get", "--thing", THING, "--pretty")).isEqualTo(ExitCodes.OK);
+    assertThat(out.toString()).contains("\"desired\" : {");
+    assertThat(out.toString().lines().count()).isGreaterThan(5);
   }
 }

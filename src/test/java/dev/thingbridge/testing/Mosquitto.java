@@ -11,11 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real Mosquitto broker ({@code /usr/sbin/mosquitto}) for tests: its own process on a free loopback
- * port, plain TCP or TLS with required client certificates, configured by a file this class writes.
+ * A real Mosquitto broker for tests (found on the PATH, else in {@code /usr/sbin} where Debian puts it): its own
+ * process on a free loopback port, plain TCP or TLS with required client certificates, configured by a file this class writes.
  *
  * <p>Persistence goes to the test's directory, so {@link #restart(boolean)} can keep sessions (Mosquitto
  * writes them on SIGTERM and reloads them) or drop them (the file is deleted before the start). Note
@@ -24,7 +27,15 @@ import java.util.concurrent.TimeUnit;
  * process, forcibly if it has to.
  */
 public final class Mosquitto implements AutoCloseable {
-  private static final String BINARY = "/usr/sbin/mosquitto";
+  /** Where Mosquitto is looked for after the PATH (Debian and Homebrew keep it outside a user's PATH). */
+  static final List<Path> FALLBACKS = List.of(Path.of("/usr/sbin/mosquitto"), Path.of("/usr/local/sbin/mosquitto"),
+      Path.of("/opt/homebrew/sbin/mosquitto"));
+  static final String NOT_INSTALLED = "Mosquitto is not installed (not on the PATH, not in /usr/sbin): the tests "
+      + "start it as their MQTT broker. Install it (Debian/Ubuntu: apt-get install mosquitto) or run .ci/run, which does.";
+  /** The binary, looked up once per JVM; empty if there is none. */
+  private static final Optional<Path> BINARY = locate(System.getenv("PATH"), FALLBACKS);
+  /** Set once the missing binary was reported: later brokers are skipped, not failed again. */
+  private static final AtomicBoolean REPORTED = new AtomicBoolean();
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -100,7 +111,7 @@ public final class Mosquitto implements AutoCloseable {
       Files.deleteIfExists(persistenceFile);
     }
     long logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
-    process = new ProcessBuilder(BINARY, "-c", config.toString())
+    process = new ProcessBuilder(binary().toString(), "-c", config.toString())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.out").toFile()))
         .start();
@@ -228,6 +239,38 @@ public final class Mosquitto implements AutoCloseable {
     }
     lines.addAll(extra);
     return String.join("\n", lines) + "\n";
+  }
+
+  /**
+   * The first executable {@code mosquitto} in the directories of {@code pathVariable}, else the first
+   * executable fallback.
+   */
+  static Optional<Path> locate(String pathVariable, List<Path> fallbacks) {
+    List<Path> candidates = new ArrayList<>();
+    if (pathVariable != null) {
+      for (String d : pathVariable.split(java.io.File.pathSeparator)) {
+        if (!d.isEmpty()) {
+          candidates.add(Path.of(d, "mosquitto"));
+        }
+      }
+    }
+    candidates.addAll(fallbacks);
+    return candidates.stream().filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
+  }
+
+  /**
+   * The binary. Without one, the first broker of the run fails with one line saying what to install, and every
+   * later one is skipped (an aborted test), so a run without Mosquitto reports it once instead of per test.
+   */
+  private static Path binary() throws IOException {
+    if (BINARY.isPresent()) {
+      return BINARY.get();
+    }
+    if (REPORTED.compareAndSet(false, true)) {
+      throw new IOException(NOT_INSTALLED);
+    }
+    Assumptions.abort("Mosquitto is not installed (reported by the first test that needed it)");
+    throw new IllegalStateException("unreachable");
   }
 
   private static int freePort() throws IOException {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
@@ -16,31 +15,30 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback TCP forwarder to take one client's network away while the broker and everyone else stay up:
- * {@link #cut()} drops every connection and refuses new ones, {@link #restore()} listens again on the same port.
- * A broker that keeps the client's session queues its QoS 1 messages meanwhile, as AWS IoT does for a device
- * whose link is down.
+ * {@link #cut()} drops every connection and turns new ones away, {@link #restore()} lets them through again. The
+ * listening port stays bound throughout, so no other process on a shared machine can take it meanwhile. A broker
+ * that keeps the client's session queues its QoS 1 messages during the cut, as AWS IoT does for a device whose link
+ * is down.
  */
 public final class TcpProxy implements AutoCloseable {
-  private static final AtomicInteger PROXIES = new AtomicInteger();
-
   private final int targetPort;
   private final int port;
   private final ExecutorService threads;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-  private volatile ServerSocket server;
+  private final ServerSocket server;
+  private volatile boolean open = true;
 
   private TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
-    int n = PROXIES.incrementAndGet();
+    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.port = server.getLocalPort();
     AtomicInteger t = new AtomicInteger();
     this.threads = Executors.newCachedThreadPool(r -> {
-      Thread th = new Thread(r, "test-tcp-proxy-" + n + "-" + t.incrementAndGet());
+      Thread th = new Thread(r, "test-tcp-proxy-" + port + "-" + t.incrementAndGet());
       th.setDaemon(true);
       return th;
     });
-    ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    this.port = s.getLocalPort();
-    listen(s);
+    threads.execute(this::accept);
   }
 
   /** A proxy on a free loopback port forwarding to {@code 127.0.0.1:targetPort}. */
@@ -52,36 +50,34 @@ public final class TcpProxy implements AutoCloseable {
     return port;
   }
 
-  /** Drops every connection and stops accepting new ones. */
+  /** Drops every connection and turns new ones away. */
   public synchronized void cut() throws IOException {
-    ServerSocket s = server;
-    server = null;
-    if (s != null) {
-      s.close();
-    }
+    open = false;
     for (Socket socket : sockets) {
       socket.close();
     }
     sockets.clear();
   }
 
-  /** Accepts connections again on the same port. */
-  public synchronized void restore() throws IOException {
-    if (server != null) {
-      return;
-    }
-    ServerSocket s = new ServerSocket();
-    s.setReuseAddress(true);
-    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-    listen(s);
+  /** Lets connections through again. */
+  public synchronized void restore() {
+    open = true;
   }
 
-  private void listen(ServerSocket s) {
-    server = s;
-    threads.execute(() -> {
-      while (!s.isClosed()) {
+  private void accept() {
+    while (!server.isClosed()) {
+      Socket client;
+      try {
+        client = server.accept();
+      } catch (IOException e) {
+        continue; // closed: the loop ends; otherwise a failed accept is retried
+      }
+      synchronized (this) {
+        if (!open) {
+          closeQuietly(client); // the link is down: the client sees its connection reset
+          continue;
+        }
         try {
-          Socket client = s.accept();
           Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
           client.setTcpNoDelay(true);
           upstream.setTcpNoDelay(true);
@@ -90,10 +86,10 @@ public final class TcpProxy implements AutoCloseable {
           threads.execute(() -> pump(client, upstream));
           threads.execute(() -> pump(upstream, client));
         } catch (IOException e) {
-          return;
+          closeQuietly(client); // the broker is down: so is the link
         }
       }
-    });
+    }
   }
 
   private void pump(Socket from, Socket to) {
@@ -123,6 +119,7 @@ public final class TcpProxy implements AutoCloseable {
   @Override
   public void close() throws IOException {
     cut();
+    server.close();
     threads.shutdownNow();
     try {
       threads.awaitTermination(5, TimeUnit.SECONDS);

@@ -46,6 +46,7 @@ public final class FakeMcu implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean silent;
   private volatile boolean externalReset;
+  private SerialLink rawLink;
   private SerialLink link;
   private SmpFrameDecoder decoder;
   private boolean recovery;
@@ -88,6 +89,10 @@ public final class FakeMcu implements AutoCloseable {
   }
 
   private void attach(SerialLink raw) {
+    if (rawLink != null && rawLink != raw) {
+      rawLink.close(); // a re-enumerated port: the old device node is gone
+    }
+    this.rawLink = raw;
     this.link = options.faults.isNone() ? raw : new FaultyLink(raw, options.faults, random);
     this.decoder = options.framing instanceof ConsoleFraming
         ? ((ConsoleFraming) options.framing).newDecoder(options.bufSize, options.lineBuffer)
@@ -219,6 +224,7 @@ public final class FakeMcu implements AutoCloseable {
       return;
     }
     byte[] reply;
+    LOG.trace("fake MCU {}: request {} (frames dropped so far: {})", options.name, request.header(), decoder.dropped());
     try {
       synchronized (this) {
         reply = server.handle(request);

@@ -40,25 +40,44 @@ final class Restarts {
   }
 
   /**
-   * Resets and returns the image state once the device answers again. Zephyr keeps answering for a moment after
-   * its reply to the reset command, so a state that still looks like before ({@code unchanged}) is read again until
-   * the boot timeout, rather than taken as the result of the reset.
+   * Resets and returns the image state once the device answers again. A device may answer for a moment after its
+   * reply to the reset command (Zephyr resets {@code MCUMGR_GRP_OS_RESET_MS} later) and a USB device may vanish
+   * between two requests, so the state is read until it differs from before ({@code unchanged}) for a grace of a
+   * second; only a device still unchanged after that never got the command (a corrupted frame is dropped without
+   * a word) and is sent it again, up to three times in all.
    */
   ImageState resetAndWait(String why, Predicate<ImageState> unchanged) throws IOException {
-    reset(why, null);
-    waitForBoot(why);
-    long deadline = System.nanoTime() + config.bootTimeout().toNanos();
-    ImageState s = flow.readState();
-    while (unchanged.test(s)) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new McuTimeoutException(config.id() + ": the device answers but did not reset within "
-            + config.bootTimeout().toSeconds() + " s (" + why + ")");
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      reset(why, null);
+      ImageState s = stateAfterBoot(why);
+      long graceEnd = System.nanoTime() + Math.max(1_000_000_000L, 4 * config.resetSettle().toNanos());
+      while (unchanged.test(s) && System.nanoTime() - graceEnd < 0) {
+        McuConnection.sleep(Duration.ofMillis(100));
+        s = stateAfterBoot(why);
       }
-      McuConnection.sleep(Duration.ofMillis(Math.max(20, config.resetSettle().toMillis())));
-      waitForBoot(why);
-      s = flow.readState();
+      if (!unchanged.test(s)) {
+        return s;
+      }
+      LOG.info("{}: the device answers but did not reset ({}); sending reset again", config.id(), why);
     }
-    return s;
+    throw new McuTimeoutException(config.id() + ": the device answers but did not reset after three reset"
+        + " commands (" + why + ")");
+  }
+
+  /** Waits for the device to answer, then reads its state; the port vanishing meanwhile means waiting again. */
+  private ImageState stateAfterBoot(String why) throws IOException {
+    long deadline = System.nanoTime() + config.bootTimeout().toNanos();
+    while (true) {
+      waitForBoot(why);
+      try {
+        return flow.readState();
+      } catch (SerialLinkClosedException | McuPortException gone) {
+        conn.release();
+        if (System.nanoTime() - deadline > 0) {
+          throw gone;
+        }
+      }
+    }
   }
 
   /** Sends the reset command; a lost reply or a vanishing port are taken as the reset happening. */

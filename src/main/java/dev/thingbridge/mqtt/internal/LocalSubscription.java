@@ -68,7 +68,9 @@ final class LocalSubscription implements Subscription {
     if (ended != null) {
       return;
     }
-    if (listener != null) {
+    if (listener instanceof HandOffListener direct) {
+      direct.onMessage(message);
+    } else if (listener != null) {
       serial.execute(() -> {
         if (ended == null) {
           listener.onMessage(message);

@@ -8,17 +8,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks one at a time, in submission order, on a shared backing executor. This is how each
- * subscription keeps its messages in order without owning a thread.
+ * subscription keeps its messages in order without owning a thread, and how a burst of tasks submitted from
+ * a network thread costs one hand-off, not one per task: a task submitted while others are queued or running
+ * is only appended, and the turn that is under way runs it.
  */
 public final class SerialExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
 
   private final Executor backing;
+  private final boolean inlineWhenRejected;
   private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
   private boolean running;
 
+  /** Tasks are dropped once {@code backing} refuses work (it was shut down). */
   public SerialExecutor(Executor backing) {
+    this(backing, false);
+  }
+
+  /**
+   * @param inlineWhenRejected once {@code backing} refuses work, run the queued tasks on the submitting thread
+   *     instead of dropping them (for completions that must happen even while the client closes)
+   */
+  public SerialExecutor(Executor backing, boolean inlineWhenRejected) {
     this.backing = backing;
+    this.inlineWhenRejected = inlineWhenRejected;
   }
 
   @Override
@@ -37,10 +50,36 @@ public final class SerialExecutor implements Executor {
     try {
       backing.execute(this::drain);
     } catch (RejectedExecutionException e) {
+      if (inlineWhenRejected) {
+        drainAll();
+        return;
+      }
       synchronized (tasks) {
         tasks.clear();
         running = false;
       }
+    }
+  }
+
+  private void drainAll() {
+    while (true) {
+      Runnable next;
+      synchronized (tasks) {
+        next = tasks.poll();
+        if (next == null) {
+          running = false;
+          return;
+        }
+      }
+      runQuietly(next);
+    }
+  }
+
+  private static void runQuietly(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      log.warn("listener failed: {}", e.toString(), e);
     }
   }
 
@@ -55,11 +94,7 @@ public final class SerialExecutor implements Executor {
           return;
         }
       }
-      try {
-        next.run();
-      } catch (RuntimeException e) {
-        log.warn("listener failed: {}", e.toString(), e);
-      }
+      runQuietly(next);
     }
     schedule();
   }

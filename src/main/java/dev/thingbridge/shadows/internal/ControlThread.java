@@ -7,7 +7,9 @@ import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -81,16 +83,24 @@ final class ControlThread implements Executor {
     } catch (RuntimeException e) {
       running = CompletableFuture.failedFuture(e);
     }
-    running.orTimeout(guard.toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, error) -> execute(() -> {
-      if (error == null) {
-        result.complete(value);
-      } else {
-        Throwable cause = AbstractMqttClient.unwrap(error);
-        result.completeExceptionally(cause instanceof TimeoutException
-            ? new MqttTimeoutException("shadow operation of " + owner, guard) : cause);
-      }
-      next();
-    }));
+    if (running.isDone()) {
+      finish(running, result); // most messages need no reply: no hop back to this thread
+      return;
+    }
+    CompletableFuture<T> waited = running;
+    running.orTimeout(guard.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> execute(() -> finish(waited,
+        result)));
+  }
+
+  private <T> void finish(CompletableFuture<T> done, CompletableFuture<T> result) {
+    try {
+      result.complete(done.getNow(null));
+    } catch (CompletionException | CancellationException e) {
+      Throwable cause = AbstractMqttClient.unwrap(e);
+      result.completeExceptionally(cause instanceof TimeoutException
+          ? new MqttTimeoutException("shadow operation of " + owner, guard) : cause);
+    }
+    next();
   }
 
   /** Runs a task on the thread; once the thread is gone, on the caller's, so a completion is never lost. */

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ManagerRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(ManagerRuntime.class);
-  /** Enough for every request in flight across all shadows, and their echoes. */
-  private static final int OWN_TOKENS = 4096;
+  /** Far more updates than are ever in flight at once, for their echoes to be recognised. */
+  private static final int OWN_TOKENS = 1024;
 
   private final String thingName;
   private final String topicPrefix;

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link ShadowClient}; the manager paces and retries throttled requests ({@link PacedTransport}).
  */
 interface SessionTransport {
-  /** A fresh clientToken; the session records it as its own before sending. */
+  /** A fresh clientToken; the session records those of its updates and deletes, whose echoes come back. */
   String newClientToken();
 
   CompletableFuture<ShadowDocument> get(String clientToken, Priority priority);

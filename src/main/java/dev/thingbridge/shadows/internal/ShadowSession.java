@@ -176,7 +176,7 @@ public final class ShadowSession<S> {
    */
   public CompletableFuture<S> sync(boolean createIfMissing, Priority priority) {
     long appliedAtRequest = versions.applied();
-    return transport.get(own(transport.newClientToken()), priority).handleAsync((doc, error) -> {
+    return transport.get(transport.newClientToken(), priority).handleAsync((doc, error) -> {
       if (retired != null) {
         return CompletableFuture.<S>failedFuture(retired);
       }
@@ -270,7 +270,7 @@ public final class ShadowSession<S> {
 
   /** GETs the document as it is, applying nothing. */
   public CompletableFuture<ShadowDocument> fetch() {
-    return transport.get(own(transport.newClientToken()), Priority.URGENT).thenApplyAsync(doc -> {
+    return transport.get(transport.newClientToken(), Priority.URGENT).thenApplyAsync(doc -> {
       versions.seen(doc.version());
       return doc;
     }, owner);
@@ -456,6 +456,7 @@ public final class ShadowSession<S> {
     return rejectedPaths.add(path);
   }
 
+  /** Records the token of a request whose echo (a delta, a delete/accepted) must not be taken for the cloud's. */
   private String own(String token) {
     return tokens.add(token);
   }

@@ -1,7 +1,6 @@
 package dev.thingbridge.shadows.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.thingbridge.shadows.store.ShadowStoreException;
 
 /**
  * Converts a value stored under an old field path into the JSON of the field it migrates to (for example
@@ -12,7 +11,8 @@ import dev.thingbridge.shadows.store.ShadowStoreException;
 public interface FieldConverter {
   /**
    * Returns the new field's value for an old stored value. Throwing fails the load with a
-   * {@link ShadowStoreException} naming the field, rather than silently dropping the old value.
+   * {@link dev.thingbridge.shadows.store.ShadowStoreException} naming the field, rather than silently dropping the
+   * old value.
    */
   JsonNode convert(JsonNode oldValue) throws Exception;
 

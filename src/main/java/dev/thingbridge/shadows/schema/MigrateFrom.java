@@ -1,6 +1,5 @@
 package dev.thingbridge.shadows.schema;
 
-import dev.thingbridge.shadows.store.ShadowStateStore;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Repeatable;
@@ -15,7 +14,7 @@ import java.lang.annotation.Target;
  * <p>The path is relative to the shadow, with {@code /} between segments ({@code "old_timeout"},
  * {@code "/network/timeout_ms"}). The value found is passed through the {@link #converter()} (if any), checked
  * against the field's type and written to the field's own key. The old key is kept until
- * {@link ShadowStateStore#commit()}, so firmware rolled back by OTA still finds it.
+ * {@link dev.thingbridge.shadows.store.ShadowStateStore#commit()}, so firmware rolled back by OTA still finds it.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

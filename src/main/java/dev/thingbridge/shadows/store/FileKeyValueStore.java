@@ -1,8 +1,5 @@
 package dev.thingbridge.shadows.store;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,35 +12,47 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 
 /**
- * A {@link KeyValueStore} in a directory: one file per key, named by the base64url of the key.
+ * A {@link KeyValueStore} in a directory: one file per key, named by the base64url of the key, and a journal.
  *
- * <p>Every file is replaced atomically: written to a temp file, fsynced, renamed over the old one, and the directory
- * fsynced. A batch touching more than one key is first written whole to a journal (same steps), then applied key by
- * key, then the journal is removed; opening the store replays a journal left by a crash, so a kill at any moment
- * leaves all of a batch or none of it. A lock file keeps a second process (or a second instance) out.
+ * <p>A write is durable, against a kill and against power loss, when {@link #write} returns: its batch is first
+ * appended to the journal ({@link JournalFormat}) and the journal fsynced, then the key files are replaced (written
+ * to a temp file and renamed over, without fsync). Writes that arrive while one is being synced wait and share the
+ * next fsync (group commit), so N shadows applying deltas at once cost about one fsync, not N. Once the journal
+ * grows past {@value #CHECKPOINT_BYTES} bytes, and at {@link #close()}, the key files written since the last
+ * checkpoint are fsynced and the journal removed. Opening the store replays a journal left by a crash or a power
+ * loss up to its last whole record, so the store holds all of a batch or none of it. A lock file keeps a second
+ * process (or a second instance) out.
  *
  * <p>Keys are limited to {@value #MAX_KEY_BYTES} UTF-8 bytes so that file names fit every common file system.
+ * Thread-safe; reads take no lock.
  */
 public final class FileKeyValueStore implements KeyValueStore {
   /** Longest key, in UTF-8 bytes. */
   public static final int MAX_KEY_BYTES = 180;
+  /** Journal size above which a write checkpoints (fsyncs the key files written and empties the journal). */
+  static final int CHECKPOINT_BYTES = 1 << 20;
+  /** Key files written since the last checkpoint above which a write checkpoints. */
+  private static final int CHECKPOINT_FILES = 2048;
 
   private static final String JOURNAL = "journal.bin";
   private static final String LOCK = "store.lock";
   private static final String TEMP_SUFFIX = ".tmp";
-  private static final int JOURNAL_MAGIC = 0x54424b56;
   private static final Base64.Encoder NAMES = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder NAME_DECODER = Base64.getUrlDecoder();
 
@@ -52,13 +61,33 @@ public final class FileKeyValueStore implements KeyValueStore {
     void reached(String step);
   }
 
+  /** A batch waiting to be committed, and how it ended. */
+  private static final class Pending {
+    final WriteBatch batch;
+    boolean done;
+    RuntimeException error;
+
+    Pending(WriteBatch batch) {
+      this.batch = batch;
+    }
+  }
+
   private final Path dir;
   private final StepListener steps;
   private final FileChannel lockChannel;
   private final FileLock lock;
   /** Every key on disk, so listing a prefix does not scan a directory that may hold thousands of shadows. */
-  private final NavigableSet<String> index = new TreeSet<>();
-  private boolean closed;
+  private final NavigableSet<String> index = new ConcurrentSkipListSet<>();
+  private final Object monitor = new Object();
+  private final Queue<Pending> queue = new ArrayDeque<>(); // guarded by monitor
+  private boolean committing; // guarded by monitor
+  private volatile boolean closed;
+  // Touched only by the committing thread (one at a time, see write()), or by open and close.
+  private FileChannel journal;
+  private final Set<Path> unsynced = new HashSet<>();
+  /** A write failed after its batch was journaled: only a reopen (which replays the journal) completes it. */
+  private boolean needsRecovery;
+  private boolean released; // guarded by monitor
 
   private FileKeyValueStore(Path dir, StepListener steps) throws IOException {
     this.dir = dir;
@@ -99,7 +128,7 @@ public final class FileKeyValueStore implements KeyValueStore {
   }
 
   @Override
-  public synchronized Optional<byte[]> get(String key) {
+  public Optional<byte[]> get(String key) {
     ensureOpen();
     try {
       return Optional.of(Files.readAllBytes(fileOf(key)));
@@ -111,7 +140,7 @@ public final class FileKeyValueStore implements KeyValueStore {
   }
 
   @Override
-  public synchronized List<String> keys(String prefix) {
+  public List<String> keys(String prefix) {
     ensureOpen();
     List<String> out = new ArrayList<>();
     for (String key : index.tailSet(prefix, true)) {
@@ -123,75 +152,206 @@ public final class FileKeyValueStore implements KeyValueStore {
     return out;
   }
 
+  /**
+   * Applies a batch atomically and durably. Batches written at the same moment by several threads are committed
+   * together, in the order they arrived, with one fsync.
+   */
   @Override
-  public synchronized void write(WriteBatch batch) {
-    ensureOpen();
-    Map<String, byte[]> net = BatchResolver.resolve(batch, this::keys);
-    for (String key : net.keySet()) {
-      fileOf(key);
+  public void write(WriteBatch batch) {
+    for (WriteBatch.Op op : batch.ops()) {
+      if (op instanceof WriteBatch.Put put) {
+        fileOf(put.key());
+      } else if (op instanceof WriteBatch.Remove remove) {
+        fileOf(remove.key());
+      }
+    }
+    Pending mine = new Pending(batch);
+    synchronized (monitor) {
+      ensureOpen();
+      queue.add(mine);
+      awaitTurn(mine);
+      if (mine.done) {
+        rethrow(mine);
+        return;
+      }
+      committing = true;
+    }
+    List<Pending> group;
+    synchronized (monitor) {
+      group = new ArrayList<>(queue);
+      queue.clear();
     }
     try {
-      if (net.size() > 1) {
-        writeAtomically(dir.resolve(JOURNAL), encodeJournal(net), true);
-        steps.reached("journal-written");
-        // The journal is durable, so a crash from here on is replayed at open: one directory fsync at the end
-        // (before the journal goes) is enough for the renames of the batch.
-        applyAll(net, false);
-        syncDirectory();
-        Files.deleteIfExists(dir.resolve(JOURNAL));
-        syncDirectory();
-        steps.reached("journal-removed");
-      } else {
-        applyAll(net, true);
+      commit(group, mine);
+    } finally {
+      synchronized (monitor) {
+        committing = false;
+        monitor.notifyAll();
       }
-    } catch (IOException e) {
-      if (net.size() > 1 && Files.exists(dir.resolve(JOURNAL))) {
-        // Half a batch may be on disk; only a reopen (which replays the journal) makes the store whole again.
-        close();
-        throw new ShadowStoreException("write to store " + dir + " failed midway (" + e.getMessage()
-            + "); the store is closed, reopen it to complete the batch from its journal", e);
-      }
-      throw new ShadowStoreException("cannot write store " + dir + ": " + e.getMessage(), e);
+    }
+    rethrow(mine);
+  }
+
+  /** Batches waiting for the commit in progress to finish (for tests). */
+  int queuedWrites() {
+    synchronized (monitor) {
+      return queue.size();
     }
   }
 
-  private void applyAll(Map<String, byte[]> net, boolean syncEach) throws IOException {
+  /** Waits (uninterruptibly: a queued batch is committed either way) until done or no one is committing. */
+  private void awaitTurn(Pending mine) {
+    boolean interrupted = false;
+    while (committing && !mine.done) {
+      try {
+        monitor.wait();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void rethrow(Pending p) {
+    if (p.error != null) {
+      throw p.error;
+    }
+  }
+
+  /** Journals a group of batches with one fsync, then applies it to the key files. */
+  private void commit(List<Pending> group, Pending leader) {
+    if (closed) {
+      finish(group, new ShadowStoreException("store " + dir + " is closed"), leader);
+      return;
+    }
+    Map<String, byte[]> net = new LinkedHashMap<>();
+    for (Pending p : group) {
+      BatchResolver.resolve(p.batch, prefix -> keysWith(prefix, net)).forEach((key, value) -> {
+        net.remove(key);
+        net.put(key, value);
+      });
+    }
+    if (net.isEmpty()) {
+      finish(group, null, leader);
+      return;
+    }
+    try {
+      append(JournalFormat.encode(net));
+    } catch (IOException e) {
+      finish(group, new ShadowStoreException("cannot write store " + dir + ": " + e.getMessage(), e), leader);
+      return;
+    }
+    try {
+      steps.reached("journal-written");
+      applyAll(net);
+      if (journal.size() > CHECKPOINT_BYTES || unsynced.size() > CHECKPOINT_FILES) {
+        checkpoint();
+      }
+    } catch (IOException | RuntimeException e) {
+      // Half the group may be on disk; only a reopen (which replays the journal) makes the store whole again.
+      needsRecovery = true;
+      closed = true;
+      RuntimeException error = e instanceof RuntimeException re ? re
+          : new ShadowStoreException("write to store " + dir + " failed midway (" + e.getMessage()
+              + "); the store is closed, reopen it to complete the batch from its journal", e);
+      finish(group, error, leader);
+      return;
+    }
+    finish(group, null, leader);
+  }
+
+  private void finish(List<Pending> group, RuntimeException error, Pending leader) {
+    synchronized (monitor) {
+      for (Pending p : group) {
+        p.error = error == null || p == leader || error instanceof ShadowStoreException ? error
+            : new ShadowStoreException("write to store " + dir + " failed: " + error, error);
+        p.done = true;
+      }
+      monitor.notifyAll();
+    }
+  }
+
+  /** The keys a prefix removal sees: those on disk and those earlier batches of the group put, less removed. */
+  private List<String> keysWith(String prefix, Map<String, byte[]> earlier) {
+    Set<String> keys = new TreeSet<>(keys(prefix));
+    earlier.forEach((key, value) -> {
+      if (key.startsWith(prefix)) {
+        if (value == null) {
+          keys.remove(key);
+        } else {
+          keys.add(key);
+        }
+      }
+    });
+    return new ArrayList<>(keys);
+  }
+
+  private void append(byte[] record) throws IOException {
+    if (journal == null) {
+      journal = FileChannel.open(dir.resolve(JOURNAL), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      syncDirectory(); // the journal's own entry must survive a power loss before anything relies on it
+    }
+    long start = journal.size();
+    try {
+      ByteBuffer buf = ByteBuffer.wrap(record);
+      journal.position(start);
+      while (buf.hasRemaining()) {
+        journal.write(buf);
+      }
+      journal.force(false);
+    } catch (IOException e) {
+      journal.truncate(start); // a torn record must not hide the records written after it
+      throw e;
+    }
+  }
+
+  private void applyAll(Map<String, byte[]> net) throws IOException {
     int n = 0;
     for (Map.Entry<String, byte[]> e : net.entrySet()) {
       Path file = fileOf(e.getKey());
       if (e.getValue() == null) {
         Files.deleteIfExists(file);
         index.remove(e.getKey());
-        if (syncEach) {
-          syncDirectory();
-        }
       } else {
-        writeAtomically(file, e.getValue(), syncEach);
+        replace(file, e.getValue());
         index.add(e.getKey());
+        unsynced.add(file);
       }
       steps.reached("applied-" + (++n));
     }
   }
 
-  private void writeAtomically(Path target, byte[] bytes, boolean syncDir) throws IOException {
+  /** Writes a temp file and renames it over the target: a reader sees the old value or the new one, whole. */
+  private void replace(Path target, byte[] bytes) throws IOException {
     Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer buf = ByteBuffer.wrap(bytes);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-    }
+    Files.write(temp, bytes);
     steps.reached("temp-written");
     try {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
     }
-    if (syncDir) {
-      syncDirectory();
+  }
+
+  /** Makes the key files durable on their own, then empties the journal. */
+  private void checkpoint() throws IOException {
+    for (Path file : unsynced) {
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        ch.force(true);
+      } catch (NoSuchFileException removedSince) {
+        // a later batch of the same journal removed it
+      }
     }
+    syncDirectory();
+    unsynced.clear();
+    if (journal != null) {
+      journal.close();
+      journal = null;
+    }
+    Files.deleteIfExists(dir.resolve(JOURNAL));
+    syncDirectory();
   }
 
   private void syncDirectory() {
@@ -216,63 +376,12 @@ public final class FileKeyValueStore implements KeyValueStore {
         }
       }
     }
-    Path journal = dir.resolve(JOURNAL);
-    if (Files.exists(journal)) {
-      Map<String, byte[]> net = decodeJournal(Files.readAllBytes(journal));
-      if (net != null) {
-        applyAll(net, false);
-        syncDirectory();
+    Path journalFile = dir.resolve(JOURNAL);
+    if (Files.exists(journalFile)) {
+      for (Map<String, byte[]> record : JournalFormat.decode(Files.readAllBytes(journalFile))) {
+        applyAll(record);
       }
-      Files.deleteIfExists(journal);
-      syncDirectory();
-    }
-  }
-
-  private static byte[] encodeJournal(Map<String, byte[]> net) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    out.writeInt(JOURNAL_MAGIC);
-    out.writeInt(net.size());
-    for (Map.Entry<String, byte[]> e : net.entrySet()) {
-      byte[] key = e.getKey().getBytes(StandardCharsets.UTF_8);
-      out.writeShort(key.length);
-      out.write(key);
-      out.writeInt(e.getValue() == null ? -1 : e.getValue().length);
-      if (e.getValue() != null) {
-        out.write(e.getValue());
-      }
-    }
-    CRC32 crc = new CRC32();
-    crc.update(bytes.toByteArray());
-    out.writeLong(crc.getValue());
-    out.flush();
-    return bytes.toByteArray();
-  }
-
-  /** The journal's changes, or null if it is not a complete journal (then it was never committed). */
-  private static Map<String, byte[]> decodeJournal(byte[] bytes) {
-    if (bytes.length < 16) {
-      return null;
-    }
-    CRC32 crc = new CRC32();
-    crc.update(bytes, 0, bytes.length - 8);
-    if (crc.getValue() != ByteBuffer.wrap(bytes, bytes.length - 8, 8).getLong()) {
-      return null;
-    }
-    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
-      if (in.readInt() != JOURNAL_MAGIC) {
-        return null;
-      }
-      int count = in.readInt();
-      Map<String, byte[]> net = new LinkedHashMap<>();
-      for (int i = 0; i < count; i++) {
-        byte[] key = in.readNBytes(in.readUnsignedShort());
-        int len = in.readInt();
-        net.put(new String(key, StandardCharsets.UTF_8), len < 0 ? null : in.readNBytes(len));
-      }
-      return net;
-    } catch (IOException e) {
-      return null;
+      checkpoint();
     }
   }
 
@@ -298,17 +407,46 @@ public final class FileKeyValueStore implements KeyValueStore {
     }
   }
 
+  /**
+   * Waits for the write in progress, makes everything written durable in the key files (the journal goes) and
+   * releases the directory. After a failed write the journal is left for the next open to replay.
+   */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      lock.release();
-      lockChannel.close();
-    } catch (IOException ignored) {
-      // Closing the channel releases the lock anyway.
+  public void close() {
+    synchronized (monitor) {
+      boolean interrupted = false;
+      while (committing) {
+        try {
+          monitor.wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      if (released) {
+        return;
+      }
+      released = true;
+      closed = true;
+      try {
+        if (!needsRecovery && journal != null) {
+          checkpoint();
+        }
+      } catch (IOException e) {
+        // The journal stays; the next open replays it.
+      } finally {
+        try {
+          if (journal != null) {
+            journal.close();
+          }
+          lock.release();
+          lockChannel.close();
+        } catch (IOException ignored) {
+          // Closing the channel releases the lock anyway.
+        }
+      }
     }
   }
 }

@@ -16,6 +16,8 @@ import dev.thingbridge.twin.http.ApiRequest;
 import dev.thingbridge.twin.http.ApiResponse;
 import dev.thingbridge.twin.http.AwsApiException;
 import dev.thingbridge.twin.http.Route;
+import dev.thingbridge.twin.store.StoreReader;
+import dev.thingbridge.twin.store.StoreSchema;
 import dev.thingbridge.twin.things.internal.ApiJson;
 import dev.thingbridge.twin.things.internal.Paging;
 import java.nio.charset.StandardCharsets;
@@ -43,17 +45,16 @@ import org.slf4j.LoggerFactory;
 public final class DefenderService implements TwinService {
   private static final Logger log = LoggerFactory.getLogger(DefenderService.class);
 
-  private final DefenderStore store;
+  private final DefenderState store = new DefenderState();
   private final DefenderSettings settings;
   private TwinContext context;
 
-  /** A service with default settings, reports in memory. */
+  /** A service with default settings. */
   public DefenderService() {
-    this(new InMemoryDefenderStore(), DefenderSettings.DEFAULTS);
+    this(DefenderSettings.DEFAULTS);
   }
 
-  public DefenderService(DefenderStore store, DefenderSettings settings) {
-    this.store = Objects.requireNonNull(store, "store");
+  public DefenderService(DefenderSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
@@ -106,7 +107,7 @@ public final class DefenderService implements TwinService {
           + " come faster than one per " + interval.toSeconds() + " s", now));
       return false;
     }
-    store.add(new StoredReport(thing, report.reportId(), now, report.canonical()), settings.reportsKept());
+    store.add(new StoredReport(thing, report.reportId(), now, report.canonical()), settings.reportsKept(), out);
     log.debug("twin defender: report {} of {} accepted", report.reportId(), thing);
     ObjectNode body = format.mapper().createObjectNode().put("thingName", thing).put("reportId", report.reportId())
         .put("status", "ACCEPTED").put("timestamp", now.toEpochMilli());
@@ -208,15 +209,29 @@ public final class DefenderService implements TwinService {
     }
   }
 
+  /** Reports of different things are independent: they are served at the same time. */
   @Override
-  public JsonNode snapshot() {
-    return store instanceof InMemoryDefenderStore m ? m.snapshot() : ApiJson.MAPPER.createObjectNode();
+  public boolean concurrentByThing() {
+    return true;
   }
 
   @Override
-  public void restore(JsonNode snapshot) {
-    if (store instanceof InMemoryDefenderStore m) {
-      m.restore(snapshot);
+  public void answerInternalFailure(MqttMessage request, TwinOutbox out) {
+    String[] l = request.topic().split("/", -1);
+    PayloadFormat format = l.length == 6 ? PayloadFormat.ofSuffix(l[5]) : null;
+    if (format != null) {
+      out.publish(rejected(request, format, l[2], null, "InternalFailure", "The report could not be saved; send it again",
+          context.now()));
     }
+  }
+
+  @Override
+  public StoreSchema schema() {
+    return DefenderState.SCHEMA;
+  }
+
+  @Override
+  public void load(StoreReader reader) {
+    store.load(reader);
   }
 }

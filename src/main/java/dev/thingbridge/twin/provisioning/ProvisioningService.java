@@ -1,6 +1,5 @@
 package dev.thingbridge.twin.provisioning;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.thingbridge.internal.Pki;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
@@ -17,7 +16,10 @@ import dev.thingbridge.twin.provisioning.internal.ProvisioningHttpApi;
 import dev.thingbridge.twin.provisioning.internal.Registrar;
 import dev.thingbridge.twin.provisioning.internal.TemplateEngine;
 import dev.thingbridge.twin.provisioning.internal.TemplateException;
+import dev.thingbridge.twin.store.StoreReader;
+import dev.thingbridge.twin.store.StoreSchema;
 import dev.thingbridge.twin.things.ThingRegistry;
+import dev.thingbridge.twin.things.ThingsService;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -54,34 +56,38 @@ public final class ProvisioningService implements TwinService, AutoCloseable {
 
   private final ThingRegistry registry;
   private final CertificateAuthority ca;
-  private final ProvisioningStore store;
+  private final ProvisioningState store = new ProvisioningState();
   private final ProvisioningSettings settings;
   private final ExecutorService work;
   private final Issuer issuer;
   private final DeviceRequests devices;
   private TwinContext context;
 
-  /** A service with AWS's behaviour, state in memory. */
-  public ProvisioningService(ThingRegistry registry, CertificateAuthority ca) {
-    this(registry, ca, new InMemoryProvisioningStore(), ProvisioningSettings.DEFAULTS, PreProvisioningHook::forTarget);
+  /** A service with AWS's behaviour; the things it creates join {@code things}. */
+  public ProvisioningService(ThingsService things, CertificateAuthority ca) {
+    this(things, ca, ProvisioningSettings.DEFAULTS, PreProvisioningHook::forTarget);
   }
 
   /**
    * A service.
    *
+   * @param things the twin's things service, where provisioned things are created
    * @param hooks finds the hook a template's {@code targetArn} names (default {@link PreProvisioningHook#forTarget})
    */
-  public ProvisioningService(ThingRegistry registry, CertificateAuthority ca, ProvisioningStore store,
-      ProvisioningSettings settings, Function<String, PreProvisioningHook> hooks) {
-    this.registry = Objects.requireNonNull(registry, "registry");
+  public ProvisioningService(ThingsService things, CertificateAuthority ca, ProvisioningSettings settings,
+      Function<String, PreProvisioningHook> hooks) {
+    this.registry = things.registry();
     this.ca = Objects.requireNonNull(ca, "ca");
-    this.store = Objects.requireNonNull(store, "store");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.work = Executors.newFixedThreadPool(2, new NamedThreadFactory("thingbridge-twin-provisioning", true));
     this.issuer = new Issuer(ca, store, settings, registry::arn);
     Supplier<Instant> now = () -> context.now();
-    this.devices = new DeviceRequests(store, issuer, new Registrar(store, registry), settings, hooks, work,
-        op -> context.exclusive(this, op), now);
+    this.devices = new DeviceRequests(store, issuer, new Registrar(store, things), settings, hooks, work,
+        op -> context.exclusive(this, o -> {
+          Boolean changed = op.apply(o);
+          store.drainTo(o);
+          return changed;
+        }), now);
   }
 
   @Override
@@ -113,7 +119,14 @@ public final class ProvisioningService implements TwinService, AutoCloseable {
 
   @Override
   public boolean handle(MqttMessage request, TwinOutbox out) {
-    return devices.handle(request, out);
+    boolean changed = devices.handle(request, out);
+    store.drainTo(out);
+    return changed;
+  }
+
+  @Override
+  public void answerInternalFailure(MqttMessage request, TwinOutbox out) {
+    DeviceRequests.answerInternalFailure(request, out);
   }
 
   /** Deletes expired ownership tokens and the certificates they left PENDING_ACTIVATION. */
@@ -122,7 +135,7 @@ public final class ProvisioningService implements TwinService, AutoCloseable {
     boolean changed = false;
     for (OwnershipToken t : store.tokens()) {
       if (t.expiredAt(now)) {
-        store.deleteToken(t.token());
+        store.deleteToken(t.tokenHash());
         store.certificate(t.certificateId())
             .filter(c -> c.status() == CertificateStatus.PENDING_ACTIVATION && c.thingName() == null)
             .ifPresent(c -> {
@@ -132,6 +145,7 @@ public final class ProvisioningService implements TwinService, AutoCloseable {
         changed = true;
       }
     }
+    store.drainTo(out);
     return changed;
   }
 
@@ -267,7 +281,11 @@ public final class ProvisioningService implements TwinService, AutoCloseable {
 
   private <R> R exclusive(Supplier<R> op) {
     requireAttached();
-    return context.exclusive(this, out -> op.get());
+    return context.exclusive(this, out -> {
+      R result = op.get();
+      store.drainTo(out);
+      return result;
+    });
   }
 
   private <R> R read(Supplier<R> op) {
@@ -282,16 +300,13 @@ public final class ProvisioningService implements TwinService, AutoCloseable {
   }
 
   @Override
-  public JsonNode snapshot() {
-    return store instanceof InMemoryProvisioningStore m ? m.snapshot()
-        : dev.thingbridge.twin.provisioning.internal.ProvisioningJson.MAPPER.createObjectNode();
+  public StoreSchema schema() {
+    return ProvisioningState.SCHEMA;
   }
 
   @Override
-  public void restore(JsonNode snapshot) {
-    if (store instanceof InMemoryProvisioningStore m) {
-      m.restore(snapshot);
-    }
+  public void load(StoreReader reader) {
+    store.load(reader);
   }
 
   /** Stops the key and hook threads; requests still being worked on get no answer. */

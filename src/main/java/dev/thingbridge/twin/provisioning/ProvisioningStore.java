@@ -5,8 +5,7 @@ import java.util.Optional;
 
 /**
  * What the provisioning service keeps: templates, certificates and ownership tokens. Called under the twin's
- * lock only. {@link InMemoryProvisioningStore} keeps them in maps (and in the twin's state directory through
- * the service's snapshot).
+ * lock only. {@link ProvisioningState} keeps them in memory and in the twin's database.
  */
 public interface ProvisioningStore {
   Optional<ProvisioningTemplate> template(String templateName);
@@ -27,12 +26,13 @@ public interface ProvisioningStore {
 
   void deleteCertificate(String certificateId);
 
-  Optional<OwnershipToken> token(String token);
+  /** A token by its {@link OwnershipToken#hash}. */
+  Optional<OwnershipToken> token(String tokenHash);
 
   /** Every live token in issue order. */
   List<OwnershipToken> tokens();
 
   void putToken(OwnershipToken token);
 
-  void deleteToken(String token);
+  void deleteToken(String tokenHash);
 }

@@ -58,6 +58,8 @@ public final class TwinStore implements StoreReader, AutoCloseable {
   private final Map<Table, PreparedStatement> upserts = new HashMap<>();
   private final Map<Table, PreparedStatement> deletes = new HashMap<>();
   private final Set<String> owners = new HashSet<>();
+  /** The background checkpoint of the log (file databases only). */
+  private Checkpointer checkpointer;
   private boolean closed;
 
   private TwinStore(Connection connection, Path file, SyncMode sync, FileChannel lockChannel) throws SQLException {
@@ -111,13 +113,19 @@ public final class TwinStore implements StoreReader, AutoCloseable {
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(sync == SyncMode.FULL ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
     config.setBusyTimeout(5000);
-    // The log is checkpointed into the database every 1,000 pages; past that, it is truncated back to this size.
+    // The log is checkpointed in the background (Checkpointer), not by the commit that fills it; once it has
+    // been copied and starts over, it is truncated back to this size.
     config.setJournalSizeLimit(16 * 1024 * 1024);
+    config.setCacheSize(-32 * 1024);
     try {
       Connection c = DriverManager.getConnection("jdbc:sqlite:" + db, config.toProperties());
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA wal_autocheckpoint = 0");
+      }
       TwinStore store = new TwinStore(c, db, sync, lockChannel);
       store.checkIdentity(where);
       store.migrate(OWN);
+      store.checkpointer = new Checkpointer(db);
       return store;
     } catch (SQLException e) {
       closeQuietly(lockChannel);
@@ -255,6 +263,9 @@ public final class TwinStore implements StoreReader, AutoCloseable {
       rollbackQuietly();
       throw new TwinStoreException("commit to " + describe() + " failed: " + e.getMessage(), e);
     }
+    if (checkpointer != null) {
+      checkpointer.committed();
+    }
   }
 
   /** A legacy service's whole state, as {@link #saveSnapshot} stored it. */
@@ -283,6 +294,15 @@ public final class TwinStore implements StoreReader, AutoCloseable {
       return;
     }
     closed = true;
+    if (checkpointer != null) {
+      checkpointer.close();
+      try (Statement s = connection.createStatement()) {
+        // Leaves everything in twin.db itself and an empty log, for whoever opens the file next.
+        s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      } catch (SQLException e) {
+        log.debug("twin store: final checkpoint of {} failed: {}", describe(), e.getMessage());
+      }
+    }
     try {
       connection.close();
     } catch (SQLException e) {

@@ -38,18 +38,26 @@ public final class StreamsService implements TwinService {
   private static final Logger log = LoggerFactory.getLogger(StreamsService.class);
 
   private final StreamCatalog catalog;
+  private final S3Files s3;
+  private final dev.thingbridge.twin.things.ThingRegistry registry;
   private final AtomicLong blocksSent = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
   private TwinContext context;
   private StreamSender sender;
 
-  /** A service over streams kept in memory. */
+  /** A service over streams kept in memory, reading S3 locations only by absolute key. */
   public StreamsService() {
-    this(new InMemoryStreamCatalog());
+    this(new InMemoryStreamCatalog(), new S3Files(null), new dev.thingbridge.twin.things.ThingRegistry());
   }
 
-  public StreamsService(StreamCatalog catalog) {
+  /**
+   * A service over {@code catalog}, reading S3 locations through {@code s3}, naming streams with the region and
+   * account of {@code registry}.
+   */
+  public StreamsService(StreamCatalog catalog, S3Files s3, dev.thingbridge.twin.things.ThingRegistry registry) {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.s3 = Objects.requireNonNull(s3, "s3");
+    this.registry = Objects.requireNonNull(registry, "registry");
   }
 
   @Override
@@ -67,6 +75,100 @@ public final class StreamsService implements TwinService {
   /** The streams it serves. */
   public StreamCatalog catalog() {
     return catalog;
+  }
+
+  /** Where S3 locations are read. */
+  public S3Files s3() {
+    return s3;
+  }
+
+  /** {@code arn:aws:iot:<region>:<account>:stream/<id>}. */
+  public String arnOf(String streamId) {
+    return registry.arn("stream/" + streamId);
+  }
+
+  @Override
+  public List<dev.thingbridge.twin.http.Route> routes() {
+    return dev.thingbridge.twin.streams.internal.StreamsRoutes.of(this);
+  }
+
+  // ---- control plane ----
+
+  /**
+   * CreateStream: a stream of the files at these S3 locations (version 1).
+   *
+   * @throws dev.thingbridge.twin.http.AwsApiException InvalidRequestException (bad id, no or too many files,
+   *     duplicate file ids), ResourceNotFoundException (a file is missing), ResourceAlreadyExistsException
+   */
+  public StreamDefinition createStream(String streamId, String description, List<StreamFile> files) {
+    StreamDefinition d = define(streamId, 1, description, files, null);
+    return exclusive(() -> {
+      if (catalog.find(streamId).isPresent()) {
+        throw new dev.thingbridge.twin.http.AwsApiException(409, "ResourceAlreadyExistsException",
+            "stream " + streamId + " already exists");
+      }
+      catalog.put(d);
+      return d;
+    });
+  }
+
+  /** UpdateStream: new files and/or description; the version goes up by one. */
+  public StreamDefinition updateStream(String streamId, String description, List<StreamFile> files) {
+    return exclusive(() -> {
+      StreamDefinition old = describeStream(streamId);
+      StreamDefinition d = define(streamId, old.version() + 1, description == null ? old.description() : description,
+          files == null || files.isEmpty() ? old.files() : files, old.createdAt());
+      catalog.put(d);
+      return d;
+    });
+  }
+
+  /** DescribeStream; ResourceNotFoundException when there is none. */
+  public StreamDefinition describeStream(String streamId) {
+    return catalog.find(streamId).orElseThrow(() -> dev.thingbridge.twin.http.AwsApiException.notFound(
+        "stream " + streamId + " does not exist"));
+  }
+
+  /** DeleteStream; ResourceNotFoundException when there is none. */
+  public void deleteStream(String streamId) {
+    exclusive(() -> {
+      if (!catalog.delete(streamId)) {
+        throw dev.thingbridge.twin.http.AwsApiException.notFound("stream " + streamId + " does not exist");
+      }
+      return null;
+    });
+  }
+
+  /** Adds a stream made by another service (CreateOTAUpdate's own stream). */
+  public void putStream(StreamDefinition stream) {
+    exclusive(() -> {
+      catalog.put(stream);
+      return null;
+    });
+  }
+
+  private StreamDefinition define(String streamId, int version, String description, List<StreamFile> files,
+      java.time.Instant createdAt) {
+    if (!StreamDefinition.isValidId(streamId)) {
+      throw dev.thingbridge.twin.http.AwsApiException.invalidRequest(
+          "streamId must be 1-128 of [a-zA-Z0-9_-]: " + streamId);
+    }
+    if (description != null && description.length() > 2028) {
+      throw dev.thingbridge.twin.http.AwsApiException.invalidRequest("description is longer than 2028 characters");
+    }
+    java.time.Instant now = context == null ? java.time.Instant.now() : context.now();
+    try {
+      return new StreamDefinition(streamId, version, description, files, createdAt == null ? now : createdAt, now);
+    } catch (IllegalArgumentException e) {
+      throw dev.thingbridge.twin.http.AwsApiException.invalidRequest(e.getMessage());
+    }
+  }
+
+  private <R> R exclusive(java.util.function.Supplier<R> op) {
+    if (context == null) {
+      return op.get();
+    }
+    return context.exclusive(this, out -> op.get());
   }
 
   /** Makes the service misbehave (or behave again, with {@link StreamFaults#NONE}). */

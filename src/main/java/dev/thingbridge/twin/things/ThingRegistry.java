@@ -155,7 +155,7 @@ public final class ThingRegistry {
     }
   }
 
-  private static Map<String, String> validAttributes(Map<String, String> attributes) {
+  static Map<String, String> validAttributes(Map<String, String> attributes) {
     Map<String, String> out = new LinkedHashMap<>(attributes == null ? Map.of() : attributes);
     if (out.size() > MAX_ATTRIBUTES) {
       throw AwsApiException.invalidRequest("A thing has at most " + MAX_ATTRIBUTES + " attributes");

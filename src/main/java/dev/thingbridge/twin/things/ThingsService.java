@@ -67,14 +67,36 @@ public final class ThingsService implements TwinService {
     if (context == null) {
       throw new IllegalStateException("the things service is not part of a twin yet");
     }
-    return context.exclusive(this, out -> {
-      boolean existed = registry.find(thingName).isPresent();
-      Thing t = registry.create(thingName, thingTypeName, attributes);
-      if (!existed) {
-        save(t, out);
-      }
-      return t;
-    });
+    return context.exclusive(this, out -> createThing(thingName, thingTypeName, attributes, out));
+  }
+
+  /**
+   * CreateThing as part of another service's operation (fleet provisioning's RegisterThing): the caller holds
+   * the twin's lock, and the row goes out through the caller's outbox, committed with the rest of its change.
+   */
+  public Thing createThing(String thingName, String thingTypeName, Map<String, String> attributes, TwinOutbox out) {
+    boolean existed = registry.find(thingName).isPresent();
+    Thing t = registry.create(thingName, thingTypeName, attributes);
+    if (!existed) {
+      save(t, out);
+    }
+    return t;
+  }
+
+  /**
+   * Replaces an existing thing's type and attributes as part of another service's operation (a provisioning
+   * template's {@code OverrideSettings} REPLACE or MERGE); the version goes up by one.
+   *
+   * @throws AwsApiException ResourceNotFoundException if there is no such thing, InvalidRequestException for
+   *     attributes AWS would refuse
+   */
+  public Thing updateThing(String thingName, String thingTypeName, Map<String, String> attributes, TwinOutbox out) {
+    Thing old = registry.describe(thingName);
+    Thing t = new Thing(thingName, old.thingId(), old.thingArn(), thingTypeName,
+        ThingRegistry.validAttributes(attributes), old.version() + 1);
+    registry.put(t);
+    save(t, out);
+    return t;
   }
 
   /** CreateThing without type or attributes. */

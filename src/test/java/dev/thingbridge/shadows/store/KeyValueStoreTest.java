@@ -2,13 +2,27 @@ package dev.thingbridge.shadows.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -145,6 +159,93 @@ class KeyValueStoreTest {
       crashAt++;
     }
     assertThat(crashAt).as("the batch has several steps to crash at").isGreaterThan(8);
+  }
+
+  @Test
+  void writes_waiting_while_one_is_synced_share_the_next_sync(@TempDir Path dir) throws Exception {
+    int writers = 8;
+    CountDownLatch othersQueued = new CountDownLatch(1);
+    AtomicInteger journalWrites = new AtomicInteger();
+    AtomicReference<FileKeyValueStore> store = new AtomicReference<>();
+    store.set(FileKeyValueStore.open(dir, step -> {
+      if (step.equals("journal-written") && journalWrites.incrementAndGet() == 1) {
+        // Hold the first commit until every other writer waits behind it.
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.get().queuedWrites() == writers - 1);
+        othersQueued.countDown();
+      }
+    }));
+    ExecutorService threads = Executors.newFixedThreadPool(writers);
+    try (FileKeyValueStore kv = store.get()) {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        int n = i;
+        done.add(threads.submit(() -> kv.write(new WriteBatch().put("w/" + n, b("v" + n)).put("w/" + n + "/x",
+            b("x")))));
+      }
+      for (Future<?> f : done) {
+        f.get(20, TimeUnit.SECONDS);
+      }
+      assertThat(othersQueued.getCount()).isZero();
+      assertThat(journalWrites.get()).as("one sync for the first write, one for the seven waiting").isEqualTo(2);
+      assertThat(kv.keys("w/")).hasSize(2 * writers);
+    } finally {
+      threads.shutdownNow();
+    }
+    try (FileKeyValueStore reopened = FileKeyValueStore.open(dir)) {
+      assertThat(s(reopened, "w/7")).isEqualTo("v7");
+    }
+  }
+
+  @Test
+  void a_long_run_of_writes_checkpoints_and_everything_is_there_after_a_reopen(@TempDir Path dir)
+      throws IOException {
+    byte[] value = new byte[4096];
+    int writes = FileKeyValueStore.CHECKPOINT_BYTES / value.length + 50;
+    long biggest = 0;
+    try (FileKeyValueStore kv = FileKeyValueStore.open(dir)) {
+      for (int i = 0; i < writes; i++) {
+        value[0] = (byte) i;
+        kv.write(new WriteBatch().put("big/" + (i % 10), value).put("seq", b(Integer.toString(i))));
+        Path journal = dir.resolve("journal.bin");
+        biggest = Math.max(biggest, Files.exists(journal) ? Files.size(journal) : 0);
+      }
+    }
+    assertThat(biggest).as("the journal was emptied on the way").isLessThan((long) writes * value.length);
+    assertThat(dir.resolve("journal.bin")).as("closing checkpoints").doesNotExist();
+    try (FileKeyValueStore kv = FileKeyValueStore.open(dir)) {
+      assertThat(s(kv, "seq")).isEqualTo(Integer.toString(writes - 1));
+      assertThat(kv.get("big/" + ((writes - 1) % 10)).orElseThrow()[0]).isEqualTo((byte) (writes - 1));
+    }
+  }
+
+  @Test
+  void a_journal_of_the_one_batch_format_is_replayed(@TempDir Path dir) throws IOException {
+    try (FileKeyValueStore kv = FileKeyValueStore.open(dir)) {
+      kv.write(new WriteBatch().put("s/a", b("old")).put("s/b", b("old")));
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeInt(0x54424b56);
+    out.writeInt(2);
+    for (String key : new String[] {"s/a", "s/b"}) {
+      out.writeShort(key.length());
+      out.write(b(key));
+      if (key.equals("s/a")) {
+        out.writeInt(3);
+        out.write(b("new"));
+      } else {
+        out.writeInt(-1);
+      }
+    }
+    CRC32 crc = new CRC32();
+    crc.update(bytes.toByteArray());
+    out.writeLong(crc.getValue());
+    Files.write(dir.resolve("journal.bin"), bytes.toByteArray());
+
+    try (FileKeyValueStore kv = FileKeyValueStore.open(dir)) {
+      assertThat(s(kv, "s/a")).isEqualTo("new");
+      assertThat(kv.get("s/b")).isEmpty();
+    }
   }
 
   @Test

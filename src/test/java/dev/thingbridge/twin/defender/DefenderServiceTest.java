@@ -40,11 +40,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iot.IotClient;
+import dev.thingbridge.testing.AwsSdkClients;
 import software.amazon.awssdk.services.iot.model.MetricDatum;
 
 /** The twin's Defender service with thingbridge's own reporter on the in-process bus. */
@@ -60,7 +57,7 @@ class DefenderServiceTest {
   private final ReportIds ids = ReportIds.epochMillis(clock);
 
   private void start(TwinLimits limits, DefenderSettings settings) throws Exception {
-    defender = new DefenderService(new InMemoryDefenderStore(), settings);
+    defender = new DefenderService(settings);
     twin = Twin.builder(twinClient).clock(clock).limits(limits).tickInterval(Duration.ofHours(1)).service(defender)
         .build();
     twin.start().get(5, TimeUnit.SECONDS);
@@ -178,9 +175,7 @@ class DefenderServiceTest {
       clock.advance(Duration.ofMinutes(1));
     }
     try (ControlPlaneServer http = ControlPlaneServer.startOnLoopback(0, twin.routes());
-        IotClient iot = IotClient.builder().endpointOverride(http.endpoint()).region(Region.US_EAST_1)
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret")))
-            .httpClient(UrlConnectionHttpClient.create()).build()) {
+        IotClient iot = AwsSdkClients.iot(http.endpoint())) {
       List<MetricDatum> temps = iot.listMetricValues(b -> b.thingName("gw-1").metricName("temp_c")
           .startTime(START).endTime(START.plus(Duration.ofHours(1)))).metricDatumList();
       assertThat(temps).extracting(d -> d.value().number()).containsExactly(21.0, 22.0); // two kept

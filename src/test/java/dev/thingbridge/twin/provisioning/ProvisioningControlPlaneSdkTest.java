@@ -12,11 +12,8 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iot.IotClient;
+import dev.thingbridge.testing.AwsSdkClients;
 import software.amazon.awssdk.services.iot.model.CertificateDescription;
 import software.amazon.awssdk.services.iot.model.CertificateStatus;
 import software.amazon.awssdk.services.iot.model.CreateKeysAndCertificateResponse;
@@ -37,9 +34,7 @@ class ProvisioningControlPlaneSdkTest {
   void start() throws Exception {
     rig = new ProvisioningTwinRig();
     http = ControlPlaneServer.startOnLoopback(0, rig.twin.routes());
-    iot = IotClient.builder().endpointOverride(http.endpoint()).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTWIN", "twin-secret")))
-        .httpClient(UrlConnectionHttpClient.create()).build();
+    iot = AwsSdkClients.iot(http.endpoint());
   }
 
   @AfterEach

@@ -215,17 +215,4 @@ class ProvisioningServiceTest {
     assertThat(rig.provisioning.listProvisioningTemplates()).isEmpty();
   }
 
-  @Test
-  void state_survives_a_snapshot_and_restore() throws Exception {
-    rig().createTemplate("FleetTpl");
-    String token = rig.createKeys().get("certificateOwnershipToken").asText();
-    JsonNode snapshot = rig.provisioning.snapshot();
-    InMemoryProvisioningStore restored = new InMemoryProvisioningStore();
-    restored.restore(snapshot);
-    assertThat(restored.templates()).extracting(ProvisioningTemplate::templateName).containsExactly("FleetTpl");
-    assertThat(restored.token(token)).isPresent();
-    assertThat(restored.certificates()).hasSize(1);
-    assertThat(restored.snapshot()).isEqualTo(snapshot);
-    assertThat(List.of(cbor(snapshot))).isNotEmpty();
-  }
 }

@@ -11,6 +11,9 @@ import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.testing.SteppedClock;
 import dev.thingbridge.twin.Twin;
+import dev.thingbridge.twin.defender.DefenderService;
+import java.nio.file.Path;
+import java.time.Clock;
 import dev.thingbridge.twin.things.ThingRegistry;
 import dev.thingbridge.twin.things.ThingsService;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +37,8 @@ final class ProvisioningTwinRig implements AutoCloseable {
   final MqttClient device = broker.connect("claim-device");
   final ThingRegistry registry = new ThingRegistry();
   final ThingsService things = new ThingsService(registry);
-  final CertificateAuthority ca = CertificateAuthority.ephemeral(clock);
+  final DefenderService defender = new DefenderService();
+  final CertificateAuthority ca;
   final ProvisioningService provisioning;
   final Twin twin;
 
@@ -43,9 +47,16 @@ final class ProvisioningTwinRig implements AutoCloseable {
   }
 
   ProvisioningTwinRig(ProvisioningSettings settings, Function<String, PreProvisioningHook> hooks) throws Exception {
-    provisioning = new ProvisioningService(registry, ca, new InMemoryProvisioningStore(), settings, hooks);
-    twin = Twin.builder(twinClient).clock(clock).tickInterval(Duration.ofHours(1)).service(things)
-        .service(provisioning).build();
+    this(settings, hooks, null, CertificateAuthority.ephemeral(Clock.systemUTC()));
+  }
+
+  /** A rig keeping its state in {@code stateDir} (null: in memory), its CA {@code ca}. */
+  ProvisioningTwinRig(ProvisioningSettings settings, Function<String, PreProvisioningHook> hooks, Path stateDir,
+      CertificateAuthority ca) throws Exception {
+    this.ca = ca;
+    provisioning = new ProvisioningService(things, ca, settings, hooks);
+    twin = Twin.builder(twinClient).clock(clock).tickInterval(Duration.ofHours(1)).stateDir(stateDir)
+        .service(things).service(provisioning).service(defender).build();
     twin.start().get(5, TimeUnit.SECONDS);
   }
 

@@ -92,6 +92,12 @@ public final class DeviceRequests {
     };
   }
 
+  /** The answer to a request whose changes the twin could not save: 500 InternalFailure, in its format. */
+  public static void answerInternalFailure(MqttMessage message, TwinOutbox out) {
+    ProvisioningWire.parse(message.topic()).ifPresent(r -> out.publish(ProvisioningWire.rejected(r, message, 500,
+        "InternalFailure", "The change could not be saved; try again")));
+  }
+
   private boolean throttled() {
     if (settings.maxRequestsPerSecond() == 0) {
       return false;
@@ -154,14 +160,14 @@ public final class DeviceRequests {
   private ObjectNode issued(Request request, X509Certificate cert, String privateKeyPem) {
     Instant now = clock.get();
     TwinCertificate c = issuer.record(cert, CertificateStatus.PENDING_ACTIVATION, now);
-    OwnershipToken token = issuer.newToken(c.certificateId(), now);
+    String token = issuer.newToken(c.certificateId(), now);
     ObjectNode reply = ProvisioningWire.object(request).put("certificateId", c.certificateId())
         .put("certificatePem", c.certificatePem());
     if (privateKeyPem != null) {
       reply.put("privateKey", privateKeyPem);
     }
     log.info("twin provisioning: issued certificate {} (PENDING_ACTIVATION)", c.certificateId());
-    return reply.put("certificateOwnershipToken", token.token());
+    return reply.put("certificateOwnershipToken", token);
   }
 
   private boolean register(Request request, MqttMessage message, ObjectNode body, TwinOutbox out) {
@@ -184,13 +190,8 @@ public final class DeviceRequests {
         parameters.put(e.getKey(), e.getValue().asText());
       }
     }
-    Verdict v = check(request, token);
-    if (v.error != null) {
-      out.publish(ProvisioningWire.rejected(request, message, v.error.statusCode(), v.error.errorCode(), v.error.getMessage()));
-      return false;
-    }
-    if (v.token.thingName() != null) {
-      out.publish(ProvisioningWire.accepted(request, message, registeredReply(request, v.token)));
+    Verdict v = pending(request, message, token, out);
+    if (v == null) {
       return false;
     }
     if (v.template.hook() == null) {
@@ -239,19 +240,14 @@ public final class DeviceRequests {
   /** Evaluates the template and creates the resources; runs under the lock, after the hook if any. */
   private boolean complete(Request request, MqttMessage message, String token, Map<String, String> parameters,
       TwinOutbox out) {
-    Verdict v = check(request, token);
-    if (v.error != null) {
-      out.publish(ProvisioningWire.rejected(request, message, v.error.statusCode(), v.error.errorCode(), v.error.getMessage()));
-      return false;
-    }
-    if (v.token.thingName() != null) {
-      out.publish(ProvisioningWire.accepted(request, message, registeredReply(request, v.token)));
+    Verdict v = pending(request, message, token, out);
+    if (v == null) {
       return false;
     }
     try {
       ProvisioningPlan plan = TemplateEngine.evaluate(TemplateEngine.validate(v.template.templateBody()), parameters,
           v.certificate.certificateId());
-      String thing = registrar.apply(plan, v.certificate, clock.get());
+      String thing = registrar.apply(plan, v.certificate, clock.get(), out);
       ObjectNode config = ProvisioningJson.MAPPER.createObjectNode();
       plan.deviceConfiguration().forEach(config::set);
       OwnershipToken used = v.token.registered(thing, config);
@@ -274,11 +270,29 @@ public final class DeviceRequests {
     return reply.put("thingName", token.thingName());
   }
 
+  /**
+   * The token's and template's verdict when the request still needs work; null once the verdict settled it and
+   * was answered (an error, or a token already registered, which gets the earlier answer again).
+   */
+  private Verdict pending(Request request, MqttMessage message, String token, TwinOutbox out) {
+    Verdict v = check(request, token);
+    if (v.error != null) {
+      out.publish(ProvisioningWire.rejected(request, message, v.error.statusCode(), v.error.errorCode(),
+          v.error.getMessage()));
+      return null;
+    }
+    if (v.token.thingName() != null) {
+      out.publish(ProvisioningWire.accepted(request, message, registeredReply(request, v.token)));
+      return null;
+    }
+    return v;
+  }
+
   private Verdict check(Request request, String token) {
     if (token.isEmpty()) {
       return Verdict.error(400, "InvalidCertificateOwnershipToken", "Certificate ownership token cannot be empty.");
     }
-    OwnershipToken t = store.token(token).orElse(null);
+    OwnershipToken t = store.token(OwnershipToken.hash(token)).orElse(null);
     if (t == null) {
       return Verdict.error(400, "InvalidCertificateOwnershipToken", "Certificate ownership token is invalid.");
     }

@@ -58,13 +58,18 @@ public final class Issuer {
     return c;
   }
 
-  /** A new ownership token for a certificate, valid for the token lifetime from {@code now}. */
-  public OwnershipToken newToken(String certificateId, Instant now) {
+  /**
+   * A new ownership token for a certificate, valid for the token lifetime from {@code now}; the store keeps
+   * its hash.
+   *
+   * @return the token itself, for the device
+   */
+  public String newToken(String certificateId, Instant now) {
     byte[] b = new byte[48];
     random.nextBytes(b);
-    OwnershipToken t = new OwnershipToken(Base64.getUrlEncoder().withoutPadding().encodeToString(b), certificateId,
-        now, now.plus(settings.tokenLifetime()), null, null);
-    store.putToken(t);
-    return t;
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    store.putToken(new OwnershipToken(OwnershipToken.hash(token), certificateId, now,
+        now.plus(settings.tokenLifetime()), null, null));
+    return token;
   }
 }

@@ -57,7 +57,7 @@ public final class ProvisioningJson {
   }
 
   public static ObjectNode token(OwnershipToken t) {
-    ObjectNode n = MAPPER.createObjectNode().put("token", t.token()).put("certificateId", t.certificateId())
+    ObjectNode n = MAPPER.createObjectNode().put("tokenHash", t.tokenHash()).put("certificateId", t.certificateId())
         .put("issuedAt", t.issuedAt().toEpochMilli()).put("expiresAt", t.expiresAt().toEpochMilli())
         .put("thingName", t.thingName());
     n.set("deviceConfiguration", t.deviceConfiguration());
@@ -66,7 +66,7 @@ public final class ProvisioningJson {
 
   public static OwnershipToken token(JsonNode n) {
     JsonNode config = n.get("deviceConfiguration");
-    return new OwnershipToken(text(n, "token"), text(n, "certificateId"), instant(n, "issuedAt"),
+    return new OwnershipToken(text(n, "tokenHash"), text(n, "certificateId"), instant(n, "issuedAt"),
         instant(n, "expiresAt"), text(n, "thingName"), config == null || config.isNull() ? null : config);
   }
 

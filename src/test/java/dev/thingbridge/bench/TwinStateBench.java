@@ -1,0 +1,434 @@
+package dev.thingbridge.bench;
+
+import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.MqttEndpoint;
+import dev.thingbridge.mqtt.local.LocalBroker;
+import dev.thingbridge.testing.ChildProcess;
+import dev.thingbridge.testing.Mosquitto;
+import dev.thingbridge.twin.Twin;
+import dev.thingbridge.twin.shadows.ShadowService;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+/**
+ * The twin as a user runs it, against a bare echo responder in the same run. Every process is its own: the
+ * packaged twin ({@link TwinProcess}: {@code java -jar target/thingbridge.jar twin --broker ... --state-dir
+ * DIR --sync MODE}, state on disk), the echo responder ({@link EchoResponder}, bare aws-crt), Mosquitto (with
+ * {@code set_tcp_nodelay true}) and this JVM, which drives bare aws-crt clients and the HTTP API. The echo
+ * responder runs beside the twin on its own topics, so each measured round of the twin is interleaved with one
+ * of the echo; the best of {@code bench.rounds} rounds of each is reported, with p50/p99 of that round.
+ *
+ * <p>Sections ({@code -Dbench.only=shadows,scale,jobs,http,soak}; the default is all but the soak):
+ *
+ * <ul>
+ *   <li>{@code shadows}: shadow update round trips, 1 and 16 closed-loop clients each on its own thing, with
+ *       {@code --sync normal} and {@code --sync full}; ratio to the echo responder.
+ *   <li>{@code scale}: the same (normal) with 100,000 shadows stored ({@code -Dbench.shadows}) against a state
+ *       with only the clients' own shadows.
+ *   <li>{@code jobs}: start-next + update(SUCCEEDED) cycles of one device with 10 and with 1,000 executions
+ *       queued (refilled over HTTP between batches, untimed); the bound is half the echo responder's
+ *       single-client round-trip rate in the same run.
+ *   <li>{@code http}: CreateJob over HTTP, one caller and four.
+ *   <li>{@code soak}: StartCommandExecution over HTTP at a steady rate ({@code -Dbench.soakRate}, 50/s) with a
+ *       device answering SUCCEEDED, for {@code -Dbench.soak} (10m); database size, stored executions and the
+ *       twin's resident memory every minute.
+ * </ul>
+ *
+ * <p>Run (after {@code ./mvnw -B -q package -DskipTests}, so that {@code target/thingbridge.jar} exists):
+ *
+ * <pre>
+ * ./mvnw -q -B test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
+ *     -Dexec.args="-cp %classpath dev.thingbridge.bench.TwinStateBench"
+ * </pre>
+ *
+ * (add {@code -Dbench.only=soak} inside {@code exec.args}, before {@code -cp}, for the soak).
+ */
+public final class TwinStateBench {
+  private static final Duration WARM_UP = Duration.ofSeconds(2);
+  private static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 8));
+  private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+  private static final int BIG = Integer.getInteger("bench.shadows", 100_000);
+  private static final String ACCOUNT_ARN = "arn:aws:iot:us-east-1:123456789012:";
+
+  private final Mosquitto broker;
+  private final MqttEndpoint endpoint;
+  private final Path dir;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final AtomicInteger jobIds = new AtomicInteger();
+  /** Executions queued per thing by this run (each cycle takes one). */
+  private final java.util.Map<String, Integer> queued = new java.util.HashMap<>();
+
+  private TwinStateBench(Mosquitto broker, Path dir) {
+    this.broker = broker;
+    this.endpoint = broker.endpoint();
+    this.dir = dir;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Set<String> only = new HashSet<>(Arrays.asList(System.getProperty("bench.only", "shadows,scale,jobs,http").split(",")));
+    Path dir = Files.createTempDirectory("twin-state-bench");
+    System.out.printf(Locale.ROOT, "twin state benchmark: %d cores, load average %s, state in %s%n",
+        Runtime.getRuntime().availableProcessors(), loadAverage(), dir);
+    try (Mosquitto broker = Mosquitto.plain(dir.resolve("broker")); ChildProcess echo = startEcho(broker)) {
+      TwinStateBench bench = new TwinStateBench(broker, dir);
+      if (only.contains("shadows")) {
+        bench.shadows();
+      }
+      if (only.contains("scale")) {
+        bench.scale();
+      }
+      if (only.contains("jobs")) {
+        bench.jobs();
+      }
+      if (only.contains("http")) {
+        bench.http();
+      }
+      if (only.contains("soak")) {
+        bench.soak();
+      }
+    }
+    System.out.printf(Locale.ROOT, "load average at the end: %s%n", loadAverage());
+    System.exit(0); // the CRT's static event loop keeps native threads alive
+  }
+
+  // ---- shadows -------------------------------------------------------------------------------------
+
+  private void shadows() throws Exception {
+    header("Shadow update round trips, closed loop, one thing per client (best of " + ROUNDS + " rounds of "
+        + MEASURE.toSeconds() + " s)");
+    System.out.printf(Locale.ROOT, "%-34s %22s %22s %7s%n", "case", "echo /s (p50/p99 us)", "twin /s (p50/p99 us)",
+        "ratio");
+    for (String sync : List.of("normal", "full")) {
+      try (TwinProcess twin = TwinProcess.start(broker, dir.resolve("shadows-" + sync), sync)) {
+        for (int clients : List.of(1, 16)) {
+          Pair p = compare(clients, "bench-");
+          row(String.format(Locale.ROOT, "%d client%s, --sync %s", clients, clients == 1 ? "" : "s", sync), p);
+        }
+      }
+    }
+  }
+
+  private void scale() throws Exception {
+    Path big = dir.resolve("scale-big");
+    long t0 = System.nanoTime();
+    seedShadows(big, BIG);
+    header(String.format(Locale.ROOT, "Shadow updates with %,d shadows stored vs the clients' own only (seeded in %.0f s)",
+        BIG, (System.nanoTime() - t0) / 1e9));
+    System.out.printf(Locale.ROOT, "%-34s %22s %22s %7s %9s%n", "case", "echo /s (p50/p99 us)", "twin /s (p50/p99 us)",
+        "ratio", "vs small");
+    List<Pair> small = new ArrayList<>();
+    try (TwinProcess twin = TwinProcess.start(broker, dir.resolve("scale-small"), "normal")) {
+      for (int clients : List.of(1, 16)) {
+        Pair p = compare(clients, "bench-");
+        small.add(p);
+        row(String.format(Locale.ROOT, "%d client%s, small state", clients, clients == 1 ? "" : "s"), p);
+      }
+    }
+    long started = System.nanoTime();
+    try (TwinProcess twin = TwinProcess.start(broker, big, "normal")) {
+      System.out.printf(Locale.ROOT, "(the twin loaded %,d shadows in %.1f s, resident memory %.0f MiB)%n", BIG,
+          (System.nanoTime() - started) / 1e9, twin.rssMiB());
+      for (int i = 0; i < 2; i++) {
+        int clients = i == 0 ? 1 : 16;
+        Pair p = compare(clients, "bench-");
+        System.out.printf(Locale.ROOT, "%-34s %22s %22s %7.2f %9.2f%n",
+            String.format(Locale.ROOT, "%d client%s, %,d shadows", clients, clients == 1 ? "" : "s", BIG),
+            cell(p.echo()), cell(p.twin()), p.twin().perSecond() / p.echo().perSecond(),
+            p.twin().perSecond() / small.get(i).twin().perSecond());
+      }
+    }
+  }
+
+  /** Stores {@code count} shadows through the shadow service of a twin in this JVM, on the in-process bus. */
+  private static void seedShadows(Path stateDir, int count) throws Exception {
+    LocalBroker bus = new LocalBroker();
+    try (MqttClient client = bus.connect("seed");
+        Twin twin = Twin.builder(client).stateDir(stateDir).service(new ShadowService()).build()) {
+      twin.start().get(30, TimeUnit.SECONDS);
+      ShadowService shadows = twin.service(ShadowService.class);
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<?>> parts = new ArrayList<>();
+        for (int part = 0; part < 4; part++) {
+          int from = part;
+          parts.add(pool.submit(() -> {
+            for (int i = from; i < count; i += 4) {
+              shadows.update("bench-" + i, null, ("{\"state\":{\"reported\":{\"temp\":" + (i % 50) + ",\"seq\":" + i
+                  + "},\"desired\":{\"mode\":\"eco\"}}}").getBytes(StandardCharsets.UTF_8));
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : parts) {
+          f.get();
+        }
+      } finally {
+        pool.shutdown();
+      }
+    }
+  }
+
+  /** Interleaved rounds of the echo responder and the twin with the same clients; the best of each. */
+  private Pair compare(int clients, String thingPrefix) throws Exception {
+    List<String> things = IntStream.range(0, clients).mapToObj(i -> thingPrefix + i).toList();
+    ClosedLoop.Result echo = null;
+    ClosedLoop.Result twin = null;
+    try (ClosedLoop e = new ClosedLoop(endpoint, EchoResponder.PREFIX, things, "c-echo");
+        ClosedLoop t = new ClosedLoop(endpoint, "$aws/things/", things, "c-twin")) {
+      for (int r = 0; r < ROUNDS; r++) {
+        echo = better(echo, e.run(WARM_UP, MEASURE));
+        twin = better(twin, t.run(WARM_UP, MEASURE));
+      }
+    }
+    if (twin.rejected() > 0) {
+      System.out.println("  (the twin rejected " + twin.rejected() + " updates)");
+    }
+    return new Pair(echo, twin);
+  }
+
+  private record Pair(ClosedLoop.Result echo, ClosedLoop.Result twin) {}
+
+  private static ClosedLoop.Result better(ClosedLoop.Result a, ClosedLoop.Result b) {
+    return a == null || b.perSecond() > a.perSecond() ? b : a;
+  }
+
+  // ---- jobs ----------------------------------------------------------------------------------------
+
+  private void jobs() throws Exception {
+    header("Jobs cycles of one device: start-next + update(SUCCEEDED), two round trips each");
+    try (TwinProcess twin = TwinProcess.start(broker, dir.resolve("jobs"), "normal")) {
+      double echoRoundTrips = echoOnly(1);
+      double bound = echoRoundTrips / 2;
+      double echoCycles = 0;
+      try (JobCycles echo = new JobCycles(endpoint, EchoResponder.PREFIX, "bench-jobs")) {
+        echo.run(500);
+        for (int r = 0; r < ROUNDS; r++) {
+          echoCycles = Math.max(echoCycles, 2000 / (echo.run(2000) / 1e9));
+        }
+      }
+      System.out.printf(Locale.ROOT, "echo responder: %,.0f round trips/s with one client, so the bound is %,.0f "
+          + "cycles/s; echo jobs cycles: %,.0f/s%n", echoRoundTrips, bound, echoCycles);
+      System.out.printf(Locale.ROOT, "%-34s %12s %14s %12s%n", "case", "cycles/s", "ratio to bound", "vs 10 queued");
+      double shallow = 0;
+      for (int depth : List.of(10, 1000)) {
+        String thing = "bench-jobs-" + depth;
+        post(twin.api, "/things/" + thing, "{}", "POST");
+        double best = 0;
+        try (JobCycles device = new JobCycles(endpoint, "$aws/things/", thing)) {
+          cycles(twin.api, device, thing, depth, 300);
+          for (int r = 0; r < ROUNDS; r++) {
+            best = Math.max(best, cycles(twin.api, device, thing, depth, 2000));
+          }
+        }
+        if (depth == 10) {
+          shallow = best;
+        }
+        System.out.printf(Locale.ROOT, "%-34s %12.0f %14.2f %12.2f%n", "twin, " + depth + " executions queued", best,
+            best / bound, best / shallow);
+      }
+    }
+  }
+
+  /** Runs {@code cycles} cycles with the queue refilled to {@code depth} between batches (untimed). */
+  private double cycles(URI api, JobCycles device, String thing, int depth, int cycles) throws Exception {
+    long nanos = 0;
+    int done = 0;
+    int batch = Math.max(1, Math.min(depth, 100));
+    while (done < cycles) {
+      for (int q = queued.getOrDefault(thing, 0); q < depth; q++) {
+        createJob(api, "job-" + jobIds.incrementAndGet(), thing);
+      }
+      int n = Math.min(batch, cycles - done);
+      nanos += device.run(n);
+      done += n;
+      queued.put(thing, depth - n);
+    }
+    return cycles / (nanos / 1e9);
+  }
+
+  /** The echo responder alone: the best round-trip rate of {@code clients} closed-loop clients. */
+  private double echoOnly(int clients) throws Exception {
+    List<String> things = IntStream.range(0, clients).mapToObj(i -> "bench-echo-" + i).toList();
+    double best = 0;
+    try (ClosedLoop e = new ClosedLoop(endpoint, EchoResponder.PREFIX, things, "c-echo-only")) {
+      for (int r = 0; r < ROUNDS; r++) {
+        best = Math.max(best, e.run(WARM_UP, MEASURE).perSecond());
+      }
+    }
+    return best;
+  }
+
+  // ---- http ----------------------------------------------------------------------------------------
+
+  private void http() throws Exception {
+    header("CreateJob over HTTP (PUT /jobs/{jobId}), state on disk");
+    try (TwinProcess twin = TwinProcess.start(broker, dir.resolve("http"), "normal")) {
+      for (int t = 0; t < 100; t++) {
+        post(twin.api, "/things/bench-http-" + t, "{}", "POST");
+      }
+      for (int i = 0; i < 300; i++) {
+        createJob(twin.api, "warm-" + i, "bench-http-" + (i % 100));
+      }
+      for (int callers : List.of(1, 4)) {
+        int calls = 3000;
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        long t0 = System.nanoTime();
+        List<Future<?>> all = new ArrayList<>();
+        for (int c = 0; c < callers; c++) {
+          all.add(pool.submit(() -> {
+            for (int i; (i = next.getAndIncrement()) < calls; ) {
+              createJob(twin.api, "http-" + callers + "-" + i, "bench-http-" + (i % 100));
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : all) {
+          f.get();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        pool.shutdown();
+        System.out.printf(Locale.ROOT, "%d caller%s: %,d CreateJob in %.2f s = %,.0f/s%n", callers,
+            callers == 1 ? "" : "s", calls, seconds, calls / seconds);
+      }
+    }
+  }
+
+  // ---- soak ----------------------------------------------------------------------------------------
+
+  private void soak() throws Exception {
+    Duration length = parseDuration(System.getProperty("bench.soak", "10m"));
+    int rate = Integer.getInteger("bench.soakRate", 50);
+    header(String.format(Locale.ROOT, "Soak: StartCommandExecution at %d/s for %s, a device answering SUCCEEDED",
+        rate, length));
+    try (TwinProcess twin = TwinProcess.start(broker, dir.resolve("soak"), "normal")) {
+      String commandArn = ACCOUNT_ARN + "command/soak";
+      post(twin.api, "/commands/soak", "{\"payload\":{\"content\":\"e30=\",\"contentType\":\"application/json\"}}", "PUT");
+      AtomicInteger answered = new AtomicInteger();
+      BareCrt[] device = new BareCrt[1];
+      device[0] = BareCrt.connect(endpoint, "soak-dev", (topic, payload) -> {
+        device[0].publish(topic.replace("/request/json", "/response/json"),
+            "{\"status\":\"SUCCEEDED\"}".getBytes(StandardCharsets.UTF_8));
+        answered.incrementAndGet();
+      });
+      device[0].subscribe(List.of("$aws/commands/things/soak-dev/executions/+/request/json"));
+      String body = "{\"targetArn\":\"" + ACCOUNT_ARN + "thing/soak-dev\",\"commandArn\":\"" + commandArn
+          + "\",\"executionTimeoutSeconds\":60}";
+      System.out.printf(Locale.ROOT, "%8s %10s %10s %14s %12s %10s%n", "minute", "started", "answered",
+          "stored execs", "db+wal KiB", "RSS MiB");
+      long start = System.nanoTime();
+      long periodNanos = 1_000_000_000L / rate;
+      long started = 0;
+      int minute = 0;
+      report(twin, minute, started, answered.get());
+      while (System.nanoTime() - start < length.toNanos()) {
+        long due = start + started * periodNanos;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        post(twin.api, "/command-executions", body, "POST");
+        started++;
+        if ((System.nanoTime() - start) / 60_000_000_000L > minute) {
+          minute++;
+          report(twin, minute, started, answered.get());
+        }
+      }
+      Thread.sleep(2000);
+      report(twin, minute + 1, started, answered.get());
+      device[0].close();
+    }
+  }
+
+  private void report(TwinProcess twin, int minute, long started, int answered) throws Exception {
+    System.out.printf(Locale.ROOT, "%8d %10d %10d %14d %12d %10.0f%n", minute, started, answered,
+        count(twin.stateDir, "command_executions"), twin.databaseBytes() / 1024, twin.rssMiB());
+  }
+
+  private static long count(Path stateDir, String table) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + stateDir.resolve("twin.db") + "?open_mode=1");
+        Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+      return rs.next() ? rs.getLong(1) : -1;
+    }
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------
+
+  private void createJob(URI api, String jobId, String thing) throws Exception {
+    post(api, "/jobs/" + jobId, "{\"targets\":[\"" + ACCOUNT_ARN + "thing/" + thing + "\"],"
+        + "\"document\":\"{\\\"operation\\\":\\\"reboot\\\",\\\"n\\\":1}\"}", "PUT");
+  }
+
+  private String post(URI api, String path, String body, String method) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(api.resolve(path))
+        .method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return r.body();
+  }
+
+  private static ChildProcess startEcho(Mosquitto broker) throws InterruptedException {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+        System.getProperty("java.class.path"), EchoResponder.class.getName(), broker.endpoint().toString()));
+    ChildProcess echo = ChildProcess.start(new ProcessBuilder(command));
+    echo.awaitLine(l -> l.equals("echo ready"), Duration.ofSeconds(60));
+    return echo;
+  }
+
+  private static void header(String title) {
+    System.out.println();
+    System.out.println("== " + title + " (load average " + loadAverage() + ")");
+  }
+
+  private static void row(String name, Pair p) {
+    System.out.printf(Locale.ROOT, "%-34s %22s %22s %7.2f%n", name, cell(p.echo()), cell(p.twin()),
+        p.twin().perSecond() / p.echo().perSecond());
+  }
+
+  private static String cell(ClosedLoop.Result r) {
+    return String.format(Locale.ROOT, "%,.0f (%.0f/%.0f)", r.perSecond(), r.p50Micros(), r.p99Micros());
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (java.io.IOException e) {
+      return "?";
+    }
+  }
+
+  private static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    if (t.endsWith("m")) {
+      return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+    }
+    if (t.endsWith("s")) {
+      return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+    }
+    return Duration.parse(text);
+  }
+}
