@@ -44,7 +44,8 @@ import java.util.stream.IntStream;
  *
  * <ul>
  *   <li>{@code shadows}: shadow update round trips, 1 and 16 closed-loop clients each on its own thing, with
- *       {@code --sync normal} and {@code --sync full}; ratio to the echo responder.
+ *       {@code --sync normal} and {@code --sync full} ({@code -Dbench.sync=normal} for one); ratio to the echo
+ *       responder.
  *   <li>{@code scale}: the same (normal) with 100,000 shadows stored ({@code -Dbench.shadows}) against a state
  *       with only the clients' own shadows.
  *   <li>{@code jobs}: start-next + update(SUCCEEDED) cycles of one device with 10 and with 1,000 executions
@@ -89,8 +90,9 @@ public final class TwinStateBench {
   public static void main(String[] args) throws Exception {
     Set<String> only = new HashSet<>(Arrays.asList(System.getProperty("bench.only", "shadows,scale,jobs,http").split(",")));
     Path dir = Files.createTempDirectory("twin-state-bench");
-    System.out.printf(Locale.ROOT, "twin state benchmark: %d cores, load average %s, state in %s%n",
-        Runtime.getRuntime().availableProcessors(), loadAverage(), dir);
+    System.out.printf(Locale.ROOT, "twin state benchmark: %d cores, load average %s, state in %s (file system %s on %s)%n",
+        Runtime.getRuntime().availableProcessors(), loadAverage(), dir, Files.getFileStore(dir).type(),
+        Files.getFileStore(dir).name());
     try (Mosquitto broker = Mosquitto.plain(dir.resolve("broker")); ChildProcess echo = startEcho(broker)) {
       TwinStateBench bench = new TwinStateBench(broker, dir);
       if (only.contains("shadows")) {
@@ -120,7 +122,7 @@ public final class TwinStateBench {
         + MEASURE.toSeconds() + " s)");
     System.out.printf(Locale.ROOT, "%-34s %22s %22s %7s%n", "case", "echo /s (p50/p99 us)", "twin /s (p50/p99 us)",
         "ratio");
-    for (String sync : List.of("normal", "full")) {
+    for (String sync : System.getProperty("bench.sync", "normal,full").split(",")) {
       try (TwinProcess twin = TwinProcess.start(broker, dir.resolve("shadows-" + sync), sync)) {
         for (int clients : List.of(1, 16)) {
           Pair p = compare(clients, "bench-");
