@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import java.time.Duration;
 
 /**
  * The component's configuration under Greengrass: a deployment proposing a bad configuration is refused before
@@ -87,8 +88,8 @@ class ComponentConfigurationLiveTest {
       }
     });
     rig.createJob("queued-1", "{\"operation\":\"hello\"}");
-    Thread.sleep(500);
-    assertThat(rig.execution("queued-1").status()).as("no agent takes it").isEqualTo(JobExecutionStatus.QUEUED);
+    await("no agent takes it").during(Duration.ofMillis(500)).atMost(WAIT)
+        .until(() -> rig.execution("queued-1").status() == JobExecutionStatus.QUEUED);
 
     // A handler directory and jobs back on: the queued job runs through its executable.
     Path handlers = Files.createDirectories(work.resolve("handlers"));

@@ -58,7 +58,8 @@ class NucleusConnectionLossTest {
     rig.nucleus.dropConnections();
     await().atMost(WAIT).until(() -> !sensor.isConnected());
     meanwhile.run();
-    Thread.sleep(OUTAGE.toMillis());
+    await("refused for the whole outage").during(OUTAGE).atMost(OUTAGE.plus(WAIT))
+        .until(() -> !sensor.isConnected());
     rig.nucleus.acceptConnections();
     await().atMost(WAIT).until(sensor::isConnected);
   }
