@@ -1,5 +1,6 @@
 package dev.thingbridge.twin.commands;
 
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.twin.commands.DeviceTarget.DeviceType;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,7 +22,6 @@ import java.util.regex.Pattern;
  * rejects every other shape (other prefixes, empty or overlong segments, unknown suffixes).
  */
 public final class CommandTopics {
-  private static final Pattern EXECUTION_ID = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
   private static final Pattern COMMAND_ID = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
   private static final String PREFIX = "$aws/commands/";
 
@@ -96,7 +96,7 @@ public final class CommandTopics {
 
   /** Whether {@code id} is a valid execution id. */
   public static boolean isValidExecutionId(String id) {
-    return id != null && EXECUTION_ID.matcher(id).matches();
+    return AwsNames.isExecutionId(id);
   }
 
   /** Whether {@code id} is a valid command id. */

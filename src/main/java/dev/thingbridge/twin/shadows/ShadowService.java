@@ -2,6 +2,7 @@ package dev.thingbridge.twin.shadows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
@@ -204,7 +205,7 @@ public final class ShadowService implements TwinService {
    * @throws ShadowException 400 for a bad page size or token
    */
   public NamedShadowPage listNamedShadows(String thingName, String nextToken, Integer pageSize) {
-    ShadowTopics.requireThingName(thingName);
+    AwsNames.requireThingName(thingName);
     return read(() -> engine.listNamed(thingName, nextToken, pageSize, nowSeconds()));
   }
 

@@ -2,6 +2,7 @@ package dev.thingbridge.testing.nucleus;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.shadows.NamedShadowPage;
 import dev.thingbridge.twin.shadows.ShadowSettings;
@@ -110,7 +111,7 @@ public final class FakeShadowManager {
   private void serve(NucleusStream stream, Authorizer auth, String op, String thing, String shadow,
       ShadowTopics.Operation operation, byte[] payload) {
     String name = shadow == null ? "" : shadow;
-    if (thing == null || !ShadowTopics.isValidThingName(thing) || (!name.isEmpty() && !ShadowTopics.isValidShadowName(name))) {
+    if (thing == null || !AwsNames.isThingName(thing) || (!name.isEmpty() && !AwsNames.isShadowName(name))) {
       stream.fail(new InvalidArgumentsError("invalid thing or shadow name"));
       return;
     }

@@ -2,6 +2,7 @@ package dev.thingbridge.twin.jobs.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.twin.TwinLimits;
@@ -61,7 +62,7 @@ public final class DeviceRequests {
       if (topic.kind() == JobsTopic.Kind.INVALID) {
         throw new Rejection("InvalidTopic", "The topic " + topic.requestTopic() + " maps to no jobs API");
       }
-      if (!ThingRegistry.THING_NAME.matcher(topic.thingName()).matches()) {
+      if (!AwsNames.isThingName(topic.thingName())) {
         throw new Rejection("InvalidTopic", "The thing name in the topic is not valid");
       }
       return switch (topic.kind()) {
@@ -208,7 +209,7 @@ public final class DeviceRequests {
   // ---- request parsing ---------------------------------------------------------------------------
 
   private ExecutionRecord execution(JobsTopic topic, Long executionNumber) {
-    if (!JobsTopic.JOB_ID.matcher(topic.jobId()).matches()) {
+    if (!AwsNames.isJobId(topic.jobId())) {
       throw new Rejection("InvalidRequest", "The job id must be 1-64 characters of [a-zA-Z0-9_-]");
     }
     ExecutionRecord e = store.execution(topic.thingName(), topic.jobId());

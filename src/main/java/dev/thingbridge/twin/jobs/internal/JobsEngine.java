@@ -3,6 +3,7 @@ package dev.thingbridge.twin.jobs.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.http.AwsApiException;
 import dev.thingbridge.twin.jobs.Job;
@@ -59,7 +60,7 @@ public final class JobsEngine {
 
   /** CreateJob. */
   public Job createJob(JobRequest req, Instant now, TwinOutbox out) {
-    if (!JobsTopic.JOB_ID.matcher(req.jobId()).matches()) {
+    if (!AwsNames.isJobId(req.jobId())) {
       throw AwsApiException.invalidRequest("jobId must be 1-64 characters of [a-zA-Z0-9_-]");
     }
     if (store.job(req.jobId()) != null) {

@@ -3,6 +3,7 @@ package dev.thingbridge.twin.shadows.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.shadows.NamedShadowPage;
@@ -312,7 +313,7 @@ public final class ShadowEngine {
   private static String decodeToken(String token) {
     try {
       String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-      if (text.startsWith("after:") && ShadowTopics.isValidShadowName(text.substring(6))) {
+      if (text.startsWith("after:") && AwsNames.isShadowName(text.substring(6))) {
         return text.substring(6);
       }
     } catch (IllegalArgumentException e) {
@@ -374,7 +375,7 @@ public final class ShadowEngine {
   }
 
   private void put(String thing, String shadow, StoredShadow s) {
-    if (!ShadowTopics.isValidThingName(thing) || !(shadow.isEmpty() || ShadowTopics.isValidShadowName(shadow))) {
+    if (!AwsNames.isThingName(thing) || !(shadow.isEmpty() || AwsNames.isShadowName(shadow))) {
       throw new IllegalArgumentException("bad thing or shadow name");
     }
     Key key = new Key(thing, shadow);

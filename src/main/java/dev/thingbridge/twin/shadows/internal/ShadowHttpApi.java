@@ -3,6 +3,7 @@ package dev.thingbridge.twin.shadows.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.MessageProperties;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
@@ -144,7 +145,7 @@ public final class ShadowHttpApi {
 
   private static String thing(ApiRequest r) {
     String thing = r.pathParam("thingName");
-    if (!ShadowTopics.isValidThingName(thing)) {
+    if (!AwsNames.isThingName(thing)) {
       throw AwsApiException.invalidRequest("Invalid thing name");
     }
     return thing;
@@ -152,7 +153,7 @@ public final class ShadowHttpApi {
 
   private static String shadow(ApiRequest r) {
     String name = r.queryParam("name").orElse(ShadowTopics.CLASSIC);
-    if (!name.isEmpty() && !ShadowTopics.isValidShadowName(name)) {
+    if (!name.isEmpty() && !AwsNames.isShadowName(name)) {
       throw AwsApiException.invalidRequest("Invalid shadow name");
     }
     return name;
