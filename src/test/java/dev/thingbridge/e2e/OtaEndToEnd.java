@@ -213,7 +213,7 @@ abstract class OtaEndToEnd {
   }
 
   @Test
-  void ota_t9_mqtt_firmware_with_a_checked_signature_commits_after_a_restart() throws Exception {
+  void mqtt_firmware_with_a_checked_signature_commits_after_a_restart() throws Exception {
     String thing = newThing();
     Path file = firmware("t9.bin", 386 * 1024, 9);
     createUpdate("t9-" + thing, thing, Protocol.MQTT, file, customSignature(file));
@@ -221,7 +221,7 @@ abstract class OtaEndToEnd {
   }
 
   @Test
-  void ota_t10_a_bad_signature_fails_and_the_image_is_not_swapped() throws Exception {
+  void a_bad_signature_fails_and_the_image_is_not_swapped() throws Exception {
     String thing = newThing();
     Path file = firmware("t10.bin", 100 * 1024, 10);
     Path other = firmware("t10-other.bin", 100 * 1024, 11);
@@ -240,7 +240,7 @@ abstract class OtaEndToEnd {
   }
 
   @Test
-  void ota_t11_a_force_cancel_during_a_slow_download_ends_it_canceled() throws Exception {
+  void a_force_cancel_during_a_slow_download_ends_it_canceled() throws Exception {
     String thing = newThing();
     Path file = firmware("t11.bin", 400 * 1024, 12);
     createUpdate("t11-" + thing, thing, Protocol.MQTT, file, customSignature(file));
@@ -264,7 +264,7 @@ abstract class OtaEndToEnd {
   }
 
   @Test
-  void ota_t12_http_firmware_signed_by_the_twin_commits_after_a_restart() throws Exception {
+  void http_firmware_signed_by_the_twin_commits_after_a_restart() throws Exception {
     String thing = newThing();
     Path file = firmware("t12.bin", 386 * 1024, 13);
     createUpdate("t12-" + thing, thing, Protocol.HTTP, file, CodeSigning.builder().startSigningJobParameter(p -> p

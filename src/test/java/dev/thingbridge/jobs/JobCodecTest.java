@@ -36,19 +36,19 @@ class JobCodecTest {
   }
 
   @Test
-  void job_t1_describe_request() {
+  void describe_request() {
     assertThat(json(new DescribeJobExecutionRequest(3L, true, "sensor-17:abc")))
         .isEqualTo("{\"executionNumber\":3,\"includeJobDocument\":true,\"clientToken\":\"sensor-17:abc\"}");
     assertThat(json(DescribeJobExecutionRequest.LATEST)).isEqualTo("{}");
   }
 
   @Test
-  void job_t2_get_pending_request() {
+  void get_pending_request() {
     assertThat(json(new GetPendingJobExecutionsRequest("tok-1"))).isEqualTo("{\"clientToken\":\"tok-1\"}");
   }
 
   @Test
-  void job_t3_start_next_request_with_and_without_step_timeout() {
+  void start_next_request_with_and_without_step_timeout() {
     assertThat(json(new StartNextPendingJobExecutionRequest(null, 15, "tok-2")))
         .isEqualTo("{\"stepTimeoutInMinutes\":15,\"clientToken\":\"tok-2\"}");
     assertThat(json(new StartNextPendingJobExecutionRequest(null, null, "tok-2"))).isEqualTo("{\"clientToken\":\"tok-2\"}");
@@ -57,7 +57,7 @@ class JobCodecTest {
   }
 
   @Test
-  void job_t4_update_with_every_option() {
+  void update_with_every_option() {
     UpdateJobExecutionRequest r = UpdateJobExecutionRequest.builder(JobStatus.FAILED).executionNumber(2L)
         .expectedVersion(7L).includeJobDocument(true).includeJobExecutionState(true).stepTimeoutInMinutes(30)
         .clientToken("t").build();
@@ -66,7 +66,7 @@ class JobCodecTest {
   }
 
   @Test
-  void job_t5_update_with_status_details() {
+  void update_with_status_details() {
     Map<String, String> details = new LinkedHashMap<>();
     details.put("phase", "download");
     details.put("pct", "40");
@@ -89,7 +89,7 @@ class JobCodecTest {
   }
 
   @Test
-  void job_t6_notify_next() {
+  void notify_next() {
     NextJobExecutionChanged n = decode("{\"timestamp\":1700000001,\"execution\":{\"jobId\":\"fw-7\",\"status\":\"QUEUED\","
         + "\"queuedAt\":1700000000,\"lastUpdatedAt\":1700000000,\"versionNumber\":1,\"executionNumber\":1,"
         + "\"jobDocument\":{\"op\":\"reboot\"}}}", NextJobExecutionChanged.class);
@@ -104,7 +104,7 @@ class JobCodecTest {
   }
 
   @Test
-  void job_t7_pending_reply_with_missing_and_full_lists() {
+  void pending_reply_with_missing_and_full_lists() {
     GetPendingJobExecutionsResponse r =
         decode("{\"clientToken\":\"c\",\"timestamp\":1700000100,\"inProgressJobs\":[]}", GetPendingJobExecutionsResponse.class);
     assertThat(r.inProgressJobs()).isEmpty();
@@ -130,7 +130,7 @@ class JobCodecTest {
   record Install(String url) implements Op {}
 
   @Test
-  void job_t8_describe_reply_with_a_typed_document_nested_under_a_user_key() {
+  void describe_reply_with_a_typed_document_nested_under_a_user_key() {
     DescribeJobExecutionResponse r = decode("{\"clientToken\":\"x\",\"timestamp\":1,\"execution\":{\"jobId\":\"j\","
         + "\"status\":\"IN_PROGRESS\",\"versionNumber\":2,\"jobDocument\":{\"settings\":{\"url\":\"https://x\",\"retries\":3}}}}",
         DescribeJobExecutionResponse.class);

@@ -85,7 +85,7 @@ class OtaUpdaterTest {
   }
 
   @Test
-  void ota_t14_job_self_test_and_platform_pending_runs_the_self_test_and_commits() throws Exception {
+  void job_self_test_and_platform_pending_runs_the_self_test_and_commits() throws Exception {
     platform.state = PlatformImageState.PENDING_COMMIT;
     OtaResult r = run(Map.of("self_test", "ready"), document("fw.bin", 0));
     assertThat(r.status()).isEqualTo(JobStatus.SUCCEEDED);
@@ -97,7 +97,7 @@ class OtaUpdaterTest {
   }
 
   @Test
-  void ota_t14_no_self_test_and_nothing_pending_goes_on_to_the_download() throws Exception {
+  void no_self_test_and_nothing_pending_goes_on_to_the_download() throws Exception {
     OtaResult r = run(Map.of(), document("/refused/fw.bin", 0));
     assertThat(platform.calls).containsExactly("check /refused/fw.bin");
     assertThat(r.error().code()).isEqualTo(OtaErrorCode.INVALID_FILE_PATH);
@@ -105,14 +105,14 @@ class OtaUpdaterTest {
   }
 
   @Test
-  void ota_t14_an_uncommitted_image_without_a_self_test_job_is_reset_first() throws Exception {
+  void an_uncommitted_image_without_a_self_test_job_is_reset_first() throws Exception {
     platform.state = PlatformImageState.PENDING_COMMIT;
     run(Map.of("self_test", "receiving"), document("/refused/fw.bin", 0));
     assertThat(platform.calls).containsExactly("reset", "check /refused/fw.bin");
   }
 
   @Test
-  void ota_t14_a_self_test_job_without_a_pending_image_is_a_state_mismatch() throws Exception {
+  void a_self_test_job_without_a_pending_image_is_a_state_mismatch() throws Exception {
     OtaResult r = run(Map.of("self_test", "active"), document("fw.bin", 0));
     assertThat(r.status()).isEqualTo(JobStatus.FAILED);
     assertThat(platform.calls).containsExactly("image REJECTED state_mismatch");
@@ -169,7 +169,7 @@ class OtaUpdaterTest {
   }
 
   @Test
-  void ota_t13_no_data_for_four_request_waits_is_a_momentum_abort() throws Exception {
+  void no_data_for_four_request_waits_is_a_momentum_abort() throws Exception {
     cloud.streams.faults(StreamFaults.NONE.withStopAnswering(true));
     long t0 = System.nanoTime();
     OtaResult r = run(Map.of(), document("data.bin", 5));
@@ -182,7 +182,7 @@ class OtaUpdaterTest {
   }
 
   @Test
-  void ota_t13_a_notify_next_naming_this_job_does_not_stop_the_download() throws Exception {
+  void a_notify_next_naming_this_job_does_not_stop_the_download() throws Exception {
     cloud.streams.faults(StreamFaults.NONE.withDelay(Duration.ofMillis(30)));
     Future<OtaResult> f = inBackground(document("data.bin", 5));
     await().atMost(Duration.ofSeconds(10)).until(() -> cloud.streams.blocksSent() > 5);
@@ -194,7 +194,7 @@ class OtaUpdaterTest {
   }
 
   @Test
-  void ota_t13_a_notify_next_naming_another_job_is_a_user_abort() throws Exception {
+  void a_notify_next_naming_another_job_is_a_user_abort() throws Exception {
     cloud.streams.faults(StreamFaults.NONE.withDelay(Duration.ofMillis(30)));
     Future<OtaResult> f = inBackground(document("data.bin", 5));
     await().atMost(Duration.ofSeconds(10)).until(() -> cloud.streams.blocksSent() > 5);
