@@ -9,8 +9,8 @@ import dev.thingbridge.mqtt.Topics;
 import dev.thingbridge.shadows.ShadowTopic;
 import dev.thingbridge.shadows.ShadowTopics;
 import dev.thingbridge.twin.commands.DeviceTarget;
-import dev.thingbridge.twin.shadows.ShadowTopics.Operation;
-import dev.thingbridge.twin.shadows.ShadowTopics.Request;
+import dev.thingbridge.twin.shadows.ShadowServiceTopics.Operation;
+import dev.thingbridge.twin.shadows.ShadowServiceTopics.Request;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,23 +27,23 @@ class TopicGrammarCrossCheckTest {
   void shadow_requests_the_device_formats_parse_in_the_twin_and_its_replies_parse_on_the_device() {
     for (String shadow : Arrays.asList(null, "config")) {
       ShadowTopics device = shadow == null ? ShadowTopics.classic(THING) : ShadowTopics.named(THING, shadow);
-      String twinShadow = shadow == null ? dev.thingbridge.twin.shadows.ShadowTopics.CLASSIC : shadow;
+      String twinShadow = shadow == null ? dev.thingbridge.twin.shadows.ShadowServiceTopics.CLASSIC : shadow;
       for (Operation op : Operation.values()) {
         String request = device.topic(ShadowTopic.Kind.valueOf(op.name()));
-        assertThat(dev.thingbridge.twin.shadows.ShadowTopics.parseRequest(request)).as(request)
+        assertThat(dev.thingbridge.twin.shadows.ShadowServiceTopics.parseRequest(request)).as(request)
             .contains(new Request(THING, twinShadow, op));
-        assertThat(request).isEqualTo(dev.thingbridge.twin.shadows.ShadowTopics.request(THING, twinShadow, op));
+        assertThat(request).isEqualTo(dev.thingbridge.twin.shadows.ShadowServiceTopics.request(THING, twinShadow, op));
 
-        String accepted = dev.thingbridge.twin.shadows.ShadowTopics.accepted(THING, twinShadow, op);
-        String rejected = dev.thingbridge.twin.shadows.ShadowTopics.rejected(THING, twinShadow, op);
+        String accepted = dev.thingbridge.twin.shadows.ShadowServiceTopics.accepted(THING, twinShadow, op);
+        String rejected = dev.thingbridge.twin.shadows.ShadowServiceTopics.rejected(THING, twinShadow, op);
         assertThat(ShadowTopics.parse(accepted)).as(accepted)
             .contains(new ShadowTopic(THING, shadow, ShadowTopic.Kind.valueOf(op.name() + "_ACCEPTED")));
         assertThat(ShadowTopics.parse(rejected)).as(rejected)
             .contains(new ShadowTopic(THING, shadow, ShadowTopic.Kind.valueOf(op.name() + "_REJECTED")));
         assertThat(ShadowTopics.accepted(request)).isEqualTo(accepted);
       }
-      String delta = dev.thingbridge.twin.shadows.ShadowTopics.delta(THING, twinShadow);
-      String documents = dev.thingbridge.twin.shadows.ShadowTopics.documents(THING, twinShadow);
+      String delta = dev.thingbridge.twin.shadows.ShadowServiceTopics.delta(THING, twinShadow);
+      String documents = dev.thingbridge.twin.shadows.ShadowServiceTopics.documents(THING, twinShadow);
       assertThat(ShadowTopics.parse(delta)).contains(new ShadowTopic(THING, shadow, ShadowTopic.Kind.UPDATE_DELTA));
       assertThat(ShadowTopics.parse(documents))
           .contains(new ShadowTopic(THING, shadow, ShadowTopic.Kind.UPDATE_DOCUMENTS));

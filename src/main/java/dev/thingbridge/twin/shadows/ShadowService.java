@@ -12,7 +12,7 @@ import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.TwinService;
 import dev.thingbridge.twin.http.Route;
-import dev.thingbridge.twin.shadows.ShadowTopics.Operation;
+import dev.thingbridge.twin.shadows.ShadowServiceTopics.Operation;
 import dev.thingbridge.twin.shadows.internal.ShadowEngine;
 import dev.thingbridge.twin.shadows.internal.ShadowHttpApi;
 import dev.thingbridge.twin.shadows.internal.ShadowJson;
@@ -85,17 +85,17 @@ public final class ShadowService implements TwinService {
 
   @Override
   public List<SubscriptionFilter> filters() {
-    return ShadowTopics.requestFilters(QoS.AT_LEAST_ONCE);
+    return ShadowServiceTopics.requestFilters(QoS.AT_LEAST_ONCE);
   }
 
   @Override
   public boolean handle(MqttMessage request, TwinOutbox out) {
-    Optional<ShadowTopics.Request> parsed = ShadowTopics.parseRequest(request.topic());
+    Optional<ShadowServiceTopics.Request> parsed = ShadowServiceTopics.parseRequest(request.topic());
     if (parsed.isEmpty()) {
       log.debug("twin shadows: ignored a message on {}", request.topic());
       return false;
     }
-    ShadowTopics.Request r = parsed.get();
+    ShadowServiceTopics.Request r = parsed.get();
     long now = nowSeconds();
     ShadowOutcome outcome = run(r, request.payload(), now);
     if (outcome instanceof ShadowOutcome.Accepted a) {
@@ -111,7 +111,7 @@ public final class ShadowService implements TwinService {
     return false;
   }
 
-  private ShadowOutcome run(ShadowTopics.Request r, byte[] payload, long now) {
+  private ShadowOutcome run(ShadowServiceTopics.Request r, byte[] payload, long now) {
     try {
       return engine.handle(r, payload, now);
     } catch (RuntimeException e) {
@@ -137,7 +137,7 @@ public final class ShadowService implements TwinService {
 
   @Override
   public void answerInternalFailure(MqttMessage request, TwinOutbox out) {
-    ShadowTopics.parseRequest(request.topic()).ifPresent(r -> out.publish(message(r.rejected(),
+    ShadowServiceTopics.parseRequest(request.topic()).ifPresent(r -> out.publish(message(r.rejected(),
         new ShadowOutcome.Rejected(500, "Internal service failure", ShadowEngine.clientTokenOf(request.payload(),
             limits().maxShadowDepth())).document(nowSeconds()))));
   }
@@ -163,12 +163,12 @@ public final class ShadowService implements TwinService {
   /**
    * {@code GetThingShadow}: the full document (state with delta, metadata, version, timestamp).
    *
-   * @param shadowName a named shadow, or {@link ShadowTopics#CLASSIC} / null for the classic shadow
+   * @param shadowName a named shadow, or {@link ShadowServiceTopics#CLASSIC} / null for the classic shadow
    * @throws ShadowException 404 when the shadow does not exist (or another documented rejection)
    * @throws IllegalArgumentException for an invalid thing or shadow name
    */
   public ObjectNode get(String thingName, String shadowName) {
-    return perform(new ShadowTopics.Request(thingName, orClassic(shadowName), Operation.GET), EMPTY, false);
+    return perform(new ShadowServiceTopics.Request(thingName, orClassic(shadowName), Operation.GET), EMPTY, false);
   }
 
   /**
@@ -183,7 +183,7 @@ public final class ShadowService implements TwinService {
 
   /** {@link #update(String, String, JsonNode)} from raw bytes, validated like an MQTT payload. */
   public ObjectNode update(String thingName, String shadowName, byte[] document) {
-    return perform(new ShadowTopics.Request(thingName, orClassic(shadowName), Operation.UPDATE),
+    return perform(new ShadowServiceTopics.Request(thingName, orClassic(shadowName), Operation.UPDATE),
         document.clone(), true);
   }
 
@@ -194,7 +194,7 @@ public final class ShadowService implements TwinService {
    * @throws ShadowException 404 when the shadow does not exist
    */
   public ObjectNode delete(String thingName, String shadowName) {
-    return perform(new ShadowTopics.Request(thingName, orClassic(shadowName), Operation.DELETE), EMPTY, true);
+    return perform(new ShadowServiceTopics.Request(thingName, orClassic(shadowName), Operation.DELETE), EMPTY, true);
   }
 
   /**
@@ -242,7 +242,7 @@ public final class ShadowService implements TwinService {
     return ctx == null ? TwinLimits.RELAXED : ctx.limits();
   }
 
-  private ObjectNode perform(ShadowTopics.Request r, byte[] payload, boolean publishReply) {
+  private ObjectNode perform(ShadowServiceTopics.Request r, byte[] payload, boolean publishReply) {
     ShadowOutcome outcome;
     if (r.operation() == Operation.GET) {
       // A get changes no persistent state (only the in-memory request rate): a read, nothing to save.
@@ -298,7 +298,7 @@ public final class ShadowService implements TwinService {
   }
 
   private static String orClassic(String shadowName) {
-    return shadowName == null ? ShadowTopics.CLASSIC : shadowName;
+    return shadowName == null ? ShadowServiceTopics.CLASSIC : shadowName;
   }
 
   private static MqttMessage message(String topic, ObjectNode document) {

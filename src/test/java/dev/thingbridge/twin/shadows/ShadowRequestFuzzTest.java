@@ -103,7 +103,7 @@ class ShadowRequestFuzzTest {
       return;
     }
     service.handle(request, out::add);
-    Optional<ShadowTopics.Request> parsed = ShadowTopics.parseRequest(topic);
+    Optional<ShadowServiceTopics.Request> parsed = ShadowServiceTopics.parseRequest(topic);
     if (parsed.isEmpty()) {
       assertThat(out).isEmpty();
       return;
@@ -117,7 +117,7 @@ class ShadowRequestFuzzTest {
       assertThat(doc.get("message").asText()).isNotEmpty();
     }
     String token = wellFormedToken(payload);
-    if (token != null && parsed.get().operation() != ShadowTopics.Operation.DELETE) {
+    if (token != null && parsed.get().operation() != ShadowServiceTopics.Operation.DELETE) {
       assertThat(doc.path("clientToken").asText(null)).isEqualTo(token);
     }
   }

@@ -10,7 +10,7 @@ import dev.thingbridge.twin.shadows.NamedShadowPage;
 import dev.thingbridge.twin.shadows.ShadowAccessPolicy;
 import dev.thingbridge.twin.shadows.ShadowException;
 import dev.thingbridge.twin.shadows.ShadowSettings;
-import dev.thingbridge.twin.shadows.ShadowTopics;
+import dev.thingbridge.twin.shadows.ShadowServiceTopics;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome.Accepted;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome.Publication;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome.Rejected;
@@ -78,7 +78,7 @@ public final class ShadowEngine {
   }
 
   /** Answers one request; never throws for bad input (it becomes a {@link Rejected}). */
-  public ShadowOutcome handle(ShadowTopics.Request request, byte[] payload, long now) {
+  public ShadowOutcome handle(ShadowServiceTopics.Request request, byte[] payload, long now) {
     Rejected refused = admit(request, payload.length, now);
     if (refused != null) {
       return refused;
@@ -90,7 +90,7 @@ public final class ShadowEngine {
     };
   }
 
-  private Rejected admit(ShadowTopics.Request request, int payloadBytes, long now) {
+  private Rejected admit(ShadowServiceTopics.Request request, int payloadBytes, long now) {
     ShadowAccessPolicy.Decision decision =
         settings.accessPolicy().check(request.thingName(), request.shadowName(), request.operation());
     if (decision == ShadowAccessPolicy.Decision.UNAUTHORIZED) {
@@ -226,7 +226,7 @@ public final class ShadowEngine {
       doc.put("version", next.version);
       doc.put("timestamp", now);
       putToken(doc, request.clientToken());
-      out.add(new Publication(ShadowTopics.delta(thing, shadow), doc));
+      out.add(new Publication(ShadowServiceTopics.delta(thing, shadow), doc));
     }
     ObjectNode documents = ShadowJson.object();
     if (previous != null) {
@@ -235,7 +235,7 @@ public final class ShadowEngine {
     documents.set("current", next.snapshotDocument());
     documents.put("timestamp", now);
     putToken(documents, request.clientToken());
-    out.add(new Publication(ShadowTopics.documents(thing, shadow), documents));
+    out.add(new Publication(ShadowServiceTopics.documents(thing, shadow), documents));
     return out;
   }
 

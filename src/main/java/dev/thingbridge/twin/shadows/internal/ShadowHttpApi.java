@@ -15,7 +15,7 @@ import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.shadows.NamedShadowPage;
 import dev.thingbridge.twin.shadows.ShadowException;
 import dev.thingbridge.twin.shadows.ShadowService;
-import dev.thingbridge.twin.shadows.ShadowTopics;
+import dev.thingbridge.twin.shadows.ShadowServiceTopics;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -152,7 +152,7 @@ public final class ShadowHttpApi {
   }
 
   private static String shadow(ApiRequest r) {
-    String name = r.queryParam("name").orElse(ShadowTopics.CLASSIC);
+    String name = r.queryParam("name").orElse(ShadowServiceTopics.CLASSIC);
     if (!name.isEmpty() && !AwsNames.isShadowName(name)) {
       throw AwsApiException.invalidRequest("Invalid shadow name");
     }

@@ -14,13 +14,13 @@ import java.util.Optional;
  * <p>Thing names are 1-128 and shadow names 1-64 characters of {@code [a-zA-Z0-9:_-]}, as AWS requires.
  * Topics are case sensitive. Anything else (a reply topic, an unknown suffix, a bad name) does not parse.
  */
-public final class ShadowTopics {
+public final class ShadowServiceTopics {
   /** The classic (unnamed) shadow's name in this API. */
   public static final String CLASSIC = "";
 
   private static final String THINGS = "$aws/things/";
 
-  private ShadowTopics() {}
+  private ShadowServiceTopics() {}
 
   /** A shadow request: what the device published to. */
   public enum Operation {
@@ -60,17 +60,17 @@ public final class ShadowTopics {
 
     /** The topic this request was published on. */
     public String topic() {
-      return ShadowTopics.request(thingName, shadowName, operation);
+      return ShadowServiceTopics.request(thingName, shadowName, operation);
     }
 
     /** {@code .../{operation}/accepted}. */
     public String accepted() {
-      return ShadowTopics.accepted(thingName, shadowName, operation);
+      return ShadowServiceTopics.accepted(thingName, shadowName, operation);
     }
 
     /** {@code .../{operation}/rejected}. */
     public String rejected() {
-      return ShadowTopics.rejected(thingName, shadowName, operation);
+      return ShadowServiceTopics.rejected(thingName, shadowName, operation);
     }
   }
 
@@ -153,7 +153,7 @@ public final class ShadowTopics {
   }
 
   static void requireShadowName(String shadowName) {
-    Objects.requireNonNull(shadowName, "shadowName (use ShadowTopics.CLASSIC for the classic shadow)");
+    Objects.requireNonNull(shadowName, "shadowName (use ShadowServiceTopics.CLASSIC for the classic shadow)");
     if (!shadowName.isEmpty()) {
       AwsNames.requireShadowName(shadowName);
     }
