@@ -57,28 +57,28 @@ class TopicGrammarCrossCheckTest {
     for (DeviceTarget target : targets) {
       CommandTopics device = target.type() == DeviceTarget.DeviceType.THINGS
           ? CommandTopics.forThing(target.deviceId()) : CommandTopics.forClient(target.deviceId());
-      for (dev.thingbridge.twin.commands.CommandTopics.PayloadFormat twinFormat
-          : dev.thingbridge.twin.commands.CommandTopics.PayloadFormat.values()) {
+      for (dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat twinFormat
+          : dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat.values()) {
         CommandFormat format = switch (twinFormat) {
           case JSON -> CommandFormat.JSON;
           case CBOR -> CommandFormat.CBOR;
           case NONE -> null;
         };
-        String request = dev.thingbridge.twin.commands.CommandTopics.request(target, "exec-1", twinFormat);
+        String request = dev.thingbridge.twin.commands.CommandServiceTopics.request(target, "exec-1", twinFormat);
         assertThat(CommandTopics.parse(request)).as(request).contains(new CommandTopic(device.deviceType(),
             target.deviceId(), CommandTopic.Kind.REQUEST, "exec-1", format));
         assertThat(Topics.matches(device.requestFilter(format), request)).as(request).isTrue();
 
         String response = device.response("exec-1", format);
-        assertThat(dev.thingbridge.twin.commands.CommandTopics.parse(response)).as(response)
-            .contains(new dev.thingbridge.twin.commands.CommandTopics.Parsed(
-                dev.thingbridge.twin.commands.CommandTopics.Kind.RESPONSE, target, "exec-1", twinFormat));
+        assertThat(dev.thingbridge.twin.commands.CommandServiceTopics.parse(response)).as(response)
+            .contains(new dev.thingbridge.twin.commands.CommandServiceTopics.Parsed(
+                dev.thingbridge.twin.commands.CommandServiceTopics.Kind.RESPONSE, target, "exec-1", twinFormat));
         assertThat(CommandTopics.parse(response)).as("the device reads its own response topic, bare or not")
             .contains(new CommandTopic(device.deviceType(), target.deviceId(), CommandTopic.Kind.RESPONSE, "exec-1",
                 format));
 
-        String accepted = dev.thingbridge.twin.commands.CommandTopics.accepted(target, "exec-1", twinFormat);
-        String rejected = dev.thingbridge.twin.commands.CommandTopics.rejected(target, "exec-1", twinFormat);
+        String accepted = dev.thingbridge.twin.commands.CommandServiceTopics.accepted(target, "exec-1", twinFormat);
+        String rejected = dev.thingbridge.twin.commands.CommandServiceTopics.rejected(target, "exec-1", twinFormat);
         assertThat(accepted).isEqualTo(device.accepted("exec-1", format));
         assertThat(CommandTopics.parse(accepted)).as(accepted).contains(new CommandTopic(device.deviceType(),
             target.deviceId(), CommandTopic.Kind.ACCEPTED, "exec-1", format));

@@ -12,8 +12,8 @@ import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.commands.CommandExecutionStatus;
 import dev.thingbridge.twin.commands.CommandSpec;
-import dev.thingbridge.twin.commands.CommandTopics;
-import dev.thingbridge.twin.commands.CommandTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.CommandServiceTopics;
+import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
 import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.commands.DeviceTarget;
 import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
@@ -148,10 +148,10 @@ class TwinCommitFailureTest {
     String id = commands.startCommandExecution(StartCommandExecutionRequest.of(DOOMED_ARN, commandArn)
         .withTimeout(600));
     DeviceTarget target = DeviceTarget.thing("doomed");
-    Subscription replies = device.subscribe(CommandTopics.rejected(target, id, PayloadFormat.JSON), QoS.AT_LEAST_ONCE)
+    Subscription replies = device.subscribe(CommandServiceTopics.rejected(target, id, PayloadFormat.JSON), QoS.AT_LEAST_ONCE)
         .get(5, TimeUnit.SECONDS);
     abortWritesOf("command_executions", "status = 'SUCCEEDED'");
-    device.publish(CommandTopics.response(target, id, PayloadFormat.JSON), "{\"status\":\"SUCCEEDED\"}"
+    device.publish(CommandServiceTopics.response(target, id, PayloadFormat.JSON), "{\"status\":\"SUCCEEDED\"}"
         .getBytes(StandardCharsets.UTF_8), QoS.AT_LEAST_ONCE, false).get(5, TimeUnit.SECONDS);
     assertThat(JSON.readTree(replies.next(WAIT).payload()).get("error").asText()).isEqualTo("INTERNAL_ERROR");
     assertThat(commands.commandExecution(id, DOOMED_ARN).status()).isEqualTo(CommandExecutionStatus.CREATED);

@@ -11,8 +11,8 @@ import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.commands.CommandExecutionStatus;
 import dev.thingbridge.twin.commands.CommandSpec;
-import dev.thingbridge.twin.commands.CommandTopics;
-import dev.thingbridge.twin.commands.CommandTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.CommandServiceTopics;
+import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
 import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.commands.DeviceTarget;
 import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
@@ -123,10 +123,10 @@ class TwinControlPlanePublishTest {
     DeviceTarget target = DeviceTarget.thing("t1");
     String executionId = commands.startCommandExecution(StartCommandExecutionRequest.of(
         commands.settings().targetArn(target), commandArn));
-    Subscription accepted = device.subscribe(CommandTopics.accepted(target, executionId, PayloadFormat.JSON),
+    Subscription accepted = device.subscribe(CommandServiceTopics.accepted(target, executionId, PayloadFormat.JSON),
         QoS.AT_LEAST_ONCE).get(5, TimeUnit.SECONDS);
 
-    publish(CommandTopics.response(target, executionId, PayloadFormat.JSON), "{\"status\":\"SUCCEEDED\"}");
+    publish(CommandServiceTopics.response(target, executionId, PayloadFormat.JSON), "{\"status\":\"SUCCEEDED\"}");
 
     MqttMessage reply = accepted.next(WAIT);
     assertThat(reply.payloadAsString()).contains(executionId);

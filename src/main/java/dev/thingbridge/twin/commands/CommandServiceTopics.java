@@ -21,11 +21,11 @@ import java.util.regex.Pattern;
  * application/cbor}, anything else none). Execution ids are 1-64 characters of {@code [a-zA-Z0-9_-]}. Parsing
  * rejects every other shape (other prefixes, empty or overlong segments, unknown suffixes).
  */
-public final class CommandTopics {
+public final class CommandServiceTopics {
   private static final Pattern COMMAND_ID = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
   private static final String PREFIX = "$aws/commands/";
 
-  private CommandTopics() {}
+  private CommandServiceTopics() {}
 
   /** The payload format a topic carries, from its last segment. */
   public enum PayloadFormat {
@@ -90,7 +90,7 @@ public final class CommandTopics {
 
     /** This topic formatted again. */
     public String topic() {
-      return CommandTopics.format(kind, target, executionId, format);
+      return CommandServiceTopics.format(kind, target, executionId, format);
     }
   }
 
