@@ -10,7 +10,7 @@ import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
 import dev.thingbridge.twin.jobs.JobExecutionStatus;
 import dev.thingbridge.twin.jobs.JobsService;
-import dev.thingbridge.twin.shadows.ShadowException;
+import dev.thingbridge.twin.shadows.ShadowServiceException;
 import dev.thingbridge.twin.shadows.ShadowService;
 import dev.thingbridge.twin.things.ThingsService;
 import java.io.IOException;
@@ -49,7 +49,7 @@ class TwinJsonStateImportTest {
       assertThat(shadows.get("dev-1", null).at("/state/reported/temp").decimalValue()).isEqualByComparingTo("21.5");
       assertThat(shadows.get("dev-1", null).at("/state/delta/led").asText()).isEqualTo("on");
       assertThat(shadows.listNamedShadows("dev-1")).containsExactly("config");
-      Assertions.assertThatThrownBy(() -> shadows.get("dev-2", null)).isInstanceOf(ShadowException.class);
+      Assertions.assertThatThrownBy(() -> shadows.get("dev-2", null)).isInstanceOf(ShadowServiceException.class);
       // The deleted classic shadow of dev-2 still remembers its version: a re-created one continues from it.
       assertThat(shadows.update("dev-2", null, "{\"state\":{\"reported\":{\"on\":false}}}".getBytes())
           .get("version").asLong()).isEqualTo(2);

@@ -164,7 +164,7 @@ public final class ShadowService implements TwinService {
    * {@code GetThingShadow}: the full document (state with delta, metadata, version, timestamp).
    *
    * @param shadowName a named shadow, or {@link ShadowServiceTopics#CLASSIC} / null for the classic shadow
-   * @throws ShadowException 404 when the shadow does not exist (or another documented rejection)
+   * @throws ShadowServiceException 404 when the shadow does not exist (or another documented rejection)
    * @throws IllegalArgumentException for an invalid thing or shadow name
    */
   public ObjectNode get(String thingName, String shadowName) {
@@ -175,7 +175,7 @@ public final class ShadowService implements TwinService {
    * {@code UpdateThingShadow}: merges a request document ({@code {"state": {...}, "version"?,
    * "clientToken"?}}) and returns the accepted document; publishes accepted, delta and documents.
    *
-   * @throws ShadowException for every documented rejection (400, 409, 413, ...)
+   * @throws ShadowServiceException for every documented rejection (400, 409, 413, ...)
    */
   public ObjectNode update(String thingName, String shadowName, JsonNode document) {
     return update(thingName, shadowName, ShadowJson.bytes(document));
@@ -191,7 +191,7 @@ public final class ShadowService implements TwinService {
    * {@code DeleteThingShadow}: deletes the shadow (its version is kept for a re-created one) and returns
    * {@code {"version", "timestamp"}}; publishes {@code /delete/accepted}.
    *
-   * @throws ShadowException 404 when the shadow does not exist
+   * @throws ShadowServiceException 404 when the shadow does not exist
    */
   public ObjectNode delete(String thingName, String shadowName) {
     return perform(new ShadowServiceTopics.Request(thingName, orClassic(shadowName), Operation.DELETE), EMPTY, true);
@@ -202,7 +202,7 @@ public final class ShadowService implements TwinService {
    *
    * @param nextToken the previous page's token, or null for the first page
    * @param pageSize 1-100, or null for the default (25)
-   * @throws ShadowException 400 for a bad page size or token
+   * @throws ShadowServiceException 400 for a bad page size or token
    */
   public NamedShadowPage listNamedShadows(String thingName, String nextToken, Integer pageSize) {
     AwsNames.requireThingName(thingName);
@@ -263,7 +263,7 @@ public final class ShadowService implements TwinService {
       });
     }
     if (outcome instanceof ShadowOutcome.Rejected rejected) {
-      throw new ShadowException(rejected.code(), rejected.message());
+      throw new ShadowServiceException(rejected.code(), rejected.message());
     }
     return ((ShadowOutcome.Accepted) outcome).reply();
   }
@@ -276,7 +276,7 @@ public final class ShadowService implements TwinService {
     try {
       return ctx.exclusive(this, operation);
     } catch (TwinCommitException e) {
-      throw new ShadowException(500, "Internal service failure");
+      throw new ShadowServiceException(500, "Internal service failure");
     }
   }
 
@@ -288,7 +288,7 @@ public final class ShadowService implements TwinService {
     try {
       return ctx.read(this, operation);
     } catch (TwinCommitException e) {
-      throw new ShadowException(500, "Internal service failure");
+      throw new ShadowServiceException(500, "Internal service failure");
     }
   }
 

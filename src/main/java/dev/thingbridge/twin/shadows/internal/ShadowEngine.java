@@ -8,7 +8,7 @@ import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.shadows.NamedShadowPage;
 import dev.thingbridge.twin.shadows.ShadowAccessPolicy;
-import dev.thingbridge.twin.shadows.ShadowException;
+import dev.thingbridge.twin.shadows.ShadowServiceException;
 import dev.thingbridge.twin.shadows.ShadowSettings;
 import dev.thingbridge.twin.shadows.ShadowServiceTopics;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome.Accepted;
@@ -280,12 +280,12 @@ public final class ShadowEngine {
   /**
    * One page of a thing's named shadows in name order.
    *
-   * @throws ShadowException 400 for a page size outside 1..100 or a token this service did not issue
+   * @throws ShadowServiceException 400 for a page size outside 1..100 or a token this service did not issue
    */
   public NamedShadowPage listNamed(String thing, String nextToken, Integer pageSize, long now) {
     int size = pageSize == null ? DEFAULT_PAGE_SIZE : pageSize;
     if (size < 1 || size > MAX_PAGE_SIZE) {
-      throw new ShadowException(400, "pageSize must be between 1 and " + MAX_PAGE_SIZE);
+      throw new ShadowServiceException(400, "pageSize must be between 1 and " + MAX_PAGE_SIZE);
     }
     String after = nextToken == null || nextToken.isEmpty() ? "" : decodeToken(nextToken);
     List<String> names = new ArrayList<>(size);
@@ -319,7 +319,7 @@ public final class ShadowEngine {
     } catch (IllegalArgumentException e) {
       // falls through to the rejection
     }
-    throw new ShadowException(400, "The nextToken is invalid");
+    throw new ShadowServiceException(400, "The nextToken is invalid");
   }
 
   /**

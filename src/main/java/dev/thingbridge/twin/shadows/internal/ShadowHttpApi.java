@@ -13,7 +13,7 @@ import dev.thingbridge.twin.http.ApiResponse;
 import dev.thingbridge.twin.http.AwsApiException;
 import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.shadows.NamedShadowPage;
-import dev.thingbridge.twin.shadows.ShadowException;
+import dev.thingbridge.twin.shadows.ShadowServiceException;
 import dev.thingbridge.twin.shadows.ShadowService;
 import dev.thingbridge.twin.shadows.ShadowServiceTopics;
 import java.util.ArrayList;
@@ -162,7 +162,7 @@ public final class ShadowHttpApi {
   private static ApiResponse call(Supplier<ApiResponse> operation) {
     try {
       return operation.get();
-    } catch (ShadowException e) {
+    } catch (ShadowServiceException e) {
       throw new AwsApiException(e.code(), errorType(e.code()), e.getMessage());
     }
   }
