@@ -125,7 +125,7 @@ final class SiblingRig implements AutoCloseable {
     jobs.createJob(JobRequest.builder(jobId).document(document).target(things.registry().thingArn(GATEWAY)).build());
   }
 
-  dev.thingbridge.twin.jobs.JobExecution execution(String jobId) {
+  dev.thingbridge.twin.jobs.JobExecutionDescription execution(String jobId) {
     return jobs.describeJobExecution(GATEWAY, jobId, null);
   }
 

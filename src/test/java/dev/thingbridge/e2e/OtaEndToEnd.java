@@ -12,7 +12,7 @@ import dev.thingbridge.transfer.OtaListener;
 import dev.thingbridge.transfer.PlatformImageState;
 import dev.thingbridge.transfer.TransferProgress;
 import dev.thingbridge.twin.TwinServer;
-import dev.thingbridge.twin.jobs.JobExecution;
+import dev.thingbridge.twin.jobs.JobExecutionDescription;
 import dev.thingbridge.twin.jobs.JobExecutionStatus;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.streams.StreamFaults;
@@ -151,7 +151,7 @@ abstract class OtaEndToEnd {
     return s.sign();
   }
 
-  private JobExecution execution(String thing, String jobId) {
+  private JobExecutionDescription execution(String thing, String jobId) {
     return twin.twin().service(JobsService.class).describeJobExecution(thing, jobId, null);
   }
 

@@ -8,7 +8,7 @@ import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.Twin;
 import dev.thingbridge.twin.TwinScript;
-import dev.thingbridge.twin.jobs.JobExecution;
+import dev.thingbridge.twin.jobs.JobExecutionDescription;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.shadows.ShadowService;
@@ -68,7 +68,7 @@ public final class CloudTwin implements AutoCloseable {
     jobs.cancelJob(jobId, true, null, null);
   }
 
-  public JobExecution execution(String thing, String jobId) {
+  public JobExecutionDescription execution(String thing, String jobId) {
     return jobs.describeJobExecution(thing, jobId, null);
   }
 

@@ -37,7 +37,7 @@ class JobExecutionTransitionTest {
       JsonNode reply = f.request("job/update",
           "{\"status\":\"" + to + "\",\"includeJobExecutionState\":true,\"clientToken\":\"c\"}",
           allowed ? "accepted" : "rejected");
-      JobExecution after = f.jobs.describeJobExecution("dev-1", "job", null);
+      JobExecutionDescription after = f.jobs.describeJobExecution("dev-1", "job", null);
       if (allowed) {
         assertThat(reply.at("/executionState/status").asText()).isEqualTo(to.name());
         assertThat(after.status()).isEqualTo(to);

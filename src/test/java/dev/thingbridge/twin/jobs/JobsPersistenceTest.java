@@ -34,7 +34,7 @@ class JobsPersistenceTest {
       assertThat(canceled.status()).isEqualTo(JobStatus.CANCELED);
       assertThat(canceled.reasonCode()).isEqualTo("OBSOLETE");
 
-      JobExecution running = f.jobs.describeJobExecution("dev-1", "fw-1", null);
+      JobExecutionDescription running = f.jobs.describeJobExecution("dev-1", "fw-1", null);
       assertThat(running.status()).isEqualTo(JobExecutionStatus.IN_PROGRESS);
       assertThat(running.statusDetails()).containsEntry("step", "download");
       assertThat(running.versionNumber()).isEqualTo(2);

@@ -38,7 +38,7 @@ class JobsTimeoutAndCancelTest {
     f.call("start-next", "{\"stepTimeoutInMinutes\":5}", "accepted");
     f.expect("notify");
     f.advance(Duration.ofSeconds(299));
-    JobExecution running = f.jobs.describeJobExecution("dev-1", "fw", null);
+    JobExecutionDescription running = f.jobs.describeJobExecution("dev-1", "fw", null);
     assertThat(running.status()).isEqualTo(JobExecutionStatus.IN_PROGRESS);
     assertThat(running.approximateSecondsBeforeTimedOut()).isEqualTo(1);
     f.expectNothingElse();
@@ -70,7 +70,7 @@ class JobsTimeoutAndCancelTest {
     f.request("fw2/update", "{\"status\":\"IN_PROGRESS\",\"stepTimeoutInMinutes\":1}", "accepted");
     f.request("fw2/update", "{\"status\":\"IN_PROGRESS\",\"stepTimeoutInMinutes\":-1}", "accepted");
     f.advance(Duration.ofDays(30));
-    JobExecution e = f.jobs.describeJobExecution("dev-1", "fw2", null);
+    JobExecutionDescription e = f.jobs.describeJobExecution("dev-1", "fw2", null);
     assertThat(e.status()).isEqualTo(JobExecutionStatus.IN_PROGRESS);
     assertThat(e.approximateSecondsBeforeTimedOut()).isNull();
   }
@@ -137,7 +137,7 @@ class JobsTimeoutAndCancelTest {
     assertThat(notify.at("/jobs/QUEUED/0/jobId").asText()).isEqualTo("next");
     assertThat(notify.at("/jobs/IN_PROGRESS").isMissingNode()).isTrue();
     assertThat(f.expect("notify-next").at("/execution/jobId").asText()).isEqualTo("next");
-    JobExecution e = f.jobs.describeJobExecution("dev-1", "fw", null);
+    JobExecutionDescription e = f.jobs.describeJobExecution("dev-1", "fw", null);
     assertThat(e.status()).isEqualTo(JobExecutionStatus.CANCELED);
     assertThat(e.forceCanceled()).isTrue();
     assertThat(f.jobs.describeJob("fw").forceCanceled()).isTrue();
@@ -198,7 +198,7 @@ class JobsTimeoutAndCancelTest {
         .extracting(e -> ((AwsApiException) e).type()).isEqualTo("InvalidStateTransitionException");
     assertThatThrownBy(() -> f.jobs.cancelJobExecution("dev-1", "a", true, 1L, null))
         .extracting(e -> ((AwsApiException) e).type()).isEqualTo("VersionConflictException");
-    JobExecution canceled = f.jobs.cancelJobExecution("dev-1", "a", true, 2L, java.util.Map.of("why", "operator"));
+    JobExecutionDescription canceled = f.jobs.cancelJobExecution("dev-1", "a", true, 2L, java.util.Map.of("why", "operator"));
     assertThat(canceled.status()).isEqualTo(JobExecutionStatus.CANCELED);
     assertThat(canceled.statusDetails()).containsEntry("why", "operator");
     f.expect("notify");

@@ -7,7 +7,7 @@ import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.http.AwsApiException;
 import dev.thingbridge.twin.jobs.Job;
-import dev.thingbridge.twin.jobs.JobExecution;
+import dev.thingbridge.twin.jobs.JobExecutionDescription;
 import dev.thingbridge.twin.jobs.JobExecutionStatus;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobStatus;
@@ -136,7 +136,7 @@ public final class JobsEngine {
   }
 
   /** CancelJobExecution. */
-  public JobExecution cancelJobExecution(String thingName, String jobId, boolean force, Long expectedVersion,
+  public JobExecutionDescription cancelJobExecution(String thingName, String jobId, boolean force, Long expectedVersion,
       Map<String, String> statusDetails, Instant now, TwinOutbox out) {
     ExecutionRecord e = executionForApi(thingName, jobId, null);
     if (e.status.terminal()) {
@@ -178,14 +178,14 @@ public final class JobsEngine {
   }
 
   /** DescribeJobExecution. */
-  public JobExecution describeJobExecution(String thingName, String jobId, Long executionNumber, Instant now) {
+  public JobExecutionDescription describeJobExecution(String thingName, String jobId, Long executionNumber, Instant now) {
     return store.view(executionForApi(thingName, jobId, executionNumber), registry.thingArn(thingName), now);
   }
 
   /** ListJobExecutionsForThing, before paging. */
-  public List<JobExecution> executionsOfThing(String thingName, JobExecutionStatus status, Instant now) {
+  public List<JobExecutionDescription> executionsOfThing(String thingName, JobExecutionStatus status, Instant now) {
     ThingRegistry.requireValidName(thingName);
-    List<JobExecution> out = new ArrayList<>();
+    List<JobExecutionDescription> out = new ArrayList<>();
     for (ExecutionRecord e : store.executionsOfThing(thingName)) {
       if (status == null || e.status == status) {
         out.add(store.view(e, registry.thingArn(thingName), now));
@@ -195,8 +195,8 @@ public final class JobsEngine {
   }
 
   /** ListJobExecutionsForJob, before paging. */
-  public List<JobExecution> executionsOfJob(String jobId, JobExecutionStatus status, Instant now) {
-    List<JobExecution> out = new ArrayList<>();
+  public List<JobExecutionDescription> executionsOfJob(String jobId, JobExecutionStatus status, Instant now) {
+    List<JobExecutionDescription> out = new ArrayList<>();
     for (ExecutionRecord e : store.executionsOfJob(job(jobId))) {
       if (status == null || e.status == status) {
         out.add(store.view(e, registry.thingArn(e.thingName), now));

@@ -8,7 +8,7 @@ import dev.thingbridge.twin.http.ApiResponse;
 import dev.thingbridge.twin.http.AwsApiException;
 import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.jobs.Job;
-import dev.thingbridge.twin.jobs.JobExecution;
+import dev.thingbridge.twin.jobs.JobExecutionDescription;
 import dev.thingbridge.twin.jobs.JobExecutionPage;
 import dev.thingbridge.twin.jobs.JobExecutionStatus;
 import dev.thingbridge.twin.jobs.JobRequest;
@@ -128,7 +128,7 @@ public final class JobsRoutes {
 
   private ApiResponse describeExecution(ApiRequest req) {
     Long executionNumber = req.queryParam("executionNumber").map(s -> longParam("executionNumber", s)).orElse(null);
-    JobExecution e = jobs.describeJobExecution(req.pathParam("thingName"), req.pathParam("jobId"), executionNumber);
+    JobExecutionDescription e = jobs.describeJobExecution(req.pathParam("thingName"), req.pathParam("jobId"), executionNumber);
     ObjectNode out = ApiJson.MAPPER.createObjectNode();
     ObjectNode n = out.putObject("execution");
     n.put("jobId", e.jobId()).put("status", e.status().name()).put("forceCanceled", e.forceCanceled());
@@ -147,22 +147,22 @@ public final class JobsRoutes {
     JobExecutionPage page = jobs.listJobExecutionsForThing(req.pathParam("thingName"), status(req),
         Paging.intParam("maxResults", req.queryParam("maxResults").orElse(null)),
         req.queryParam("nextToken").orElse(null));
-    return executionSummaries(page, "jobId", JobExecution::jobId);
+    return executionSummaries(page, "jobId", JobExecutionDescription::jobId);
   }
 
   private ApiResponse listForJob(ApiRequest req) {
     JobExecutionPage page = jobs.listJobExecutionsForJob(req.pathParam("jobId"), status(req),
         Paging.intParam("maxResults", req.queryParam("maxResults").orElse(null)),
         req.queryParam("nextToken").orElse(null));
-    return executionSummaries(page, "thingArn", JobExecution::thingArn);
+    return executionSummaries(page, "thingArn", JobExecutionDescription::thingArn);
   }
 
   /** A page of execution summaries, each named by {@code key} (the job for a thing, the thing for a job). */
   private ApiResponse executionSummaries(JobExecutionPage page, String key,
-      java.util.function.Function<JobExecution, String> keyValue) {
+      java.util.function.Function<JobExecutionDescription, String> keyValue) {
     ObjectNode out = ApiJson.MAPPER.createObjectNode();
     ArrayNode list = out.putArray("executionSummaries");
-    for (JobExecution e : page.executions()) {
+    for (JobExecutionDescription e : page.executions()) {
       ObjectNode n = list.addObject();
       n.put(key, keyValue.apply(e));
       n.set("jobExecutionSummary", summary(e));
@@ -223,7 +223,7 @@ public final class JobsRoutes {
     return out;
   }
 
-  private static ObjectNode summary(JobExecution e) {
+  private static ObjectNode summary(JobExecutionDescription e) {
     ObjectNode s = ApiJson.MAPPER.createObjectNode();
     s.put("status", e.status().name());
     putTimes(s, e);
@@ -231,7 +231,7 @@ public final class JobsRoutes {
     return s;
   }
 
-  private static void putTimes(ObjectNode n, JobExecution e) {
+  private static void putTimes(ObjectNode n, JobExecutionDescription e) {
     n.put("queuedAt", ApiJson.epochSeconds(e.queuedAt()));
     if (e.startedAt() != null) {
       n.put("startedAt", ApiJson.epochSeconds(e.startedAt()));

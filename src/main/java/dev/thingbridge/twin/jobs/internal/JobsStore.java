@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.jobs.Job;
-import dev.thingbridge.twin.jobs.JobExecution;
+import dev.thingbridge.twin.jobs.JobExecutionDescription;
 import dev.thingbridge.twin.jobs.JobExecutionStatus;
 import dev.thingbridge.twin.jobs.JobStatus;
 import dev.thingbridge.twin.store.Migration;
@@ -233,8 +233,8 @@ public final class JobsStore {
         j.inProgressTimeoutInMinutes, counts);
   }
 
-  JobExecution view(ExecutionRecord e, String thingArn, Instant now) {
-    return new JobExecution(e.jobId, e.thingName, thingArn, e.status, e.statusDetails, e.queuedAt, e.startedAt,
+  JobExecutionDescription view(ExecutionRecord e, String thingArn, Instant now) {
+    return new JobExecutionDescription(e.jobId, e.thingName, thingArn, e.status, e.statusDetails, e.queuedAt, e.startedAt,
         e.lastUpdatedAt, e.versionNumber, e.executionNumber, e.forceCanceled, e.secondsBeforeTimedOut(now));
   }
 
