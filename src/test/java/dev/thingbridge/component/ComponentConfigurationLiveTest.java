@@ -12,7 +12,7 @@ import dev.thingbridge.sibling.LocalApiErrorCode;
 import dev.thingbridge.sibling.LocalApiException;
 import dev.thingbridge.sibling.ThingBridgeClient;
 import dev.thingbridge.testing.nucleus.FakeNucleus;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -89,7 +89,7 @@ class ComponentConfigurationLiveTest {
     });
     rig.createJob("queued-1", "{\"operation\":\"hello\"}");
     await("no agent takes it").during(Duration.ofMillis(500)).atMost(WAIT)
-        .until(() -> rig.execution("queued-1").status() == JobExecutionStatus.QUEUED);
+        .until(() -> rig.execution("queued-1").status() == ExecutionStatus.QUEUED);
 
     // A handler directory and jobs back on: the queued job runs through its executable.
     Path handlers = Files.createDirectories(work.resolve("handlers"));
@@ -100,7 +100,7 @@ class ComponentConfigurationLiveTest {
 
     await().atMost(WAIT).untilAsserted(() -> {
       var execution = rig.execution("queued-1");
-      assertThat(execution.status()).isEqualTo(JobExecutionStatus.SUCCEEDED);
+      assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
       assertThat(execution.statusDetails()).containsEntry("stdout", "hello from queued-1");
     });
   }

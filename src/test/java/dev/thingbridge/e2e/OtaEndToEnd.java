@@ -13,7 +13,7 @@ import dev.thingbridge.transfer.PlatformImageState;
 import dev.thingbridge.transfer.TransferProgress;
 import dev.thingbridge.twin.TwinServer;
 import dev.thingbridge.twin.jobs.JobExecutionDescription;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.streams.StreamFaults;
 import dev.thingbridge.twin.streams.StreamsService;
@@ -206,7 +206,7 @@ abstract class OtaEndToEnd {
     GatewayPlatform rebooted = GatewayPlatform.builder(state).selfTest((job, d) -> selfTests.incrementAndGet()).build();
     assertThat(rebooted.imageState()).isEqualTo(PlatformImageState.PENDING_COMMIT);
     device(thing, state, rebooted, config, OtaListener.NONE);
-    await().atMost(WAIT).until(() -> execution(thing, jobId).status() == JobExecutionStatus.SUCCEEDED);
+    await().atMost(WAIT).until(() -> execution(thing, jobId).status() == ExecutionStatus.SUCCEEDED);
     assertThat(execution(thing, jobId).statusDetails()).containsEntry("self_test", "accepted");
     assertThat(selfTests).hasValue(1);
     assertThat(rebooted.imageState()).isEqualTo(PlatformImageState.VALID);
@@ -232,7 +232,7 @@ abstract class OtaEndToEnd {
     GatewayPlatform platform = GatewayPlatform.builder(state).build();
     device(thing, state, platform, OtaConfig.defaults(), OtaListener.NONE);
     String job = "AFR_OTA-t10-" + thing;
-    await().atMost(WAIT).until(() -> execution(thing, job).status() == JobExecutionStatus.FAILED);
+    await().atMost(WAIT).until(() -> execution(thing, job).status() == ExecutionStatus.FAILED);
     assertThat(execution(thing, job).statusDetails()).containsEntry("reason", "sig_check_failed")
         .containsEntry("error_code", "1001");
     assertThat(Files.readString(state.resolve("files/firmware/app.bin"))).isEqualTo("v1");
@@ -259,7 +259,7 @@ abstract class OtaEndToEnd {
     iot.cancelJob(b -> b.jobId("AFR_OTA-t11-" + thing).force(true));
     await().atMost(Duration.ofSeconds(60)).until(() -> Files.list(state.resolve("ota/downloads")).findAny().isEmpty());
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(60));
-    assertThat(execution(thing, "AFR_OTA-t11-" + thing).status()).isEqualTo(JobExecutionStatus.CANCELED);
+    assertThat(execution(thing, "AFR_OTA-t11-" + thing).status()).isEqualTo(ExecutionStatus.CANCELED);
     assertThat(state.resolve("files/firmware/app.bin")).doesNotExist();
   }
 

@@ -16,7 +16,7 @@ import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
 import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.commands.DeviceTarget;
 import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.shadows.ShadowService;
@@ -111,7 +111,7 @@ class TwinControlPlanePublishTest {
     assertThat(reply.path("clientToken").asText()).isEqualTo("from-http");
     assertThat(reply.at("/execution/jobId").asText()).isEqualTo("job-1");
     assertThat(reply.at("/execution/status").asText()).isEqualTo("IN_PROGRESS");
-    assertThat(jobs.describeJobExecution("t1", "job-1", null).status()).isEqualTo(JobExecutionStatus.IN_PROGRESS);
+    assertThat(jobs.describeJobExecution("t1", "job-1", null).status()).isEqualTo(ExecutionStatus.IN_PROGRESS);
   }
 
   @Test

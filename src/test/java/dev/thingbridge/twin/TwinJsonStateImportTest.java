@@ -8,7 +8,7 @@ import dev.thingbridge.testing.SteppedClock;
 import dev.thingbridge.twin.commands.CommandExecutionStatus;
 import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.shadows.ShadowServiceException;
 import dev.thingbridge.twin.shadows.ShadowService;
@@ -55,9 +55,9 @@ class TwinJsonStateImportTest {
           .get("version").asLong()).isEqualTo(2);
 
       JobsService jobs = twin.server.twin().service(JobsService.class);
-      assertThat(jobs.describeJobExecution("dev-1", "fw-1", null).status()).isEqualTo(JobExecutionStatus.IN_PROGRESS);
+      assertThat(jobs.describeJobExecution("dev-1", "fw-1", null).status()).isEqualTo(ExecutionStatus.IN_PROGRESS);
       assertThat(jobs.describeJobExecution("dev-1", "fw-1", null).statusDetails()).containsEntry("step", "download");
-      assertThat(jobs.describeJobExecution("dev-1", "fw-2", null).status()).isEqualTo(JobExecutionStatus.QUEUED);
+      assertThat(jobs.describeJobExecution("dev-1", "fw-2", null).status()).isEqualTo(ExecutionStatus.QUEUED);
       assertThat(jobs.describeJob("fw-2").inProgressTimeoutInMinutes()).isEqualTo(30);
 
       CommandsService commands = twin.server.twin().service(CommandsService.class);

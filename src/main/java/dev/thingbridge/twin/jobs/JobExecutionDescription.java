@@ -26,7 +26,7 @@ public record JobExecutionDescription(
     String jobId,
     String thingName,
     String thingArn,
-    JobExecutionStatus status,
+    ExecutionStatus status,
     Map<String, String> statusDetails,
     Instant queuedAt,
     Instant startedAt,

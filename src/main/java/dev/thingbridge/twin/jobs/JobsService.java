@@ -166,7 +166,7 @@ public final class JobsService implements TwinService {
    * @param status only executions in this status, or null for all
    * @param maxResults 1-250, null for 50
    */
-  public JobExecutionPage listJobExecutionsForThing(String thingName, JobExecutionStatus status, Integer maxResults,
+  public JobExecutionPage listJobExecutionsForThing(String thingName, ExecutionStatus status, Integer maxResults,
       String nextToken) {
     List<JobExecutionDescription> all = read(() -> engine.executionsOfThing(thingName, status, context.now()));
     Paging.Page<JobExecutionDescription> page = Paging.page(all, maxResults, nextToken, "thing|" + thingName + "|" + status, 50);
@@ -174,7 +174,7 @@ public final class JobsService implements TwinService {
   }
 
   /** ListJobExecutionsForJob (same paging as {@link #listJobExecutionsForThing}). */
-  public JobExecutionPage listJobExecutionsForJob(String jobId, JobExecutionStatus status, Integer maxResults,
+  public JobExecutionPage listJobExecutionsForJob(String jobId, ExecutionStatus status, Integer maxResults,
       String nextToken) {
     List<JobExecutionDescription> all = read(() -> engine.executionsOfJob(jobId, status, context.now()));
     Paging.Page<JobExecutionDescription> page = Paging.page(all, maxResults, nextToken, "job|" + jobId + "|" + status, 50);

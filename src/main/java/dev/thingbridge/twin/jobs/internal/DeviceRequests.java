@@ -7,7 +7,7 @@ import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.TwinOutbox;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.things.ThingRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -100,7 +100,7 @@ public final class DeviceRequests {
     var inProgress = reply.putArray("inProgressJobs");
     var queued = reply.putArray("queuedJobs");
     for (ExecutionRecord e : store.pending(topic.thingName())) {
-      (e.status == JobExecutionStatus.IN_PROGRESS ? inProgress : queued).add(wire.summary(e));
+      (e.status == ExecutionStatus.IN_PROGRESS ? inProgress : queued).add(wire.summary(e));
     }
     accept(topic, wire.close(reply, token, now), out);
     return false;
@@ -114,9 +114,9 @@ public final class DeviceRequests {
     PendingChanges changes = engine.changes();
     boolean changed = false;
     if (next != null) {
-      if (next.status == JobExecutionStatus.QUEUED) {
+      if (next.status == ExecutionStatus.QUEUED) {
         changes.watch(topic.thingName());
-        store.move(next, JobExecutionStatus.IN_PROGRESS, now);
+        store.move(next, ExecutionStatus.IN_PROGRESS, now);
         if (details != null) {
           next.statusDetails = details;
         }
@@ -159,7 +159,7 @@ public final class DeviceRequests {
     if (statusNode == null || statusNode.isNull()) {
       throw new Rejection("InvalidRequest", "status is required");
     }
-    JobExecutionStatus status = statusNode.isTextual() ? JobExecutionStatus.parse(statusNode.asText()) : null;
+    ExecutionStatus status = statusNode.isTextual() ? ExecutionStatus.parse(statusNode.asText()) : null;
     if (status == null) {
       throw new Rejection("InvalidRequest", "status must be one of IN_PROGRESS, SUCCEEDED, FAILED, REJECTED");
     }
@@ -174,7 +174,7 @@ public final class DeviceRequests {
       throw new Rejection("VersionMismatch", "expectedVersion " + expectedVersion + " does not match the current "
           + "version " + e.versionNumber, e);
     }
-    if (!JobExecutionStatus.deviceMayMove(e.status, status)) {
+    if (!ExecutionStatus.deviceMayMove(e.status, status)) {
       throw new Rejection("InvalidStateTransition", "Cannot update job execution " + e.jobId + " from "
           + e.status + " to " + status, e);
     }
@@ -189,7 +189,7 @@ public final class DeviceRequests {
     if (details != null) {
       e.statusDetails = details;
     }
-    if (status == JobExecutionStatus.IN_PROGRESS) {
+    if (status == ExecutionStatus.IN_PROGRESS) {
       engine.startTimers(e, step, now);
     } else {
       store.completeIfDone(store.job(e.jobId), now);

@@ -8,7 +8,7 @@ import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.http.AwsApiException;
 import dev.thingbridge.twin.jobs.Job;
 import dev.thingbridge.twin.jobs.JobExecutionDescription;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobStatus;
 import dev.thingbridge.twin.jobs.JobsSettings;
@@ -125,10 +125,10 @@ public final class JobsEngine {
     job.lastUpdatedAt = now;
     PendingChanges changes = changes();
     for (ExecutionRecord e : store.executionsOfJob(job)) {
-      if (e.status == JobExecutionStatus.QUEUED || (force && e.status == JobExecutionStatus.IN_PROGRESS)) {
+      if (e.status == ExecutionStatus.QUEUED || (force && e.status == ExecutionStatus.IN_PROGRESS)) {
         changes.watch(e.thingName);
-        e.forceCanceled = e.status == JobExecutionStatus.IN_PROGRESS;
-        store.move(e, JobExecutionStatus.CANCELED, now);
+        e.forceCanceled = e.status == ExecutionStatus.IN_PROGRESS;
+        store.move(e, ExecutionStatus.CANCELED, now);
       }
     }
     publish(changes, now, out);
@@ -143,7 +143,7 @@ public final class JobsEngine {
       throw new AwsApiException(409, "InvalidStateTransitionException",
           "Job execution " + jobId + " on " + thingName + " is " + e.status + " and cannot be canceled.");
     }
-    if (e.status == JobExecutionStatus.IN_PROGRESS && !force) {
+    if (e.status == ExecutionStatus.IN_PROGRESS && !force) {
       throw new AwsApiException(409, "InvalidStateTransitionException",
           "Job execution " + jobId + " on " + thingName + " is IN_PROGRESS; cancel it with force.");
     }
@@ -155,8 +155,8 @@ public final class JobsEngine {
     if (statusDetails != null) {
       e.statusDetails = new java.util.LinkedHashMap<>(statusDetails);
     }
-    e.forceCanceled = e.status == JobExecutionStatus.IN_PROGRESS;
-    store.move(e, JobExecutionStatus.CANCELED, now);
+    e.forceCanceled = e.status == ExecutionStatus.IN_PROGRESS;
+    store.move(e, ExecutionStatus.CANCELED, now);
     store.completeIfDone(store.job(jobId), now);
     publish(changes, now, out);
     return store.view(e, registry.thingArn(thingName), now);
@@ -183,7 +183,7 @@ public final class JobsEngine {
   }
 
   /** ListJobExecutionsForThing, before paging. */
-  public List<JobExecutionDescription> executionsOfThing(String thingName, JobExecutionStatus status, Instant now) {
+  public List<JobExecutionDescription> executionsOfThing(String thingName, ExecutionStatus status, Instant now) {
     ThingRegistry.requireValidName(thingName);
     List<JobExecutionDescription> out = new ArrayList<>();
     for (ExecutionRecord e : store.executionsOfThing(thingName)) {
@@ -195,7 +195,7 @@ public final class JobsEngine {
   }
 
   /** ListJobExecutionsForJob, before paging. */
-  public List<JobExecutionDescription> executionsOfJob(String jobId, JobExecutionStatus status, Instant now) {
+  public List<JobExecutionDescription> executionsOfJob(String jobId, ExecutionStatus status, Instant now) {
     List<JobExecutionDescription> out = new ArrayList<>();
     for (ExecutionRecord e : store.executionsOfJob(job(jobId))) {
       if (status == null || e.status == status) {
@@ -214,7 +214,7 @@ public final class JobsEngine {
     for (ExecutionRecord e : store.timed()) {
       if (!e.deadline().isAfter(now)) {
         changes.watch(e.thingName);
-        store.move(e, JobExecutionStatus.TIMED_OUT, now);
+        store.move(e, ExecutionStatus.TIMED_OUT, now);
         store.completeIfDone(store.job(e.jobId), now);
         changed = true;
       }

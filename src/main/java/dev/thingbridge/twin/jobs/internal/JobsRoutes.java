@@ -10,7 +10,7 @@ import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.jobs.Job;
 import dev.thingbridge.twin.jobs.JobExecutionDescription;
 import dev.thingbridge.twin.jobs.JobExecutionPage;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.things.internal.ApiJson;
@@ -198,15 +198,15 @@ public final class JobsRoutes {
     if (j.status() == dev.thingbridge.twin.jobs.JobStatus.IN_PROGRESS) {
       j.targets().forEach(processing::add);
     }
-    Map<JobExecutionStatus, Integer> c = j.executionCounts();
-    p.put("numberOfCanceledThings", c.get(JobExecutionStatus.CANCELED))
-        .put("numberOfSucceededThings", c.get(JobExecutionStatus.SUCCEEDED))
-        .put("numberOfFailedThings", c.get(JobExecutionStatus.FAILED))
-        .put("numberOfRejectedThings", c.get(JobExecutionStatus.REJECTED))
-        .put("numberOfQueuedThings", c.get(JobExecutionStatus.QUEUED))
-        .put("numberOfInProgressThings", c.get(JobExecutionStatus.IN_PROGRESS))
-        .put("numberOfRemovedThings", c.get(JobExecutionStatus.REMOVED))
-        .put("numberOfTimedOutThings", c.get(JobExecutionStatus.TIMED_OUT));
+    Map<ExecutionStatus, Integer> c = j.executionCounts();
+    p.put("numberOfCanceledThings", c.get(ExecutionStatus.CANCELED))
+        .put("numberOfSucceededThings", c.get(ExecutionStatus.SUCCEEDED))
+        .put("numberOfFailedThings", c.get(ExecutionStatus.FAILED))
+        .put("numberOfRejectedThings", c.get(ExecutionStatus.REJECTED))
+        .put("numberOfQueuedThings", c.get(ExecutionStatus.QUEUED))
+        .put("numberOfInProgressThings", c.get(ExecutionStatus.IN_PROGRESS))
+        .put("numberOfRemovedThings", c.get(ExecutionStatus.REMOVED))
+        .put("numberOfTimedOutThings", c.get(ExecutionStatus.TIMED_OUT));
     if (j.inProgressTimeoutInMinutes() != null) {
       n.putObject("timeoutConfig").put("inProgressTimeoutInMinutes", j.inProgressTimeoutInMinutes().longValue());
     }
@@ -239,12 +239,12 @@ public final class JobsRoutes {
     n.put("lastUpdatedAt", ApiJson.epochSeconds(e.lastUpdatedAt()));
   }
 
-  private static JobExecutionStatus status(ApiRequest req) {
+  private static ExecutionStatus status(ApiRequest req) {
     String raw = req.queryParam("status").orElse(null);
     if (raw == null) {
       return null;
     }
-    JobExecutionStatus s = JobExecutionStatus.parse(raw);
+    ExecutionStatus s = ExecutionStatus.parse(raw);
     if (s == null) {
       throw AwsApiException.invalidRequest("status " + raw + " is not a job execution status");
     }
