@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.local.LocalBroker;
@@ -52,7 +52,7 @@ class JobAgentTest {
     }
 
     @Override
-    public void onJobCancelled(String jobId, JobStatus status) {
+    public void onJobCancelled(String jobId, JobExecutionStatus status) {
       log.add("cancelled " + jobId + " " + status);
     }
 
@@ -231,7 +231,7 @@ class JobAgentTest {
     await().until(() -> events.log.stream().anyMatch(l -> l.startsWith("cancelled long ")));
     assertThat(events.log).containsAnyOf("cancelled long CANCELED", "cancelled long UNKNOWN");
     await().until(() -> !signals.isEmpty());
-    assertThat(signals.get(0)).isIn(JobStatus.CANCELED, JobStatus.UNKNOWN, "interrupted");
+    assertThat(signals.get(0)).isIn(JobExecutionStatus.CANCELED, JobExecutionStatus.UNKNOWN, "interrupted");
     assertThat(updatesOf("long")).extracting(r -> r.body().get("status").asText()).containsExactly("IN_PROGRESS");
     assertThat(cloud.jobStatus(THING, "long")).isEqualTo("CANCELED");
   }

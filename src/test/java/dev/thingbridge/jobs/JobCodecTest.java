@@ -13,7 +13,7 @@ import dev.thingbridge.jobs.model.GetPendingJobExecutionsRequest;
 import dev.thingbridge.jobs.model.GetPendingJobExecutionsResponse;
 import dev.thingbridge.jobs.model.JobErrorResponse;
 import dev.thingbridge.jobs.model.JobExecutionsChanged;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.jobs.model.NextJobExecutionChanged;
 import dev.thingbridge.jobs.model.StartNextJobExecutionResponse;
 import dev.thingbridge.jobs.model.StartNextPendingJobExecutionRequest;
@@ -58,7 +58,7 @@ class JobCodecTest {
 
   @Test
   void update_with_every_option() {
-    UpdateJobExecutionRequest r = UpdateJobExecutionRequest.builder(JobStatus.FAILED).executionNumber(2L)
+    UpdateJobExecutionRequest r = UpdateJobExecutionRequest.builder(JobExecutionStatus.FAILED).executionNumber(2L)
         .expectedVersion(7L).includeJobDocument(true).includeJobExecutionState(true).stepTimeoutInMinutes(30)
         .clientToken("t").build();
     assertThat(json(r)).isEqualTo("{\"executionNumber\":2,\"expectedVersion\":7,\"includeJobDocument\":true,"
@@ -70,21 +70,21 @@ class JobCodecTest {
     Map<String, String> details = new LinkedHashMap<>();
     details.put("phase", "download");
     details.put("pct", "40");
-    String s = json(UpdateJobExecutionRequest.builder(JobStatus.IN_PROGRESS).statusDetails(details).build());
+    String s = json(UpdateJobExecutionRequest.builder(JobExecutionStatus.IN_PROGRESS).statusDetails(details).build());
     assertThat(s).isEqualTo("{\"status\":\"IN_PROGRESS\",\"statusDetails\":{\"phase\":\"download\",\"pct\":\"40\"}}");
   }
 
   @Test
   void update_checks_status_and_details_before_sending() {
-    assertThatThrownBy(() -> UpdateJobExecutionRequest.builder(JobStatus.CANCELED).build())
+    assertThatThrownBy(() -> UpdateJobExecutionRequest.builder(JobExecutionStatus.CANCELED).build())
         .hasMessageContaining("IN_PROGRESS, SUCCEEDED, FAILED or REJECTED");
-    assertThatThrownBy(() -> UpdateJobExecutionRequest.builder(JobStatus.FAILED).statusDetails(Map.of("a b", "x")).build())
+    assertThatThrownBy(() -> UpdateJobExecutionRequest.builder(JobExecutionStatus.FAILED).statusDetails(Map.of("a b", "x")).build())
         .hasMessageContaining("statusDetails key");
-    assertThatThrownBy(() -> UpdateJobExecutionRequest.builder(JobStatus.FAILED).statusDetails(Map.of("k", "x".repeat(1025)))
+    assertThatThrownBy(() -> UpdateJobExecutionRequest.builder(JobExecutionStatus.FAILED).statusDetails(Map.of("k", "x".repeat(1025)))
         .build()).hasMessageContaining("1-1024");
-    assertThatThrownBy(() -> UpdateJobExecutionRequest.builder(JobStatus.FAILED).statusDetails(Map.of("k", "a\nb")).build())
+    assertThatThrownBy(() -> UpdateJobExecutionRequest.builder(JobExecutionStatus.FAILED).statusDetails(Map.of("k", "a\nb")).build())
         .hasMessageContaining("control characters");
-    assertThat(json(UpdateJobExecutionRequest.builder(JobStatus.IN_PROGRESS).stepTimeoutInMinutes(-1).build()))
+    assertThat(json(UpdateJobExecutionRequest.builder(JobExecutionStatus.IN_PROGRESS).stepTimeoutInMinutes(-1).build()))
         .contains("\"stepTimeoutInMinutes\":-1");
   }
 
@@ -94,7 +94,7 @@ class JobCodecTest {
         + "\"queuedAt\":1700000000,\"lastUpdatedAt\":1700000000,\"versionNumber\":1,\"executionNumber\":1,"
         + "\"jobDocument\":{\"op\":\"reboot\"}}}", NextJobExecutionChanged.class);
     assertThat(n.execution().jobId()).isEqualTo("fw-7");
-    assertThat(n.execution().status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(n.execution().status()).isEqualTo(JobExecutionStatus.QUEUED);
     assertThat(n.execution().versionNumber()).isEqualTo(1);
     assertThat(n.execution().startedAt()).isNull();
     assertThat(n.execution().thingName()).isNull();
@@ -159,8 +159,8 @@ class JobCodecTest {
     }
     NextJobExecutionChanged n = decode("{\"execution\":{\"jobId\":\"j\",\"status\":\"PAUSED\",\"novel\":1}}",
         NextJobExecutionChanged.class);
-    assertThat(n.execution().status()).isEqualTo(JobStatus.UNKNOWN);
-    assertThat(JobStatus.TIMED_OUT.isTerminal()).isTrue();
+    assertThat(n.execution().status()).isEqualTo(JobExecutionStatus.UNKNOWN);
+    assertThat(JobExecutionStatus.TIMED_OUT.isTerminal()).isTrue();
   }
 
   @Test

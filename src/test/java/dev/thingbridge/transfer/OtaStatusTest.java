@@ -3,7 +3,7 @@ package dev.thingbridge.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.transfer.internal.BlockLedger;
 import dev.thingbridge.transfer.internal.ProgressMeter;
 import dev.thingbridge.transfer.internal.StatusReporter;
@@ -96,7 +96,7 @@ class OtaStatusTest {
     for (int i = 0; i < 98; i++) {
       meter.block(file, 1024);
     }
-    reporter.confirm(JobStatus.IN_PROGRESS, meter.details(SelfTestStatus.READY));
+    reporter.confirm(JobExecutionStatus.IN_PROGRESS, meter.details(SelfTestStatus.READY));
     assertThat(control.sent).extracting(s -> s.details().get("progress") + (s.confirmed() ? " confirmed" : ""))
         .containsExactly("2/98", "26/98", "50/98", "74/98", "98/98 confirmed");
     assertThat(control.sent).extracting(s -> s.details().get("self_test"))

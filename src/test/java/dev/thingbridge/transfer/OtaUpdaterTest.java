@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.local.LocalBroker;
@@ -88,7 +88,7 @@ class OtaUpdaterTest {
   void job_self_test_and_platform_pending_runs_the_self_test_and_commits() throws Exception {
     platform.state = PlatformImageState.PENDING_COMMIT;
     OtaResult r = run(Map.of("self_test", "ready"), document("fw.bin", 0));
-    assertThat(r.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(r.status()).isEqualTo(JobExecutionStatus.SUCCEEDED);
     assertThat(platform.calls).containsExactly("image TESTING version_check", "selftest", "image ACCEPTED");
     assertThat(control.sent).extracting(s -> s.status() + " " + s.details().get("self_test") + " " + s.confirmed())
         .containsExactly("IN_PROGRESS active true", "SUCCEEDED accepted true");
@@ -114,7 +114,7 @@ class OtaUpdaterTest {
   @Test
   void a_self_test_job_without_a_pending_image_is_a_state_mismatch() throws Exception {
     OtaResult r = run(Map.of("self_test", "active"), document("fw.bin", 0));
-    assertThat(r.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(r.status()).isEqualTo(JobExecutionStatus.FAILED);
     assertThat(platform.calls).containsExactly("image REJECTED state_mismatch");
     assertThat(control.sent).hasSize(1);
     assertThat(control.last().details()).containsEntry("self_test", "rejected").containsEntry("progress", "0/59")
@@ -126,7 +126,7 @@ class OtaUpdaterTest {
     platform.state = PlatformImageState.PENDING_COMMIT;
     platform.selfTestFailure = new IllegalStateException("the service does not come up");
     OtaResult r = run(Map.of("self_test", "ready"), document("fw.bin", 0));
-    assertThat(r.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(r.status()).isEqualTo(JobExecutionStatus.FAILED);
     assertThat(platform.calls).containsExactly("image TESTING version_check", "selftest",
         "image REJECTED self_test_failed", "reset");
     assertThat(control.last().details()).containsEntry("self_test", "rejected").containsEntry("reason", "self_test_failed");
@@ -151,7 +151,7 @@ class OtaUpdaterTest {
   void firmware_is_reported_ready_before_activation_and_committed_in_process_when_the_platform_stays_up()
       throws Exception {
     OtaResult r = run(Map.of(), document("fw.bin", 0));
-    assertThat(r.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(r.status()).isEqualTo(JobExecutionStatus.SUCCEEDED);
     assertThat(platform.calls).containsExactly("check fw.bin", "install 1 awaiting commit", "activate 1",
         "image TESTING version_check", "selftest", "image ACCEPTED");
     List<String> confirmed = control.sent.stream().filter(RecordingControl.Sent::confirmed)
@@ -163,7 +163,7 @@ class OtaUpdaterTest {
   @Test
   void a_file_of_another_type_is_installed_without_activation() throws Exception {
     OtaResult r = run(Map.of(), document("data.bin", 5));
-    assertThat(r.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(r.status()).isEqualTo(JobExecutionStatus.SUCCEEDED);
     assertThat(platform.calls).containsExactly("check data.bin", "install 1");
     assertThat(control.last().details()).containsEntry("self_test", "accepted").containsEntry("progress", "59/59");
   }
@@ -190,7 +190,7 @@ class OtaUpdaterTest {
         "{\"timestamp\":1,\"execution\":{\"jobId\":\"job-1\",\"status\":\"IN_PROGRESS\"}}".getBytes(), QoS.AT_LEAST_ONCE,
         false).get(5, TimeUnit.SECONDS);
     OtaResult r = f.get(30, TimeUnit.SECONDS);
-    assertThat(r.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(r.status()).isEqualTo(JobExecutionStatus.SUCCEEDED);
   }
 
   @Test
@@ -222,7 +222,7 @@ class OtaUpdaterTest {
   void a_malformed_document_is_rejected() throws Exception {
     JsonNode doc = OtaTestbed.JSON.readTree("{\"afr_ota\":{\"protocols\":[\"MQTT\"],\"streamname\":\"s1\",\"files\":[]}}");
     OtaResult r = run(Map.of(), doc);
-    assertThat(r.status()).isEqualTo(JobStatus.REJECTED);
+    assertThat(r.status()).isEqualTo(JobExecutionStatus.REJECTED);
     assertThat(control.last().details()).containsEntry("reason", "invalid_document");
   }
 }
