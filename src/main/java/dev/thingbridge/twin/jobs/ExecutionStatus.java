@@ -21,12 +21,12 @@ public enum ExecutionStatus {
   }
 
   /** True for the end states: nothing moves an execution out of them. */
-  public boolean terminal() {
+  public boolean isTerminal() {
     return terminal;
   }
 
   /** True for QUEUED and IN_PROGRESS: the execution is on the thing's pending list. */
-  public boolean pending() {
+  public boolean isPending() {
     return !terminal;
   }
 

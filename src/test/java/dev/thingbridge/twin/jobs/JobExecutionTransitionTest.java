@@ -33,7 +33,7 @@ class JobExecutionTransitionTest {
       f.createJob("job");
       bring(f, from);
       long version = f.jobs.describeJobExecution("dev-1", "job", null).versionNumber();
-      boolean allowed = !from.terminal() && DEVICE_TARGETS.contains(to);
+      boolean allowed = !from.isTerminal() && DEVICE_TARGETS.contains(to);
       JsonNode reply = f.request("job/update",
           "{\"status\":\"" + to + "\",\"includeJobExecutionState\":true,\"clientToken\":\"c\"}",
           allowed ? "accepted" : "rejected");
@@ -58,7 +58,7 @@ class JobExecutionTransitionTest {
   void the_rule_allows_device_targets_only_out_of_pending_states(ExecutionStatus from) {
     for (ExecutionStatus to : ExecutionStatus.values()) {
       assertThat(ExecutionStatus.deviceMayMove(from, to)).as("%s -> %s", from, to)
-          .isEqualTo(from.pending() && DEVICE_TARGETS.contains(to));
+          .isEqualTo(from.isPending() && DEVICE_TARGETS.contains(to));
     }
   }
 

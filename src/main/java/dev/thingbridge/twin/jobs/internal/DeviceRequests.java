@@ -139,7 +139,7 @@ public final class DeviceRequests {
       e = store.next(topic.thingName());
     } else {
       e = execution(topic, executionNumber);
-      if (e.status.terminal() && engine.settings.rejectDescribeOfTerminalExecution()) {
+      if (e.status.isTerminal() && engine.settings.rejectDescribeOfTerminalExecution()) {
         throw new Rejection("TerminalStateReached", "Job execution " + e.jobId + " is in terminal state "
             + e.status);
       }

@@ -57,7 +57,7 @@ final class ExecutionRecord {
     }
     status = next;
     touch(now);
-    if (next.terminal()) {
+    if (next.isTerminal()) {
       stepDeadline = null;
       inProgressDeadline = null;
     }

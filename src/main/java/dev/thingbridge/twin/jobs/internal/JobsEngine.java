@@ -139,7 +139,7 @@ public final class JobsEngine {
   public JobExecutionDescription cancelJobExecution(String thingName, String jobId, boolean force, Long expectedVersion,
       Map<String, String> statusDetails, Instant now, TwinOutbox out) {
     ExecutionRecord e = executionForApi(thingName, jobId, null);
-    if (e.status.terminal()) {
+    if (e.status.isTerminal()) {
       throw new AwsApiException(409, "InvalidStateTransitionException",
           "Job execution " + jobId + " on " + thingName + " is " + e.status + " and cannot be canceled.");
     }
@@ -166,7 +166,7 @@ public final class JobsEngine {
   public void deleteJobExecution(String thingName, String jobId, long executionNumber, boolean force, Instant now,
       TwinOutbox out) {
     ExecutionRecord e = executionForApi(thingName, jobId, executionNumber);
-    if (e.status.pending() && !force) {
+    if (e.status.isPending() && !force) {
       throw new AwsApiException(409, "InvalidStateTransitionException", "Job execution " + jobId + " on "
           + thingName + " is " + e.status + "; only terminal executions are deleted without force.");
     }

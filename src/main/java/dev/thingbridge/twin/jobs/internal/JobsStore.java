@@ -99,7 +99,7 @@ public final class JobsStore {
 
   private void index(ExecutionRecord e) {
     byThing.computeIfAbsent(e.thingName, k -> new LinkedHashMap<>()).put(e.jobId, e);
-    if (e.status.pending()) {
+    if (e.status.isPending()) {
       pendingByThing.computeIfAbsent(e.thingName, k -> new TreeSet<>(PENDING_ORDER)).add(e);
       pendingChanged(e.thingName);
     }
@@ -122,7 +122,7 @@ public final class JobsStore {
   void move(ExecutionRecord e, ExecutionStatus next, Instant now) {
     unlistPending(e);
     e.moveTo(next, now);
-    if (e.status.pending()) {
+    if (e.status.isPending()) {
       pendingByThing.computeIfAbsent(e.thingName, k -> new TreeSet<>(PENDING_ORDER)).add(e);
       pendingChanged(e.thingName);
     }
@@ -212,7 +212,7 @@ public final class JobsStore {
       return false;
     }
     for (ExecutionRecord e : executionsOfJob(job)) {
-      if (e.status.pending()) {
+      if (e.status.isPending()) {
         return false;
       }
     }
