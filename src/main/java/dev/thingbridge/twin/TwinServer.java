@@ -10,7 +10,7 @@ import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.ota.InMemoryOtaUpdateCatalog;
 import dev.thingbridge.twin.ota.OtaFileServer;
 import dev.thingbridge.twin.ota.OtaUpdatesService;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.store.SyncMode;
 import dev.thingbridge.twin.streams.InMemoryStreamCatalog;
 import dev.thingbridge.twin.streams.S3Files;
@@ -76,7 +76,7 @@ public final class TwinServer implements AutoCloseable {
         .clock(options.clock)
         .limits(options.awsLimits ? TwinLimits.AWS : TwinLimits.RELAXED)
         .service(things)
-        .service(new ShadowService())
+        .service(new ShadowsService())
         .service(jobs)
         .service(new CommandsService())
         .service(streams)

@@ -11,7 +11,7 @@ import dev.thingbridge.twin.TwinScript;
 import dev.thingbridge.twin.jobs.JobExecutionDescription;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.things.ThingRegistry;
 import dev.thingbridge.twin.things.ThingsService;
 import java.io.IOException;
@@ -43,7 +43,7 @@ public final class CloudTwin implements AutoCloseable {
   public CloudTwin(LocalBroker broker, String... thingNames) throws Exception {
     client = broker.connect("cloud-twin");
     twin = Twin.builder(client).tickInterval(Duration.ofHours(1)).script(script).service(things).service(jobs)
-        .service(new ShadowService()).build();
+        .service(new ShadowsService()).build();
     twin.start().get(5, TimeUnit.SECONDS);
     for (String thing : thingNames) {
       things.createThing(thing);

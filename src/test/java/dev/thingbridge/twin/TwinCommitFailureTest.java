@@ -20,7 +20,7 @@ import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
 import dev.thingbridge.twin.http.AwsApiException;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.things.ThingsService;
 import java.net.InetAddress;
 import java.net.URI;
@@ -81,7 +81,7 @@ class TwinCommitFailureTest {
 
   @Test
   void a_refused_shadow_update_is_rejected_with_500_and_changes_nothing() throws Exception {
-    ShadowService shadows = server.twin().service(ShadowService.class);
+    ShadowsService shadows = server.twin().service(ShadowsService.class);
     shadows.update("doomed", null, "{\"state\":{\"reported\":{\"temp\":1}}}".getBytes(StandardCharsets.UTF_8));
     Subscription replies = device.subscribe("$aws/things/+/shadow/update/+", QoS.AT_LEAST_ONCE).get(5, TimeUnit.SECONDS);
 
@@ -113,9 +113,9 @@ class TwinCommitFailureTest {
     assertThat(shadows.update("doomed", null, "{\"state\":{\"reported\":{\"temp\":4}}}".getBytes(StandardCharsets.UTF_8))
         .get("version").asLong()).isEqualTo(2);
     restartTwin();
-    assertThat(server.twin().service(ShadowService.class).get("doomed", null).at("/state/reported/temp").asInt())
+    assertThat(server.twin().service(ShadowsService.class).get("doomed", null).at("/state/reported/temp").asInt())
         .isEqualTo(4);
-    assertThat(server.twin().service(ShadowService.class).get("fine", null).get("version").asLong()).isEqualTo(1);
+    assertThat(server.twin().service(ShadowsService.class).get("fine", null).get("version").asLong()).isEqualTo(1);
   }
 
   @Test

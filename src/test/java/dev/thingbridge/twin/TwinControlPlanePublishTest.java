@@ -19,7 +19,7 @@ import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.things.ThingsService;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +92,7 @@ class TwinControlPlanePublishTest {
     JsonNode reply = JSON.readTree(accepted.next(WAIT).payload());
     assertThat(reply.path("clientToken").asText()).isEqualTo("via-http");
     assertThat(reply.path("version").asLong()).isEqualTo(1);
-    assertThat(server.twin().service(ShadowService.class).get("t1", "cfg").at("/state/desired/fan").asInt())
+    assertThat(server.twin().service(ShadowsService.class).get("t1", "cfg").at("/state/desired/fan").asInt())
         .isEqualTo(2);
   }
 
@@ -143,7 +143,7 @@ class TwinControlPlanePublishTest {
       server.twin().service(ThingsService.class).describeThing("t1");
       server.twin().service(ThingsService.class).listThings(null, null, null, null);
       server.twin().service(JobsService.class).listJobExecutionsForThing("t1", null, null, null);
-      server.twin().service(ShadowService.class).listNamedShadows("t1");
+      server.twin().service(ShadowsService.class).listNamedShadows("t1");
 
       // SQLite changes data_version for a connection whenever another one commits: the twin committed nothing.
       assertThat(dataVersion(observer)).isEqualTo(before);

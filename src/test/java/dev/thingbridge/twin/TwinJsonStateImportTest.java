@@ -11,7 +11,7 @@ import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.shadows.ShadowServiceException;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.things.ThingsService;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +44,7 @@ class TwinJsonStateImportTest {
       assertThat(things.describeThing("dev-1").thingId()).isEqualTo("17ae8b2b-ee27-4cd0-a7e1-e9f1116618b2");
       assertThat(things.describeThing("dev-2")).isNotNull();
 
-      ShadowService shadows = twin.server.twin().service(ShadowService.class);
+      ShadowsService shadows = twin.server.twin().service(ShadowsService.class);
       assertThat(shadows.get("dev-1", null).get("version").asLong()).isEqualTo(2);
       assertThat(shadows.get("dev-1", null).at("/state/reported/temp").decimalValue()).isEqualByComparingTo("21.5");
       assertThat(shadows.get("dev-1", null).at("/state/delta/led").asText()).isEqualTo("on");
@@ -83,7 +83,7 @@ class TwinJsonStateImportTest {
       ThingsService things = twin.server.twin().service(ThingsService.class);
       assertThat(things.listThings(null, null, null, null).things()).extracting(t -> t.thingName())
           .containsExactly("dev-1", "dev-2");
-      assertThat(twin.server.twin().service(ShadowService.class).get("dev-2", null).get("version").asLong())
+      assertThat(twin.server.twin().service(ShadowsService.class).get("dev-2", null).get("version").asLong())
           .isEqualTo(2);
     }
   }

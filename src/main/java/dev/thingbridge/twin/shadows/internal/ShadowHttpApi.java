@@ -14,7 +14,7 @@ import dev.thingbridge.twin.http.AwsApiException;
 import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.shadows.NamedShadowPage;
 import dev.thingbridge.twin.shadows.ShadowServiceException;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.shadows.ShadowServiceTopics;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,9 +31,9 @@ import java.util.function.Supplier;
 public final class ShadowHttpApi {
   private static final String SHADOW_PATH = "/things/(?<thingName>[^/]+)/shadow";
 
-  private final ShadowService service;
+  private final ShadowsService service;
 
-  public ShadowHttpApi(ShadowService service) {
+  public ShadowHttpApi(ShadowsService service) {
     this.service = service;
   }
 

@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * plain-Java methods run under the twin's lock ({@link TwinContext#exclusive}, or {@link TwinContext#read} for
  * get and list) and may be called from any thread once the service is part of a started twin.
  */
-public final class ShadowService implements TwinService {
-  private static final Logger log = LoggerFactory.getLogger(ShadowService.class);
+public final class ShadowsService implements TwinService {
+  private static final Logger log = LoggerFactory.getLogger(ShadowsService.class);
   private static final byte[] EMPTY = new byte[0];
 
   private final ShadowSettings settings;
@@ -59,11 +59,11 @@ public final class ShadowService implements TwinService {
   private volatile TwinContext context;
 
   /** A service with the default (documented AWS) settings. */
-  public ShadowService() {
+  public ShadowsService() {
     this(ShadowSettings.DEFAULTS);
   }
 
-  public ShadowService(ShadowSettings settings) {
+  public ShadowsService(ShadowSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.engine = new ShadowEngine(settings, this::limits);
   }
