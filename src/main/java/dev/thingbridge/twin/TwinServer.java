@@ -9,7 +9,7 @@ import dev.thingbridge.twin.http.ControlPlaneServer;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.ota.InMemoryOtaUpdateCatalog;
 import dev.thingbridge.twin.ota.OtaFileServer;
-import dev.thingbridge.twin.ota.OtaUpdatesService;
+import dev.thingbridge.twin.ota.OtaService;
 import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.store.SyncMode;
 import dev.thingbridge.twin.streams.InMemoryStreamCatalog;
@@ -80,7 +80,7 @@ public final class TwinServer implements AutoCloseable {
         .service(jobs)
         .service(new CommandsService())
         .service(streams)
-        .service(new OtaUpdatesService(new InMemoryOtaUpdateCatalog(), streams, jobs, registry, files))
+        .service(new OtaService(new InMemoryOtaUpdateCatalog(), streams, jobs, registry, files))
         .service(provisioning)
         .service(new DefenderService());
     if (options.stateDir != null) {
