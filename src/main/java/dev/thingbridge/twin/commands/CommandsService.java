@@ -12,7 +12,7 @@ import dev.thingbridge.twin.commands.CommandServiceTopics.Kind;
 import dev.thingbridge.twin.commands.CommandServiceTopics.Parsed;
 import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
 import dev.thingbridge.twin.commands.internal.CommandRules;
-import dev.thingbridge.twin.commands.internal.CommandsHttpApi;
+import dev.thingbridge.twin.commands.internal.CommandsRoutes;
 import dev.thingbridge.twin.commands.internal.CommandsJson;
 import dev.thingbridge.twin.commands.internal.CommandsState;
 import dev.thingbridge.twin.commands.internal.DeviceUpdate;
@@ -225,7 +225,7 @@ public final class CommandsService implements TwinService {
 
   @Override
   public List<Route> routes() {
-    return new CommandsHttpApi(this, json).routes();
+    return new CommandsRoutes(this, json).routes();
   }
 
   private <R> R exclusive(Function<TwinOutbox, R> operation) {

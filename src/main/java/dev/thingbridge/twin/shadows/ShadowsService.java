@@ -14,7 +14,7 @@ import dev.thingbridge.twin.TwinService;
 import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.shadows.ShadowServiceTopics.Operation;
 import dev.thingbridge.twin.shadows.internal.ShadowEngine;
-import dev.thingbridge.twin.shadows.internal.ShadowHttpApi;
+import dev.thingbridge.twin.shadows.internal.ShadowsRoutes;
 import dev.thingbridge.twin.shadows.internal.ShadowJson;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome;
 import dev.thingbridge.twin.store.StoreReader;
@@ -127,7 +127,7 @@ public final class ShadowsService implements TwinService {
 
   @Override
   public List<Route> routes() {
-    return new ShadowHttpApi(this).routes();
+    return new ShadowsRoutes(this).routes();
   }
 
   @Override

@@ -28,12 +28,12 @@ import java.util.function.Supplier;
  * REST API so that {@code IotDataPlaneClient} works against the twin: same paths, methods, query parameters,
  * bodies, status codes and {@code x-amzn-ErrorType} values.
  */
-public final class ShadowHttpApi {
+public final class ShadowsRoutes {
   private static final String SHADOW_PATH = "/things/(?<thingName>[^/]+)/shadow";
 
   private final ShadowsService service;
 
-  public ShadowHttpApi(ShadowsService service) {
+  public ShadowsRoutes(ShadowsService service) {
     this.service = service;
   }
 
