@@ -70,6 +70,7 @@ public final class Twin implements AutoCloseable {
   private final Path stateDir;
   private final SyncMode sync;
   private final Duration tickInterval;
+  private final TwinScript script;
   private final ObjectMapper json = new ObjectMapper();
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
@@ -90,6 +91,7 @@ public final class Twin implements AutoCloseable {
     this.stateDir = b.stateDir;
     this.sync = b.sync;
     this.tickInterval = b.tickInterval;
+    this.script = b.script;
     this.ticker = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("thingbridge-twin-tick", true));
     this.pool = Executors.newCachedThreadPool(new NamedThreadFactory("thingbridge-twin", true));
     this.lanes = new KeyedLanes(pool);
@@ -242,7 +244,12 @@ public final class Twin implements AutoCloseable {
     return new HandOffListener() {
       @Override
       public void onMessage(MqttMessage message) {
-        lanes.execute(orderingKey(message.topic()), () -> handleRequest(service, message));
+        List<MqttMessage> scripted = script == null ? null : script.onRequest(message);
+        if (scripted == null) {
+          lanes.execute(orderingKey(message.topic()), () -> handleRequest(service, message));
+        } else {
+          lanes.execute(orderingKey(message.topic()), () -> scripted.forEach(Twin.this::send));
+        }
       }
 
       @Override
@@ -372,6 +379,27 @@ public final class Twin implements AutoCloseable {
   }
 
   private void send(MqttMessage m) {
+    TwinScript.Fault fault = script == null ? null : script.onSend(m);
+    if (fault == null) {
+      deliver(m);
+      return;
+    }
+    switch (fault.kind()) {
+      case DROP -> log.debug("twin: {} dropped as scripted", m.topic());
+      case DUPLICATE -> {
+        deliver(m);
+        deliver(m);
+      }
+      case DELAY -> {
+        if (!closed) {
+          ticker.schedule(() -> deliver(m), fault.delay().toNanos(), TimeUnit.NANOSECONDS);
+        }
+      }
+      default -> deliver(m);
+    }
+  }
+
+  private void deliver(MqttMessage m) {
     mqtt.publish(m).whenComplete((v, e) -> {
       if (e != null && !closed) {
         log.warn("twin: reply on {} not delivered: {}", m.topic(), e.toString());
@@ -493,6 +521,7 @@ public final class Twin implements AutoCloseable {
     private SyncMode sync = SyncMode.NORMAL;
     private Duration tickInterval = Duration.ofSeconds(1);
     private final List<TwinService> services = new ArrayList<>();
+    private TwinScript script;
 
     private Builder(MqttClient mqtt) {
       this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
@@ -528,6 +557,15 @@ public final class Twin implements AutoCloseable {
         throw new IllegalArgumentException("tick interval must be positive");
       }
       this.tickInterval = value;
+      return this;
+    }
+
+    /**
+     * Lets {@code value} script replies, record requests and inject faults (tests; default none, and then the
+     * twin keeps no history).
+     */
+    public Builder script(TwinScript value) {
+      this.script = Objects.requireNonNull(value);
       return this;
     }
 

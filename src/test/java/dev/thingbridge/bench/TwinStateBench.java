@@ -6,7 +6,7 @@ import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.testing.ChildProcess;
 import dev.thingbridge.testing.Mosquitto;
 import dev.thingbridge.twin.Twin;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -168,9 +168,9 @@ public final class TwinStateBench {
   private static void seedShadows(Path stateDir, int count) throws Exception {
     LocalBroker bus = new LocalBroker();
     try (MqttClient client = bus.connect("seed");
-        Twin twin = Twin.builder(client).stateDir(stateDir).service(new ShadowService()).build()) {
+        Twin twin = Twin.builder(client).stateDir(stateDir).service(new ShadowsService()).build()) {
       twin.start().get(30, TimeUnit.SECONDS);
-      ShadowService shadows = twin.service(ShadowService.class);
+      ShadowsService shadows = twin.service(ShadowsService.class);
       ExecutorService pool = Executors.newFixedThreadPool(4);
       try {
         List<Future<?>> parts = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.thingbridge.shadows.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import dev.thingbridge.shadows.DeltaEvent;
 import dev.thingbridge.shadows.ShadowErrorCode;
@@ -208,7 +209,7 @@ public final class ManagedShadows<S> {
   }
 
   private void requireValidId(String id) {
-    if (id == null || id.isEmpty() || !ShadowTopics.isValidShadowName(namePrefix + id)) {
+    if (id == null || id.isEmpty() || !AwsNames.isShadowName(namePrefix + id)) {
       throw new IllegalArgumentException("'" + namePrefix + id + "' is not a valid shadow name (1-64 of "
           + "[a-zA-Z0-9:_-])");
     }

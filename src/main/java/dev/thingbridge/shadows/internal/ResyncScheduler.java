@@ -1,5 +1,6 @@
 package dev.thingbridge.shadows.internal;
 
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.shadows.ShadowDiscovery;
@@ -141,7 +142,7 @@ public final class ResyncScheduler<S> {
       int slash = key.indexOf('/', scopeHead.length());
       if (slash > scopeHead.length()) {
         String id = key.substring(scopeHead.length(), slash);
-        if (ShadowTopics.isValidShadowName(namePrefix + id)) {
+        if (AwsNames.isShadowName(namePrefix + id)) {
           ids.add(id);
         }
       }

@@ -2,7 +2,7 @@ package dev.thingbridge.transfer.internal;
 
 import dev.thingbridge.jobs.JobErrorCode;
 import dev.thingbridge.jobs.JobException;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.transfer.OtaErrorCode;
 import dev.thingbridge.transfer.OtaException;
 import dev.thingbridge.transfer.OtaJobControl;
@@ -66,7 +66,7 @@ public final class StatusReporter {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    listener.onStatus(jobId, JobStatus.IN_PROGRESS, m);
+    listener.onStatus(jobId, JobExecutionStatus.IN_PROGRESS, m);
     inFlight = f.whenComplete((v, e) -> {
       if (e != null) {
         Throwable c = unwrap(e);
@@ -100,7 +100,7 @@ public final class StatusReporter {
    * @throws OtaException {@code user_abort} when the service refused it because the job is over, {@code other}
    *     when it refused it otherwise or did not answer in time
    */
-  public void confirm(JobStatus status, OtaStatusDetails details) throws OtaException, InterruptedException {
+  public void confirm(JobExecutionStatus status, OtaStatusDetails details) throws OtaException, InterruptedException {
     CompletableFuture<Void> before;
     synchronized (this) {
       waiting = null;

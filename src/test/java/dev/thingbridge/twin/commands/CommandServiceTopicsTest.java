@@ -3,38 +3,38 @@ package dev.thingbridge.twin.commands;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.thingbridge.twin.commands.CommandTopics.Kind;
-import dev.thingbridge.twin.commands.CommandTopics.Parsed;
-import dev.thingbridge.twin.commands.CommandTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.CommandServiceTopics.Kind;
+import dev.thingbridge.twin.commands.CommandServiceTopics.Parsed;
+import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class CommandTopicsTest {
+class CommandServiceTopicsTest {
   private static final DeviceTarget PUMP = DeviceTarget.thing("pump-3");
 
   @Test
   void formats_the_documented_topics_for_a_thing() {
-    assertThat(CommandTopics.requestFilter(PUMP, PayloadFormat.JSON))
+    assertThat(CommandServiceTopics.requestFilter(PUMP, PayloadFormat.JSON))
         .isEqualTo("$aws/commands/things/pump-3/executions/+/request/json");
-    assertThat(CommandTopics.requestFilter(PUMP, PayloadFormat.NONE))
+    assertThat(CommandServiceTopics.requestFilter(PUMP, PayloadFormat.NONE))
         .isEqualTo("$aws/commands/things/pump-3/executions/+/request");
-    assertThat(CommandTopics.request(PUMP, "x1", PayloadFormat.CBOR))
+    assertThat(CommandServiceTopics.request(PUMP, "x1", PayloadFormat.CBOR))
         .isEqualTo("$aws/commands/things/pump-3/executions/x1/request/cbor");
-    assertThat(CommandTopics.response(PUMP, "x1", PayloadFormat.JSON))
+    assertThat(CommandServiceTopics.response(PUMP, "x1", PayloadFormat.JSON))
         .isEqualTo("$aws/commands/things/pump-3/executions/x1/response/json");
-    assertThat(CommandTopics.accepted(PUMP, "x1", PayloadFormat.JSON))
+    assertThat(CommandServiceTopics.accepted(PUMP, "x1", PayloadFormat.JSON))
         .isEqualTo("$aws/commands/things/pump-3/executions/x1/response/accepted/json");
-    assertThat(CommandTopics.rejected(PUMP, "x1", PayloadFormat.NONE))
+    assertThat(CommandServiceTopics.rejected(PUMP, "x1", PayloadFormat.NONE))
         .isEqualTo("$aws/commands/things/pump-3/executions/x1/response/rejected");
-    assertThat(CommandTopics.event("Reboot", CommandExecutionStatus.FAILED))
+    assertThat(CommandServiceTopics.event("Reboot", CommandExecutionStatus.FAILED))
         .isEqualTo("$aws/events/commandExecution/Reboot/FAILED");
   }
 
   @Test
   void formats_client_topics_with_the_plural_and_arns_with_the_singular() {
     DeviceTarget client = DeviceTarget.client("sensor.42@lab");
-    assertThat(CommandTopics.request(client, "e", PayloadFormat.JSON))
+    assertThat(CommandServiceTopics.request(client, "e", PayloadFormat.JSON))
         .isEqualTo("$aws/commands/clients/sensor.42@lab/executions/e/request/json");
     assertThat(client.arn("aws", "us-east-1", "123456789012"))
         .isEqualTo("arn:aws:iot:us-east-1:123456789012:client/sensor.42@lab");
@@ -46,8 +46,8 @@ class CommandTopicsTest {
   void parses_every_kind_and_format_back() {
     for (Kind kind : Kind.values()) {
       for (PayloadFormat format : PayloadFormat.values()) {
-        String topic = CommandTopics.format(kind, PUMP, "3f1c-ab_9", format);
-        assertThat(CommandTopics.parse(topic)).contains(new Parsed(kind, PUMP, "3f1c-ab_9", format));
+        String topic = CommandServiceTopics.format(kind, PUMP, "3f1c-ab_9", format);
+        assertThat(CommandServiceTopics.parse(topic)).contains(new Parsed(kind, PUMP, "3f1c-ab_9", format));
       }
     }
   }
@@ -55,9 +55,9 @@ class CommandTopicsTest {
   @Test
   void accepts_execution_ids_of_exactly_64_characters_and_refuses_65() {
     String id64 = "a".repeat(64);
-    assertThat(CommandTopics.parse("$aws/commands/things/pump-3/executions/" + id64 + "/request/json")).isPresent();
-    assertThat(CommandTopics.parse("$aws/commands/things/pump-3/executions/" + id64 + "a/request/json")).isEmpty();
-    assertThatThrownBy(() -> CommandTopics.request(PUMP, id64 + "a", PayloadFormat.JSON))
+    assertThat(CommandServiceTopics.parse("$aws/commands/things/pump-3/executions/" + id64 + "/request/json")).isPresent();
+    assertThat(CommandServiceTopics.parse("$aws/commands/things/pump-3/executions/" + id64 + "a/request/json")).isEmpty();
+    assertThatThrownBy(() -> CommandServiceTopics.request(PUMP, id64 + "a", PayloadFormat.JSON))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -80,7 +80,7 @@ class CommandTopicsTest {
       "$AWS/commands/things/pump-3/executions/x1/request/json",
       ""})
   void refuses_anything_that_is_not_a_documented_commands_topic(String topic) {
-    assertThat(CommandTopics.parse(topic)).isEmpty();
+    assertThat(CommandServiceTopics.parse(topic)).isEmpty();
   }
 
   @Test

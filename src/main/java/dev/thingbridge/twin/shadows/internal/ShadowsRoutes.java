@@ -3,6 +3,7 @@ package dev.thingbridge.twin.shadows.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.MessageProperties;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
@@ -12,9 +13,9 @@ import dev.thingbridge.twin.http.ApiResponse;
 import dev.thingbridge.twin.http.AwsApiException;
 import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.shadows.NamedShadowPage;
-import dev.thingbridge.twin.shadows.ShadowException;
-import dev.thingbridge.twin.shadows.ShadowService;
-import dev.thingbridge.twin.shadows.ShadowTopics;
+import dev.thingbridge.twin.shadows.ShadowServiceException;
+import dev.thingbridge.twin.shadows.ShadowsService;
+import dev.thingbridge.twin.shadows.ShadowServiceTopics;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -27,12 +28,12 @@ import java.util.function.Supplier;
  * REST API so that {@code IotDataPlaneClient} works against the twin: same paths, methods, query parameters,
  * bodies, status codes and {@code x-amzn-ErrorType} values.
  */
-public final class ShadowHttpApi {
+public final class ShadowsRoutes {
   private static final String SHADOW_PATH = "/things/(?<thingName>[^/]+)/shadow";
 
-  private final ShadowService service;
+  private final ShadowsService service;
 
-  public ShadowHttpApi(ShadowService service) {
+  public ShadowsRoutes(ShadowsService service) {
     this.service = service;
   }
 
@@ -144,15 +145,15 @@ public final class ShadowHttpApi {
 
   private static String thing(ApiRequest r) {
     String thing = r.pathParam("thingName");
-    if (!ShadowTopics.isValidThingName(thing)) {
+    if (!AwsNames.isThingName(thing)) {
       throw AwsApiException.invalidRequest("Invalid thing name");
     }
     return thing;
   }
 
   private static String shadow(ApiRequest r) {
-    String name = r.queryParam("name").orElse(ShadowTopics.CLASSIC);
-    if (!name.isEmpty() && !ShadowTopics.isValidShadowName(name)) {
+    String name = r.queryParam("name").orElse(ShadowServiceTopics.CLASSIC);
+    if (!name.isEmpty() && !AwsNames.isShadowName(name)) {
       throw AwsApiException.invalidRequest("Invalid shadow name");
     }
     return name;
@@ -161,7 +162,7 @@ public final class ShadowHttpApi {
   private static ApiResponse call(Supplier<ApiResponse> operation) {
     try {
       return operation.get();
-    } catch (ShadowException e) {
+    } catch (ShadowServiceException e) {
       throw new AwsApiException(e.code(), errorType(e.code()), e.getMessage());
     }
   }

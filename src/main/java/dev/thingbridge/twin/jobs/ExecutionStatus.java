@@ -4,7 +4,7 @@ package dev.thingbridge.twin.jobs;
  * The status of a job execution, as AWS IoT Jobs reports it. A device may set {@link #IN_PROGRESS},
  * {@link #SUCCEEDED}, {@link #FAILED} and {@link #REJECTED}; the service sets the others.
  */
-public enum JobExecutionStatus {
+public enum ExecutionStatus {
   QUEUED(false),
   IN_PROGRESS(false),
   SUCCEEDED(true),
@@ -16,17 +16,17 @@ public enum JobExecutionStatus {
 
   private final boolean terminal;
 
-  JobExecutionStatus(boolean terminal) {
+  ExecutionStatus(boolean terminal) {
     this.terminal = terminal;
   }
 
   /** True for the end states: nothing moves an execution out of them. */
-  public boolean terminal() {
+  public boolean isTerminal() {
     return terminal;
   }
 
   /** True for QUEUED and IN_PROGRESS: the execution is on the thing's pending list. */
-  public boolean pending() {
+  public boolean isPending() {
     return !terminal;
   }
 
@@ -35,7 +35,7 @@ public enum JobExecutionStatus {
    * QUEUED or IN_PROGRESS into IN_PROGRESS, SUCCEEDED, FAILED or REJECTED (IN_PROGRESS to IN_PROGRESS
    * reports progress). Everything else is an InvalidStateTransition.
    */
-  public static boolean deviceMayMove(JobExecutionStatus from, JobExecutionStatus to) {
+  public static boolean deviceMayMove(ExecutionStatus from, ExecutionStatus to) {
     if (from.terminal) {
       return false;
     }
@@ -43,8 +43,8 @@ public enum JobExecutionStatus {
   }
 
   /** The status of a name, or null if it is none of AWS's. */
-  public static JobExecutionStatus parse(String name) {
-    for (JobExecutionStatus s : values()) {
+  public static ExecutionStatus parse(String name) {
+    for (ExecutionStatus s : values()) {
       if (s.name().equals(name)) {
         return s;
       }

@@ -1,11 +1,11 @@
 package dev.thingbridge.twin.shadows;
 
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The MQTT topics of the AWS IoT Device Shadow service, seen from the cloud: parses the three request topics
@@ -14,15 +14,13 @@ import java.util.regex.Pattern;
  * <p>Thing names are 1-128 and shadow names 1-64 characters of {@code [a-zA-Z0-9:_-]}, as AWS requires.
  * Topics are case sensitive. Anything else (a reply topic, an unknown suffix, a bad name) does not parse.
  */
-public final class ShadowTopics {
+public final class ShadowServiceTopics {
   /** The classic (unnamed) shadow's name in this API. */
   public static final String CLASSIC = "";
 
-  private static final Pattern THING_NAME = Pattern.compile("[a-zA-Z0-9:_-]{1,128}");
-  private static final Pattern SHADOW_NAME = Pattern.compile("[a-zA-Z0-9:_-]{1,64}");
   private static final String THINGS = "$aws/things/";
 
-  private ShadowTopics() {}
+  private ShadowServiceTopics() {}
 
   /** A shadow request: what the device published to. */
   public enum Operation {
@@ -51,7 +49,7 @@ public final class ShadowTopics {
    */
   public record Request(String thingName, String shadowName, Operation operation) {
     public Request {
-      requireThingName(thingName);
+      AwsNames.requireThingName(thingName);
       requireShadowName(shadowName);
       Objects.requireNonNull(operation, "operation");
     }
@@ -62,17 +60,17 @@ public final class ShadowTopics {
 
     /** The topic this request was published on. */
     public String topic() {
-      return ShadowTopics.request(thingName, shadowName, operation);
+      return ShadowServiceTopics.request(thingName, shadowName, operation);
     }
 
     /** {@code .../{operation}/accepted}. */
     public String accepted() {
-      return ShadowTopics.accepted(thingName, shadowName, operation);
+      return ShadowServiceTopics.accepted(thingName, shadowName, operation);
     }
 
     /** {@code .../{operation}/rejected}. */
     public String rejected() {
-      return ShadowTopics.rejected(thingName, shadowName, operation);
+      return ShadowServiceTopics.rejected(thingName, shadowName, operation);
     }
   }
 
@@ -90,12 +88,12 @@ public final class ShadowTopics {
     if (levels.length != 3 && levels.length != 5) {
       return Optional.empty();
     }
-    if (!levels[1].equals("shadow") || !isValidThingName(levels[0])) {
+    if (!levels[1].equals("shadow") || !AwsNames.isThingName(levels[0])) {
       return Optional.empty();
     }
     String shadowName = CLASSIC;
     if (levels.length == 5) {
-      if (!levels[2].equals("name") || !isValidShadowName(levels[3])) {
+      if (!levels[2].equals("name") || !AwsNames.isShadowName(levels[3])) {
         return Optional.empty();
       }
       shadowName = levels[3];
@@ -111,7 +109,7 @@ public final class ShadowTopics {
 
   /** {@code $aws/things/{thing}/shadow} or {@code $aws/things/{thing}/shadow/name/{shadow}}. */
   public static String prefix(String thingName, String shadowName) {
-    requireThingName(thingName);
+    AwsNames.requireThingName(thingName);
     requireShadowName(shadowName);
     return shadowName.isEmpty()
         ? THINGS + thingName + "/shadow"
@@ -154,26 +152,10 @@ public final class ShadowTopics {
         SubscriptionFilter.of("$aws/things/+/shadow/name/+/delete", qos));
   }
 
-  /** Whether a thing name is valid: 1-128 characters of {@code [a-zA-Z0-9:_-]}. */
-  public static boolean isValidThingName(String name) {
-    return name != null && THING_NAME.matcher(name).matches();
-  }
-
-  /** Whether a named shadow's name is valid: 1-64 characters of {@code [a-zA-Z0-9:_-]}. */
-  public static boolean isValidShadowName(String name) {
-    return name != null && SHADOW_NAME.matcher(name).matches();
-  }
-
-  static void requireThingName(String thingName) {
-    if (!isValidThingName(thingName)) {
-      throw new IllegalArgumentException("invalid thing name (1-128 of [a-zA-Z0-9:_-]): " + thingName);
-    }
-  }
-
   static void requireShadowName(String shadowName) {
-    Objects.requireNonNull(shadowName, "shadowName (use ShadowTopics.CLASSIC for the classic shadow)");
-    if (!shadowName.isEmpty() && !isValidShadowName(shadowName)) {
-      throw new IllegalArgumentException("invalid shadow name (1-64 of [a-zA-Z0-9:_-]): " + shadowName);
+    Objects.requireNonNull(shadowName, "shadowName (use ShadowServiceTopics.CLASSIC for the classic shadow)");
+    if (!shadowName.isEmpty()) {
+      AwsNames.requireShadowName(shadowName);
     }
   }
 }

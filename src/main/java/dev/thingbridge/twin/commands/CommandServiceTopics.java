@@ -1,5 +1,6 @@
 package dev.thingbridge.twin.commands;
 
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.twin.commands.DeviceTarget.DeviceType;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,12 +21,11 @@ import java.util.regex.Pattern;
  * application/cbor}, anything else none). Execution ids are 1-64 characters of {@code [a-zA-Z0-9_-]}. Parsing
  * rejects every other shape (other prefixes, empty or overlong segments, unknown suffixes).
  */
-public final class CommandTopics {
-  private static final Pattern EXECUTION_ID = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+public final class CommandServiceTopics {
   private static final Pattern COMMAND_ID = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
   private static final String PREFIX = "$aws/commands/";
 
-  private CommandTopics() {}
+  private CommandServiceTopics() {}
 
   /** The payload format a topic carries, from its last segment. */
   public enum PayloadFormat {
@@ -90,13 +90,13 @@ public final class CommandTopics {
 
     /** This topic formatted again. */
     public String topic() {
-      return CommandTopics.format(kind, target, executionId, format);
+      return CommandServiceTopics.format(kind, target, executionId, format);
     }
   }
 
   /** Whether {@code id} is a valid execution id. */
   public static boolean isValidExecutionId(String id) {
-    return id != null && EXECUTION_ID.matcher(id).matches();
+    return AwsNames.isExecutionId(id);
   }
 
   /** Whether {@code id} is a valid command id. */

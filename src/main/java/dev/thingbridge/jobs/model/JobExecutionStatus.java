@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonEnumDefaultValue;
  * {@code REJECTED}; the service sets the others. A status this library does not know decodes to {@link
  * #UNKNOWN} instead of failing the whole message.
  */
-public enum JobStatus {
+public enum JobExecutionStatus {
   QUEUED,
   IN_PROGRESS,
   SUCCEEDED,

@@ -22,11 +22,11 @@ import java.util.Objects;
  * @param forceCanceled whether it was canceled while IN_PROGRESS
  * @param approximateSecondsBeforeTimedOut seconds until a step or in-progress timer ends it, or null
  */
-public record JobExecution(
+public record JobExecutionDescription(
     String jobId,
     String thingName,
     String thingArn,
-    JobExecutionStatus status,
+    ExecutionStatus status,
     Map<String, String> statusDetails,
     Instant queuedAt,
     Instant startedAt,
@@ -35,7 +35,7 @@ public record JobExecution(
     long executionNumber,
     boolean forceCanceled,
     Long approximateSecondsBeforeTimedOut) {
-  public JobExecution {
+  public JobExecutionDescription {
     Objects.requireNonNull(jobId, "jobId");
     Objects.requireNonNull(thingName, "thingName");
     Objects.requireNonNull(status, "status");

@@ -2,6 +2,7 @@ package dev.thingbridge.twin.shadows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
@@ -11,9 +12,9 @@ import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.TwinService;
 import dev.thingbridge.twin.http.Route;
-import dev.thingbridge.twin.shadows.ShadowTopics.Operation;
+import dev.thingbridge.twin.shadows.ShadowServiceTopics.Operation;
 import dev.thingbridge.twin.shadows.internal.ShadowEngine;
-import dev.thingbridge.twin.shadows.internal.ShadowHttpApi;
+import dev.thingbridge.twin.shadows.internal.ShadowsRoutes;
 import dev.thingbridge.twin.shadows.internal.ShadowJson;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome;
 import dev.thingbridge.twin.store.StoreReader;
@@ -49,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * plain-Java methods run under the twin's lock ({@link TwinContext#exclusive}, or {@link TwinContext#read} for
  * get and list) and may be called from any thread once the service is part of a started twin.
  */
-public final class ShadowService implements TwinService {
-  private static final Logger log = LoggerFactory.getLogger(ShadowService.class);
+public final class ShadowsService implements TwinService {
+  private static final Logger log = LoggerFactory.getLogger(ShadowsService.class);
   private static final byte[] EMPTY = new byte[0];
 
   private final ShadowSettings settings;
@@ -58,11 +59,11 @@ public final class ShadowService implements TwinService {
   private volatile TwinContext context;
 
   /** A service with the default (documented AWS) settings. */
-  public ShadowService() {
+  public ShadowsService() {
     this(ShadowSettings.DEFAULTS);
   }
 
-  public ShadowService(ShadowSettings settings) {
+  public ShadowsService(ShadowSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.engine = new ShadowEngine(settings, this::limits);
   }
@@ -84,17 +85,17 @@ public final class ShadowService implements TwinService {
 
   @Override
   public List<SubscriptionFilter> filters() {
-    return ShadowTopics.requestFilters(QoS.AT_LEAST_ONCE);
+    return ShadowServiceTopics.requestFilters(QoS.AT_LEAST_ONCE);
   }
 
   @Override
   public boolean handle(MqttMessage request, TwinOutbox out) {
-    Optional<ShadowTopics.Request> parsed = ShadowTopics.parseRequest(request.topic());
+    Optional<ShadowServiceTopics.Request> parsed = ShadowServiceTopics.parseRequest(request.topic());
     if (parsed.isEmpty()) {
       log.debug("twin shadows: ignored a message on {}", request.topic());
       return false;
     }
-    ShadowTopics.Request r = parsed.get();
+    ShadowServiceTopics.Request r = parsed.get();
     long now = nowSeconds();
     ShadowOutcome outcome = run(r, request.payload(), now);
     if (outcome instanceof ShadowOutcome.Accepted a) {
@@ -110,7 +111,7 @@ public final class ShadowService implements TwinService {
     return false;
   }
 
-  private ShadowOutcome run(ShadowTopics.Request r, byte[] payload, long now) {
+  private ShadowOutcome run(ShadowServiceTopics.Request r, byte[] payload, long now) {
     try {
       return engine.handle(r, payload, now);
     } catch (RuntimeException e) {
@@ -126,7 +127,7 @@ public final class ShadowService implements TwinService {
 
   @Override
   public List<Route> routes() {
-    return new ShadowHttpApi(this).routes();
+    return new ShadowsRoutes(this).routes();
   }
 
   @Override
@@ -136,7 +137,7 @@ public final class ShadowService implements TwinService {
 
   @Override
   public void answerInternalFailure(MqttMessage request, TwinOutbox out) {
-    ShadowTopics.parseRequest(request.topic()).ifPresent(r -> out.publish(message(r.rejected(),
+    ShadowServiceTopics.parseRequest(request.topic()).ifPresent(r -> out.publish(message(r.rejected(),
         new ShadowOutcome.Rejected(500, "Internal service failure", ShadowEngine.clientTokenOf(request.payload(),
             limits().maxShadowDepth())).document(nowSeconds()))));
   }
@@ -162,19 +163,19 @@ public final class ShadowService implements TwinService {
   /**
    * {@code GetThingShadow}: the full document (state with delta, metadata, version, timestamp).
    *
-   * @param shadowName a named shadow, or {@link ShadowTopics#CLASSIC} / null for the classic shadow
-   * @throws ShadowException 404 when the shadow does not exist (or another documented rejection)
+   * @param shadowName a named shadow, or {@link ShadowServiceTopics#CLASSIC} / null for the classic shadow
+   * @throws ShadowServiceException 404 when the shadow does not exist (or another documented rejection)
    * @throws IllegalArgumentException for an invalid thing or shadow name
    */
   public ObjectNode get(String thingName, String shadowName) {
-    return perform(new ShadowTopics.Request(thingName, orClassic(shadowName), Operation.GET), EMPTY, false);
+    return perform(new ShadowServiceTopics.Request(thingName, orClassic(shadowName), Operation.GET), EMPTY, false);
   }
 
   /**
    * {@code UpdateThingShadow}: merges a request document ({@code {"state": {...}, "version"?,
    * "clientToken"?}}) and returns the accepted document; publishes accepted, delta and documents.
    *
-   * @throws ShadowException for every documented rejection (400, 409, 413, ...)
+   * @throws ShadowServiceException for every documented rejection (400, 409, 413, ...)
    */
   public ObjectNode update(String thingName, String shadowName, JsonNode document) {
     return update(thingName, shadowName, ShadowJson.bytes(document));
@@ -182,7 +183,7 @@ public final class ShadowService implements TwinService {
 
   /** {@link #update(String, String, JsonNode)} from raw bytes, validated like an MQTT payload. */
   public ObjectNode update(String thingName, String shadowName, byte[] document) {
-    return perform(new ShadowTopics.Request(thingName, orClassic(shadowName), Operation.UPDATE),
+    return perform(new ShadowServiceTopics.Request(thingName, orClassic(shadowName), Operation.UPDATE),
         document.clone(), true);
   }
 
@@ -190,10 +191,10 @@ public final class ShadowService implements TwinService {
    * {@code DeleteThingShadow}: deletes the shadow (its version is kept for a re-created one) and returns
    * {@code {"version", "timestamp"}}; publishes {@code /delete/accepted}.
    *
-   * @throws ShadowException 404 when the shadow does not exist
+   * @throws ShadowServiceException 404 when the shadow does not exist
    */
   public ObjectNode delete(String thingName, String shadowName) {
-    return perform(new ShadowTopics.Request(thingName, orClassic(shadowName), Operation.DELETE), EMPTY, true);
+    return perform(new ShadowServiceTopics.Request(thingName, orClassic(shadowName), Operation.DELETE), EMPTY, true);
   }
 
   /**
@@ -201,10 +202,10 @@ public final class ShadowService implements TwinService {
    *
    * @param nextToken the previous page's token, or null for the first page
    * @param pageSize 1-100, or null for the default (25)
-   * @throws ShadowException 400 for a bad page size or token
+   * @throws ShadowServiceException 400 for a bad page size or token
    */
   public NamedShadowPage listNamedShadows(String thingName, String nextToken, Integer pageSize) {
-    ShadowTopics.requireThingName(thingName);
+    AwsNames.requireThingName(thingName);
     return read(() -> engine.listNamed(thingName, nextToken, pageSize, nowSeconds()));
   }
 
@@ -241,7 +242,7 @@ public final class ShadowService implements TwinService {
     return ctx == null ? TwinLimits.RELAXED : ctx.limits();
   }
 
-  private ObjectNode perform(ShadowTopics.Request r, byte[] payload, boolean publishReply) {
+  private ObjectNode perform(ShadowServiceTopics.Request r, byte[] payload, boolean publishReply) {
     ShadowOutcome outcome;
     if (r.operation() == Operation.GET) {
       // A get changes no persistent state (only the in-memory request rate): a read, nothing to save.
@@ -262,7 +263,7 @@ public final class ShadowService implements TwinService {
       });
     }
     if (outcome instanceof ShadowOutcome.Rejected rejected) {
-      throw new ShadowException(rejected.code(), rejected.message());
+      throw new ShadowServiceException(rejected.code(), rejected.message());
     }
     return ((ShadowOutcome.Accepted) outcome).reply();
   }
@@ -275,7 +276,7 @@ public final class ShadowService implements TwinService {
     try {
       return ctx.exclusive(this, operation);
     } catch (TwinCommitException e) {
-      throw new ShadowException(500, "Internal service failure");
+      throw new ShadowServiceException(500, "Internal service failure");
     }
   }
 
@@ -287,7 +288,7 @@ public final class ShadowService implements TwinService {
     try {
       return ctx.read(this, operation);
     } catch (TwinCommitException e) {
-      throw new ShadowException(500, "Internal service failure");
+      throw new ShadowServiceException(500, "Internal service failure");
     }
   }
 
@@ -297,7 +298,7 @@ public final class ShadowService implements TwinService {
   }
 
   private static String orClassic(String shadowName) {
-    return shadowName == null ? ShadowTopics.CLASSIC : shadowName;
+    return shadowName == null ? ShadowServiceTopics.CLASSIC : shadowName;
   }
 
   private static MqttMessage message(String topic, ObjectNode document) {

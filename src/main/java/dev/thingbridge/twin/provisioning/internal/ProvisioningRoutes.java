@@ -19,12 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The provisioning routes of the twin's control plane, with the paths and shapes of the AWS IoT API. */
-public final class ProvisioningHttpApi {
+public final class ProvisioningRoutes {
   private static final String TEMPLATE = "/provisioning-templates/(?<templateName>[^/]+)";
   private static final String CERTIFICATE = "/certificates/(?<certificateId>[^/]+)";
   private final ProvisioningService service;
 
-  public ProvisioningHttpApi(ProvisioningService service) {
+  public ProvisioningRoutes(ProvisioningService service) {
     this.service = service;
   }
 

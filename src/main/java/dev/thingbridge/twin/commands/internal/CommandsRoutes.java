@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * service in the SigV4 credential scope of the {@code Authorization} header and, for unsigned requests, by the
  * body's shape.
  */
-public final class CommandsHttpApi {
+public final class CommandsRoutes {
   private static final Pattern CREDENTIAL_SERVICE =
       Pattern.compile("Credential=[^/,\\s]+/[0-9]{8}/[^/,\\s]+/([^/,\\s]+)/aws4_request");
   private static final DateTimeFormatter FILTER_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm[:ss]");
@@ -46,7 +46,7 @@ public final class CommandsHttpApi {
   private final CommandsService service;
   private final CommandsJson json;
 
-  public CommandsHttpApi(CommandsService service, CommandsJson json) {
+  public CommandsRoutes(CommandsService service, CommandsJson json) {
     this.service = service;
     this.json = json;
   }

@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
  * makes the twin sign the file itself, AWS Signer jobs are refused; the URL is signed once, at creation (AWS signs
  * it anew each time a device fetches the job); the update is complete (or refused) when the call returns.
  */
-public final class OtaUpdatesService implements TwinService {
+public final class OtaService implements TwinService {
   private static final Pattern ID = Pattern.compile("[a-zA-Z0-9_-]{1,128}");
   private static final long DEFAULT_URL_EXPIRY = 1800;
 
@@ -58,7 +58,7 @@ public final class OtaUpdatesService implements TwinService {
   /**
    * @param files the file server for HTTP delivery, or null (then HTTP updates are refused)
    */
-  public OtaUpdatesService(OtaUpdateCatalog catalog, StreamsService streams, JobsService jobs, ThingRegistry registry,
+  public OtaService(OtaUpdateCatalog catalog, StreamsService streams, JobsService jobs, ThingRegistry registry,
       OtaFileServer files) {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.streams = Objects.requireNonNull(streams, "streams");
