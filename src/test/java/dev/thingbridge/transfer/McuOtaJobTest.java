@@ -145,6 +145,34 @@ class McuOtaJobTest {
   }
 
   @Test
+  void a_gateway_restart_while_the_new_image_awaits_its_verdict_continues_the_job_and_confirms() throws Exception {
+    FakeMcu mcu = fakeMcu(FakeMcuOptions.builder());
+    Path state = dir.resolve("gateway");
+    java.util.concurrent.CountDownLatch selfTesting = new java.util.concurrent.CountDownLatch(1);
+    int before = closeables.size();
+    agentFor(state, (jobId, details) -> {
+      selfTesting.countDown();
+      Thread.sleep(60_000); // the gateway stops before the self-test ends
+    });
+    job("fw-3", McubootImageBuilder.create().version("3.0.0").randomBody(20_000, 6).build());
+    assertThat(selfTesting.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    for (int i = closeables.size() - 1; i >= before; i--) { // the process ends: agent, MQTT, platform, device
+      closeables.remove(i).close();
+    }
+    assertThat(mcu.state().runningVersion()).contains("3.0.0");
+    assertThat(mcu.state().runningConfirmed()).as("never confirmed before the verdict").isFalse();
+    assertThat(cloud.execution(THING, "fw-3").status()).isEqualTo(JobExecutionStatus.IN_PROGRESS);
+
+    List<String> selfTests = new CopyOnWriteArrayList<>();
+    McuOtaPlatform next = agentFor(state, (jobId, details) -> selfTests.add(jobId)); // the next start
+    await().atMost(WAIT).until(() -> cloud.execution(THING, "fw-3").status() == JobExecutionStatus.SUCCEEDED);
+    assertThat(selfTests).containsExactly("fw-3");
+    assertThat(mcu.state().runningVersion()).contains("3.0.0");
+    assertThat(mcu.state().runningConfirmed()).isTrue();
+    assertThat(next.lastResult()).startsWith("UPDATED");
+  }
+
+  @Test
   void a_file_that_is_not_an_mcuboot_image_fails_the_job_and_leaves_the_mcu_alone() throws Exception {
     FakeMcu mcu = fakeMcu(FakeMcuOptions.builder());
     agentFor(dir.resolve("gateway"));
