@@ -326,7 +326,9 @@ class OtaAgentTest {
     first.start().get(5, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> !progress.isEmpty() && progress.get(progress.size() - 1).blocksReceived() > 200);
     first.close();
-    long sentBefore = cloud.streams.blocksSent();
+    // What the first run wrote, whether or not a checkpoint recorded it: its random blocks are on disk, the rest is
+    // zeros. Counting them, not timing them, makes the bound hold however slow the machine is.
+    int written = blocksOnDisk(state.resolve("ota/downloads/resume-0/data.part"), content, 1024);
     cloud.streams.faults(StreamFaults.NONE);
 
     List<TransferProgress> after = new CopyOnWriteArrayList<>();
@@ -342,8 +344,21 @@ class OtaAgentTest {
     await().atMost(WAIT).until(() -> cloud.execution(thing, "resume").status() == ExecutionStatus.SUCCEEDED);
     assertThat(Files.readAllBytes(state.resolve("files/a.bin"))).isEqualTo(content);
     long resumedBlocks = after.get(0).resumedBytes() / 1024;
-    assertThat(resumedBlocks).isGreaterThan(150);
-    long refetched = sentBefore + (cloud.streams.blocksSent() - sentBefore) - 489;
-    assertThat(refetched).as("blocks sent more than once").isLessThanOrEqualTo(31 + 4);
+    assertThat(written).isGreaterThan(200);
+    assertThat(resumedBlocks).as("blocks resumed of %d written", written).isGreaterThan(0)
+        .isGreaterThanOrEqualTo(written - config.windowBlocks());
+  }
+
+  /** How many whole blocks of {@code content} the partial file holds at their places. */
+  private static int blocksOnDisk(Path partial, byte[] content, int blockSize) throws Exception {
+    byte[] disk = Files.readAllBytes(partial);
+    int n = 0;
+    for (int off = 0; off < content.length; off += blockSize) {
+      int end = Math.min(content.length, off + blockSize);
+      if (end <= disk.length && java.util.Arrays.equals(disk, off, end, content, off, end)) {
+        n++;
+      }
+    }
+    return n;
   }
 }

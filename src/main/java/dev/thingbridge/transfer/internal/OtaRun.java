@@ -171,10 +171,11 @@ public final class OtaRun {
 
   private VerifiedFile fetch(OtaFile f, PartialDownload p, OtaProtocol protocol, MqttStreamDownload mqtt,
       HttpRangeDownload http) throws OtaException, InterruptedException {
+    StreamingVerification checks = new StreamingVerification(f, p, parts.verifier());
     FileIngest ingest = new FileIngest(f, p, parts.config().checkpointBlocks(), (i, id, size) -> {
       meter.block(f, size);
       reporter.checkRefused();
-    });
+    }).verifyWith(checks);
     if (!p.ledger().isComplete()) {
       log.info("ota {}: downloading {} ({} bytes) over {}", job.jobId(), f.filepath(), f.size(), protocol);
       if (mqtt != null) {
@@ -185,7 +186,7 @@ public final class OtaRun {
     }
     ingest.finish();
     meter.flush(f);
-    VerifiedFile v = parts.downloads().verify(f, p.dataFile(), parts.verifier());
+    VerifiedFile v = checks.finish();
     parts.listener().onFileVerified(job.jobId(), v);
     return v;
   }
