@@ -15,6 +15,7 @@
     truncated: false,
   };
   const SEP = '\u0000';
+  const openDocuments = new Set(); // jobs whose document the user opened, kept open across re-renders
   const dirty = new Set();
   let frame = 0;
 
@@ -29,7 +30,7 @@
       else if (name === 'text') node.textContent = String(value);
       else node.setAttribute(name, String(value));
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === undefined || child === null || child === false) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -149,11 +150,21 @@
         el('header', null, el('span', { class: 'name' }, jobId), el('span', { class: 'job-status' }, status(job.status)),
           job.ota ? el('span', { class: 'tag' }, 'OTA') : null, el('span', { class: 'when' }, time(job.createdAt))),
         job.description ? el('p', { class: 'description' }, job.description) : null,
-        el('details', null, el('summary', null, 'Document'), el('pre', { class: 'json' }, pretty(job.document))),
+        documentDetails(jobId, job.document),
         el('table', { class: 'executions' },
           el('thead', null, el('tr', null, ['Thing', 'Status', 'Details', 'Version', 'Updated'].map((h) => el('th', null, h)))),
           el('tbody', null, rows)));
     }));
+  }
+
+  function documentDetails(jobId, text) {
+    const node = el('details', { open: openDocuments.has(jobId) }, el('summary', null, 'Document'),
+      el('pre', { class: 'json' }, pretty(text)));
+    node.addEventListener('toggle', () => {
+      if (node.open) openDocuments.add(jobId);
+      else openDocuments.delete(jobId);
+    });
+    return node;
   }
 
   function pretty(text) {
