@@ -10,6 +10,7 @@ import dev.thingbridge.mqtt.Topics;
 import dev.thingbridge.mqtt.internal.HandOffListener;
 import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.twin.http.Route;
+import dev.thingbridge.twin.store.Changes;
 import dev.thingbridge.twin.store.SyncMode;
 import dev.thingbridge.twin.store.TwinStore;
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -74,6 +77,7 @@ public final class Twin implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+  private final List<TwinChangeListener> changeListeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService ticker;
   private final ExecutorService pool;
   private final KeyedLanes lanes;
@@ -155,7 +159,7 @@ public final class Twin implements AutoCloseable {
       lock.writeLock().unlock();
     }
     store = opened;
-    pipeline = new CommitPipeline(opened, pool, this::recover);
+    pipeline = new CommitPipeline(opened, pool, this::recover, this::tellCommitted);
   }
 
   /** Reads every service's state from the store. Caller holds the lock exclusively. */
@@ -190,6 +194,38 @@ public final class Twin implements AutoCloseable {
     List<Route> all = new ArrayList<>();
     services.forEach(s -> all.addAll(s.routes()));
     return all;
+  }
+
+  /**
+   * Tells {@code listener} about every row committed from now on (see {@link TwinChangeListener} for the
+   * rules it must keep). Nothing is told about rows loaded at start.
+   */
+  public void addChangeListener(TwinChangeListener listener) {
+    changeListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Stops telling {@code listener}. */
+  public void removeChangeListener(TwinChangeListener listener) {
+    changeListeners.remove(listener);
+  }
+
+  private void tellCommitted(Changes changes) {
+    if (changeListeners.isEmpty()) {
+      return;
+    }
+    List<TwinChange> rows = new ArrayList<>(changes.size());
+    for (Changes.Write w : changes.writes()) {
+      int keys = w.delete() ? w.values().length : w.table().keyColumns();
+      rows.add(new TwinChange(w.table().name(), Arrays.asList(w.values()).subList(0, keys), w.delete()));
+    }
+    List<TwinChange> view = Collections.unmodifiableList(rows);
+    for (TwinChangeListener l : changeListeners) {
+      try {
+        l.onCommitted(view);
+      } catch (RuntimeException e) {
+        log.warn("twin: a change listener failed: {}", e.toString());
+      }
+    }
   }
 
   /** The MQTT client the twin answers through. */
