@@ -10,9 +10,9 @@ import dev.thingbridge.jobs.JobOutcome;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.TwinServer;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobsService;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.things.ThingsService;
 import java.io.File;
 import java.net.InetAddress;
@@ -96,7 +96,7 @@ class WebConsoleBrowserTest {
     twinClient = broker.connect("thingbridge-twin");
     twin = TwinServer.start(twinClient, TwinServer.Options.defaults().withApi(InetAddress.getLoopbackAddress(), 0));
     twin.twin().service(ThingsService.class).createThing("dev-1", null, Map.of("site", "lab"));
-    twin.twin().service(ShadowService.class).update("dev-1", null,
+    twin.twin().service(ShadowsService.class).update("dev-1", null,
         "{\"state\":{\"reported\":{\"temp\":21,\"fan\":\"off\"}}}".getBytes());
     device = broker.connect("dev-1");
     agent = JobAgent.builder(device, JobDocumentType.JSON, job -> {
@@ -194,7 +194,7 @@ class WebConsoleBrowserTest {
     browser.findElement(By.id("desired-submit")).click();
     new WebDriverWait(browser, WAIT).withMessage("the update was not accepted")
         .until(d -> "ok".equals(d.findElement(By.id("desired-result")).getAttribute("data-state")));
-    JsonNode settings = twin.twin().service(ShadowService.class).get("dev-1", "settings");
+    JsonNode settings = twin.twin().service(ShadowsService.class).get("dev-1", "settings");
     assertThat(settings.at("/state/desired/mode").asText()).isEqualTo("eco");
     assertThat(settings.at("/state/desired/interval").asInt()).isEqualTo(30);
     waitForText("#shadows [data-thing='dev-1'][data-shadow='settings'] .delta", "\"mode\": \"eco\"");
@@ -221,7 +221,7 @@ class WebConsoleBrowserTest {
     waitForText(execution, "blinked");
     waitForText("#jobs article[data-job='blink-1'] .job-status", "COMPLETED");
     assertThat(twin.twin().service(JobsService.class).describeJobExecution("dev-1", "blink-1", null).status())
-        .isEqualTo(JobExecutionStatus.SUCCEEDED);
+        .isEqualTo(ExecutionStatus.SUCCEEDED);
   }
 
   @Test
