@@ -201,8 +201,10 @@ class OtaDeviceProcessTest {
     assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(second.exitValue()).as(Files.readString(dir.resolve("device.err"))).isZero();
     assertThat(events).extracting(e -> e.path("event").asText()).containsExactly("ready", "succeeded");
+    // A block whose answer comes late on a loaded machine is asked for again (at most a window's worth); a run that
+    // re-read what was kept would ask for `checkpointed` blocks more, far beyond that.
     assertThat(streams.blocksSent() - sentBeforeKill).as("the second run asks only for what was not kept")
-        .isEqualTo(1024 - checkpointed);
+        .isBetween(1024L - checkpointed, 1024L - checkpointed + 31);
     assertThat(sha256(state.resolve("files/data/app.bin"))).isEqualTo(sha256(file));
   }
 
