@@ -62,14 +62,10 @@ final class TwinProcess implements AutoCloseable {
     return -1;
   }
 
-  /** Size of {@code twin.db} plus its write-ahead log, in bytes. */
-  long databaseBytes() throws IOException {
-    long total = 0;
-    for (String f : List.of("twin.db", "twin.db-wal")) {
-      Path p = stateDir.resolve(f);
-      total += Files.exists(p) ? Files.size(p) : 0;
-    }
-    return total;
+  /** Size of {@code file} in the state directory ({@code twin.db}, {@code twin.db-wal}), 0 if absent. */
+  long fileBytes(String file) throws IOException {
+    Path p = stateDir.resolve(file);
+    return Files.exists(p) ? Files.size(p) : 0;
   }
 
   /** SIGTERM, as a user stops it; SIGKILL if it does not stop in time. */

@@ -343,8 +343,8 @@ public final class TwinStateBench {
       device[0].subscribe(List.of("$aws/commands/things/soak-dev/executions/+/request/json"));
       String body = "{\"targetArn\":\"" + ACCOUNT_ARN + "thing/soak-dev\",\"commandArn\":\"" + commandArn
           + "\",\"executionTimeoutSeconds\":60}";
-      System.out.printf(Locale.ROOT, "%8s %10s %10s %14s %12s %10s%n", "minute", "started", "answered",
-          "stored execs", "db+wal KiB", "RSS MiB");
+      System.out.printf(Locale.ROOT, "%8s %10s %10s %14s %10s %10s %10s%n", "minute", "started", "answered",
+          "stored execs", "db KiB", "wal KiB", "RSS MiB");
       long start = System.nanoTime();
       long periodNanos = 1_000_000_000L / rate;
       long started = 0;
@@ -367,11 +367,15 @@ public final class TwinStateBench {
       report(twin, minute + 1, started, answered.get());
       device[0].close();
     }
+    Path db = dir.resolve("soak").resolve("twin.db");
+    System.out.printf(Locale.ROOT, "after the twin stopped (log checkpointed into the database): twin.db %d KiB, "
+        + "%d executions stored%n", Files.size(db) / 1024, count(db.getParent(), "command_executions"));
   }
 
   private void report(TwinProcess twin, int minute, long started, int answered) throws Exception {
-    System.out.printf(Locale.ROOT, "%8d %10d %10d %14d %12d %10.0f%n", minute, started, answered,
-        count(twin.stateDir, "command_executions"), twin.databaseBytes() / 1024, twin.rssMiB());
+    System.out.printf(Locale.ROOT, "%8d %10d %10d %14d %10d %10d %10.0f%n", minute, started, answered,
+        count(twin.stateDir, "command_executions"), twin.fileBytes("twin.db") / 1024, twin.fileBytes("twin.db-wal") / 1024,
+        twin.rssMiB());
   }
 
   private static long count(Path stateDir, String table) throws Exception {
