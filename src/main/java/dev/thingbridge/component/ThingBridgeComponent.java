@@ -1,8 +1,8 @@
 package dev.thingbridge.component;
 
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.internal.AbstractMqttClient;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.ipc.ComponentState;
 import dev.thingbridge.mqtt.ipc.IpcLifecycle;
 import dev.thingbridge.mqtt.ipc.IpcStream;

@@ -1,5 +1,6 @@
 package dev.thingbridge.defender;
 
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.MessageProperties;
 import dev.thingbridge.mqtt.MqttClient;
@@ -10,7 +11,6 @@ import dev.thingbridge.mqtt.PayloadFormat;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.internal.AbstractMqttClient;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;

@@ -3,7 +3,7 @@ package dev.thingbridge.mqtt;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
+import dev.thingbridge.internal.NamedThreadFactory;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package dev.thingbridge.component.localapi;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.internal.AbstractMqttClient;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.sibling.LocalApiTopics;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;

@@ -5,6 +5,7 @@ import static dev.thingbridge.jobs.internal.ExecutionRules.jobException;
 import static dev.thingbridge.jobs.internal.ExecutionRules.key;
 import static dev.thingbridge.jobs.internal.ExecutionRules.unwrap;
 
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.jobs.JobAgentListener;
 import dev.thingbridge.jobs.JobClient;
 import dev.thingbridge.jobs.JobCodec;
@@ -21,7 +22,6 @@ import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.jobs.model.NextJobExecutionChanged;
 import dev.thingbridge.jobs.model.UpdateJobExecutionRequest;
 import dev.thingbridge.mqtt.MqttMessage;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.thingbridge.mqtt.internal;
 
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.ConnectionListener;
 import dev.thingbridge.mqtt.ConnectionState;
 import dev.thingbridge.mqtt.MqttClient;

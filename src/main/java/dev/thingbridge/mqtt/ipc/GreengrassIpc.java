@@ -1,7 +1,7 @@
 package dev.thingbridge.mqtt.ipc;
 
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.ConnectionListener;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.internal.SerialExecutor;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package dev.thingbridge.shadows.internal;
 
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttTimeoutException;
 import dev.thingbridge.mqtt.internal.AbstractMqttClient;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;

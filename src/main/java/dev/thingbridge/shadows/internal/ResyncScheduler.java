@@ -1,8 +1,8 @@
 package dev.thingbridge.shadows.internal;
 
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.internal.AbstractMqttClient;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.shadows.ShadowDiscovery;
 import dev.thingbridge.shadows.ShadowErrorCode;
 import dev.thingbridge.shadows.ShadowManagerListener.Removal;
