@@ -3,7 +3,7 @@ package dev.thingbridge.jobs.internal;
 import static dev.thingbridge.jobs.internal.ExecutionRules.codeOf;
 import static dev.thingbridge.jobs.internal.ExecutionRules.jobException;
 import static dev.thingbridge.jobs.internal.ExecutionRules.key;
-import static dev.thingbridge.jobs.internal.ExecutionRules.unwrap;
+import static dev.thingbridge.internal.Futures.unwrap;
 
 import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.jobs.JobAgentListener;

@@ -1,6 +1,6 @@
 package dev.thingbridge.shadows.internal;
 
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.shadows.ShadowClient;
 import dev.thingbridge.shadows.ShadowErrorCode;
 import dev.thingbridge.shadows.internal.RequestPacer.Priority;
@@ -72,7 +72,7 @@ final class PacedTransport implements SessionTransport {
         result.complete(value);
         return;
       }
-      Throwable cause = AbstractMqttClient.unwrap(error);
+      Throwable cause = Futures.unwrap(error);
       if (ShadowSession.is(cause, ShadowErrorCode.TOO_MANY_REQUESTS) && attempt < THROTTLE_ATTEMPTS) {
         long backoff = THROTTLE_BACKOFF_MILLIS << (attempt - 1);
         long delay = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff);

@@ -1,8 +1,8 @@
 package dev.thingbridge.shadows.internal;
 
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.AwsNames;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import dev.thingbridge.shadows.ShadowDiscovery;
 import dev.thingbridge.shadows.ShadowErrorCode;
 import dev.thingbridge.shadows.ShadowManagerListener.Removal;
@@ -223,7 +223,7 @@ public final class ResyncScheduler<S> {
           Map<String, Throwable> failed = new TreeMap<>();
           fetches.forEach((id, f) -> {
             Throwable error = f.isCompletedExceptionally() ? f.handle((x, t) -> t).join() : null;
-            Throwable cause = error == null ? null : AbstractMqttClient.unwrap(error);
+            Throwable cause = error == null ? null : Futures.unwrap(error);
             if (cause == null) {
               synced.add(id);
             } else if (ShadowSession.is(cause, ShadowErrorCode.NOT_FOUND)
