@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The decisions behind {@link dev.thingbridge.jobs.JobAgent}: which execution is new, a duplicate, a cancel
  * or an outcome to resend; claiming, running, reporting; remembering across restarts. Every decision runs on
- * one control thread ({@code thingbridge-jobs-N}); handlers run on {@code thingbridge-jobs-N-worker-M}.
+ * one control thread ({@code thingbridge-jobs-{thing}-1}); handlers run on {@code thingbridge-jobs-{thing}-worker-N}.
  *
  * @param <D> the job document type
  */
