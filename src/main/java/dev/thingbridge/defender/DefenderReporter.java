@@ -1,5 +1,7 @@
 package dev.thingbridge.defender;
 
+import dev.thingbridge.internal.Futures;
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.MessageProperties;
 import dev.thingbridge.mqtt.MqttClient;
@@ -9,8 +11,6 @@ import dev.thingbridge.mqtt.MqttRequester;
 import dev.thingbridge.mqtt.PayloadFormat;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -128,7 +128,7 @@ public final class DefenderReporter implements AutoCloseable {
   private CompletableFuture<ReportAcceptance> send(String thingName, MetricsReport report, MqttRequest request) {
     return requester.request(request, m -> MetricsCodec.decodeAcceptance(m.payload(), format))
         .exceptionally(e -> {
-          Throwable cause = AbstractMqttClient.unwrap(e);
+          Throwable cause = Futures.unwrap(e);
           if (cause instanceof MqttRejectedException r) {
             throw new CompletionException(new DefenderRejectedException(thingName, report.header().reportId(),
                 MetricsCodec.decodeRejection(r.reply().payload(), format)));
@@ -160,7 +160,7 @@ public final class DefenderReporter implements AutoCloseable {
       outcome = CompletableFuture.failedFuture(e);
     }
     outcome.whenComplete((acceptance, e) -> {
-      Throwable cause = e == null ? null : AbstractMqttClient.unwrap(e);
+      Throwable cause = e == null ? null : Futures.unwrap(e);
       try {
         if (cause == null) {
           log.debug("defender {}: report {} accepted", thingName, sent[0].header().reportId());

@@ -1,6 +1,7 @@
 package dev.thingbridge.twin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.Subscription;
@@ -8,7 +9,6 @@ import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.mqtt.Topics;
 import dev.thingbridge.mqtt.internal.HandOffListener;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.store.Changes;
 import dev.thingbridge.twin.store.SyncMode;

@@ -1,5 +1,6 @@
 package dev.thingbridge.jobs.internal;
 
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.jobs.JobErrorCode;
 import dev.thingbridge.jobs.JobException;
 import dev.thingbridge.jobs.JobHandler;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,18 +110,11 @@ final class ExecutionRules {
   }
 
   static JobException jobException(Throwable e) {
-    return unwrap(e) instanceof JobException je ? je : null;
+    return Futures.unwrap(e) instanceof JobException je ? je : null;
   }
 
   static JobErrorCode codeOf(Throwable e) {
     JobException je = jobException(e);
     return je == null ? null : je.code();
-  }
-
-  static Throwable unwrap(Throwable e) {
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 }

@@ -3,8 +3,9 @@ package dev.thingbridge.jobs.internal;
 import static dev.thingbridge.jobs.internal.ExecutionRules.codeOf;
 import static dev.thingbridge.jobs.internal.ExecutionRules.jobException;
 import static dev.thingbridge.jobs.internal.ExecutionRules.key;
-import static dev.thingbridge.jobs.internal.ExecutionRules.unwrap;
+import static dev.thingbridge.internal.Futures.unwrap;
 
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.jobs.JobAgentListener;
 import dev.thingbridge.jobs.JobClient;
 import dev.thingbridge.jobs.JobCodec;
@@ -21,7 +22,6 @@ import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.jobs.model.NextJobExecutionChanged;
 import dev.thingbridge.jobs.model.UpdateJobExecutionRequest;
 import dev.thingbridge.mqtt.MqttMessage;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The decisions behind {@link dev.thingbridge.jobs.JobAgent}: which execution is new, a duplicate, a cancel
  * or an outcome to resend; claiming, running, reporting; remembering across restarts. Every decision runs on
- * one control thread ({@code thingbridge-jobs-N}); handlers run on {@code thingbridge-jobs-N-worker-M}.
+ * one control thread ({@code thingbridge-jobs-{thing}-1}); handlers run on {@code thingbridge-jobs-{thing}-worker-N}.
  *
  * @param <D> the job document type
  */

@@ -1,8 +1,8 @@
 package dev.thingbridge.shadows.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mqtt.AwsNames;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import dev.thingbridge.shadows.DeltaEvent;
 import dev.thingbridge.shadows.ShadowErrorCode;
 import dev.thingbridge.shadows.ShadowException;
@@ -189,7 +189,7 @@ public final class ManagedShadows<S> {
   void resync(String id, Managed<S> m, String why) {
     LOG.debug("shadow {}: {}", shadowName(id), why);
     m.session.sync(false, Priority.BACKGROUND).whenComplete((state, error) -> {
-      Throwable cause = error == null ? null : AbstractMqttClient.unwrap(error);
+      Throwable cause = error == null ? null : Futures.unwrap(error);
       if (cause != null && !ShadowSession.is(cause, ShadowErrorCode.NOT_FOUND)) {
         runtime.onControl(() -> problem(id, "fetch failed; the next resync retries", cause));
       }

@@ -1,5 +1,6 @@
 package dev.thingbridge.transfer.internal;
 
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.jobs.JobErrorCode;
 import dev.thingbridge.jobs.JobException;
 import dev.thingbridge.jobs.model.JobExecutionStatus;
@@ -11,7 +12,6 @@ import dev.thingbridge.transfer.OtaStatusDetails;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -69,7 +69,7 @@ public final class StatusReporter {
     listener.onStatus(jobId, JobExecutionStatus.IN_PROGRESS, m);
     inFlight = f.whenComplete((v, e) -> {
       if (e != null) {
-        Throwable c = unwrap(e);
+        Throwable c = Futures.unwrap(e);
         if (c instanceof JobException || c instanceof IllegalStateException) {
           refusal = c;
         } else {
@@ -118,7 +118,7 @@ public final class StatusReporter {
       throw new OtaException(OtaErrorCode.OTHER, "the cloud did not accept the " + status + " update within "
           + ackTimeout.toSeconds() + " s");
     } catch (ExecutionException e) {
-      Throwable c = unwrap(e);
+      Throwable c = Futures.unwrap(e);
       if (c instanceof IllegalStateException || c instanceof JobException je && ended(je.code())) {
         throw new OtaException(OtaErrorCode.USER_ABORT, "the job is over in the cloud: " + c.getMessage(), c);
       }
@@ -130,12 +130,5 @@ public final class StatusReporter {
   private static boolean ended(JobErrorCode code) {
     return code == JobErrorCode.TERMINAL_STATE_REACHED || code == JobErrorCode.INVALID_STATE_TRANSITION
         || code == JobErrorCode.RESOURCE_NOT_FOUND;
-  }
-
-  private static Throwable unwrap(Throwable e) {
-    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 }

@@ -1,10 +1,10 @@
 package dev.thingbridge.twin.provisioning;
 
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.internal.Pki;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.twin.TwinContext;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.TwinService;

@@ -1,4 +1,4 @@
-package dev.thingbridge.mqtt.internal;
+package dev.thingbridge.internal;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
