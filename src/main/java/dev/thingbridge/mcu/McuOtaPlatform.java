@@ -233,8 +233,10 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
 
   private FlashResult finish(Trial t) throws OtaPlatformException {
     try {
-      return get(t.result, options.timeout(), "flash").orElseThrow(
+      FlashResult r = get(t.result, options.timeout(), "flash").orElseThrow(
           () -> new OtaPlatformException(OtaErrorCode.BAD_IMAGE_STATE, "the interrupted flash was gone"));
+      remember(r);
+      return r;
     } finally {
       trial = null;
     }
@@ -285,11 +287,7 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
 
   private <T> T get(CompletableFuture<T> future, Duration timeout, String what) throws OtaPlatformException {
     try {
-      T value = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (value instanceof Optional<?> o && o.isPresent() && o.get() instanceof FlashResult r) {
-        remember(r);
-      }
-      return value;
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw failure(what, e.getCause());
     } catch (TimeoutException e) {
