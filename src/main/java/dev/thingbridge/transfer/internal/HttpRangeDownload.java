@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * at a time, each answered range checked ({@code 206} with a {@code Content-Range} that names the bytes asked
  * for and the file's size; a {@code 200} for the whole file is taken as such).
  *
+ * <p>What arrived is checkpointed as it comes (every {@code checkpointBlocks} blocks, at most once a second) and
+ * whenever a request fails, so a kill costs about a second of download, not a whole range.
+ *
  * <p>Failures of the network and {@code 5xx}/{@code 429} answers are retried with exponential backoff and
  * jitter ({@code httpBackoff}, doubling up to 30 s, {@code httpMaxAttempts} in a row without progress). A
  * {@code 403} means the URL expired: the URL is fetched again from the job ({@link UrlSource#refresh}) and the
@@ -88,7 +91,10 @@ public final class HttpRangeDownload {
       long to = Math.min((last + 1) * ledger.blockSize(), ledger.fileSize()) - 1;
       int before = ledger.receivedCount();
       Attempt a = fetch(url, from, to, ingest);
-      ingest.checkpoint();
+      if (a.outcome != Outcome.DONE) {
+        // A download going well checkpoints as blocks come (at most once a second); one that stops keeps what it has.
+        ingest.checkpoint();
+      }
       if (ledger.receivedCount() > before) {
         failures = 0;
       } else if (a.outcome == Outcome.DONE) {
