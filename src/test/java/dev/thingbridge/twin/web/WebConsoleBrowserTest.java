@@ -8,8 +8,17 @@ import dev.thingbridge.jobs.JobAgent;
 import dev.thingbridge.jobs.JobDocumentType;
 import dev.thingbridge.jobs.JobOutcome;
 import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.MqttMessage;
+import dev.thingbridge.mqtt.QoS;
+import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.commands.CommandSpec;
+import dev.thingbridge.twin.commands.CommandServiceTopics;
+import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.CommandsService;
+import dev.thingbridge.twin.commands.DeviceTarget;
+import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.shadows.ShadowsService;
@@ -20,6 +29,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +45,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -222,6 +234,27 @@ class WebConsoleBrowserTest {
     waitForText("#jobs article[data-job='blink-1'] .job-status", "COMPLETED");
     assertThat(twin.twin().service(JobsService.class).describeJobExecution("dev-1", "blink-1", null).status())
         .isEqualTo(ExecutionStatus.SUCCEEDED);
+
+    // A command execution appears, and its status changes when the device answers it.
+    CommandsService commands = twin.twin().service(CommandsService.class);
+    String commandArn = commands.createCommand(CommandSpec.builder("unlock")
+        .payload("{\"door\":1}".getBytes(StandardCharsets.UTF_8), "application/json").build()).commandArn();
+    DeviceTarget target = DeviceTarget.thing("dev-1");
+    String executionId = commands.startCommandExecution(StartCommandExecutionRequest.of(
+        commands.settings().targetArn(target), commandArn).withTimeout(120));
+    String commandRow = "#command-executions tr[data-execution='" + executionId + "']";
+    waitForText(commandRow, "unlock");
+    waitForText(commandRow, "CREATED");
+    Subscription replies = device.subscribe("$aws/commands/things/dev-1/executions/+/response/+/json",
+        QoS.AT_LEAST_ONCE).get(5, TimeUnit.SECONDS);
+    device.publish(MqttMessage.of(CommandServiceTopics.response(target, executionId, PayloadFormat.JSON),
+        "{\"status\":\"SUCCEEDED\",\"result\":{\"opened\":{\"b\":true}}}", QoS.AT_LEAST_ONCE))
+        .get(5, TimeUnit.SECONDS);
+    assertThat(replies.next(WAIT).topic()).endsWith("/response/accepted/json");
+    waitForText(commandRow, "SUCCEEDED");
+    waitForText(commandRow, "opened");
+
+    Files.write(Path.of("target/web-console.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
   }
 
   @Test
