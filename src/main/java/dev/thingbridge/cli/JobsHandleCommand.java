@@ -1,5 +1,6 @@
 package dev.thingbridge.cli;
 
+import dev.thingbridge.jobs.ProcessJobHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

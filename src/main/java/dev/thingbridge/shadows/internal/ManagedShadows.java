@@ -143,12 +143,18 @@ public final class ManagedShadows<S> {
 
   // ---- registration and removal (control thread) ----
 
+  /** A typed state through the schema, or (no schema) the JSON state of an untyped manager. */
+  @SuppressWarnings("unchecked")
+  private LocalState<S> localState(String scope) {
+    return schema == null ? (LocalState<S>) new JsonLocalState(store, scope)
+        : new TypedLocalState<>(ShadowStateStore.open(store, scope, schema), ignoreUnknownFields);
+  }
+
   Managed<S> register(String id) {
     ShadowTopics topics = runtime.topics(shadowName(id));
-    ShadowStateStore<S> state = ShadowStateStore.open(store, ShadowStateStore.scopeOf(thingName(), shadowName(id)),
-        schema);
+    String scope = ShadowStateStore.scopeOf(thingName(), shadowName(id));
     ShadowSession<S> session = new ShadowSession<>(topics.thingName() + "/" + shadowName(id),
-        new TypedLocalState<>(state, ignoreUnknownFields), runtime.transport(topics), runtime.tokens(),
+        localState(scope), runtime.transport(topics), runtime.tokens(),
         runtime.control(), new Events(id), policy);
     LoadResult loaded = session.load();
     if (loaded.firstBoot()) {
@@ -224,7 +230,7 @@ public final class ManagedShadows<S> {
   }
 
   /** One shadow's session events, told to the listener with the shadow's id. */
-  private final class Events implements ShadowSession.Events<S> {
+  private final class Events implements SessionEvents<S> {
     private final String id;
 
     Events(String id) {

@@ -1,4 +1,4 @@
-package dev.thingbridge.cli;
+package dev.thingbridge.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,31 +22,31 @@ import java.util.function.BooleanSupplier;
  * an observer as it comes; stops it (TERM, then KILL after a grace period) when its deadline passes or the
  * work is canceled.
  */
-final class HandlerProcess {
-  static final int TAIL_LINES = 10;
+public final class HandlerProcess {
+  public static final int TAIL_LINES = 10;
   private static final Duration KILL_GRACE = Duration.ofSeconds(5);
   private static final int MAX_STDOUT = 1024 * 1024;
 
   /** Sees each line a handler writes: {@code ("stdout"|"stderr", line)}, on the reader's thread. */
-  interface LineObserver extends BiConsumer<String, String> {
+  public interface LineObserver extends BiConsumer<String, String> {
     LineObserver NONE = (stream, line) -> {};
   }
 
   /** How a run ended. {@code exitCode} is -1 when the process was stopped. */
-  record Result(int exitCode, byte[] stdout, List<String> stdoutTail, List<String> stderrTail, boolean timedOut,
+  public record Result(int exitCode, byte[] stdout, List<String> stdoutTail, List<String> stderrTail, boolean timedOut,
       boolean cancelled) {
-    String stderrSummary() {
+    public String stderrSummary() {
       return String.join(" | ", stderrTail);
     }
 
-    String stdoutSummary() {
+    public String stdoutSummary() {
       return String.join(" | ", stdoutTail);
     }
   }
 
   private HandlerProcess() {}
 
-  static Result run(List<String> command, Path workDir, Map<String, String> env, byte[] stdin, Instant deadline,
+  public static Result run(List<String> command, Path workDir, Map<String, String> env, byte[] stdin, Instant deadline,
       BooleanSupplier cancelled, LineObserver observer) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command);
     if (workDir != null) {

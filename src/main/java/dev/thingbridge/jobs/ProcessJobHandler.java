@@ -1,11 +1,7 @@
-package dev.thingbridge.cli;
+package dev.thingbridge.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.thingbridge.jobs.ActiveJob;
-import dev.thingbridge.jobs.JobCodec;
-import dev.thingbridge.jobs.JobHandler;
-import dev.thingbridge.jobs.JobHandlers;
-import dev.thingbridge.jobs.JobOutcome;
+import dev.thingbridge.internal.HandlerProcess;
 import dev.thingbridge.jobs.model.JobLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +18,24 @@ import java.util.regex.Pattern;
  * lines of standard output and standard error go into statusDetails either way; no such executable is
  * REJECTED; past the deadline the process is stopped.
  */
-final class ProcessJobHandler implements JobHandler<JsonNode> {
+public final class ProcessJobHandler implements JobHandler<JsonNode> {
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
   /** What the handler tells the command: a process started, a line it wrote. */
-  interface Events {
+  public interface Events {
+    /** Does nothing. */
+    Events NONE = new Events() {
+      @Override
+      public void started(ActiveJob<JsonNode> job, String operation) {}
+
+      @Override
+      public void output(String jobId, String stream, String line) {}
+    };
+
+    /** The executable for {@code operation} started for this job. */
     void started(ActiveJob<JsonNode> job, String operation);
 
+    /** A line the executable wrote on {@code stream} ({@code stdout} or {@code stderr}). */
     void output(String jobId, String stream, String line);
   }
 
@@ -37,10 +44,24 @@ final class ProcessJobHandler implements JobHandler<JsonNode> {
   private final Events events;
   private final JobHandlers dispatch = JobHandlers.builder().build();
 
-  ProcessJobHandler(Path dir, String thingName, Events events) {
+  /**
+   * @param dir the directory of executables
+   * @param thingName the thing, passed on as {@code THINGBRIDGE_THING_NAME}
+   * @param events what to tell the caller about each run
+   */
+  public ProcessJobHandler(Path dir, String thingName, Events events) {
     this.dir = dir;
     this.thingName = thingName;
     this.events = events;
+  }
+
+  /** Whether {@code dir} holds an executable for {@code operation}. */
+  public boolean handles(String operation) {
+    if (operation == null || !SAFE_NAME.matcher(operation).matches()) {
+      return false;
+    }
+    Path exe = dir.resolve(operation);
+    return Files.isRegularFile(exe) && Files.isExecutable(exe);
   }
 
   @Override
