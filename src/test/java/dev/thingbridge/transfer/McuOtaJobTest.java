@@ -16,7 +16,7 @@ import dev.thingbridge.mcu.serial.InMemorySerialPorts;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.TwinLimits;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -101,7 +101,7 @@ class McuOtaJobTest {
     McuOtaPlatform platform = agentFor(dir.resolve("gateway"));
     job("fw-2", McubootImageBuilder.create().version("2.0.0").randomBody(40_000, 2).build());
 
-    await().atMost(WAIT).until(() -> cloud.execution(THING, "fw-2").status() == JobExecutionStatus.SUCCEEDED);
+    await().atMost(WAIT).until(() -> cloud.execution(THING, "fw-2").status() == ExecutionStatus.SUCCEEDED);
     assertThat(mcu.state().runningVersion()).contains("2.0.0");
     assertThat(mcu.state().runningConfirmed()).isTrue();
     assertThat(mcu.state().secondary()).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo("1.0.0"));
@@ -119,7 +119,7 @@ class McuOtaJobTest {
     McuOtaPlatform platform = agentFor(dir.resolve("gateway"));
     job("fw-bad", McubootImageBuilder.create().version("2.0.0").randomBody(20_000, 3).build());
 
-    await().atMost(WAIT).until(() -> cloud.execution(THING, "fw-bad").status() == JobExecutionStatus.FAILED);
+    await().atMost(WAIT).until(() -> cloud.execution(THING, "fw-bad").status() == ExecutionStatus.FAILED);
     assertThat(mcu.state().runningVersion()).contains("1.0.0");
     assertThat(mcu.state().runningConfirmed()).isTrue();
     assertThat(platform.lastResult()).startsWith("REVERTED");
@@ -136,7 +136,7 @@ class McuOtaJobTest {
     });
     job("fw-quiet", McubootImageBuilder.create().version("2.1.0").randomBody(20_000, 5).build());
 
-    await().atMost(WAIT).until(() -> cloud.execution(THING, "fw-quiet").status() == JobExecutionStatus.FAILED);
+    await().atMost(WAIT).until(() -> cloud.execution(THING, "fw-quiet").status() == ExecutionStatus.FAILED);
     assertThat(seenRunning).as("the self-test ran with the new image up and not confirmed").containsExactly("2.1.0");
     assertThat(mcu.state().runningVersion()).contains("1.0.0");
     assertThat(mcu.state().runningConfirmed()).isTrue();
@@ -161,11 +161,11 @@ class McuOtaJobTest {
     }
     assertThat(mcu.state().runningVersion()).contains("3.0.0");
     assertThat(mcu.state().runningConfirmed()).as("never confirmed before the verdict").isFalse();
-    assertThat(cloud.execution(THING, "fw-3").status()).isEqualTo(JobExecutionStatus.IN_PROGRESS);
+    assertThat(cloud.execution(THING, "fw-3").status()).isEqualTo(ExecutionStatus.IN_PROGRESS);
 
     List<String> selfTests = new CopyOnWriteArrayList<>();
     McuOtaPlatform next = agentFor(state, (jobId, details) -> selfTests.add(jobId)); // the next start
-    await().atMost(WAIT).until(() -> cloud.execution(THING, "fw-3").status() == JobExecutionStatus.SUCCEEDED);
+    await().atMost(WAIT).until(() -> cloud.execution(THING, "fw-3").status() == ExecutionStatus.SUCCEEDED);
     assertThat(selfTests).containsExactly("fw-3");
     assertThat(mcu.state().runningVersion()).contains("3.0.0");
     assertThat(mcu.state().runningConfirmed()).isTrue();
@@ -178,7 +178,7 @@ class McuOtaJobTest {
     agentFor(dir.resolve("gateway"));
     job("fw-zip", OtaTestbed.randomBytes(10_000, 4));
 
-    await().atMost(WAIT).until(() -> cloud.execution(THING, "fw-zip").status() == JobExecutionStatus.FAILED);
+    await().atMost(WAIT).until(() -> cloud.execution(THING, "fw-zip").status() == ExecutionStatus.FAILED);
     assertThat(cloud.execution(THING, "fw-zip").statusDetails().toString()).contains("not an MCUboot image");
     assertThat(mcu.state().runningVersion()).contains("1.0.0");
     assertThat(mcu.state().chunksReceived()).isZero();
