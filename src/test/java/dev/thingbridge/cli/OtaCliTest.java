@@ -144,8 +144,12 @@ class OtaCliTest {
     assertThat(noThing.code()).isEqualTo(ExitCodes.FAILURE);
     assertThat(noThing.err()).contains("ResourceNotFoundException");
     assertThat(run("ota", "status", "--api", "http://127.0.0.1:1", "--job", "j").code()).isEqualTo(ExitCodes.CONNECTION);
-    assertThat(run("ota", "run", "--thing", THING, "--state-dir", dir.toString(), "--platform", "mcu:sensor-1").code())
-        .isEqualTo(ExitCodes.USAGE);
+    // The MCU bridge provides the mcu kind: a name that is no serial port cannot be opened, a bad option is usage.
+    Run noPort = run("ota", "run", "--thing", THING, "--state-dir", dir.toString(), "--platform", "mcu:sensor-1");
+    assertThat(noPort.code()).isEqualTo(ExitCodes.CONNECTION);
+    assertThat(noPort.err()).contains("sensor-1");
+    assertThat(run("ota", "run", "--thing", THING, "--state-dir", dir.toString(), "--platform",
+        "mcu:sensor-1,speed=9600").code()).isEqualTo(ExitCodes.USAGE);
     Run unknown = run("ota", "status", "--api", api, "--job", "AFR_OTA-none");
     assertThat(unknown.code()).isEqualTo(ExitCodes.FAILURE);
     assertThat(unknown.err()).contains("ResourceNotFoundException");
