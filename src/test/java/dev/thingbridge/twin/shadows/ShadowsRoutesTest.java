@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.iotdataplane.model.RequestEntityTooLargeE
 import software.amazon.awssdk.services.iotdataplane.model.ResourceNotFoundException;
 
 /** The iot-data shadow operations through the AWS SDK for Java v2, against the twin's control plane. */
-class ShadowHttpApiTest {
+class ShadowsRoutesTest {
   private ShadowTwinFixture f;
   private ControlPlaneServer server;
   private IotDataPlaneClient sdk;
