@@ -1,28 +1,35 @@
 package dev.thingbridge.cli;
 
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.MqttLimits;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.mqtt.local.LocalMqttClient;
+import dev.thingbridge.mqtt.local.server.MqttServer;
+import dev.thingbridge.mqtt.local.server.MqttServerOptions;
 import dev.thingbridge.twin.TwinServer;
 import dev.thingbridge.twin.things.ThingsService;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code thingbridge local}: the main job on embedded defaults, with no network and no AWS account. It
- * starts an in-process broker ({@link LocalBroker}, where the local twin of the AWS IoT cloud attaches),
- * connects one device-side client per thing with the component's default settings, prints a line per
- * thing and a {@code ready} line, then runs until Ctrl-C, SIGTERM or {@code --duration}.
+ * {@code thingbridge local}: the main job on embedded defaults, with no AWS account. It starts an in-process
+ * broker ({@link LocalBroker}, where the local twin of the AWS IoT cloud attaches) with an MQTT server on
+ * loopback in front of it ({@link MqttServer}, so that CLI commands, {@code mosquitto_sub} and the AWS IoT
+ * device SDK attach to the same bus), connects one device-side client per thing with the component's
+ * default settings, prints a line per thing and a {@code ready} line naming the MQTT endpoint, then runs
+ * until Ctrl-C, SIGTERM or {@code --duration}.
  *
  * <p>Stopping is bounded: a shutdown hook wakes the command, which closes every client and the broker
  * and prints {@code stopped}; the hook waits at most {@link #STOP_BUDGET} for that, well inside the 5 s
@@ -32,8 +39,9 @@ import picocli.CommandLine.Spec;
     name = "local",
     mixinStandardHelpOptions = true,
     description = {
-      "Run thingbridge locally on embedded defaults: an in-process broker and one device-side client per thing.",
-      "No network, no AWS account. Stops on Ctrl-C, SIGTERM or after --duration."
+      "Run thingbridge locally on embedded defaults: an in-process broker with an MQTT server on loopback, the",
+      "local twin of the AWS IoT cloud, and one device-side client per thing. No AWS account.",
+      "Stops on Ctrl-C, SIGTERM or after --duration."
     })
 public final class LocalCommand implements Callable<Integer> {
   /** The recipe's DefaultConfiguration values, which local mode runs on. */
@@ -48,7 +56,6 @@ public final class LocalCommand implements Callable<Integer> {
   static final Duration STOP_BUDGET = Duration.ofMillis(2500);
 
   /** AWS IoT thing names: 1-128 of letters, digits, colon, underscore and hyphen. */
-  private static final Pattern THING_NAME = Pattern.compile("[a-zA-Z0-9:_-]{1,128}");
 
   private static final int MAX_TOPIC_BYTES = 256;
 
@@ -82,6 +89,20 @@ public final class LocalCommand implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}.")
   int apiPort = 8443;
 
+  @Option(
+      names = "--mqtt-port",
+      paramLabel = "PORT",
+      converter = PortConverter.class,
+      description = "Port of the MQTT server (MQTT 3.1.1 and 5) that CLI commands, mosquitto_sub and the AWS IoT"
+          + " device SDK attach to (0 picks a free one, -1 turns it off). Default: ${DEFAULT-VALUE}.")
+  int mqttPort = MqttServerOptions.DEFAULT_PORT;
+
+  @Option(
+      names = "--mqtt-host",
+      paramLabel = "ADDRESS",
+      description = "Address the MQTT server listens on. Default: ${DEFAULT-VALUE} (this machine only).")
+  String mqttHost = "127.0.0.1";
+
   @Override
   public Integer call() throws Exception {
     List<String> names = validatedThings();
@@ -89,15 +110,19 @@ public final class LocalCommand implements Callable<Integer> {
       throw new UsageException("--max-payload-bytes must be positive: " + maxPayloadBytes);
     }
     ApiPorts.requireFree("--api-port", InetAddress.getLoopbackAddress(), apiPort);
+    InetAddress mqttAddress = mqttAddress();
+    ApiPorts.requireFree("--mqtt-port", mqttAddress, mqttPort);
     PrintWriter out = spec.commandLine().getOut();
     long started = System.nanoTime();
     LocalBroker broker = new LocalBroker();
     List<LocalMqttClient> clients = new ArrayList<>();
     TwinServer cloud = null;
+    MqttServer mqtt = null;
     try (StopSignal stop = ThingBridgeCommand.of(spec).exit().stopSignal(STOP_BUDGET)) {
       try {
-        out.println("thingbridge local: in-process broker, no network, no AWS account");
+        out.println("thingbridge local: in-process broker, no AWS account");
         cloud = startTwin(broker, names, out);
+        mqtt = startMqttServer(broker, mqttAddress, out); // after the twin: early clients find it answering
         MqttLimits limits = new MqttLimits(maxPayloadBytes, MAX_TOPIC_BYTES);
         for (String thing : names) {
           clients.add(broker.connect(thing, limits));
@@ -107,10 +132,14 @@ public final class LocalCommand implements Callable<Integer> {
               + " state=in-memory");
         }
         out.println("ready: " + names.size() + (names.size() == 1 ? " thing" : " things") + " running; "
+            + (mqtt == null ? "" : "MQTT on " + mqtt.endpoint() + "; ")
             + (duration == null ? "Ctrl-C or SIGTERM stops" : "stopping by itself after " + duration));
         out.flush();
         stop.await(duration);
       } finally {
+        if (mqtt != null) {
+          mqtt.close();
+        }
         clients.forEach(LocalMqttClient::close);
         if (cloud != null) {
           cloud.close();
@@ -140,17 +169,46 @@ public final class LocalCommand implements Callable<Integer> {
     }
     ThingsService things = cloud.twin().service(ThingsService.class);
     names.forEach(things::createThing);
-    out.println("cloud twin: shadows, jobs, commands and things on the in-process broker"
+    out.println("cloud twin: shadows, jobs, commands, things, fleet provisioning and Device Defender on the in-process broker"
         + cloud.controlPlane().map(api -> "; AWS-compatible API on " + api.endpoint()).orElse(""));
     return cloud;
+  }
+
+  /**
+   * The MQTT server in front of the bus, unless {@code --mqtt-port -1}. It takes packets as large as the
+   * things may publish, plus room for the topic and properties.
+   */
+  private MqttServer startMqttServer(LocalBroker broker, InetAddress address, PrintWriter out) throws IOException {
+    if (mqttPort < 0) {
+      return null;
+    }
+    MqttServerOptions options = MqttServerOptions.builder().host(address).port(mqttPort)
+        .maximumPacketSize(maxPayloadBytes + 8 * 1024).build();
+    MqttServer server;
+    try {
+      server = MqttServer.start(broker, options);
+    } catch (BindException e) {
+      throw new UsageException("--mqtt-port " + mqttPort + " is in use on " + address.getHostAddress()
+          + " (another broker?); pick another, or 0 for a free one");
+    }
+    out.println("mqtt server: " + server.endpoint() + " (MQTT 3.1.1 and 5) for CLI commands, mosquitto_sub and the"
+        + " AWS IoT device SDK");
+    return server;
+  }
+
+  private InetAddress mqttAddress() {
+    try {
+      return InetAddress.getByName(mqttHost);
+    } catch (UnknownHostException e) {
+      throw new UsageException("--mqtt-host " + mqttHost + " is not an address of this machine");
+    }
   }
 
   private List<String> validatedThings() {
     LinkedHashSet<String> unique = new LinkedHashSet<>();
     for (String t : things) {
-      if (!THING_NAME.matcher(t).matches()) {
-        throw new UsageException(
-            "'" + t + "' is not an AWS IoT thing name (1-128 of a-z, A-Z, 0-9, ':', '_', '-')");
+      if (!AwsNames.isThingName(t)) {
+        throw new UsageException(ThingNameConverter.notAThingName(t));
       }
       if (!unique.add(t)) {
         throw new UsageException("thing '" + t + "' is given twice");

@@ -1,5 +1,6 @@
 package dev.thingbridge.cli;
 
+import dev.thingbridge.internal.HandlerProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.thingbridge.commands.CommandCodec;

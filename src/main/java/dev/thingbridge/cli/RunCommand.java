@@ -2,6 +2,8 @@ package dev.thingbridge.cli;
 
 import dev.thingbridge.component.ComponentConfig;
 import dev.thingbridge.component.ConfigurationException;
+import dev.thingbridge.component.DeviceHost;
+import dev.thingbridge.component.GreengrassLauncher;
 import dev.thingbridge.component.DirectConnectionSettings;
 import dev.thingbridge.component.DirectConnector;
 import dev.thingbridge.component.ThingBridgeComponent;
@@ -10,7 +12,6 @@ import dev.thingbridge.mqtt.MqttEndpoint;
 import dev.thingbridge.mqtt.MqttLimits;
 import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.mqtt.internal.AbstractMqttClient;
-import dev.thingbridge.mqtt.ipc.ComponentState;
 import dev.thingbridge.mqtt.ipc.GreengrassIpc;
 import dev.thingbridge.mqtt.ipc.GreengrassIpcException;
 import dev.thingbridge.mqtt.ipc.IpcMqttClient;
@@ -43,6 +44,8 @@ import picocli.CommandLine.Spec;
         "Stops cleanly on SIGTERM."})
 public final class RunCommand implements Callable<Integer> {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+  /** The component's name in its recipe. */
+  static final String COMPONENT_NAME = "dev.thingbridge.ThingBridge";
   /** A Greengrass nucleus sends SIGKILL 5 s after SIGTERM (its default timeout); stop well inside that. */
   private static final Duration STOP_BUDGET = Duration.ofMillis(4000);
 
@@ -133,44 +136,8 @@ public final class RunCommand implements Callable<Integer> {
     } catch (GreengrassIpcException e) {
       throw new MqttNotConnectedException(e.getMessage(), e);
     }
-    try {
-      Map<String, Object> raw = ipc.lifecycle().configuration(List.of())
-          .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      ComponentConfig config;
-      try {
-        config = ComponentConfig.fromMap(raw);
-      } catch (ConfigurationException e) {
-        reportErrored(ipc);
-        throw e;
-      }
-      String thing = !config.thingName().isEmpty() ? config.thingName() : environment.get(IpcMqttClient.THING_NAME_ENV);
-      if (thing == null || thing.isBlank()) {
-        reportErrored(ipc);
-        throw new ConfigurationException("configuration: thingName is empty and the nucleus did not set "
-            + IpcMqttClient.THING_NAME_ENV);
-      }
-      IpcMqttClient mqtt = IpcMqttClient.builder(ipc).clientId(thing)
-          .limits(new MqttLimits(config.mqtt().maxPayloadBytes(), 256)).build();
-      ThingBridgeComponent component = new ThingBridgeComponent(config, mqtt, ipc.lifecycle(), List.of(ipc));
-      try {
-        component.start(START_TIMEOUT);
-      } catch (Exception e) {
-        component.close();
-        throw e;
-      }
-      return component;
-    } catch (Exception e) {
-      ipc.close();
-      throw e;
-    }
-  }
-
-  private void reportErrored(GreengrassIpc ipc) {
-    try {
-      ipc.lifecycle().updateState(ComponentState.ERRORED).get(5, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      log.warn("could not report ERRORED to the nucleus: {}", AbstractMqttClient.unwrap(e).getMessage());
-    }
+    return new GreengrassLauncher(COMPONENT_NAME, version(), START_TIMEOUT)
+        .start(ipc, environment, Path.of("").toAbsolutePath());
   }
 
   private ThingBridgeComponent startStandalone(ProcessExit exit) throws Exception {
@@ -186,9 +153,25 @@ public final class RunCommand implements Callable<Integer> {
       log.info("no connection.endpoint configured: using the in-process broker (local mode, nothing leaves this process)");
       mqtt = new LocalBroker().connect(thing);
     }
-    ThingBridgeComponent component = new ThingBridgeComponent(config, mqtt, null, List.of());
-    component.start(START_TIMEOUT);
+    DeviceHost host = DeviceHost.builder(mqtt, thing, config)
+        .workDir(Path.of("").toAbsolutePath())
+        .component(COMPONENT_NAME, version())
+        .build();
+    ThingBridgeComponent component = new ThingBridgeComponent(config, mqtt, host, null, List.of());
+    try {
+      host.check(config);
+      component.start(START_TIMEOUT);
+    } catch (Exception e) {
+      component.close();
+      throw e;
+    }
     return component;
+  }
+
+  /** The version in the jar's manifest ("dev" when run from classes). */
+  static String version() {
+    String v = RunCommand.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
   }
 
   private static DirectConnectionSettings directSettings(ComponentConfig config, String thing) {
@@ -207,7 +190,6 @@ public final class RunCommand implements Callable<Integer> {
       section.put("clientId", clientId != null ? clientId : base.clientId() == null ? "" : base.clientId());
       conn = ComponentConfig.fromMap(Map.of("connection", section)).connection();
     }
-    return new ComponentConfig(thingName != null ? thingName : c.thingName(), c.mqtt(), c.localApi(), c.stateDir(),
-        c.logLevel(), conn);
+    return c.withThingName(thingName != null ? thingName : c.thingName()).withConnection(conn);
   }
 }

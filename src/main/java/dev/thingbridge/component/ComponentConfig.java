@@ -10,48 +10,73 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The component's configuration: the recipe's {@code DefaultConfiguration} keys as merged by Greengrass
  * deployments (read with IPC {@code GetConfiguration}), or a YAML/JSON file outside Greengrass. Immutable;
- * every value is validated, and a bad one fails with a {@link ConfigurationException} naming its key.
+ * every value is validated ({@link ConfigParser}), and a bad one fails with a {@link ConfigurationException}
+ * naming its key, which is also what {@code SubscribeToValidateConfigurationUpdates} answers a deployment with.
  *
- * <p>Numbers may come as strings (the recipe quotes them) or as numbers (Gson doubles included, 10.0 is 10).
+ * <p>Numbers and booleans may come as strings (the recipe quotes them) or as values (Gson doubles included).
  *
- * @param thingName the thing name; empty means the nucleus' {@code AWS_IOT_THING_NAME}
+ * @param thingName the gateway's thing; empty means the nucleus' {@code AWS_IOT_THING_NAME}
+ * @param things further things the component speaks for (besides the gateway's and the MCUs')
  * @param mqtt MQTT limits and timeouts
  * @param localApi the local publish/subscribe API served to sibling components
  * @param stateDir where persistent state lives, relative to the working directory ({@code {work:path}})
  * @param logLevel one of error, warn, info, debug, trace
  * @param connection the direct MQTT connection, used outside Greengrass only; null when not configured
+ * @param shadows which shadows the component keeps, and through which backend
+ * @param jobs how jobs are run
+ * @param commands how commands are answered
+ * @param ota OTA updates of the gateway and the MCUs
+ * @param mcus the MCUs attached by serial, by id
+ * @param defender Device Defender metrics reports
+ * @param provisioning fleet provisioning by claim for attached devices
  */
 public record ComponentConfig(
-    String thingName, Mqtt mqtt, LocalApi localApi, String stateDir, String logLevel, Connection connection) {
+    String thingName, List<String> things, Mqtt mqtt, LocalApi localApi, String stateDir, String logLevel,
+    Connection connection, Shadows shadows, Jobs jobs, Commands commands, Ota ota, List<Mcu> mcus,
+    Defender defender, Provisioning provisioning) {
 
   /** AWS IoT Core's payload limit, also the nucleus' default. */
   public static final int MAX_PAYLOAD_BYTES = 128 * 1024;
-  private static final Set<String> LOG_LEVELS = Set.of("error", "warn", "info", "debug", "trace");
-  private static final Set<String> TOP_KEYS =
-      Set.of("thingName", "mqtt", "localApi", "stateDir", "logLevel", "connection", "accessControl");
 
   /** The recipe's defaults. */
   public static final ComponentConfig DEFAULTS = new ComponentConfig(
-      "", new Mqtt(MAX_PAYLOAD_BYTES, 10), new LocalApi("thingbridge"), "state", "info", null);
+      "", List.of(), new Mqtt(MAX_PAYLOAD_BYTES, 10), new LocalApi(true, "thingbridge", 60, 30), "state", "info",
+      null, new Shadows(true, ShadowBackend.CLOUD, true, List.of(), List.of(), "thingbridge"),
+      new Jobs(true, "", 0, 10), new Commands(true, "name", "json", 60), new Ota(false, "", ""), List.of(),
+      new Defender(false, 300, "json"), new Provisioning(false));
 
   public ComponentConfig {
     Objects.requireNonNull(thingName, "thingName");
+    things = List.copyOf(things);
     Objects.requireNonNull(mqtt, "mqtt");
     Objects.requireNonNull(localApi, "localApi");
     Objects.requireNonNull(stateDir, "stateDir");
     Objects.requireNonNull(logLevel, "logLevel");
+    Objects.requireNonNull(shadows, "shadows");
+    Objects.requireNonNull(jobs, "jobs");
+    Objects.requireNonNull(commands, "commands");
+    Objects.requireNonNull(ota, "ota");
+    mcus = List.copyOf(mcus);
+    Objects.requireNonNull(defender, "defender");
+    Objects.requireNonNull(provisioning, "provisioning");
   }
 
   /** MQTT settings. */
   public record Mqtt(int maxPayloadBytes, int operationTimeoutSeconds) {}
 
-  /** The local API. */
-  public record LocalApi(String topicPrefix) {}
+  /**
+   * The local API for sibling components.
+   *
+   * @param enabled whether it is served
+   * @param topicPrefix the first topic level(s)
+   * @param claimLeaseSeconds how long a claim, watch or event subscription lasts without renewal
+   * @param callTimeoutSeconds the longest one request may take before it is answered TIMEOUT
+   */
+  public record LocalApi(boolean enabled, String topicPrefix, int claimLeaseSeconds, int callTimeoutSeconds) {}
 
   /**
    * A direct MQTT connection to AWS IoT Core (outside Greengrass).
@@ -64,9 +89,127 @@ public record ComponentConfig(
    */
   public record Connection(String endpoint, String certFile, String keyFile, String caFile, String clientId) {}
 
+  /** Where shadow requests go. */
+  public enum ShadowBackend {
+    /** Straight to AWS IoT over the component's MQTT connection. */
+    CLOUD,
+    /** Through {@code aws.greengrass.ShadowManager}'s local shadows (IPC), which syncs them with the cloud. */
+    SHADOW_MANAGER
+  }
+
+  /**
+   * Shadows the component keeps: applies every delta and acknowledges it by reporting the desired values.
+   *
+   * @param enabled whether shadows (and the shadow API) are on
+   * @param backend cloud or ShadowManager
+   * @param classic whether the classic shadow of each thing is kept
+   * @param names named shadows kept on each thing
+   * @param prefixes named-shadow prefixes: every shadow whose name starts with one is kept, found at run time
+   * @param healthShadow the named shadow of the gateway where the component reports its health and its MCUs;
+   *     empty for none
+   */
+  public record Shadows(boolean enabled, ShadowBackend backend, boolean classic, List<String> names,
+      List<String> prefixes, String healthShadow) {
+    public Shadows {
+      names = List.copyOf(names);
+      prefixes = List.copyOf(prefixes);
+    }
+  }
+
+  /**
+   * Jobs of every hosted thing.
+   *
+   * @param enabled whether a job agent runs
+   * @param handlerDir executables named by the document's {@code operation}, as {@code jobs handle} runs them;
+   *     empty for none
+   * @param stepTimeoutSeconds the step timeout sent with each claim, 0 for none
+   * @param claimWaitSeconds how long a job no one handles waits for a sibling's claim before it is REJECTED
+   */
+  public record Jobs(boolean enabled, String handlerDir, int stepTimeoutSeconds, int claimWaitSeconds) {}
+
+  /**
+   * AWS IoT Commands of every hosted thing.
+   *
+   * @param enabled whether a command agent runs
+   * @param nameField the payload field that names the command (what siblings claim)
+   * @param format json or cbor
+   * @param timeoutSeconds how long an execution waits for its sibling when the cloud gave no expiry
+   */
+  public record Commands(boolean enabled, String nameField, String format, int timeoutSeconds) {}
+
+  /**
+   * OTA updates ({@code afr_ota} jobs).
+   *
+   * @param enabled whether OTA jobs are taken
+   * @param signingCertificate the code-signing certificate (PEM) files must be signed with; empty accepts unsigned
+   * @param installDir where the gateway installs files, relative to the state directory; empty for the default
+   */
+  public record Ota(boolean enabled, String signingCertificate, String installDir) {}
+
+  /**
+   * An MCU attached by serial, speaking MCUmgr SMP.
+   *
+   * @param id its id (the key in {@code mcus})
+   * @param port the serial port
+   * @param thing its own thing in AWS IoT
+   * @param baud the baud rate
+   */
+  public record Mcu(String id, String port, String thing, int baud) {}
+
+  /**
+   * Device Defender metrics.
+   *
+   * @param enabled whether reports are scheduled for every hosted thing
+   * @param intervalSeconds time between reports (AWS's minimum is 300)
+   * @param format json or cbor
+   */
+  public record Defender(boolean enabled, int intervalSeconds, String format) {}
+
+  /** Fleet provisioning by claim, for devices behind the gateway (the local API's {@code provisioning/provision}). */
+  public record Provisioning(boolean enabled) {}
+
   /** The direct connection, if one is configured. */
   public Optional<Connection> directConnection() {
     return Optional.ofNullable(connection);
+  }
+
+  /** Every thing the component speaks for, the gateway's ({@code gateway}) first, without repeats. */
+  public List<String> hostedThings(String gateway) {
+    List<String> out = new ArrayList<>();
+    out.add(gateway);
+    things.stream().filter(t -> !out.contains(t)).forEach(out::add);
+    mcus.stream().map(Mcu::thing).filter(t -> !out.contains(t)).forEach(out::add);
+    return List.copyOf(out);
+  }
+
+  /** A copy with another thing name. */
+  public ComponentConfig withThingName(String value) {
+    return new ComponentConfig(value, things, mqtt, localApi, stateDir, logLevel, connection, shadows, jobs,
+        commands, ota, mcus, defender, provisioning);
+  }
+
+  /** A copy with other extra things. */
+  public ComponentConfig withThings(List<String> value) {
+    return new ComponentConfig(thingName, value, mqtt, localApi, stateDir, logLevel, connection, shadows, jobs,
+        commands, ota, mcus, defender, provisioning);
+  }
+
+  /** A copy with another direct connection (null for none). */
+  public ComponentConfig withConnection(Connection value) {
+    return new ComponentConfig(thingName, things, mqtt, localApi, stateDir, logLevel, value, shadows, jobs,
+        commands, ota, mcus, defender, provisioning);
+  }
+
+  /** A copy with other MQTT settings. */
+  public ComponentConfig withMqtt(Mqtt value) {
+    return new ComponentConfig(thingName, things, value, localApi, stateDir, logLevel, connection, shadows, jobs,
+        commands, ota, mcus, defender, provisioning);
+  }
+
+  /** A copy with another jobs section. */
+  public ComponentConfig withJobs(Jobs value) {
+    return new ComponentConfig(thingName, things, mqtt, localApi, stateDir, logLevel, connection, shadows, value,
+        commands, ota, mcus, defender, provisioning);
   }
 
   /** Parses a YAML or JSON configuration file (the DefaultConfiguration map itself). */
@@ -93,64 +236,27 @@ public record ComponentConfig(
 
   /** Parses a configuration map (from GetConfiguration or a file); missing keys take the defaults. */
   public static ComponentConfig fromMap(Map<String, Object> map) {
-    Values v = new Values(map, "");
-    v.rejectUnknown(TOP_KEYS);
-    Values mqtt = v.section("mqtt");
-    mqtt.rejectUnknown(Set.of("maxPayloadBytes", "operationTimeoutSeconds"));
-    Values local = v.section("localApi");
-    local.rejectUnknown(Set.of("topicPrefix"));
-    String prefix = local.string("topicPrefix", DEFAULTS.localApi.topicPrefix);
-    if (prefix.isEmpty() || prefix.matches(".*[+#*].*") || prefix.startsWith("/") || prefix.endsWith("/")) {
-      throw bad("localApi.topicPrefix", "must be a topic without wildcards or leading/trailing '/'", prefix);
-    }
-    String level = v.string("logLevel", DEFAULTS.logLevel).toLowerCase(java.util.Locale.ROOT);
-    if (!LOG_LEVELS.contains(level)) {
-      throw bad("logLevel", "must be one of error, warn, info, debug, trace", level);
-    }
-    String stateDir = v.string("stateDir", DEFAULTS.stateDir);
-    if (stateDir.isBlank()) {
-      throw bad("stateDir", "must not be empty", stateDir);
-    }
-    return new ComponentConfig(
-        v.string("thingName", ""),
-        new Mqtt(mqtt.integer("maxPayloadBytes", DEFAULTS.mqtt.maxPayloadBytes, 1, MAX_PAYLOAD_BYTES),
-            mqtt.integer("operationTimeoutSeconds", DEFAULTS.mqtt.operationTimeoutSeconds, 1, 300)),
-        new LocalApi(prefix), stateDir, level, connection(v));
+    return ConfigParser.parse(map);
   }
 
-  private static Connection connection(Values v) {
-    if (!v.has("connection")) {
-      return null;
-    }
-    Values c = v.section("connection");
-    c.rejectUnknown(Set.of("endpoint", "certFile", "keyFile", "caFile", "clientId"));
-    String endpoint = c.string("endpoint", "");
-    if (endpoint.isEmpty()) {
-      return null;
-    }
-    String cert = c.string("certFile", "");
-    String key = c.string("keyFile", "");
-    if (cert.isEmpty()) {
-      throw bad("connection.certFile", "is required with connection.endpoint", cert);
-    }
-    if (key.isEmpty()) {
-      throw bad("connection.keyFile", "is required with connection.endpoint", key);
-    }
-    String ca = c.string("caFile", "");
-    String clientId = c.string("clientId", "");
-    return new Connection(endpoint, cert, key, ca.isEmpty() ? null : ca, clientId.isEmpty() ? null : clientId);
-  }
-
-  /** Human-readable differences, one {@code key: old -> new} per changed value. */
+  /** Human-readable differences, one {@code key: old -> new} per changed section or value. */
   public List<String> changesFrom(ComponentConfig old) {
     List<String> out = new ArrayList<>();
     diff(out, "thingName", old.thingName, thingName);
+    diff(out, "things", old.things, things);
     diff(out, "mqtt.maxPayloadBytes", old.mqtt.maxPayloadBytes, mqtt.maxPayloadBytes);
     diff(out, "mqtt.operationTimeoutSeconds", old.mqtt.operationTimeoutSeconds, mqtt.operationTimeoutSeconds);
-    diff(out, "localApi.topicPrefix", old.localApi.topicPrefix, localApi.topicPrefix);
+    diff(out, "localApi", old.localApi, localApi);
     diff(out, "stateDir", old.stateDir, stateDir);
     diff(out, "logLevel", old.logLevel, logLevel);
     diff(out, "connection", old.connection, connection);
+    diff(out, "shadows", old.shadows, shadows);
+    diff(out, "jobs", old.jobs, jobs);
+    diff(out, "commands", old.commands, commands);
+    diff(out, "ota", old.ota, ota);
+    diff(out, "mcus", old.mcus, mcus);
+    diff(out, "defender", old.defender, defender);
+    diff(out, "provisioning", old.provisioning, provisioning);
     return out;
   }
 
@@ -162,60 +268,5 @@ public record ComponentConfig(
 
   static ConfigurationException bad(String key, String rule, Object value) {
     return new ConfigurationException("configuration: " + key + " " + rule + ", got \"" + value + "\"");
-  }
-
-  /** A typed view of one level of the configuration map. */
-  private record Values(Map<String, Object> map, String prefix) {
-    boolean has(String key) {
-      return map.get(key) != null;
-    }
-
-    void rejectUnknown(Set<String> known) {
-      for (String key : map.keySet()) {
-        if (!known.contains(key)) {
-          throw new ConfigurationException("configuration: unknown key " + prefix + key);
-        }
-      }
-    }
-
-    @SuppressWarnings("unchecked")
-    Values section(String key) {
-      Object v = map.get(key);
-      if (v == null) {
-        return new Values(Map.of(), prefix + key + ".");
-      }
-      if (!(v instanceof Map<?, ?>)) {
-        throw bad(prefix + key, "must be a map", v);
-      }
-      return new Values((Map<String, Object>) v, prefix + key + ".");
-    }
-
-    String string(String key, String fallback) {
-      Object v = map.get(key);
-      if (v == null) {
-        return fallback;
-      }
-      if (v instanceof Map<?, ?> || v instanceof List<?>) {
-        throw bad(prefix + key, "must be a single value", v);
-      }
-      return String.valueOf(v).trim();
-    }
-
-    int integer(String key, int fallback, int min, int max) {
-      Object v = map.get(key);
-      if (v == null) {
-        return fallback;
-      }
-      double d;
-      try {
-        d = v instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(v).trim());
-      } catch (NumberFormatException e) {
-        throw bad(prefix + key, "must be an integer between " + min + " and " + max, v);
-      }
-      if (d != Math.rint(d) || d < min || d > max) {
-        throw bad(prefix + key, "must be an integer between " + min + " and " + max, v);
-      }
-      return (int) d;
-    }
   }
 }

@@ -1,8 +1,8 @@
 package dev.thingbridge.component;
 
+import dev.thingbridge.internal.Futures;
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.MqttClient;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.ipc.ComponentState;
 import dev.thingbridge.mqtt.ipc.IpcLifecycle;
 import dev.thingbridge.mqtt.ipc.IpcStream;
@@ -23,11 +23,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running thingbridge component: an {@link MqttClient}, the current {@link ComponentConfig}, and, under
- * Greengrass, the nucleus lifecycle. It follows configuration updates (a burst of key-path events is
- * debounced, then the whole configuration is re-read, validated and swapped in at once; a bad update is
- * logged and the previous configuration kept) and reports {@code RUNNING} once its subscriptions are in
- * place. {@link #close()} releases everything in well under 3 seconds.
+ * The running thingbridge component: an {@link MqttClient}, the {@link DeviceHost} with every agent on it, the
+ * current {@link ComponentConfig}, and, under Greengrass, the nucleus lifecycle. Under Greengrass it rejects a
+ * bad configuration before a deployment applies it ({@code SubscribeToValidateConfigurationUpdates}, with the
+ * reason), follows configuration updates (a burst of key-path events is debounced, then the whole configuration
+ * is re-read, validated and applied to the host without a restart; a bad one is logged and the previous one
+ * kept) and reports {@code RUNNING} once its subscriptions are in place. {@link #close()} releases everything in
+ * well under 3 seconds.
  */
 public final class ThingBridgeComponent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ThingBridgeComponent.class);
@@ -35,6 +37,7 @@ public final class ThingBridgeComponent implements AutoCloseable {
   static final Duration DEBOUNCE = Duration.ofMillis(300);
 
   private final MqttClient mqtt;
+  private final DeviceHost host;
   private final IpcLifecycle lifecycle;
   private final List<AutoCloseable> owned;
   private final AtomicReference<ComponentConfig> config;
@@ -43,17 +46,21 @@ public final class ThingBridgeComponent implements AutoCloseable {
   private final Object lock = new Object();
   private ScheduledFuture<?> pendingReload;
   private IpcStream updates;
+  private IpcStream validations;
   private boolean closed;
 
   /**
    * @param initial the configuration read at start
    * @param mqtt the MQTT client; closed by {@link #close()}
+   * @param host the agents, built on {@code mqtt} with {@code initial}; closed by {@link #close()}
    * @param lifecycle the nucleus lifecycle calls, or null outside Greengrass
    * @param owned further resources closed last, in reverse order (the IPC connection)
    */
-  public ThingBridgeComponent(ComponentConfig initial, MqttClient mqtt, IpcLifecycle lifecycle, List<AutoCloseable> owned) {
+  public ThingBridgeComponent(ComponentConfig initial, MqttClient mqtt, DeviceHost host, IpcLifecycle lifecycle,
+      List<AutoCloseable> owned) {
     this.config = new AtomicReference<>(Objects.requireNonNull(initial, "initial"));
     this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
+    this.host = Objects.requireNonNull(host, "host");
     this.lifecycle = lifecycle;
     this.owned = List.copyOf(owned);
     ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("thingbridge-component", true));
@@ -61,9 +68,20 @@ public final class ThingBridgeComponent implements AutoCloseable {
     this.timer = t;
   }
 
-  /** Subscribes to configuration updates and reports RUNNING (under Greengrass). Waits at most {@code timeout} per call. */
+  /**
+   * Starts the agents, subscribes to configuration validations and updates and reports RUNNING (under
+   * Greengrass). Waits at most {@code timeout} per call; agents that are slow to subscribe (the cloud is
+   * unreachable) do not hold the start up, they go on subscribing.
+   */
   public void start(Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+    try {
+      host.start().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException slow) {
+      log.warn("some agents are not subscribed after {} ms; they keep trying", timeout.toMillis());
+    }
     if (lifecycle != null) {
+      validations = lifecycle.subscribeToValidateConfigurationUpdates(this::verdict)
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       updates = lifecycle.subscribeToConfigurationUpdate(List.of(), path -> scheduleReload())
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       lifecycle.updateState(ComponentState.RUNNING).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -75,6 +93,24 @@ public final class ThingBridgeComponent implements AutoCloseable {
   /** The configuration in force. */
   public ComponentConfig config() {
     return config.get();
+  }
+
+  /**
+   * The verdict on a configuration a deployment proposes: null to accept it, else the reason to reject it (the
+   * first bad key, as one line).
+   */
+  String verdict(java.util.Map<String, Object> proposed) {
+    try {
+      host.check(ComponentConfig.fromMap(proposed));
+      return null;
+    } catch (ConfigurationException e) {
+      return e.getMessage();
+    }
+  }
+
+  /** The agents. */
+  public DeviceHost host() {
+    return host;
   }
 
   /** The MQTT client the services use. */
@@ -103,11 +139,13 @@ public final class ThingBridgeComponent implements AutoCloseable {
     lifecycle.configuration(List.of()).whenCompleteAsync((map, error) -> {
       if (error != null) {
         log.warn("configuration update: could not re-read the configuration: {}",
-            AbstractMqttClient.unwrap(error).getMessage());
+            Futures.unwrap(error).getMessage());
         return;
       }
       try {
-        apply(ComponentConfig.fromMap(map));
+        ComponentConfig next = ComponentConfig.fromMap(map);
+        host.check(next);
+        apply(next);
       } catch (ConfigurationException e) {
         log.error("configuration update rejected, keeping the previous configuration: {}", e.getMessage());
       }
@@ -123,6 +161,11 @@ public final class ThingBridgeComponent implements AutoCloseable {
       return;
     }
     log.info("configuration applied: {}", String.join(", ", changes));
+    host.apply(next).whenComplete((v, e) -> {
+      if (e != null) {
+        log.warn("configuration applied, but some agents did not start: {}", Futures.unwrap(e).getMessage());
+      }
+    });
     for (Consumer<ComponentConfig> l : listeners) {
       try {
         l.accept(next);
@@ -147,7 +190,11 @@ public final class ThingBridgeComponent implements AutoCloseable {
     if (updates != null) {
       updates.close();
     }
+    if (validations != null) {
+      validations.close();
+    }
     timer.shutdownNow();
+    host.close();
     mqtt.close();
     List<AutoCloseable> reverse = new ArrayList<>(owned);
     java.util.Collections.reverse(reverse);

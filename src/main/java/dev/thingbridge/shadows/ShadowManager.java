@@ -1,5 +1,7 @@
 package dev.thingbridge.shadows;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttMessage;
@@ -83,7 +85,7 @@ public final class ShadowManager<S> implements AutoCloseable {
   private ShadowManager(Builder<S> b) {
     this.mqtt = b.mqtt;
     this.namePrefix = b.namePrefix;
-    this.thingName = ShadowTopics.checkThingName(b.thingName != null ? b.thingName : mqtt.clientId());
+    this.thingName = AwsNames.requireThingName(b.thingName != null ? b.thingName : mqtt.clientId());
     this.topicPrefix = b.topicPrefix;
     this.runtime = new ManagerRuntime(mqtt, topicPrefix, thingName, b.requestsPerSecond, b.maxInFlight,
         b.requestTimeout);
@@ -102,6 +104,15 @@ public final class ShadowManager<S> implements AutoCloseable {
    */
   public static <S> Builder<S> builder(MqttClient mqtt, Class<S> stateType, String namePrefix) {
     return new Builder<>(mqtt, ShadowSchema.of(stateType), namePrefix);
+  }
+
+  /**
+   * A builder for a manager of untyped shadows: each state is a JSON object, deltas merge into it as AWS merges
+   * updates and are acknowledged by reporting them back as they came (what {@link Shadow#untyped} does for one
+   * shadow). What the thingbridge component keeps for a configured name prefix.
+   */
+  public static Builder<ObjectNode> untyped(MqttClient mqtt, String namePrefix) {
+    return new Builder<>(mqtt, null, namePrefix);
   }
 
   /** The thing whose shadows are managed. */
@@ -267,9 +278,9 @@ public final class ShadowManager<S> implements AutoCloseable {
 
     private Builder(MqttClient mqtt, ShadowSchema<S> schema, String namePrefix) {
       this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
-      this.schema = Objects.requireNonNull(schema, "schema");
+      this.schema = schema; // null: untyped
       Objects.requireNonNull(namePrefix, "namePrefix");
-      if (!namePrefix.isEmpty() && (namePrefix.length() > 63 || !ShadowTopics.isValidShadowName(namePrefix))) {
+      if (!namePrefix.isEmpty() && (namePrefix.length() > 63 || !AwsNames.isShadowName(namePrefix))) {
         throw new IllegalArgumentException("the name prefix must be 0-63 of [a-zA-Z0-9:_-]: " + namePrefix);
       }
       this.namePrefix = namePrefix;

@@ -2,23 +2,30 @@ package dev.thingbridge.twin;
 
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.twin.commands.CommandsService;
+import dev.thingbridge.twin.defender.DefenderService;
+import dev.thingbridge.twin.provisioning.CertificateAuthority;
+import dev.thingbridge.twin.provisioning.ProvisioningService;
 import dev.thingbridge.twin.http.ControlPlaneServer;
+import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.ota.InMemoryOtaUpdateCatalog;
 import dev.thingbridge.twin.ota.OtaFileServer;
-import dev.thingbridge.twin.ota.OtaUpdatesService;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.ota.OtaService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.store.SyncMode;
 import dev.thingbridge.twin.streams.InMemoryStreamCatalog;
 import dev.thingbridge.twin.streams.S3Files;
 import dev.thingbridge.twin.streams.StreamsService;
 import dev.thingbridge.twin.things.ThingRegistry;
 import dev.thingbridge.twin.things.ThingsService;
+import dev.thingbridge.twin.web.WebConsole;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +34,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The whole local cloud in one piece: a {@link Twin} with every service (things, shadows, jobs, commands, MQTT
- * streams, OTA updates) and, optionally, its AWS-shaped HTTP control plane with the OTA file server beside it. This is what {@code thingbridge twin} and {@code
+ * streams, OTA updates, fleet provisioning with its certificate authority, Device Defender) and, optionally, its
+ * AWS-shaped HTTP control plane with the OTA file server beside it. This is what {@code thingbridge twin} and {@code
  * thingbridge local} run; tests and embedding applications can start it the same way.
  */
 public final class TwinServer implements AutoCloseable {
@@ -35,12 +43,17 @@ public final class TwinServer implements AutoCloseable {
   private final ControlPlaneServer http;
   private final OtaFileServer files;
   private final StreamsService streams;
+  private final ProvisioningService provisioning;
+  private final WebConsole console;
 
-  private TwinServer(Twin twin, ControlPlaneServer http, OtaFileServer files, StreamsService streams) {
+  private TwinServer(Twin twin, ControlPlaneServer http, WebConsole console, OtaFileServer files,
+      StreamsService streams, ProvisioningService provisioning) {
     this.twin = twin;
     this.http = http;
+    this.console = console;
     this.files = files;
     this.streams = streams;
+    this.provisioning = provisioning;
   }
 
   /**
@@ -54,6 +67,11 @@ public final class TwinServer implements AutoCloseable {
   public static TwinServer start(MqttClient mqtt, Options options)
       throws IOException, InterruptedException, TimeoutException {
     ThingRegistry registry = new ThingRegistry();
+    ThingsService things = new ThingsService(registry);
+    // Certificates are checked by real TLS stacks against real time, whatever clock the twin's logic runs on.
+    CertificateAuthority ca = options.stateDir == null ? CertificateAuthority.ephemeral(Clock.systemUTC())
+        : CertificateAuthority.inDirectory(options.stateDir, Clock.systemUTC());
+    ProvisioningService provisioning = new ProvisioningService(things, ca);
     // The OTA file server (update_data_url) runs beside the HTTP API, on the next port (8444 beside 8443), so that
     // the URLs in job documents stay good across a restart with the same flags; beside a free port, on a free port.
     OtaFileServer files = options.apiPort >= 0 ? startFileServer(options) : null;
@@ -63,12 +81,14 @@ public final class TwinServer implements AutoCloseable {
     Twin.Builder builder = Twin.builder(mqtt)
         .clock(options.clock)
         .limits(options.awsLimits ? TwinLimits.AWS : TwinLimits.RELAXED)
-        .service(new ThingsService(registry))
-        .service(new ShadowService())
+        .service(things)
+        .service(new ShadowsService())
         .service(jobs)
         .service(new CommandsService())
         .service(streams)
-        .service(new OtaUpdatesService(new InMemoryOtaUpdateCatalog(), streams, jobs, registry, files));
+        .service(new OtaService(new InMemoryOtaUpdateCatalog(), streams, jobs, registry, files))
+        .service(provisioning)
+        .service(new DefenderService());
     if (options.stateDir != null) {
       builder.stateDir(options.stateDir).sync(options.sync);
     }
@@ -76,26 +96,31 @@ public final class TwinServer implements AutoCloseable {
     try {
       twin.start().get(options.startTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
-      closeAll(twin, files, streams);
+      closeAll(twin, files, streams, provisioning);
       throw e;
     } catch (ExecutionException e) {
-      closeAll(twin, files, streams);
+      closeAll(twin, files, streams, provisioning);
       throw new IllegalStateException("the twin could not subscribe: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException | InterruptedException e) {
-      closeAll(twin, files, streams);
+      closeAll(twin, files, streams, provisioning);
       throw e;
     }
     ControlPlaneServer http = null;
+    WebConsole console = null;
     if (options.apiPort >= 0) {
+      console = WebConsole.create(twin);
+      List<Route> routes = new ArrayList<>(twin.routes());
+      routes.addAll(console.routes());
       try {
-        http = ControlPlaneServer.start(options.apiAddress, options.apiPort, twin.routes());
+        http = ControlPlaneServer.start(options.apiAddress, options.apiPort, routes);
+        console.mount(http);
       } catch (IOException e) {
-        closeAll(twin, files, streams);
+        closeAll(twin, files, streams, provisioning);
         throw new IOException("cannot serve the control plane on " + options.apiAddress.getHostAddress() + ":"
             + options.apiPort + ": " + e.getMessage(), e);
       }
     }
-    return new TwinServer(twin, http, files, streams);
+    return new TwinServer(twin, http, console, files, streams, provisioning);
   }
 
   private static OtaFileServer startFileServer(Options options) throws IOException {
@@ -108,9 +133,11 @@ public final class TwinServer implements AutoCloseable {
     }
   }
 
-  private static void closeAll(Twin twin, OtaFileServer files, StreamsService streams) {
+  private static void closeAll(Twin twin, OtaFileServer files, StreamsService streams,
+      ProvisioningService provisioning) {
     twin.close();
     streams.close();
+    provisioning.close();
     if (files != null) {
       files.close();
     }
@@ -119,6 +146,14 @@ public final class TwinServer implements AutoCloseable {
   /** The twin, for its services' plain-Java APIs ({@code twin().service(JobsService.class)}). */
   public Twin twin() {
     return twin;
+  }
+
+  /**
+   * The twin's certificate authority: it signs the certificates fleet provisioning issues; with a state
+   * directory its certificate is {@code ca/ca.pem} there, for brokers and devices to trust.
+   */
+  public CertificateAuthority certificateAuthority() {
+    return provisioning.certificateAuthority();
   }
 
   /** The HTTP control plane, when one was asked for. */
@@ -131,12 +166,20 @@ public final class TwinServer implements AutoCloseable {
     return Optional.ofNullable(files);
   }
 
+  /** The web console at {@code /} of the control plane, when the control plane runs. */
+  public Optional<WebConsole> console() {
+    return Optional.ofNullable(console);
+  }
+
   @Override
   public void close() {
+    if (console != null) {
+      console.close();
+    }
     if (http != null) {
       http.close();
     }
-    closeAll(twin, files, streams);
+    closeAll(twin, files, streams, provisioning);
   }
 
   /** How to run a {@link TwinServer}. Immutable; start from {@link #defaults()}. */

@@ -7,7 +7,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -20,12 +24,14 @@ class LocalCommandTest {
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     if (args.length > 0 && args[0].equals("local")) {
-      // A free port for the twin's HTTP API, so that tests never collide on the default 8443.
-      String[] withPort = new String[args.length + 2];
-      System.arraycopy(args, 0, withPort, 0, args.length);
-      withPort[args.length] = "--api-port";
-      withPort[args.length + 1] = "0";
-      args = withPort;
+      // Free ports for the twin's HTTP API and the MQTT server, so that tests never collide on 8443 and 1883.
+      List<String> withPorts = new ArrayList<>(List.of(args));
+      for (String port : List.of("--api-port", "--mqtt-port")) {
+        if (!withPorts.contains(port)) {
+          withPorts.addAll(List.of(port, "0"));
+        }
+      }
+      args = withPorts.toArray(String[]::new);
     }
     return cl.execute(args);
   }
@@ -34,19 +40,22 @@ class LocalCommandTest {
   void a_bounded_run_prints_each_thing_then_ready_then_stopped_and_exits_0() {
     assertThat(run("local", "--duration", "200ms")).isZero();
     assertThat(out.toString().lines())
-        .hasSize(5)
+        .hasSize(6)
         .satisfies(l -> assertThat(l.get(0)).startsWith("thingbridge local: in-process broker"))
         .satisfies(l -> assertThat(l.get(1)).matches(
-            "cloud twin: shadows, jobs, commands and things on the in-process broker; AWS-compatible API on "
-                + "http://127\\.0\\.0\\.1:\\d+"))
+            "cloud twin: shadows, jobs, commands, things, fleet provisioning and Device Defender on the in-process "
+                + "broker; AWS-compatible API on http://127\\.0\\.0\\.1:\\d+"))
+        .satisfies(l -> assertThat(l.get(2)).matches("mqtt server: mqtt://127\\.0\\.0\\.1:\\d+ \\(MQTT 3\\.1\\.1 and 5\\)"
+            + " for CLI commands, mosquitto_sub and the AWS IoT device SDK"))
         .satisfies(
             l ->
-                assertThat(l.get(2))
+                assertThat(l.get(3))
                     .isEqualTo(
                         "thing thingbridge-local: mqtt.maxPayloadBytes=131072 mqtt.operationTimeoutSeconds=10"
                             + " localApi.topicPrefix=thingbridge logLevel=info state=in-memory"))
-        .satisfies(l -> assertThat(l.get(3)).isEqualTo("ready: 1 thing running; stopping by itself after PT0.2S"))
-        .satisfies(l -> assertThat(l.get(4)).matches("stopped after \\d+\\.\\d s"));
+        .satisfies(l -> assertThat(l.get(4)).matches(
+            "ready: 1 thing running; MQTT on mqtt://127\\.0\\.0\\.1:\\d+; stopping by itself after PT0\\.2S"))
+        .satisfies(l -> assertThat(l.get(5)).matches("stopped after \\d+\\.\\d s"));
     assertThat(err.toString()).isEmpty();
   }
 
@@ -71,6 +80,22 @@ class LocalCommandTest {
     assertThat(err.toString()).contains("'soon' is not a duration");
     assertThat(run("local", "--duration", "0s")).isEqualTo(ExitCodes.USAGE);
     assertThat(out.toString()).doesNotContain("ready");
+  }
+
+  @Test
+  void the_mqtt_server_can_be_turned_off_and_a_taken_port_is_a_usage_error_before_ready() throws IOException {
+    assertThat(run("local", "--duration", "50ms", "--mqtt-port", "-1")).isZero();
+    assertThat(out.toString()).doesNotContain("mqtt server:").contains("ready: 1 thing running; stopping");
+
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      out.getBuffer().setLength(0);
+      assertThat(run("local", "--duration", "1s", "--mqtt-port", Integer.toString(taken.getLocalPort())))
+          .isEqualTo(ExitCodes.USAGE);
+      assertThat(err.toString()).contains("--mqtt-port " + taken.getLocalPort() + " is in use on 127.0.0.1");
+      assertThat(out.toString()).doesNotContain("ready");
+    }
+    assertThat(run("local", "--duration", "1s", "--mqtt-host", "no-such-host.invalid")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--mqtt-host no-such-host.invalid");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +38,7 @@ class ComponentConfigTest {
     assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("localApi", Map.of("topicPrefix", "a/#"))))
         .hasMessageContaining("localApi.topicPrefix");
     assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("mqtt", Map.of("maxPayload", 1))))
-        .hasMessage("configuration: unknown key mqtt.maxPayload");
+        .hasMessage("configuration: unknown key mqtt.maxPayload (known here: maxPayloadBytes, operationTimeoutSeconds)");
     assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("connection", Map.of("endpoint", "x.iot.amazonaws.com"))))
         .hasMessageContaining("connection.certFile");
   }
@@ -67,5 +68,70 @@ class ComponentConfigTest {
     Files.writeString(file, "mqtt: [unclosed");
     assertThatThrownBy(() -> ComponentConfig.fromFile(file)).isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("not valid YAML or JSON");
+  }
+
+  @Test
+  void every_section_parses_from_greengrass_shapes() {
+    ComponentConfig c = ComponentConfig.fromMap(Map.of(
+        "things", List.of("client-1"),
+        "localApi", Map.of("enabled", "false", "claimLeaseSeconds", 30.0),
+        "shadows", Map.of("backend", "shadowManager", "classic", false, "names", List.of("config"),
+            "prefixes", List.of("mcu-"), "healthShadow", "health"),
+        "jobs", Map.of("handlerDir", "handlers", "stepTimeoutSeconds", "600", "claimWaitSeconds", 0),
+        "commands", Map.of("nameField", "action", "format", "cbor"),
+        "ota", Map.of("enabled", true, "signingCertificate", "codesign.pem"),
+        "mcus", Map.of("mcu-1", Map.of("port", "/dev/ttyACM0", "thing", "mcu-thing-1", "baud", "921600")),
+        "defender", Map.of("enabled", "true", "intervalSeconds", 300),
+        "provisioning", Map.of("enabled", true)));
+    assertThat(c.localApi()).isEqualTo(new ComponentConfig.LocalApi(false, "thingbridge", 30, 30));
+    assertThat(c.shadows()).isEqualTo(new ComponentConfig.Shadows(true, ComponentConfig.ShadowBackend.SHADOW_MANAGER,
+        false, List.of("config"), List.of("mcu-"), "health"));
+    assertThat(c.jobs()).isEqualTo(new ComponentConfig.Jobs(true, "handlers", 600, 0));
+    assertThat(c.commands()).isEqualTo(new ComponentConfig.Commands(true, "action", "cbor", 60));
+    assertThat(c.ota()).isEqualTo(new ComponentConfig.Ota(true, "codesign.pem", ""));
+    assertThat(c.mcus()).containsExactly(new ComponentConfig.Mcu("mcu-1", "/dev/ttyACM0", "mcu-thing-1", 921600));
+    assertThat(c.defender().enabled()).isTrue();
+    assertThat(c.provisioning().enabled()).isTrue();
+    assertThat(c.hostedThings("gw")).containsExactly("gw", "client-1", "mcu-thing-1");
+  }
+
+  @Test
+  void a_configuration_that_cannot_work_names_the_key_and_why() {
+    assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("shadows", Map.of("backend", "both"))))
+        .hasMessageContaining("shadows.backend must be one of cloud, shadowManager");
+    assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("shadows",
+        Map.of("names", List.of("mcu-7"), "prefixes", List.of("mcu-")))))
+        .hasMessageContaining("shadows.names must not hold a shadow a prefix already covers");
+    assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("shadows", Map.of("prefixes", List.of("a", "ab")))))
+        .hasMessageContaining("must not overlap");
+    assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("shadows", Map.of("names", List.of("bad name")))))
+        .hasMessageContaining("shadows.names");
+    assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("jobs", Map.of("enabled", "yes"))))
+        .hasMessageContaining("jobs.enabled must be true or false");
+    assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("mcus", Map.of("a", Map.of("port", "/dev/x"),
+        "b", Map.of("port", "/dev/x"))))).hasMessageContaining(".port is used by another MCU");
+    assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("mcus", Map.of("a", Map.of("thing", "t")))))
+        .hasMessageContaining("mcus.a.port is required");
+    assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("thingName", "gw", "mcus",
+        Map.of("a", Map.of("port", "/dev/x", "thing", "gw"))))).hasMessageContaining("is the gateway's own thing");
+    assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("localApi", Map.of("topicPrefix", "$aws"))))
+        .hasMessageContaining("must not start with '$'");
+    assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("commands", Map.of("format", "xml"))))
+        .hasMessageContaining("commands.format must be one of cbor, json");
+    assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("things", List.of("ok", "not ok"))))
+        .hasMessageContaining("things must be a thing name");
+  }
+
+  @Test
+  void the_host_refuses_what_parsing_cannot_see(@TempDir Path dir) {
+    ComponentConfig ota = ComponentConfig.fromMap(Map.of("ota", Map.of("enabled", "true")));
+    assertThatThrownBy(() -> DeviceHost.check(ota, dir, b -> null))
+        .hasMessageContaining("ota.signingCertificate is required when ota.enabled is true");
+    ComponentConfig handlers = ComponentConfig.fromMap(Map.of("jobs", Map.of("handlerDir", "missing")));
+    assertThatThrownBy(() -> DeviceHost.check(handlers, dir, b -> null))
+        .hasMessageContaining("jobs.handlerDir is not a directory");
+    ComponentConfig sm = ComponentConfig.fromMap(Map.of("shadows", Map.of("backend", "shadowManager")));
+    assertThatThrownBy(() -> DeviceHost.check(sm, dir, b -> null))
+        .hasMessageContaining("shadows.backend is not available here");
   }
 }

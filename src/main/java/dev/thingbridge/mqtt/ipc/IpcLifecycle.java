@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.aws.greengrass.model.BinaryMessage;
@@ -24,6 +25,12 @@ import software.amazon.awssdk.aws.greengrass.model.SubscribeToConfigurationUpdat
 import software.amazon.awssdk.aws.greengrass.model.SubscribeToTopicRequest;
 import software.amazon.awssdk.aws.greengrass.model.SubscriptionResponseMessage;
 import software.amazon.awssdk.aws.greengrass.model.UpdateStateRequest;
+import software.amazon.awssdk.aws.greengrass.model.ConfigurationValidityReport;
+import software.amazon.awssdk.aws.greengrass.model.ConfigurationValidityStatus;
+import software.amazon.awssdk.aws.greengrass.model.SendConfigurationValidityReportRequest;
+import software.amazon.awssdk.aws.greengrass.model.SubscribeToValidateConfigurationUpdatesRequest;
+import software.amazon.awssdk.aws.greengrass.model.ValidateConfigurationUpdateEvent;
+import software.amazon.awssdk.aws.greengrass.model.ValidateConfigurationUpdateEvents;
 
 /**
  * What a component asks its nucleus over IPC besides MQTT: its configuration, its lifecycle state,
@@ -111,6 +118,62 @@ public final class IpcLifecycle {
     // Always explicit: the nucleus ignores a null recheck rather than reading it as 0.
     request.setRecheckAfterMs(recheckAfter.toMillis());
     return ipc.call("DeferComponentUpdate " + deploymentId, c -> c.deferComponentUpdateAsync(request)).thenApply(r -> null);
+  }
+
+  /**
+   * {@code SubscribeToValidateConfigurationUpdates}: asks {@code validator} about every configuration a deployment
+   * proposes (numbers restored from Gson's doubles) and answers the nucleus with {@code
+   * SendConfigurationValidityReport}: ACCEPTED when the validator returns null, REJECTED with its reason otherwise.
+   * A validator that throws rejects with the exception's message.
+   */
+  public CompletableFuture<IpcStream> subscribeToValidateConfigurationUpdates(
+      Function<Map<String, Object>, String> validator) {
+    Objects.requireNonNull(validator, "validator");
+    return ipc.<ValidateConfigurationUpdateEvents>durable("SubscribeToValidateConfigurationUpdates",
+        (client, handler) -> {
+          var r = client.subscribeToValidateConfigurationUpdatesAsync(
+              new SubscribeToValidateConfigurationUpdatesRequest(), handler);
+          return new DurableStream.Opened(r.getResponse(), () -> r.getHandler().closeStream());
+        }, event -> {
+          ValidateConfigurationUpdateEvent e = event.getValidateConfigurationUpdateEvent();
+          if (e == null) {
+            return;
+          }
+          String reason;
+          try {
+            Map<String, Object> proposed = e.getConfiguration() == null ? Map.of()
+                : IpcValues.restoreNumbers(e.getConfiguration());
+            reason = validator.apply(proposed);
+          } catch (RuntimeException ex) {
+            reason = String.valueOf(ex.getMessage());
+          }
+          String deployment = e.getDeploymentId();
+          String verdict = reason;
+          sendConfigurationValidityReport(deployment, reason == null, reason).whenComplete((v, err) -> {
+            if (err != null) {
+              log.warn("greengrass ipc: could not answer the validation of deployment {}: {}", deployment,
+                  err.getMessage());
+            } else {
+              log.info("configuration of deployment {} {}", deployment,
+                  verdict == null ? "accepted" : "rejected: " + verdict);
+            }
+          });
+        });
+  }
+
+  /** {@code SendConfigurationValidityReport}: the verdict on a proposed configuration. */
+  public CompletableFuture<Void> sendConfigurationValidityReport(String deploymentId, boolean accepted,
+      String message) {
+    ConfigurationValidityReport report = new ConfigurationValidityReport();
+    report.setDeploymentId(deploymentId);
+    report.setStatus(accepted ? ConfigurationValidityStatus.ACCEPTED : ConfigurationValidityStatus.REJECTED);
+    if (message != null) {
+      report.setMessage(message);
+    }
+    SendConfigurationValidityReportRequest request = new SendConfigurationValidityReportRequest();
+    request.setConfigurationValidityReport(report);
+    return ipc.call("SendConfigurationValidityReport " + deploymentId,
+        c -> c.sendConfigurationValidityReportAsync(request)).thenApply(r -> null);
   }
 
   /** {@code PublishToTopic} with a binary message on local publish/subscribe. */

@@ -1,9 +1,9 @@
 package dev.thingbridge.shadows.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.SubscriptionListener;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import dev.thingbridge.shadows.DeltaEvent;
 import dev.thingbridge.shadows.ShadowCodec;
 import dev.thingbridge.shadows.ShadowErrorCode;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * to the application (listener, {@code nextDelta} inbox), and the resync after a reconnect or a refused
  * acknowledgement, retried with back-off while the cloud side recovers.
  */
-final class AgentEvents<S> implements ShadowSession.Events<S> {
+final class AgentEvents<S> implements SessionEvents<S> {
   private static final Logger LOG = LoggerFactory.getLogger(AgentEvents.class);
   private static final long RETRY_FIRST_MILLIS = 1_000;
   private static final long RETRY_MAX_MILLIS = 30_000;
@@ -129,7 +129,7 @@ final class AgentEvents<S> implements ShadowSession.Events<S> {
       }
       LOG.info("shadow {}: {}, getting the document again", name, why);
       return session.sync(false, Priority.URGENT).handle((s, e) -> {
-        if (e == null || ShadowSession.is(AbstractMqttClient.unwrap(e), ShadowErrorCode.NOT_FOUND)) {
+        if (e == null || ShadowSession.is(Futures.unwrap(e), ShadowErrorCode.NOT_FOUND)) {
           resyncFailures = 0;
         } else {
           // The cloud side may still be recovering from the same outage: try again, backing off.
@@ -183,7 +183,7 @@ final class AgentEvents<S> implements ShadowSession.Events<S> {
   }
 
   static String message(Throwable e) {
-    Throwable cause = AbstractMqttClient.unwrap(e);
+    Throwable cause = Futures.unwrap(e);
     return cause.getMessage() == null ? cause.toString() : cause.getMessage();
   }
 }

@@ -1,7 +1,8 @@
 package dev.thingbridge.shadows.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
+import dev.thingbridge.internal.Futures;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.shadows.DeltaEvent;
 import dev.thingbridge.shadows.ShadowErrorCode;
 import dev.thingbridge.shadows.ShadowException;
@@ -143,12 +144,18 @@ public final class ManagedShadows<S> {
 
   // ---- registration and removal (control thread) ----
 
+  /** A typed state through the schema, or (no schema) the JSON state of an untyped manager. */
+  @SuppressWarnings("unchecked")
+  private LocalState<S> localState(String scope) {
+    return schema == null ? (LocalState<S>) new JsonLocalState(store, scope)
+        : new TypedLocalState<>(ShadowStateStore.open(store, scope, schema), ignoreUnknownFields);
+  }
+
   Managed<S> register(String id) {
     ShadowTopics topics = runtime.topics(shadowName(id));
-    ShadowStateStore<S> state = ShadowStateStore.open(store, ShadowStateStore.scopeOf(thingName(), shadowName(id)),
-        schema);
+    String scope = ShadowStateStore.scopeOf(thingName(), shadowName(id));
     ShadowSession<S> session = new ShadowSession<>(topics.thingName() + "/" + shadowName(id),
-        new TypedLocalState<>(state, ignoreUnknownFields), runtime.transport(topics), runtime.tokens(),
+        localState(scope), runtime.transport(topics), runtime.tokens(),
         runtime.control(), new Events(id), policy);
     LoadResult loaded = session.load();
     if (loaded.firstBoot()) {
@@ -182,7 +189,7 @@ public final class ManagedShadows<S> {
   void resync(String id, Managed<S> m, String why) {
     LOG.debug("shadow {}: {}", shadowName(id), why);
     m.session.sync(false, Priority.BACKGROUND).whenComplete((state, error) -> {
-      Throwable cause = error == null ? null : AbstractMqttClient.unwrap(error);
+      Throwable cause = error == null ? null : Futures.unwrap(error);
       if (cause != null && !ShadowSession.is(cause, ShadowErrorCode.NOT_FOUND)) {
         runtime.onControl(() -> problem(id, "fetch failed; the next resync retries", cause));
       }
@@ -202,7 +209,7 @@ public final class ManagedShadows<S> {
   }
 
   private void requireValidId(String id) {
-    if (id == null || id.isEmpty() || !ShadowTopics.isValidShadowName(namePrefix + id)) {
+    if (id == null || id.isEmpty() || !AwsNames.isShadowName(namePrefix + id)) {
       throw new IllegalArgumentException("'" + namePrefix + id + "' is not a valid shadow name (1-64 of "
           + "[a-zA-Z0-9:_-])");
     }
@@ -224,7 +231,7 @@ public final class ManagedShadows<S> {
   }
 
   /** One shadow's session events, told to the listener with the shadow's id. */
-  private final class Events implements ShadowSession.Events<S> {
+  private final class Events implements SessionEvents<S> {
     private final String id;
 
     Events(String id) {

@@ -1,5 +1,7 @@
 package dev.thingbridge.testing.nucleus;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.thingbridge.mqtt.MqttClient;
@@ -23,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.awaitility.core.ConditionTimeoutException;
 import software.amazon.awssdk.crt.eventstream.ServerConnection;
 import software.amazon.awssdk.crt.eventstream.ServerConnectionHandler;
 import software.amazon.awssdk.crt.eventstream.ServerListener;
@@ -49,13 +52,14 @@ public final class FakeNucleus implements AutoCloseable {
 
   private final Path socketDir;
   private final String socketPath;
-  private final String componentName;
-  private final String token;
-  private final AccessControl accessControl;
+  /** The component under test (from the recipe); siblings follow. */
+  private final Component main;
+  private final Map<String, Component> components = new ConcurrentHashMap<>();
   private final IotCoreRouter router;
   /** The cloud side; the nucleus owns it and closes it with itself. */
   private final MqttClient upstream;
-  private final Map<String, Object> configuration;
+  private final FakeShadowManager shadowManager;
+  final List<ValidityReport> validityReports = new CopyOnWriteArrayList<>();
   private final EventLoopGroup eventLoop;
   private final ServerBootstrap bootstrap;
   private final SocketOptions socketOptions;
@@ -67,20 +71,32 @@ public final class FakeNucleus implements AutoCloseable {
   final List<String> states = new CopyOnWriteArrayList<>();
   final List<Deferral> deferrals = new CopyOnWriteArrayList<>();
   final AtomicInteger droppedBeforeResponse = new AtomicInteger();
+  volatile boolean refusing;
   final AtomicInteger ioTCoreSubscribeRequests = new AtomicInteger();
 
   /** A recorded DeferComponentUpdate. */
   public record Deferral(String deploymentId, String message, long recheckAfterMs) {}
 
+  /**
+   * A component the nucleus knows: its name, its secret token, its accessControl, its configuration.
+   */
+  public record Component(String name, String token, AccessControl accessControl, Map<String, Object> configuration) {}
+
+  /** A recorded SendConfigurationValidityReport. */
+  public record ValidityReport(String component, String deploymentId, String status, String message) {}
+
   private FakeNucleus(Builder b) throws IOException {
     Map<String, Object> recipe = readRecipe(b.recipe);
-    this.componentName = String.valueOf(recipe.get("ComponentName"));
-    this.configuration = defaultConfiguration(recipe);
-    this.accessControl = AccessControl.fromConfiguration(configuration.get("accessControl"));
+    Map<String, Object> configuration = defaultConfiguration(recipe);
+    b.configurationOverrides.forEach((k, v) -> configuration.put(k, deepCopy(v)));
+    AccessControl accessControl = AccessControl.fromConfiguration(configuration.get("accessControl"));
     b.extraGrants.forEach(g -> accessControl.grant(g.service, g.operations, g.resources));
-    this.token = UUID.randomUUID().toString();
+    this.main = new Component(String.valueOf(recipe.get("ComponentName")), UUID.randomUUID().toString(),
+        accessControl, configuration);
+    components.put(main.name(), main);
     this.router = new IotCoreRouter(b.upstream);
     this.upstream = b.upstream;
+    this.shadowManager = b.shadowManager ? new FakeShadowManager(this) : null;
     this.socketDir = Files.createTempDirectory(Path.of("/tmp"), "gg");
     this.socketPath = socketDir.resolve("ipc.socket").toString();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -121,28 +137,58 @@ public final class FakeNucleus implements AutoCloseable {
 
   /** The component's token ({@code SVCUID}). */
   public String token() {
-    return token;
+    return main.token();
   }
 
   public String componentName() {
-    return componentName;
+    return main.name();
+  }
+
+  /**
+   * Deploys another component beside the one under test: a sibling with its own accessControl (a recipe's {@code
+   * accessControl} map, or null for none) and no configuration.
+   *
+   * @return its token ({@code SVCUID})
+   */
+  public String addComponent(String name, Object accessControl) {
+    Component c = new Component(name, UUID.randomUUID().toString(), AccessControl.fromConfiguration(accessControl),
+        new LinkedHashMap<>());
+    if (components.putIfAbsent(name, c) != null) {
+      throw new IllegalArgumentException("component " + name + " is already deployed");
+    }
+    return c.token();
   }
 
   // ---- state for the connection handlers ----
 
-  AccessControl accessControl() {
-    return accessControl;
+  Component componentByToken(String token) {
+    return components.values().stream().filter(c -> c.token().equals(token)).findFirst().orElse(null);
   }
 
   IotCoreRouter router() {
     return router;
   }
 
-  synchronized Map<String, Object> configurationTree() {
-    return configuration;
+  /** The emulated aws.greengrass.ShadowManager, or null when it is not deployed. */
+  FakeShadowManager shadowManager() {
+    return shadowManager;
+  }
+
+  void validityReported(String component, software.amazon.awssdk.aws.greengrass.model.ConfigurationValidityReport r) {
+    validityReports.add(new ValidityReport(component, r.getDeploymentId(), r.getStatusAsString(), r.getMessage()));
   }
 
   // ---- fault hooks ----
+
+  /** Refuses new IPC connections until {@link #acceptConnections()} (a nucleus that is still restarting). */
+  public void refuseConnections() {
+    refusing = true;
+  }
+
+  /** Accepts IPC connections again. */
+  public void acceptConnections() {
+    refusing = false;
+  }
 
   /** Closes every IPC connection, as a nucleus restart would. */
   public void dropConnections() {
@@ -214,14 +260,52 @@ public final class FakeNucleus implements AutoCloseable {
   public void updateConfiguration(List<String> keyPath, Object value) {
     List<List<String>> changed = new ArrayList<>();
     synchronized (this) {
-      Map<String, Object> node = configuration;
+      Map<String, Object> node = main.configuration();
       for (int i = 0; i < keyPath.size() - 1; i++) {
         node = (Map<String, Object>) node.computeIfAbsent(keyPath.get(i), k -> new LinkedHashMap<>());
       }
       node.put(keyPath.get(keyPath.size() - 1), deepCopy(value));
       leaves(keyPath, value, changed);
     }
-    connections.forEach(c -> changed.forEach(c::configurationChanged));
+    connections.forEach(c -> changed.forEach(leaf -> c.configurationChanged(main.name(), leaf)));
+  }
+
+  /**
+   * What a deployment does before it merges a configuration: sends it to the component's validation subscribers
+   * and waits for the verdict.
+   *
+   * @return the report, or empty when nobody subscribed or none came within {@code timeout}
+   */
+  public java.util.Optional<ValidityReport> proposeConfiguration(Map<String, Object> configuration, Duration timeout)
+      throws InterruptedException {
+    String deployment = "deployment-" + UUID.randomUUID();
+    boolean sent = false;
+    for (NucleusConnection c : connections) {
+      sent |= c.proposeConfiguration(main.name(), deployment, configuration);
+    }
+    if (!sent) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(await().atMost(timeout).pollInterval(Duration.ofMillis(10))
+          .until(() -> validityReports.stream().filter(r -> r.deploymentId().equals(deployment)).findFirst()
+              .orElse(null), java.util.Objects::nonNull));
+    } catch (ConditionTimeoutException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** Reports SendConfigurationValidityReport received, in order. */
+  public List<ValidityReport> validityReports() {
+    return List.copyOf(validityReports);
+  }
+
+  /** The local shadows of the emulated ShadowManager (its documents as JSON), for assertions. */
+  public FakeShadowManager localShadows() {
+    if (shadowManager == null) {
+      throw new IllegalStateException("no ShadowManager deployed: build the nucleus with shadowManager(true)");
+    }
+    return shadowManager;
   }
 
   /** Sends a PreComponentUpdateEvent to every subscriber of component updates. */
@@ -272,12 +356,10 @@ public final class FakeNucleus implements AutoCloseable {
 
   static void awaitCondition(BooleanSupplier condition, Duration timeout, String what)
       throws TimeoutException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException("fake nucleus: no " + what + " within " + timeout);
-      }
-      Thread.sleep(10);
+    try {
+      await().atMost(timeout).pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
+    } catch (ConditionTimeoutException e) {
+      throw new TimeoutException("fake nucleus: no " + what + " within " + timeout);
     }
   }
 
@@ -330,6 +412,8 @@ public final class FakeNucleus implements AutoCloseable {
     private Path recipe = Path.of("recipe.yaml");
     private MqttClient upstream;
     private final List<Grant> extraGrants = new ArrayList<>();
+    private final Map<String, Object> configurationOverrides = new LinkedHashMap<>();
+    private boolean shadowManager;
 
     private Builder() {}
 
@@ -342,6 +426,18 @@ public final class FakeNucleus implements AutoCloseable {
     /** Where IoT Core traffic goes. Required; the nucleus closes it when it closes. */
     public Builder upstream(MqttClient client) {
       this.upstream = client;
+      return this;
+    }
+
+    /** Deploys aws.greengrass.ShadowManager beside the component (local shadows over IPC). */
+    public Builder shadowManager(boolean value) {
+      this.shadowManager = value;
+      return this;
+    }
+
+    /** Replaces a top-level key of the recipe's DefaultConfiguration (a deployment's merge at first start). */
+    public Builder configuration(String key, Object value) {
+      configurationOverrides.put(key, value);
       return this;
     }
 

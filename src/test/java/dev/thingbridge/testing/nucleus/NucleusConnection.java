@@ -40,11 +40,14 @@ final class NucleusConnection extends ServerConnectionHandler {
   private final FakeNucleus nucleus;
   private final ServerConnection link;
   private volatile boolean authenticated;
+  /** The component this connection authenticated as (by its token). */
+  private volatile FakeNucleus.Component principal;
   private volatile boolean componentUpdatesSubscribed;
   private final Map<NucleusStream, String> ioTCoreStreams = new ConcurrentHashMap<>();
   private final Map<NucleusStream, List<String>> configStreams = new ConcurrentHashMap<>();
   private final Map<NucleusStream, LocalSubscriber> localStreams = new ConcurrentHashMap<>();
   private final Map<NucleusStream, Boolean> updateStreams = new ConcurrentHashMap<>();
+  private final Map<NucleusStream, Boolean> validateStreams = new ConcurrentHashMap<>();
 
   private record LocalSubscriber(String topic, boolean fromOthersOnly) {}
 
@@ -84,7 +87,9 @@ final class NucleusConnection extends ServerConnectionHandler {
       case Connect -> {
         String version = headers.stream().filter(h -> h.getName().equals(":version")).map(Header::getValueAsString)
             .findFirst().orElse("");
-        boolean accepted = version.equals("0.1.0") && nucleus.token().equals(tokenOf(payload));
+        FakeNucleus.Component who = nucleus.componentByToken(tokenOf(payload));
+        boolean accepted = version.equals("0.1.0") && who != null && !nucleus.refusing;
+        principal = who;
         link.sendProtocolMessage(null, null, MessageType.ConnectAck,
             accepted ? MessageFlags.ConnectionAccepted.getByteValue() : 0);
         if (accepted) {
@@ -141,6 +146,25 @@ final class NucleusConnection extends ServerConnectionHandler {
           answer(stream, () -> stream.respond(new SubscribeToComponentUpdatesResponse(), false));
         }
         case "DeferComponentUpdate" -> deferComponentUpdate(stream);
+        case "SubscribeToValidateConfigurationUpdates" -> {
+          validateStreams.put(stream, true);
+          stream.onClose(() -> validateStreams.remove(stream));
+          answer(stream, () -> stream.respond(new SubscribeToValidateConfigurationUpdatesResponse(), false));
+        }
+        case "SendConfigurationValidityReport" -> {
+          SendConfigurationValidityReportRequest r =
+              MODEL.fromJson(SendConfigurationValidityReportRequest.class, stream.request());
+          nucleus.validityReported(principal.name(), r.getConfigurationValidityReport());
+          answer(stream, () -> stream.respond(new SendConfigurationValidityReportResponse(), true));
+        }
+        case "GetThingShadow", "UpdateThingShadow", "DeleteThingShadow", "ListNamedShadowsForThing" -> {
+          FakeShadowManager sm = nucleus.shadowManager();
+          if (sm == null) {
+            stream.fail(new ServiceError("Operation " + stream.operation + " is not supported by Greengrass"));
+          } else {
+            sm.handle(op, stream, this::authorized);
+          }
+        }
         default -> stream.fail(new ServiceError("Operation " + stream.operation + " is not supported by Greengrass"));
       }
     } catch (RuntimeException e) {
@@ -159,11 +183,32 @@ final class NucleusConnection extends ServerConnectionHandler {
     }
   }
 
-  private boolean authorized(NucleusStream stream, String service, String resource) {
-    if (nucleus.accessControl().allows(service, stream.operation, resource)) {
+  /** The component this connection speaks for (null before the handshake). */
+  FakeNucleus.Component principal() {
+    return principal;
+  }
+
+  /** Sends a proposed configuration to this connection's validation subscribers; false when there is none. */
+  boolean proposeConfiguration(String component, String deploymentId, Map<String, Object> configuration) {
+    if (principal == null || !principal.name().equals(component) || validateStreams.isEmpty()) {
+      return false;
+    }
+    validateStreams.keySet().forEach(stream -> {
+      ValidateConfigurationUpdateEvent e = new ValidateConfigurationUpdateEvent();
+      e.setDeploymentId(deploymentId);
+      e.setConfiguration(configuration);
+      ValidateConfigurationUpdateEvents events = new ValidateConfigurationUpdateEvents();
+      events.setValidateConfigurationUpdateEvent(e);
+      stream.event(events);
+    });
+    return true;
+  }
+
+  boolean authorized(NucleusStream stream, String service, String resource) {
+    if (principal.accessControl().allows(service, stream.operation, resource)) {
       return true;
     }
-    stream.fail(new UnauthorizedError("Principal " + nucleus.componentName() + " is not authorized to perform "
+    stream.fail(new UnauthorizedError("Principal " + principal.name() + " is not authorized to perform "
         + service + ":" + stream.operation + " on resource " + resource));
     return false;
   }
@@ -292,7 +337,7 @@ final class NucleusConnection extends ServerConnectionHandler {
     }
     byte[] binary = pm.getBinaryMessage() != null ? pm.getBinaryMessage().getMessage() : null;
     Map<String, Object> json = pm.getJsonMessage() != null ? pm.getJsonMessage().getMessage() : null;
-    nucleus.routeLocal(topic, binary, json, nucleus.componentName());
+    nucleus.routeLocal(topic, binary, json, principal.name());
     answer(stream, () -> stream.respond(new PublishToTopicResponse(), true));
   }
 
@@ -318,7 +363,7 @@ final class NucleusConnection extends ServerConnectionHandler {
   void localMessage(String topic, byte[] payload, Map<String, Object> json, String sender) {
     localStreams.forEach((stream, sub) -> {
       boolean match = sub.topic.contains("+") || sub.topic.contains("#") ? Topics.matches(sub.topic, topic) : sub.topic.equals(topic);
-      if (!match || (sub.fromOthersOnly && sender.equals(nucleus.componentName()))) {
+      if (!match || (sub.fromOthersOnly && sender.equals(principal.name()))) {
         return;
       }
       MessageContext context = new MessageContext();
@@ -342,14 +387,14 @@ final class NucleusConnection extends ServerConnectionHandler {
   @SuppressWarnings("unchecked")
   private void getConfiguration(NucleusStream stream) {
     GetConfigurationRequest r = MODEL.fromJson(GetConfigurationRequest.class, stream.request());
-    if (r.getComponentName() != null && !r.getComponentName().equals(nucleus.componentName())) {
+    if (r.getComponentName() != null && !r.getComponentName().equals(principal.name())) {
       stream.fail(new ResourceNotFoundError("Component " + r.getComponentName() + " not found"));
       return;
     }
     List<String> path = r.getKeyPath() == null ? List.of() : r.getKeyPath();
     Map<String, Object> value;
     synchronized (nucleus) {
-      Object node = nucleus.configurationTree();
+      Object node = principal.configuration();
       for (String key : path) {
         if (!(node instanceof Map<?, ?> m) || !m.containsKey(key)) {
           stream.fail(new ResourceNotFoundError("Key not found"));
@@ -365,7 +410,7 @@ final class NucleusConnection extends ServerConnectionHandler {
       }
     }
     GetConfigurationResponse response = new GetConfigurationResponse();
-    response.setComponentName(nucleus.componentName());
+    response.setComponentName(principal.name());
     response.setValue(value);
     answer(stream, () -> stream.respond(response, true));
   }
@@ -377,11 +422,14 @@ final class NucleusConnection extends ServerConnectionHandler {
     answer(stream, () -> stream.respond(new SubscribeToConfigurationUpdateResponse(), false));
   }
 
-  void configurationChanged(List<String> leaf) {
+  void configurationChanged(String component, List<String> leaf) {
+    if (principal == null || !principal.name().equals(component)) {
+      return;
+    }
     configStreams.forEach((stream, prefix) -> {
       if (leaf.size() >= prefix.size() && leaf.subList(0, prefix.size()).equals(prefix)) {
         ConfigurationUpdateEvent e = new ConfigurationUpdateEvent();
-        e.setComponentName(nucleus.componentName());
+        e.setComponentName(principal.name());
         e.setKeyPath(new ArrayList<>(leaf));
         ConfigurationUpdateEvents events = new ConfigurationUpdateEvents();
         events.setConfigurationUpdateEvent(e);

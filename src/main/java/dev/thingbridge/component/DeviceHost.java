@@ -1,0 +1,534 @@
+package dev.thingbridge.component;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.component.ComponentConfig.ShadowBackend;
+import dev.thingbridge.component.events.DeviceEvent;
+import dev.thingbridge.component.events.DeviceEvents;
+import dev.thingbridge.component.localapi.CommandClaims;
+import dev.thingbridge.component.localapi.JobClaims;
+import dev.thingbridge.component.localapi.LocalBus;
+import dev.thingbridge.internal.NamedThreadFactory;
+import dev.thingbridge.mcu.serial.SerialLinkOpener;
+import dev.thingbridge.mqtt.ConnectionListener;
+import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.MqttRequester;
+import dev.thingbridge.shadows.ShadowDiscovery;
+import dev.thingbridge.shadows.store.FileKeyValueStore;
+import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
+import dev.thingbridge.shadows.store.KeyValueStore;
+import dev.thingbridge.transfer.GatewayPlatform;
+import dev.thingbridge.transfer.OtaPlatform;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * "One process is the device": every agent of every thing the component speaks for (the gateway's, the MCUs',
+ * the extra {@code things}), on ONE MQTT connection, plus the local API for sibling components, Device Defender,
+ * the MCUs and the health shadow. {@code run} hosts it under Greengrass (IPC) and standalone (direct MQTT), and
+ * {@code local} on the in-process broker beside the twin. Every event is logged as one line.
+ *
+ * <p>A changed configuration is applied without a restart ({@link #apply}): each thing's shadows, jobs and
+ * commands are rebuilt only when their section changed, things are added and removed, the local API, Defender
+ * and the MCUs follow their sections. A job in progress survives a rebuild: its agent resumes it from the state
+ * directory.
+ *
+ * <p>Threads: {@code thingbridge-host} (health reports, configuration changes); every agent owns its own.
+ */
+public final class DeviceHost implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DeviceHost.class);
+
+  private final Builder settings;
+  private final String gateway;
+  private final DeviceEvents events;
+  private final Context context = new Context();
+  private final JobClaims jobClaims;
+  private final CommandClaims commandClaims;
+  private final ScheduledThreadPoolExecutor timer;
+  private final Map<String, HostedThing> things = new LinkedHashMap<>();
+  private final KeyValueStore shadowStore;
+  private final ConnectionListener connectionEvents;
+  private final long startedAt = System.currentTimeMillis();
+  private volatile ComponentConfig config;
+  private volatile MqttClient shadowMqtt;
+  private volatile MqttRequester shadowRequester;
+  private LocalApiHost localApi;
+  private DefenderHost defender;
+  private McuFleet mcus;
+  private HealthReporter health;
+  private boolean closed;
+
+  private DeviceHost(Builder b) {
+    this.settings = b;
+    this.gateway = b.gateway;
+    this.config = b.config;
+    this.events = b.events;
+    Duration lease = Duration.ofSeconds(b.config.localApi().claimLeaseSeconds());
+    this.jobClaims = new JobClaims(lease);
+    this.commandClaims = new CommandClaims(lease, Duration.ofSeconds(b.config.commands().timeoutSeconds()));
+    this.timer = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("thingbridge-host", true));
+    timer.setRemoveOnCancelPolicy(true);
+    this.shadowStore = b.workDir == null ? new InMemoryKeyValueStore()
+        : FileKeyValueStore.open(stateDir(b.config).resolve("shadows"));
+    this.connectionEvents = new ConnectionListener() {
+      @Override
+      public void onConnected(boolean sessionPresent) {
+        events.accept(DeviceEvent.of("component", "component.connected", gateway, "sessionPresent", sessionPresent));
+      }
+
+      @Override
+      public void onDisconnected(String reason) {
+        events.accept(DeviceEvent.of("component", "component.disconnected", gateway, "reason", reason));
+      }
+    };
+  }
+
+  /**
+   * A host on {@code mqtt} (the one connection), speaking for {@code gateway} and the things the configuration
+   * adds.
+   */
+  public static Builder builder(MqttClient mqtt, String gateway, ComponentConfig config) {
+    return new Builder(mqtt, gateway, config);
+  }
+
+  /**
+   * Checks what parsing cannot: the files and directories the configuration names exist, and the shadow backend
+   * is available here. What {@code SubscribeToValidateConfigurationUpdates} answers with.
+   *
+   * @throws ConfigurationException naming the key
+   */
+  public void check(ComponentConfig candidate) {
+    check(candidate, settings.workDir, settings.shadowBackends);
+  }
+
+  static void check(ComponentConfig c, Path workDir, Function<ShadowBackend, MqttClient> backends) {
+    Path base = workDir == null ? Path.of("") : workDir;
+    if (!c.jobs().handlerDir().isEmpty() && !Files.isDirectory(base.resolve(c.jobs().handlerDir()))) {
+      throw ComponentConfig.bad("jobs.handlerDir", "is not a directory", base.resolve(c.jobs().handlerDir()));
+    }
+    if (c.ota().enabled()) {
+      if (c.ota().signingCertificate().isEmpty()) {
+        throw ComponentConfig.bad("ota.signingCertificate", "is required when ota.enabled is true (files are only "
+            + "installed when their signature checks out)", "");
+      }
+      if (!Files.isReadable(base.resolve(c.ota().signingCertificate()))) {
+        throw ComponentConfig.bad("ota.signingCertificate", "is not a readable file",
+            base.resolve(c.ota().signingCertificate()));
+      }
+      if (workDir == null) {
+        throw ComponentConfig.bad("ota.enabled", "needs a state directory on disk", true);
+      }
+    }
+    if (c.shadows().enabled() && backends.apply(c.shadows().backend()) == null) {
+      throw ComponentConfig.bad("shadows.backend", "is not available here (shadowManager needs Greengrass and "
+          + "aws.greengrass.ShadowManager)", c.shadows().backend() == ShadowBackend.CLOUD ? "cloud" : "shadowManager");
+    }
+  }
+
+  /** Starts every agent; completes when each has subscribed (a part that could not start is logged, not fatal). */
+  public CompletableFuture<Void> start() {
+    check(config);
+    settings.mqtt.addConnectionListener(connectionEvents);
+    List<CompletableFuture<Void>> started = new ArrayList<>();
+    synchronized (this) {
+      useShadowBackend(config);
+      mcus = new McuFleet(config.mcus(), settings.serialPorts, events);
+      for (String thing : config.hostedThings(gateway)) {
+        HostedThing t = new HostedThing(thing, context);
+        things.put(thing, t);
+        started.add(t.start(config));
+      }
+      startDefender(config);
+      startHealth(config);
+      if (config.localApi().enabled() && settings.bus != null) {
+        localApi = new LocalApiHost(settings.bus, config, this);
+        started.add(localApi.start());
+      }
+    }
+    log.info("thingbridge host: {} thing(s) on one connection ({}): {}", things.size(), settings.mqtt.clientId(),
+        String.join(", ", things.keySet()));
+    events.accept(DeviceEvent.of("component", "component.started", gateway, "things", String.join(",", things.keySet()),
+        "version", settings.version));
+    return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
+  }
+
+  /** Applies a changed configuration without a restart (see the class comment). */
+  public synchronized CompletableFuture<Void> apply(ComponentConfig next) {
+    if (closed) {
+      return CompletableFuture.completedFuture(null);
+    }
+    check(next);
+    ComponentConfig old = config;
+    config = next;
+    List<CompletableFuture<Void>> started = new ArrayList<>();
+    if (!old.shadows().backend().equals(next.shadows().backend())) {
+      // Everything shadow-related moves to the other backend at once: no shadow is ever synced by both.
+      things.values().forEach(HostedThing::close);
+      things.clear();
+      useShadowBackend(next);
+    }
+    if (!old.mcus().equals(next.mcus())) {
+      mcus.close();
+      mcus = new McuFleet(next.mcus(), settings.serialPorts, events);
+    }
+    List<String> wanted = next.hostedThings(gateway);
+    for (var it = things.entrySet().iterator(); it.hasNext();) {
+      var e = it.next();
+      if (!wanted.contains(e.getKey())) {
+        e.getValue().close();
+        it.remove();
+        log.info("thingbridge host: no longer hosting {}", e.getKey());
+      } else {
+        started.add(e.getValue().reconfigure(old, next));
+      }
+    }
+    for (String thing : wanted) {
+      if (!things.containsKey(thing)) {
+        HostedThing t = new HostedThing(thing, context);
+        things.put(thing, t);
+        started.add(t.start(next));
+      }
+    }
+    if (!old.defender().equals(next.defender())) {
+      stopDefender();
+      startDefender(next);
+    }
+    if (!old.shadows().healthShadow().equals(next.shadows().healthShadow())
+        || !old.shadows().backend().equals(next.shadows().backend())) {
+      stopHealth();
+      startHealth(next);
+    }
+    if (!old.localApi().equals(next.localApi()) || localApi == null && next.localApi().enabled()) {
+      if (localApi != null) {
+        localApi.close();
+        localApi = null;
+      }
+      if (next.localApi().enabled() && settings.bus != null) {
+        localApi = new LocalApiHost(settings.bus, next, this);
+        started.add(localApi.start());
+      }
+    }
+    if (!old.stateDir().equals(next.stateDir())) {
+      log.warn("configuration: stateDir changed; the new directory is used from the next start");
+    }
+    if (!old.logLevel().equals(next.logLevel())) {
+      log.info("configuration: logLevel changed; the recipe passes it to the JVM, so it applies at the next start");
+    }
+    events.accept(DeviceEvent.of("component", "component.reconfigured", gateway,
+        "changes", String.join("; ", next.changesFrom(old))));
+    return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
+  }
+
+  private void useShadowBackend(ComponentConfig c) {
+    MqttRequester old = shadowRequester;
+    if (old != null) {
+      old.close();
+    }
+    MqttClient backend = settings.shadowBackends.apply(c.shadows().backend());
+    shadowMqtt = backend == null ? settings.mqtt : backend;
+    shadowRequester = new MqttRequester(shadowMqtt);
+    if (localApi != null) {
+      localApi.shadowBackendChanged();
+    }
+  }
+
+  private void startDefender(ComponentConfig c) {
+    if (c.defender().enabled()) {
+      defender = new DefenderHost(settings.mqtt, gateway, c.defender(), events);
+    }
+  }
+
+  private void stopDefender() {
+    if (defender != null) {
+      defender.close();
+      defender = null;
+    }
+  }
+
+  private void startHealth(ComponentConfig c) {
+    if (c.shadows().enabled() && !c.shadows().healthShadow().isEmpty()) {
+      health = new HealthReporter(
+          new dev.thingbridge.shadows.ShadowClient(shadowRequester,
+              dev.thingbridge.shadows.ShadowTopics.named(gateway, c.shadows().healthShadow()),
+              Duration.ofSeconds(c.mqtt().operationTimeoutSeconds())),
+          this::healthReport, timer);
+      events.add(health);
+      health.reportNow();
+    }
+  }
+
+  private void stopHealth() {
+    if (health != null) {
+      events.remove(health);
+      health.close();
+      health = null;
+    }
+  }
+
+  /** The {@code reported} section of the health shadow, and the local API's {@code component/status}. */
+  synchronized ObjectNode healthReport() {
+    ObjectNode r = HostStatus.component(settings.componentName, settings.version, startedAt,
+        settings.mqtt.state().name().toLowerCase(java.util.Locale.ROOT), config);
+    r.set("things", HostStatus.array(things.keySet()));
+    r.set("mcus", HostStatus.byId(mcus == null ? HostStatus.array(List.of()) : mcus.list()));
+    return r;
+  }
+
+  // ---- what the local API reaches through LocalApiHost ----
+
+  String gateway() {
+    return gateway;
+  }
+
+  synchronized List<String> hostedThings() {
+    return List.copyOf(things.keySet());
+  }
+
+  ComponentConfig config() {
+    return config;
+  }
+
+  MqttClient shadowMqtt() {
+    return shadowMqtt;
+  }
+
+  MqttRequester shadowRequester() {
+    return shadowRequester;
+  }
+
+  synchronized boolean keeps(String thing, String shadow) {
+    HostedThing t = things.get(thing);
+    return t != null && t.keeps(shadow);
+  }
+
+  JobClaims jobClaims() {
+    return jobClaims;
+  }
+
+  CommandClaims commandClaims() {
+    return commandClaims;
+  }
+
+  DeviceEvents events() {
+    return events;
+  }
+
+  MqttClient mqtt() {
+    return settings.mqtt;
+  }
+
+  synchronized DefenderHost defender() {
+    return defender;
+  }
+
+  synchronized McuFleet mcus() {
+    return mcus;
+  }
+
+  /** Stops every agent, the local API, Defender, the MCUs and the health reports; the MQTT client stays open. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (localApi != null) {
+        localApi.close();
+      }
+      stopHealth();
+      stopDefender();
+      things.values().forEach(HostedThing::close);
+      things.clear();
+      if (mcus != null) {
+        mcus.close();
+      }
+      if (shadowRequester != null) {
+        shadowRequester.close();
+      }
+    }
+    settings.mqtt.removeConnectionListener(connectionEvents);
+    timer.shutdownNow();
+    try {
+      shadowStore.close();
+    } catch (Exception e) {
+      log.warn("closing the shadow store: {}", e.toString());
+    }
+  }
+
+  private static Path stateDir(ComponentConfig c, Path workDir) {
+    return workDir.resolve(c.stateDir());
+  }
+
+  private Path stateDir(ComponentConfig c) {
+    return stateDir(c, settings.workDir);
+  }
+
+  /** The context the hosted things share. */
+  private final class Context implements HostContext {
+    @Override
+    public MqttClient mqtt() {
+      return settings.mqtt;
+    }
+
+    @Override
+    public MqttClient shadowMqtt() {
+      return shadowMqtt;
+    }
+
+    @Override
+    public MqttRequester shadowRequester() {
+      return shadowRequester;
+    }
+
+    @Override
+    public KeyValueStore shadowStore() {
+      return shadowStore;
+    }
+
+    @Override
+    public ShadowDiscovery discovery(String thing) {
+      return settings.discovery.apply(config.shadows().backend(), thing);
+    }
+
+    @Override
+    public dev.thingbridge.component.events.DeviceEventSink events() {
+      return events;
+    }
+
+    @Override
+    public EventAdapters.ShadowDeltaSink deltas() {
+      return (thing, shadow, version, delta) -> {
+        LocalApiHost api = localApi;
+        if (api != null) {
+          api.keptDelta(thing, shadow, version, delta);
+        }
+      };
+    }
+
+    @Override
+    public JobClaims jobClaims() {
+      return jobClaims;
+    }
+
+    @Override
+    public CommandClaims commandClaims() {
+      return commandClaims;
+    }
+
+    @Override
+    public Path resolve(String path) {
+      return settings.workDir == null ? Path.of(path) : settings.workDir.resolve(path);
+    }
+
+    @Override
+    public Path thingState(String thing) {
+      return settings.workDir == null ? null : stateDir(config).resolve("things").resolve(thing);
+    }
+
+    @Override
+    public OtaPlatform otaPlatform(String thing, Path stateDir) {
+      return settings.otaPlatforms.apply(thing, stateDir);
+    }
+  }
+
+  /** Configures a {@link DeviceHost}. */
+  public static final class Builder {
+    private final MqttClient mqtt;
+    private final String gateway;
+    private final ComponentConfig config;
+    private Function<ShadowBackend, MqttClient> shadowBackends;
+    private BiFunction<ShadowBackend, String, ShadowDiscovery> discovery = (backend, thing) -> null;
+    private BiFunction<String, Path, OtaPlatform> otaPlatforms;
+    private Path workDir;
+    private LocalBus bus;
+    private DeviceEvents events = DeviceEvents.logging();
+    private SerialLinkOpener serialPorts;
+    private String componentName = "dev.thingbridge.ThingBridge";
+    private String version = "dev";
+
+    private Builder(MqttClient mqtt, String gateway, ComponentConfig config) {
+      this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
+      this.gateway = Objects.requireNonNull(gateway, "gateway");
+      this.config = Objects.requireNonNull(config, "config");
+      this.shadowBackends = backend -> backend == ShadowBackend.CLOUD ? mqtt : null;
+      this.otaPlatforms = (thing, stateDir) -> thing.equals(gateway) ? gatewayPlatform(stateDir) : null;
+    }
+
+    private GatewayPlatform gatewayPlatform(Path thingState) {
+      GatewayPlatform.Builder b = GatewayPlatform.builder(thingState.resolve("ota"));
+      String dir = config.ota().installDir();
+      if (!dir.isEmpty()) {
+        b.installDir(workDir.resolve(config.stateDir()).resolve(dir));
+      }
+      return b.build();
+    }
+
+    /**
+     * The MQTT view of each shadow backend: CLOUD is the host's connection by default; SHADOW_MANAGER must be
+     * given (over Greengrass IPC) or the configuration is refused.
+     */
+    public Builder shadowBackends(Function<ShadowBackend, MqttClient> value) {
+      this.shadowBackends = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** How a prefix manager lists a thing's shadows at start, per backend (default: none). */
+    public Builder discovery(BiFunction<ShadowBackend, String, ShadowDiscovery> value) {
+      this.discovery = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** The OTA platform of a thing (default: the gateway's own files for the gateway; none for others). */
+    public Builder otaPlatforms(BiFunction<String, Path, OtaPlatform> value) {
+      this.otaPlatforms = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** The working directory the configuration's paths are relative to; null keeps all state in memory. */
+    public Builder workDir(Path value) {
+      this.workDir = value;
+      return this;
+    }
+
+    /** Local publish/subscribe for the local API (default: none, no local API). */
+    public Builder localBus(LocalBus value) {
+      this.bus = value;
+      return this;
+    }
+
+    /** Where events go (default: one log line each). */
+    public Builder events(DeviceEvents value) {
+      this.events = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** How MCU serial ports are opened (default: the real ports). */
+    public Builder serialPorts(SerialLinkOpener value) {
+      this.serialPorts = value;
+      return this;
+    }
+
+    /** The component's name and version, for its status and health. */
+    public Builder component(String name, String version) {
+      this.componentName = Objects.requireNonNull(name);
+      this.version = Objects.requireNonNull(version);
+      return this;
+    }
+
+    public DeviceHost build() {
+      return new DeviceHost(this);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.thingbridge.component;
+
+import static dev.thingbridge.component.SiblingRig.GATEWAY;
+import static dev.thingbridge.component.SiblingRig.SENSOR;
+import static dev.thingbridge.component.SiblingRig.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.thingbridge.sibling.JobResult;
+import dev.thingbridge.sibling.LocalApiErrorCode;
+import dev.thingbridge.sibling.LocalApiException;
+import dev.thingbridge.sibling.ThingBridgeClient;
+import dev.thingbridge.testing.nucleus.FakeNucleus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import java.time.Duration;
+
+/**
+ * The component's configuration under Greengrass: a deployment proposing a bad configuration is refused before
+ * it applies, with the reason; a good one is accepted, and once merged it applies without a restart (jobs turned
+ * off and on, a handler directory added). The health shadow reports the component.
+ */
+@Timeout(60)
+class ComponentConfigurationLiveTest {
+  @TempDir Path work;
+  SiblingRig rig;
+
+  @BeforeEach
+  void start() throws Exception {
+    rig = new SiblingRig(work);
+    rig.startComponent();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    rig.close();
+  }
+
+  private Map<String, Object> current() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("thingName", GATEWAY);
+    return c;
+  }
+
+  @Test
+  void a_bad_configuration_is_refused_before_it_applies_with_the_reason() throws Exception {
+    Map<String, Object> bad = current();
+    bad.put("shadows", Map.of("backend", "both"));
+    FakeNucleus.ValidityReport refused = rig.nucleus.proposeConfiguration(bad, WAIT).orElseThrow();
+    assertThat(refused.status()).isEqualTo("REJECTED");
+    assertThat(refused.message()).contains("shadows.backend must be one of cloud, shadowManager");
+
+    Map<String, Object> missingDir = current();
+    missingDir.put("jobs", Map.of("handlerDir", "no-such-dir"));
+    assertThat(rig.nucleus.proposeConfiguration(missingDir, WAIT).orElseThrow().message())
+        .contains("jobs.handlerDir is not a directory");
+
+    Map<String, Object> good = current();
+    good.put("jobs", Map.of("claimWaitSeconds", "5"));
+    FakeNucleus.ValidityReport accepted = rig.nucleus.proposeConfiguration(good, WAIT).orElseThrow();
+    assertThat(accepted.status()).isEqualTo("ACCEPTED");
+    assertThat(accepted.message()).isNull();
+  }
+
+  @Test
+  void a_changed_configuration_applies_without_a_restart() throws Exception {
+    ThingBridgeClient sensor = rig.sibling(SENSOR);
+    rig.nucleus.updateConfiguration(List.of("jobs", "enabled"), "false");
+    await().atMost(WAIT).untilAsserted(() -> {
+      try {
+        sensor.jobs().claim(null, "x", job -> JobResult.succeeded()).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        throw new AssertionError("jobs still on");
+      } catch (ExecutionException e) {
+        assertThat(((LocalApiException) e.getCause()).code()).isEqualTo(LocalApiErrorCode.NOT_ENABLED);
+      }
+    });
+    rig.createJob("queued-1", "{\"operation\":\"hello\"}");
+    await("no agent takes it").during(Duration.ofMillis(500)).atMost(WAIT)
+        .until(() -> rig.execution("queued-1").status() == ExecutionStatus.QUEUED);
+
+    // A handler directory and jobs back on: the queued job runs through its executable.
+    Path handlers = Files.createDirectories(work.resolve("handlers"));
+    Path hello = handlers.resolve("hello");
+    Files.writeString(hello, "#!/bin/sh\necho \"hello from $THINGBRIDGE_JOB_ID\"\n");
+    Files.setPosixFilePermissions(hello, PosixFilePermissions.fromString("rwxr-xr-x"));
+    rig.nucleus.updateConfiguration(List.of("jobs"), Map.of("enabled", "true", "handlerDir", "handlers"));
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      var execution = rig.execution("queued-1");
+      assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+      assertThat(execution.statusDetails()).containsEntry("stdout", "hello from queued-1");
+    });
+  }
+
+  @Test
+  void the_component_reports_its_health_in_a_named_shadow() {
+    // Until the first report lands the shadow does not exist (the GET is rejected with 404).
+    await().atMost(WAIT).ignoreExceptionsInstanceOf(ExecutionException.class).untilAsserted(() -> {
+      JsonNode reported = rig.cloudShadow(GATEWAY, "thingbridge").get().get(5, TimeUnit.SECONDS).reported();
+      assertThat(reported.at("/component/name").asText()).isEqualTo("dev.thingbridge.ThingBridge");
+      assertThat(reported.at("/component/connection").asText()).isEqualTo("connected");
+      assertThat(reported.at("/things/0").asText()).isEqualTo(GATEWAY);
+      assertThat(reported.at("/services/jobs").asText()).isEqualTo("on");
+      assertThat(reported.path("mcus").isObject()).isTrue();
+    });
+  }
+}
