@@ -144,8 +144,10 @@ class OtaCliTest {
     assertThat(noThing.code()).isEqualTo(ExitCodes.FAILURE);
     assertThat(noThing.err()).contains("ResourceNotFoundException");
     assertThat(run("ota", "status", "--api", "http://127.0.0.1:1", "--job", "j").code()).isEqualTo(ExitCodes.CONNECTION);
-    assertThat(run("ota", "run", "--thing", THING, "--state-dir", dir.toString(), "--platform", "mcu:sensor-1").code())
-        .isEqualTo(ExitCodes.USAGE);
+    // mcu:PORT has a provider now (McuOtaPlatform); a kind nothing provides is a usage error.
+    Run noPlatform = run("ota", "run", "--thing", THING, "--state-dir", dir.toString(), "--platform", "plc:line-1");
+    assertThat(noPlatform.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(noPlatform.err()).contains("no 'plc' platform");
     Run unknown = run("ota", "status", "--api", api, "--job", "AFR_OTA-none");
     assertThat(unknown.code()).isEqualTo(ExitCodes.FAILURE);
     assertThat(unknown.err()).contains("ResourceNotFoundException");
