@@ -135,18 +135,6 @@ class OtaDeviceProcessTest {
     }
   }
 
-  private static int blocksOnDisk(Path partial, byte[] content, int blockSize) throws Exception {
-    byte[] disk = Files.readAllBytes(partial);
-    int n = 0;
-    for (int off = 0; off < content.length; off += blockSize) {
-      int end = Math.min(content.length, off + blockSize);
-      if (end <= disk.length && java.util.Arrays.equals(disk, off, end, content, off, end)) {
-        n++;
-      }
-    }
-    return n;
-  }
-
   @Test
   void a_kill_in_the_middle_of_a_download_costs_at_most_one_window() throws Exception {
     Path file = file("app.bin", 4L << 20); // 1024 blocks of 4 KiB
@@ -162,7 +150,7 @@ class OtaDeviceProcessTest {
     int checkpointed = checkpointed(ledger);
     // What the process wrote, checkpointed or not: the file's blocks at their places (the rest is zeros). Counted
     // on disk, not from what the twin sent, so re-requests on a loaded machine do not blur the bound.
-    int written = blocksOnDisk(ledger.resolveSibling("data.part"), Files.readAllBytes(file), 4096);
+    int written = OtaFixtures.blocksOnDisk(ledger.resolveSibling("data.part"), Files.readAllBytes(file), 4096);
     assertThat(written - checkpointed).as("blocks written but not kept: at most the window being received")
         .isBetween(0, 31);
 

@@ -87,4 +87,20 @@ public final class OtaFixtures {
     }
     return d.digest();
   }
+
+  /**
+   * How many whole blocks of {@code content} a partial download's file holds at their places: what a device wrote,
+   * whether or not a checkpoint recorded it (random content never matches the zeros of a block not written).
+   */
+  public static int blocksOnDisk(Path partial, byte[] content, int blockSize) throws Exception {
+    byte[] disk = Files.readAllBytes(partial);
+    int n = 0;
+    for (int off = 0; off < content.length; off += blockSize) {
+      int end = Math.min(content.length, off + blockSize);
+      if (end <= disk.length && java.util.Arrays.equals(disk, off, end, content, off, end)) {
+        n++;
+      }
+    }
+    return n;
+  }
 }
