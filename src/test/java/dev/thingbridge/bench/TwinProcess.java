@@ -31,11 +31,18 @@ final class TwinProcess implements AutoCloseable {
   }
 
   static TwinProcess start(Mosquitto broker, Path stateDir, String sync) throws InterruptedException {
+    return start(broker, stateDir, sync, List.of());
+  }
+
+  /** Started with these flags too (e.g. {@code --aws-limits}). */
+  static TwinProcess start(Mosquitto broker, Path stateDir, String sync, List<String> extra)
+      throws InterruptedException {
     if (!Files.isRegularFile(Path.of(JAR))) {
       throw new IllegalStateException(JAR + " is missing: run ./mvnw -B -q package -DskipTests first");
     }
     List<String> args = new ArrayList<>(List.of("twin", "--endpoint", broker.endpoint().toString(), "--api-port", "0",
         "--state-dir", stateDir.toString(), "--sync", sync));
+    args.addAll(extra);
     ProcessBuilder command = ChildProcess.javaJar(JAR, args.toArray(String[]::new));
     String javaOptions = System.getProperty("bench.twinJavaOptions", "");
     if (!javaOptions.isBlank()) {

@@ -150,6 +150,10 @@ class OtaCliTest {
     assertThat(noPort.err()).contains("sensor-1");
     assertThat(run("ota", "run", "--thing", THING, "--state-dir", dir.toString(), "--platform",
         "mcu:sensor-1,speed=9600").code()).isEqualTo(ExitCodes.USAGE);
+    // mcu:PORT has a provider now (McuOtaPlatform); a kind nothing provides is a usage error.
+    Run noPlatform = run("ota", "run", "--thing", THING, "--state-dir", dir.toString(), "--platform", "plc:line-1");
+    assertThat(noPlatform.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(noPlatform.err()).contains("no 'plc' platform");
     Run unknown = run("ota", "status", "--api", api, "--job", "AFR_OTA-none");
     assertThat(unknown.code()).isEqualTo(ExitCodes.FAILURE);
     assertThat(unknown.err()).contains("ResourceNotFoundException");

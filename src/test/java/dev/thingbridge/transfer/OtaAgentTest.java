@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.local.LocalBroker;
+import dev.thingbridge.testing.OtaFixtures;
 import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.streams.StreamFaults;
@@ -328,7 +329,7 @@ class OtaAgentTest {
     first.close();
     // What the first run wrote, whether or not a checkpoint recorded it: its random blocks are on disk, the rest is
     // zeros. Counting them, not timing them, makes the bound hold however slow the machine is.
-    int written = blocksOnDisk(state.resolve("ota/downloads/resume-0/data.part"), content, 1024);
+    int written = OtaFixtures.blocksOnDisk(state.resolve("ota/downloads/resume-0/data.part"), content, 1024);
     cloud.streams.faults(StreamFaults.NONE);
 
     List<TransferProgress> after = new CopyOnWriteArrayList<>();
@@ -347,18 +348,5 @@ class OtaAgentTest {
     assertThat(written).isGreaterThan(200);
     assertThat(resumedBlocks).as("blocks resumed of %d written", written).isGreaterThan(0)
         .isGreaterThanOrEqualTo(written - config.windowBlocks());
-  }
-
-  /** How many whole blocks of {@code content} the partial file holds at their places. */
-  private static int blocksOnDisk(Path partial, byte[] content, int blockSize) throws Exception {
-    byte[] disk = Files.readAllBytes(partial);
-    int n = 0;
-    for (int off = 0; off < content.length; off += blockSize) {
-      int end = Math.min(content.length, off + blockSize);
-      if (end <= disk.length && java.util.Arrays.equals(disk, off, end, content, off, end)) {
-        n++;
-      }
-    }
-    return n;
   }
 }

@@ -74,7 +74,7 @@ class StreamRequestFuzzTest {
     List<byte[]> seeds = seeds();
     seeds.forEach(StreamRequestFuzzTest::check);
     Random random = new Random(20261207L);
-    for (int i = 0; i < 5000; i++) {
+    for (int i = 0; i < 2000; i++) {
       byte[] m = seeds.get(random.nextInt(seeds.size())).clone();
       int edits = 1 + random.nextInt(4);
       for (int e = 0; e < edits && m.length > 0; e++) {
