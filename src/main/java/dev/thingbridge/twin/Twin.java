@@ -1,6 +1,7 @@
 package dev.thingbridge.twin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.Subscription;
@@ -8,7 +9,6 @@ import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.mqtt.Topics;
 import dev.thingbridge.mqtt.internal.HandOffListener;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.store.Changes;
 import dev.thingbridge.twin.store.SyncMode;
@@ -73,6 +73,7 @@ public final class Twin implements AutoCloseable {
   private final Path stateDir;
   private final SyncMode sync;
   private final Duration tickInterval;
+  private final TwinScript script;
   private final ObjectMapper json = new ObjectMapper();
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
@@ -94,6 +95,7 @@ public final class Twin implements AutoCloseable {
     this.stateDir = b.stateDir;
     this.sync = b.sync;
     this.tickInterval = b.tickInterval;
+    this.script = b.script;
     this.ticker = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("thingbridge-twin-tick", true));
     this.pool = Executors.newCachedThreadPool(new NamedThreadFactory("thingbridge-twin", true));
     this.lanes = new KeyedLanes(pool);
@@ -278,7 +280,12 @@ public final class Twin implements AutoCloseable {
     return new HandOffListener() {
       @Override
       public void onMessage(MqttMessage message) {
-        lanes.execute(orderingKey(message.topic()), () -> handleRequest(service, message));
+        List<MqttMessage> scripted = script == null ? null : script.onRequest(message);
+        if (scripted == null) {
+          lanes.execute(orderingKey(message.topic()), () -> handleRequest(service, message));
+        } else {
+          lanes.execute(orderingKey(message.topic()), () -> scripted.forEach(Twin.this::send));
+        }
       }
 
       @Override
@@ -408,6 +415,27 @@ public final class Twin implements AutoCloseable {
   }
 
   private void send(MqttMessage m) {
+    TwinScript.Fault fault = script == null ? null : script.onSend(m);
+    if (fault == null) {
+      deliver(m);
+      return;
+    }
+    switch (fault.kind()) {
+      case DROP -> log.debug("twin: {} dropped as scripted", m.topic());
+      case DUPLICATE -> {
+        deliver(m);
+        deliver(m);
+      }
+      case DELAY -> {
+        if (!closed) {
+          ticker.schedule(() -> deliver(m), fault.delay().toNanos(), TimeUnit.NANOSECONDS);
+        }
+      }
+      default -> deliver(m);
+    }
+  }
+
+  private void deliver(MqttMessage m) {
     mqtt.publish(m).whenComplete((v, e) -> {
       if (e != null && !closed) {
         log.warn("twin: reply on {} not delivered: {}", m.topic(), e.toString());
@@ -529,6 +557,7 @@ public final class Twin implements AutoCloseable {
     private SyncMode sync = SyncMode.NORMAL;
     private Duration tickInterval = Duration.ofSeconds(1);
     private final List<TwinService> services = new ArrayList<>();
+    private TwinScript script;
 
     private Builder(MqttClient mqtt) {
       this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
@@ -564,6 +593,15 @@ public final class Twin implements AutoCloseable {
         throw new IllegalArgumentException("tick interval must be positive");
       }
       this.tickInterval = value;
+      return this;
+    }
+
+    /**
+     * Lets {@code value} script replies, record requests and inject faults (tests; default none, and then the
+     * twin keeps no history).
+     */
+    public Builder script(TwinScript value) {
+      this.script = Objects.requireNonNull(value);
       return this;
     }
 

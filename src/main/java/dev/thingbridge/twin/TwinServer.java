@@ -10,8 +10,8 @@ import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.ota.InMemoryOtaUpdateCatalog;
 import dev.thingbridge.twin.ota.OtaFileServer;
-import dev.thingbridge.twin.ota.OtaUpdatesService;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.ota.OtaService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.store.SyncMode;
 import dev.thingbridge.twin.streams.InMemoryStreamCatalog;
 import dev.thingbridge.twin.streams.S3Files;
@@ -82,11 +82,11 @@ public final class TwinServer implements AutoCloseable {
         .clock(options.clock)
         .limits(options.awsLimits ? TwinLimits.AWS : TwinLimits.RELAXED)
         .service(things)
-        .service(new ShadowService())
+        .service(new ShadowsService())
         .service(jobs)
         .service(new CommandsService())
         .service(streams)
-        .service(new OtaUpdatesService(new InMemoryOtaUpdateCatalog(), streams, jobs, registry, files))
+        .service(new OtaService(new InMemoryOtaUpdateCatalog(), streams, jobs, registry, files))
         .service(provisioning)
         .service(new DefenderService());
     if (options.stateDir != null) {

@@ -7,7 +7,7 @@ import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.things.ThingsService;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,7 +46,7 @@ class TwinChangeListenerTest {
   @Test
   void each_commit_is_told_by_table_and_key_and_reads_tell_nothing() {
     server.twin().service(ThingsService.class).createThing("t1");
-    server.twin().service(ShadowService.class).update("t1", "cfg",
+    server.twin().service(ShadowsService.class).update("t1", "cfg",
         "{\"state\":{\"desired\":{\"fan\":1}}}".getBytes(StandardCharsets.UTF_8));
     server.twin().service(JobsService.class).createJob(JobRequest.builder("job-1").document("{\"operation\":\"x\"}")
         .target(server.twin().service(ThingsService.class).registry().thingArn("t1")).build());
@@ -58,12 +58,12 @@ class TwinChangeListenerTest {
         .contains(new TwinChange("job_executions", List.of("t1", "job-1"), false)));
 
     int before = seen.size();
-    server.twin().service(ShadowService.class).get("t1", "cfg");
+    server.twin().service(ShadowsService.class).get("t1", "cfg");
     server.twin().service(ThingsService.class).listThings(null, null, null, null);
     server.twin().service(JobsService.class).describeJobExecution("t1", "job-1", null);
     assertThat(seen).hasSize(before);
 
-    server.twin().service(ShadowService.class).delete("t1", "cfg");
+    server.twin().service(ShadowsService.class).delete("t1", "cfg");
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(seen.subList(before, seen.size()))
         .anyMatch(c -> c.table().equals("shadows") && c.key().equals(List.of("t1", "cfg"))));
   }

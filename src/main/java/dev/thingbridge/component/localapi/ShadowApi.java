@@ -3,6 +3,7 @@ package dev.thingbridge.component.localapi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.Subscription;
@@ -85,7 +86,7 @@ public final class ShadowApi implements ApiService {
 
   private static String shadowName(ApiCall call) {
     String name = call.optionalText("shadow").orElse("");
-    if (!name.isEmpty() && !ShadowTopics.isValidShadowName(name)) {
+    if (!name.isEmpty() && !AwsNames.isShadowName(name)) {
       throw ApiException.badRequest("'shadow' must be 1-64 of [a-zA-Z0-9:_-]: " + name);
     }
     return name;

@@ -7,7 +7,7 @@ import dev.thingbridge.twin.commands.Command;
 import dev.thingbridge.twin.commands.CommandExecution;
 import dev.thingbridge.twin.commands.ResultValue;
 import dev.thingbridge.twin.jobs.Job;
-import dev.thingbridge.twin.jobs.JobExecution;
+import dev.thingbridge.twin.jobs.JobExecutionDescription;
 import dev.thingbridge.twin.ota.OtaUpdate;
 import dev.thingbridge.twin.things.Thing;
 import java.time.Instant;
@@ -55,7 +55,7 @@ final class ConsoleJson {
     return n;
   }
 
-  static ObjectNode execution(JobExecution e) {
+  static ObjectNode execution(JobExecutionDescription e) {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("jobId", e.jobId());
     n.put("thingName", e.thingName());

@@ -8,14 +8,14 @@ import dev.thingbridge.twin.commands.Command;
 import dev.thingbridge.twin.commands.CommandExecution;
 import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.http.AwsApiException;
-import dev.thingbridge.twin.jobs.JobExecution;
+import dev.thingbridge.twin.jobs.JobExecutionDescription;
 import dev.thingbridge.twin.jobs.JobExecutionPage;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.ota.OtaUpdate;
-import dev.thingbridge.twin.ota.OtaUpdatesService;
-import dev.thingbridge.twin.shadows.ShadowException;
-import dev.thingbridge.twin.shadows.ShadowService;
-import dev.thingbridge.twin.shadows.ShadowTopics;
+import dev.thingbridge.twin.ota.OtaService;
+import dev.thingbridge.twin.shadows.ShadowServiceException;
+import dev.thingbridge.twin.shadows.ShadowsService;
+import dev.thingbridge.twin.shadows.ShadowServiceTopics;
 import dev.thingbridge.twin.things.Thing;
 import dev.thingbridge.twin.things.ThingPage;
 import dev.thingbridge.twin.things.ThingsService;
@@ -39,17 +39,17 @@ final class TwinView {
   private static final int PAGE = 250;
 
   private final ThingsService things;
-  private final ShadowService shadows;
+  private final ShadowsService shadows;
   private final JobsService jobs;
   private final CommandsService commands;
-  private final OtaUpdatesService ota;
+  private final OtaService ota;
 
   TwinView(Twin twin) {
     this.things = find(twin, ThingsService.class);
-    this.shadows = find(twin, ShadowService.class);
+    this.shadows = find(twin, ShadowsService.class);
     this.jobs = find(twin, JobsService.class);
     this.commands = find(twin, CommandsService.class);
-    this.ota = find(twin, OtaUpdatesService.class);
+    this.ota = find(twin, OtaService.class);
   }
 
   private static <T extends TwinService> T find(Twin twin, Class<T> type) {
@@ -99,7 +99,7 @@ final class TwinView {
     for (Thing t : listed.subList(0, Math.min(listed.size(), MAX_THINGS))) {
       thingArray.add(ConsoleJson.thing(t));
       addShadows(t.thingName(), shadowArray);
-      for (JobExecution e : executionsOf(t.thingName())) {
+      for (JobExecutionDescription e : executionsOf(t.thingName())) {
         executionArray.add(ConsoleJson.execution(e));
         jobIds.add(e.jobId());
       }
@@ -153,7 +153,7 @@ final class TwinView {
       return;
     }
     List<String> names = new ArrayList<>();
-    names.add(ShadowTopics.CLASSIC);
+    names.add(ShadowServiceTopics.CLASSIC);
     names.addAll(shadows.listNamedShadows(thing));
     for (String name : names) {
       ObjectNode doc = shadow(thing, name);
@@ -164,8 +164,8 @@ final class TwinView {
     }
   }
 
-  private List<JobExecution> executionsOf(String thing) {
-    List<JobExecution> all = new ArrayList<>();
+  private List<JobExecutionDescription> executionsOf(String thing) {
+    List<JobExecutionDescription> all = new ArrayList<>();
     if (jobs == null) {
       return all;
     }
@@ -181,7 +181,7 @@ final class TwinView {
   private ObjectNode shadow(String thing, String name) {
     try {
       return shadows.get(thing, name);
-    } catch (ShadowException e) {
+    } catch (ShadowServiceException e) {
       if (e.code() == 404) {
         return null;
       }

@@ -16,15 +16,15 @@ import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.TwinServer;
 import dev.thingbridge.twin.commands.CommandSpec;
-import dev.thingbridge.twin.commands.CommandTopics;
-import dev.thingbridge.twin.commands.CommandTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.CommandServiceTopics;
+import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
 import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.commands.DeviceTarget;
 import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobsService;
-import dev.thingbridge.twin.ota.OtaUpdatesService;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.ota.OtaService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.things.ThingsService;
 import java.io.File;
 import java.net.InetAddress;
@@ -113,7 +113,7 @@ class WebConsoleBrowserTest {
     twinClient = broker.connect("thingbridge-twin");
     twin = TwinServer.start(twinClient, TwinServer.Options.defaults().withApi(InetAddress.getLoopbackAddress(), 0));
     twin.twin().service(ThingsService.class).createThing("dev-1", null, Map.of("site", "lab"));
-    twin.twin().service(ShadowService.class).update("dev-1", null,
+    twin.twin().service(ShadowsService.class).update("dev-1", null,
         "{\"state\":{\"reported\":{\"temp\":21,\"fan\":\"off\"}}}".getBytes());
     device = broker.connect("dev-1");
     agent = JobAgent.builder(device, JobDocumentType.JSON, job -> {
@@ -211,7 +211,7 @@ class WebConsoleBrowserTest {
     browser.findElement(By.id("desired-submit")).click();
     new WebDriverWait(browser, WAIT).withMessage("the update was not accepted")
         .until(d -> "ok".equals(d.findElement(By.id("desired-result")).getAttribute("data-state")));
-    JsonNode settings = twin.twin().service(ShadowService.class).get("dev-1", "settings");
+    JsonNode settings = twin.twin().service(ShadowsService.class).get("dev-1", "settings");
     assertThat(settings.at("/state/desired/mode").asText()).isEqualTo("eco");
     assertThat(settings.at("/state/desired/interval").asInt()).isEqualTo(30);
     waitForText("#shadows [data-thing='dev-1'][data-shadow='settings'] .delta", "\"mode\": \"eco\"");
@@ -238,7 +238,7 @@ class WebConsoleBrowserTest {
     waitForText(execution, "blinked");
     waitForText("#jobs article[data-job='blink-1'] .job-status", "COMPLETED");
     assertThat(twin.twin().service(JobsService.class).describeJobExecution("dev-1", "blink-1", null).status())
-        .isEqualTo(JobExecutionStatus.SUCCEEDED);
+        .isEqualTo(ExecutionStatus.SUCCEEDED);
 
     // A command execution appears, and its status changes when the device answers it.
     CommandsService commands = twin.twin().service(CommandsService.class);
@@ -252,7 +252,7 @@ class WebConsoleBrowserTest {
     waitForText(commandRow, "CREATED");
     Subscription replies = device.subscribe("$aws/commands/things/dev-1/executions/+/response/+/json",
         QoS.AT_LEAST_ONCE).get(5, TimeUnit.SECONDS);
-    device.publish(MqttMessage.of(CommandTopics.response(target, executionId, PayloadFormat.JSON),
+    device.publish(MqttMessage.of(CommandServiceTopics.response(target, executionId, PayloadFormat.JSON),
         "{\"status\":\"SUCCEEDED\",\"result\":{\"opened\":{\"b\":true}}}", QoS.AT_LEAST_ONCE))
         .get(5, TimeUnit.SECONDS);
     assertThat(replies.next(WAIT).topic()).endsWith("/response/accepted/json");
@@ -275,7 +275,7 @@ class WebConsoleBrowserTest {
     body.putArray("targets").add(twin.twin().service(ThingsService.class).registry().thingArn("dev-1"));
     openConsole();
 
-    twin.twin().service(OtaUpdatesService.class).create("fw-7", body);
+    twin.twin().service(OtaService.class).create("fw-7", body);
 
     String card = "#ota article[data-ota='fw-7']";
     waitForText(card, "CREATE_COMPLETE");

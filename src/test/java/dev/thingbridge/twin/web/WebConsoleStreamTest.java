@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.TwinServer;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.things.ThingsService;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,7 +49,7 @@ class WebConsoleStreamTest {
   }
 
   private void update(String desired) {
-    twin.twin().service(ShadowService.class).update("t1", null,
+    twin.twin().service(ShadowsService.class).update("t1", null,
         ("{\"state\":{\"desired\":" + desired + "}}").getBytes(StandardCharsets.UTF_8));
   }
 
