@@ -38,7 +38,8 @@
   }
 
   function json(value) {
-    return el('pre', { class: 'json' }, value === undefined ? '' : JSON.stringify(value, null, 2));
+    if (value === undefined || value === null) return el('p', { class: 'none' }, 'none');
+    return el('pre', { class: 'json' }, JSON.stringify(value, null, 2));
   }
 
   function time(iso) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.jobs.JobAgent;
 import dev.thingbridge.jobs.JobDocumentType;
 import dev.thingbridge.jobs.JobOutcome;
@@ -21,6 +23,7 @@ import dev.thingbridge.twin.commands.DeviceTarget;
 import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobsService;
+import dev.thingbridge.twin.ota.OtaService;
 import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.things.ThingsService;
 import java.io.File;
@@ -43,6 +46,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -66,6 +70,7 @@ class WebConsoleBrowserTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static ChromeDriverService service;
   private static WebDriver browser;
@@ -255,6 +260,31 @@ class WebConsoleBrowserTest {
     waitForText(commandRow, "opened");
 
     Files.write(Path.of("target/web-console.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+  }
+
+  @Test
+  void an_ota_update_shows_each_targets_progress_live(@TempDir Path dir) throws Exception {
+    Path firmware = dir.resolve("fw.bin");
+    Files.write(firmware, new byte[4096]);
+    ObjectNode body = (ObjectNode) JSON.readTree("{\"protocols\":[\"MQTT\"],\"roleArn\":\"arn:aws:iam::123456789012:role/ota\","
+        + "\"files\":[{\"fileName\":\"fw.bin\",\"fileType\":0,\"fileLocation\":{\"s3Location\":{\"bucket\":\"b\",\"key\":"
+        + JSON.writeValueAsString(firmware.toString()) + "}},"
+        + "\"codeSigning\":{\"customCodeSigning\":{\"signature\":{\"inlineDocument\":\"c2lnbmF0dXJl\"},"
+        + "\"certificateChain\":{\"certificateName\":\"codesign.pem\"},\"hashAlgorithm\":\"SHA256\","
+        + "\"signatureAlgorithm\":\"ECDSA\"}}}]}");
+    body.putArray("targets").add(twin.twin().service(ThingsService.class).registry().thingArn("dev-1"));
+    openConsole();
+
+    twin.twin().service(OtaService.class).create("fw-7", body);
+
+    String card = "#ota article[data-ota='fw-7']";
+    waitForText(card, "CREATE_COMPLETE");
+    waitForText(card, "fw.bin");
+    // The device's agent takes the AFR_OTA job and reports its first block of two.
+    waitForText(card + " tr.progress-row[data-thing='dev-1']", "1/2");
+    waitForText(card + " tr.progress-row[data-thing='dev-1']", "IN_PROGRESS");
+    finishJob.countDown();
+    waitForText(card + " tr.progress-row[data-thing='dev-1']", "SUCCEEDED");
   }
 
   @Test
