@@ -336,6 +336,10 @@ public final class DeviceHost implements AutoCloseable {
     return mcus;
   }
 
+  private synchronized dev.thingbridge.mcu.McuDevice mcuDevice(String id) {
+    return mcus == null ? null : mcus.device(id).orElse(null);
+  }
+
   /** Stops every agent, the local API, Defender, the MCUs and the health reports; the MQTT client stays open. */
   @Override
   public void close() {
@@ -439,6 +443,11 @@ public final class DeviceHost implements AutoCloseable {
 
     @Override
     public OtaPlatform otaPlatform(String thing, Path stateDir) {
+      for (ComponentConfig.Mcu m : config.mcus()) {
+        if (m.thing().equals(thing)) {
+          return new McuOtaPlatform(m.id(), thing, () -> mcuDevice(m.id()), stateDir, events);
+        }
+      }
       return settings.otaPlatforms.apply(thing, stateDir);
     }
   }
@@ -490,7 +499,10 @@ public final class DeviceHost implements AutoCloseable {
       return this;
     }
 
-    /** The OTA platform of a thing (default: the gateway's own files for the gateway; none for others). */
+    /**
+     * The OTA platform of a thing that is not an MCU's (default: the gateway's own files for the gateway; none for
+     * others). An MCU's thing is always flashed through its serial port.
+     */
     public Builder otaPlatforms(BiFunction<String, Path, OtaPlatform> value) {
       this.otaPlatforms = Objects.requireNonNull(value);
       return this;

@@ -39,7 +39,7 @@ class LocalCommandIT {
   void a_bounded_run_ends_by_itself_with_exit_code_0() throws Exception {
     try (ChildProcess jar = ChildProcess.start(ChildProcess.javaJar(JAR, "local", "--api-port", "0", "--duration", "500ms"))) {
       assertThat(jar.awaitExit(START)).isZero();
-      assertThat(jar.output()).contains("ready: 1 thing running; stopping by itself after PT0.5S", "stopped after");
+      assertThat(jar.output()).contains("ready: 1 thing running on one connection; stopping by itself after PT0.5S", "stopped after");
     }
   }
 }

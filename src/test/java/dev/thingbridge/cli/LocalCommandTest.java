@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -31,22 +32,21 @@ class LocalCommandTest {
   }
 
   @Test
-  void a_bounded_run_prints_each_thing_then_ready_then_stopped_and_exits_0() {
+  void a_bounded_run_prints_each_thing_how_to_drive_it_then_ready_then_stopped_and_exits_0() {
     assertThat(run("local", "--duration", "200ms")).isZero();
-    assertThat(out.toString().lines())
-        .hasSize(5)
-        .satisfies(l -> assertThat(l.get(0)).startsWith("thingbridge local: in-process broker"))
-        .satisfies(l -> assertThat(l.get(1)).matches(
-            "cloud twin: shadows, jobs, commands and things on the in-process broker; AWS-compatible API on "
-                + "http://127\\.0\\.0\\.1:\\d+"))
-        .satisfies(
-            l ->
-                assertThat(l.get(2))
-                    .isEqualTo(
-                        "thing thingbridge-local: mqtt.maxPayloadBytes=131072 mqtt.operationTimeoutSeconds=10"
-                            + " localApi.topicPrefix=thingbridge logLevel=info state=in-memory"))
-        .satisfies(l -> assertThat(l.get(3)).isEqualTo("ready: 1 thing running; stopping by itself after PT0.2S"))
-        .satisfies(l -> assertThat(l.get(4)).matches("stopped after \\d+\\.\\d s"));
+    List<String> lines = out.toString().lines().filter(l -> !l.startsWith("event ")).toList();
+    assertThat(lines.get(0)).startsWith("thingbridge local: in-process broker");
+    assertThat(lines.get(1)).matches("cloud twin: shadows, jobs, commands and things on the in-process broker; "
+        + "AWS-compatible API on http://127\\.0\\.0\\.1:\\d+");
+    assertThat(lines.get(2)).isEqualTo("thing thingbridge-local: mqtt.maxPayloadBytes=131072"
+        + " mqtt.operationTimeoutSeconds=10 localApi.topicPrefix=thingbridge logLevel=info state=temporary");
+    assertThat(lines).anyMatch(l -> l.startsWith("  desired state: curl -s -X POST http://127.0.0.1:"))
+        .anyMatch(l -> l.startsWith("  a job:         curl -s -X PUT http://127.0.0.1:"))
+        .anyMatch(l -> l.startsWith("  an OTA update: thingbridge ota create --api http://127.0.0.1:"));
+    assertThat(lines.get(lines.size() - 2))
+        .isEqualTo("ready: 1 thing running on one connection; stopping by itself after PT0.2S");
+    assertThat(lines.get(lines.size() - 1)).matches("stopped after \\d+\\.\\d s");
+    assertThat(out.toString()).contains("event component.started thing=thingbridge-local");
     assertThat(err.toString()).isEmpty();
   }
 
