@@ -6,11 +6,15 @@ import dev.thingbridge.component.events.DeviceEventSink;
 import dev.thingbridge.mqtt.MqttLimits;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.mqtt.local.LocalMqttClient;
+import dev.thingbridge.mqtt.local.server.MqttServer;
+import dev.thingbridge.mqtt.local.server.MqttServerOptions;
 import dev.thingbridge.twin.TwinServer;
 import dev.thingbridge.twin.things.ThingsService;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +33,10 @@ import picocli.CommandLine.Spec;
  * starts an in-process broker ({@link LocalBroker}, where the local twin of the AWS IoT cloud attaches) and the
  * component on it as {@code run} hosts it ({@link LocalDevice}): every agent of every thing on one connection,
  * so that shadows are kept and acknowledged, jobs run through the configured handlers, commands are answered and
- * OTA updates and MCU flashes happen. It prints a line per thing, how to drive it, a {@code ready} line and then
- * one line per event, and runs until Ctrl-C, SIGTERM or {@code --duration}.
+ * OTA updates and MCU flashes happen. An MQTT server on loopback in front of the broker ({@link MqttServer}) lets
+ * CLI commands, {@code mosquitto_sub} and the AWS IoT device SDK attach to the same bus. It prints a line per
+ * thing, how to drive it, a {@code ready} line naming the MQTT endpoint and then one line per event, and runs until
+ * Ctrl-C, SIGTERM or {@code --duration}.
  *
  * <p>Stopping is bounded: a shutdown hook wakes the command, which closes every client and the broker
  * and prints {@code stopped}; the hook waits at most {@link #STOP_BUDGET} for that, well inside the 5 s
@@ -41,8 +47,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run thingbridge locally on embedded defaults: the local twin of AWS IoT and the component hosting every",
-      "thing on one connection (shadows, jobs, commands, OTA, MCUs), one line per event.",
-      "No network, no AWS account. Stops on Ctrl-C, SIGTERM or after --duration."
+      "thing on one connection (shadows, jobs, commands, OTA, MCUs), one line per event, and an MQTT server on",
+      "loopback in front of the bus. No AWS account. Stops on Ctrl-C, SIGTERM or after --duration."
     })
 public final class LocalCommand implements Callable<Integer> {
   /** The recipe's DefaultConfiguration values, which local mode runs on. */
@@ -92,6 +98,20 @@ public final class LocalCommand implements Callable<Integer> {
   int apiPort = 8443;
 
   @Option(
+      names = "--mqtt-port",
+      paramLabel = "PORT",
+      converter = PortConverter.class,
+      description = "Port of the MQTT server (MQTT 3.1.1 and 5) that CLI commands, mosquitto_sub and the AWS IoT"
+          + " device SDK attach to (0 picks a free one, -1 turns it off). Default: ${DEFAULT-VALUE}.")
+  int mqttPort = MqttServerOptions.DEFAULT_PORT;
+
+  @Option(
+      names = "--mqtt-host",
+      paramLabel = "ADDRESS",
+      description = "Address the MQTT server listens on. Default: ${DEFAULT-VALUE} (this machine only).")
+  String mqttHost = "127.0.0.1";
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description = "The component's configuration (YAML or JSON, as in the recipe's DefaultConfiguration): kept "
@@ -118,6 +138,8 @@ public final class LocalCommand implements Callable<Integer> {
       throw new UsageException("--max-payload-bytes must be positive: " + maxPayloadBytes);
     }
     ApiPorts.requireFree("--api-port", InetAddress.getLoopbackAddress(), apiPort);
+    InetAddress mqttAddress = mqttAddress();
+    ApiPorts.requireFree("--mqtt-port", mqttAddress, mqttPort);
     Path work = stateDir != null ? StateDirs.check("--state-dir", stateDir) : null;
     if (handlerDir != null && !Files.isDirectory(handlerDir)) {
       throw new UsageException("--handler-dir " + handlerDir + " is not a directory");
@@ -128,10 +150,11 @@ public final class LocalCommand implements Callable<Integer> {
     LocalBroker broker = new LocalBroker();
     TwinServer cloud = null;
     LocalDevice device = null;
+    MqttServer mqtt = null;
     Path temporary = null;
     try (StopSignal stop = ThingBridgeCommand.of(spec).exit().stopSignal(STOP_BUDGET)) {
       try {
-        out.println("thingbridge local: in-process broker, no network, no AWS account");
+        out.println("thingbridge local: in-process broker, no AWS account");
         if (work == null) {
           temporary = work = Files.createTempDirectory("thingbridge-local-");
         }
@@ -139,6 +162,7 @@ public final class LocalCommand implements Callable<Integer> {
         cloud = startTwin(broker, config.hostedThings(config.thingName()), out);
         device = LocalDevice.start(broker, config, work, new MqttLimits(maxPayloadBytes, MAX_TOPIC_BYTES),
             printer(out), null);
+        mqtt = startMqttServer(broker, mqttAddress, out); // after the twin and the device: clients find them answering
         for (String thing : config.hostedThings(config.thingName())) {
           out.println("thing " + thing + ": mqtt.maxPayloadBytes=" + config.mqtt().maxPayloadBytes()
               + " mqtt.operationTimeoutSeconds=" + config.mqtt().operationTimeoutSeconds()
@@ -148,10 +172,14 @@ public final class LocalCommand implements Callable<Integer> {
         LocalHints.print(out, config, cloud, work);
         int count = config.hostedThings(config.thingName()).size();
         out.println("ready: " + count + (count == 1 ? " thing" : " things") + " running on one connection; "
+            + (mqtt == null ? "" : "MQTT on " + mqtt.endpoint() + "; ")
             + (duration == null ? "Ctrl-C or SIGTERM stops" : "stopping by itself after " + duration));
         out.flush();
         stop.await(duration);
       } finally {
+        if (mqtt != null) {
+          mqtt.close();
+        }
         if (device != null) {
           device.close();
         }
@@ -230,9 +258,39 @@ public final class LocalCommand implements Callable<Integer> {
     }
     ThingsService things = cloud.twin().service(ThingsService.class);
     names.forEach(things::createThing);
-    out.println("cloud twin: shadows, jobs, commands and things on the in-process broker"
+    out.println("cloud twin: shadows, jobs, commands, things, fleet provisioning and Device Defender on the in-process broker"
         + cloud.controlPlane().map(api -> "; AWS-compatible API on " + api.endpoint()).orElse(""));
     return cloud;
+  }
+
+  /**
+   * The MQTT server in front of the bus, unless {@code --mqtt-port -1}. It takes packets as large as the
+   * things may publish, plus room for the topic and properties.
+   */
+  private MqttServer startMqttServer(LocalBroker broker, InetAddress address, PrintWriter out) throws IOException {
+    if (mqttPort < 0) {
+      return null;
+    }
+    MqttServerOptions options = MqttServerOptions.builder().host(address).port(mqttPort)
+        .maximumPacketSize(maxPayloadBytes + 8 * 1024).build();
+    MqttServer server;
+    try {
+      server = MqttServer.start(broker, options);
+    } catch (BindException e) {
+      throw new UsageException("--mqtt-port " + mqttPort + " is in use on " + address.getHostAddress()
+          + " (another broker?); pick another, or 0 for a free one");
+    }
+    out.println("mqtt server: " + server.endpoint() + " (MQTT 3.1.1 and 5) for CLI commands, mosquitto_sub and the"
+        + " AWS IoT device SDK");
+    return server;
+  }
+
+  private InetAddress mqttAddress() {
+    try {
+      return InetAddress.getByName(mqttHost);
+    } catch (UnknownHostException e) {
+      throw new UsageException("--mqtt-host " + mqttHost + " is not an address of this machine");
+    }
   }
 
   private List<String> validatedThings() {

@@ -87,6 +87,8 @@ final class ProcessExit {
     Thread watchdog = new Thread(() -> {
       try {
         Thread.sleep(stop.budget().toMillis());
+        System.err.println("error: not stopped within " + stop.budget().toMillis() + " ms of the signal; exiting now");
+        System.err.flush();
         Runtime.getRuntime().halt(128 + number);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -74,22 +73,21 @@ final class ShadowWatchCommand implements Callable<Integer> {
       StateDirs.check("--state-dir", stateDir);
     }
     ShadowTopics topics = target.topics();
-    CountDownLatch done = new CountDownLatch(count == null ? Integer.MAX_VALUE : count);
-    Printer printer = new Printer(output, done);
     ThingBridgeCommand root = ThingBridgeCommand.of(spec);
     try (StopSignal stop = root.exit().stopSignal(TwinCommand.STOP_BUDGET);
         MqttClient mqtt = ack ? connection.connect(topics.thingName(), stop) : connection.connectAsObserver(stop)) {
+      Printer printer = new Printer(output, count, stop);
       if (ack) {
-        actAsDevice(mqtt, topics, printer, stop, done);
+        actAsDevice(mqtt, topics, printer, stop);
       } else {
-        observe(mqtt, topics, printer, stop, done);
+        observe(mqtt, topics, printer, stop);
       }
     }
     return ExitCodes.OK;
   }
 
-  private void actAsDevice(MqttClient mqtt, ShadowTopics topics, Printer printer, StopSignal stop,
-      CountDownLatch done) throws Exception {
+  private void actAsDevice(MqttClient mqtt, ShadowTopics topics, Printer printer, StopSignal stop)
+      throws Exception {
     try (KeyValueStore store = stateDir == null ? new InMemoryKeyValueStore() : FileKeyValueStore.open(stateDir);
         Shadow<ObjectNode> device = Shadow.untyped(mqtt, topics.thingName(), store)
             .name(topics.shadowName().orElse(null))
@@ -98,13 +96,12 @@ final class ShadowWatchCommand implements Callable<Integer> {
             .build()) {
       ObjectNode state = JobsCommand.await(device.sync());
       printer.line(event("synced").put("version", device.version()).set("state", state), false);
-      waitUntilDone(stop, done);
+      stop.await(null);
     }
   }
 
   /** Subscribes, GETs the current document (printed first), then prints the events as they come. */
-  private void observe(MqttClient mqtt, ShadowTopics topics, Printer printer, StopSignal stop, CountDownLatch done)
-      throws Exception {
+  private void observe(MqttClient mqtt, ShadowTopics topics, Printer printer, StopSignal stop) throws Exception {
     printer.hold();
     Subscription events = JobsCommand.await(mqtt.subscribe(topics.eventFilters(), new RawListener(topics, printer)));
     try (MqttRequester requester = new MqttRequester(mqtt)) {
@@ -129,17 +126,10 @@ final class ShadowWatchCommand implements Callable<Integer> {
         printer.print(event("current").put("exists", false), false);
       }
       printer.release(version);
-      waitUntilDone(stop, done);
+      stop.await(null);
     } finally {
       events.close();
     }
-  }
-
-  private static void waitUntilDone(StopSignal stop, CountDownLatch done) throws Exception {
-    while (done.getCount() > 0 && !stop.requested()) {
-      stop.await(java.time.Duration.ofMillis(100));
-    }
-    stop.await(java.time.Duration.ZERO);
   }
 
   static ObjectNode event(String kind) {
@@ -154,17 +144,21 @@ final class ShadowWatchCommand implements Callable<Integer> {
   }
 
   /**
-   * Prints lines one at a time and counts the deltas. While held (until the first GET is answered) lines are
-   * kept back; on release those the GET already covered (older versions) are dropped, the rest printed.
+   * Prints lines one at a time and counts the deltas, stopping the command after {@code --count}. While held
+   * (until the first GET is answered) lines are kept back; on release those the GET already covered (older
+   * versions) are dropped, the rest printed.
    */
   static final class Printer implements ShadowListener<ObjectNode> {
     private final OutputOptions output;
-    private final CountDownLatch done;
+    private final Integer count;
+    private final StopSignal stop;
+    private int deltas;
     private List<ObjectNode[]> held;
 
-    Printer(OutputOptions output, CountDownLatch done) {
+    Printer(OutputOptions output, Integer count, StopSignal stop) {
       this.output = output;
-      this.done = done;
+      this.count = count;
+      this.stop = stop;
     }
 
     synchronized void hold() {
@@ -193,8 +187,8 @@ final class ShadowWatchCommand implements Callable<Integer> {
     /** Prints an event now, held or not. */
     synchronized void print(ObjectNode json, boolean counts) {
       output.event(json);
-      if (counts) {
-        done.countDown();
+      if (counts && count != null && ++deltas >= count) {
+        stop.stopNow();
       }
     }
 

@@ -25,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "The device side of AWS IoT for Java and Greengrass v2, with a local twin of the cloud.",
     subcommands = {HelpCommand.class, CompletionCommand.class, LocalCommand.class, TwinCommand.class,
         MqttCommand.class, JobsCommand.class, CommandsCommand.class, ShadowCommand.class, OtaCommand.class,
-        McuCommand.class})
+        McuCommand.class, ProvisionCommand.class, DefenderCommand.class, CaCommand.class})
 public final class ThingBridgeCommand {
   @Mixin LoggingOptions logging;
 

@@ -4,6 +4,7 @@ import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttException;
 import dev.thingbridge.twin.TwinServer;
 import dev.thingbridge.twin.store.SyncMode;
+import dev.thingbridge.twin.store.TwinStoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -27,8 +28,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "twin",
     description = {
-      "Run the local twin of the AWS IoT cloud (shadows, jobs, commands, things) on an MQTT broker,",
-      "with an AWS-compatible HTTP control plane. Stops on Ctrl-C, SIGTERM or after --duration."
+      "Run the local twin of the AWS IoT cloud (shadows, jobs, commands, things, MQTT streams, OTA updates, fleet",
+      "provisioning, Device Defender) on an MQTT broker, with an AWS-compatible HTTP control plane and, on the next",
+      "port, the OTA file server. Stops on Ctrl-C, SIGTERM or after --duration."
     })
 public final class TwinCommand implements Callable<Integer> {
   static final Duration STOP_BUDGET = Duration.ofMillis(2500);
@@ -46,13 +48,15 @@ public final class TwinCommand implements Callable<Integer> {
   String apiHost;
 
   @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "Keep shadows, things, jobs and commands in DIR/twin.db across restarts (default: in memory).")
+      description = "Keep shadows, things, jobs, commands, streams, OTA updates, certificates, templates and Defender "
+          + "reports in DIR/twin.db and the twin's CA in DIR/ca across restarts (default: in memory); "
+          + "DIR/s3/BUCKET/KEY holds the files of S3 locations with a relative key.")
   Path stateDir;
 
-  @Option(names = "--sync", paramLabel = "FULL|NORMAL",
+  @Option(names = "--sync", paramLabel = "MODE", converter = SyncModeConverter.class,
       description = "With --state-dir: normal (default) survives a kill at any moment and may lose the last "
           + "moments on power loss; full also fsyncs before every reply.")
-  String sync;
+  SyncMode sync;
 
   @Option(names = "--aws-limits",
       description = "Enforce AWS IoT Core's limits: 128 KiB payloads, 100 publishes/s and 512 KiB/s per thing, "
@@ -101,7 +105,10 @@ public final class TwinCommand implements Callable<Integer> {
           + (awsLimits ? ", AWS limits on" : ""));
       server.controlPlane().ifPresent(api -> out.println("twin: AWS-compatible HTTP API on " + api.endpoint()));
       server.fileServer().ifPresent(f -> out.println("twin: OTA files (update_data_url) on " + f.endpoint()));
-      out.println("ready: the twin answers shadows, jobs, commands, streams and OTA updates");
+      out.println("twin: certificate authority " + server.certificateAuthority().certificateFile()
+          .map(f -> f.toAbsolutePath().toString()).orElse("in memory (new on every start; use --state-dir to keep it)"));
+      out.println("ready: the twin answers shadows, jobs, commands, streams, OTA updates, fleet provisioning and "
+          + "Device Defender");
       out.flush();
       stop.await(duration);
     }
@@ -111,10 +118,18 @@ public final class TwinCommand implements Callable<Integer> {
   }
 
   private SyncMode syncMode() {
-    try {
-      return sync == null ? SyncMode.NORMAL : SyncMode.parse(sync);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+    return sync == null ? SyncMode.NORMAL : sync;
+  }
+
+  /** Reads {@code --sync} while the flags are parsed: full or normal. */
+  static final class SyncModeConverter implements picocli.CommandLine.ITypeConverter<SyncMode> {
+    @Override
+    public SyncMode convert(String value) {
+      try {
+        return SyncMode.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a sync mode (full or normal)");
+      }
     }
   }
 
@@ -127,7 +142,7 @@ public final class TwinCommand implements Callable<Integer> {
       return TwinServer.start(mqtt, options);
     } catch (MqttException e) {
       throw e;
-    } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+    } catch (IOException | UncheckedIOException | IllegalArgumentException | TwinStoreException e) {
       throw new UsageException("the twin cannot start: " + ExitCodes.message(e), e);
     }
   }

@@ -17,7 +17,11 @@ import java.util.concurrent.CompletableFuture;
  *       {@link MqttException}: {@link MqttPayloadTooLargeException}, {@link MqttNotConnectedException},
  *       {@link MqttRefusedException}, {@link MqttTimeoutException}, {@link MqttClosedException}.
  *   <li>Messages of one subscription are delivered in arrival order; listeners run on the client's own
- *       named delivery threads, never on a network or IPC thread.
+ *       named delivery threads, never on a network or IPC thread. What arrives together is handed over
+ *       together: one thread switch per burst, not per message.
+ *   <li>Returned futures complete on the client's own threads too, one at a time, in the order the broker
+ *       answered. A callback on one of them must not block waiting for another of the same client's futures
+ *       (compose them with {@code thenCompose} instead); a listener may block on one.
  *   <li>A reconnect that keeps the session is silent. A reconnect without it renews every subscription and
  *       then signals {@link SubscriptionListener#onSessionLost()} on each.
  * </ul>

@@ -181,7 +181,7 @@ public final class FleetProvisioner implements AutoCloseable {
     try {
       return decoder.apply(reply.payload());
     } catch (IllegalArgumentException e) {
-      throw new MqttReplyDecodeException(op + ": the accepted reply does not decode: " + e.getMessage(), e);
+      throw new MqttReplyDecodeException(op.apiName() + ": the accepted reply does not decode: " + e.getMessage(), e);
     }
   }
 
@@ -245,7 +245,7 @@ public final class FleetProvisioner implements AutoCloseable {
         return;
       }
       Duration delay = retry.delayAfter(n, random);
-      log.info("provisioning {}: {} try {} failed ({}); trying again in {} ms", mqtt.clientId(), op, n,
+      log.info("provisioning {}: {} try {} failed ({}); trying again in {} ms", mqtt.clientId(), op.apiName(), n,
           cause.getMessage(), delay.toMillis());
       try {
         executor.schedule(() -> attempt(op, attempt, n + 1, result), delay.toMillis(), TimeUnit.MILLISECONDS);

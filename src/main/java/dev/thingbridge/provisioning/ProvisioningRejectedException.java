@@ -11,7 +11,7 @@ public final class ProvisioningRejectedException extends ProvisioningException {
   private final transient ProvisioningError error;
 
   public ProvisioningRejectedException(Operation operation, ProvisioningError error) {
-    super(operation, operation + " rejected: " + error.statusCode() + " "
+    super(operation, operation.apiName() + " rejected: " + error.statusCode() + " "
         + (error.errorCode() == null ? "(no code)" : error.errorCode())
         + (error.errorMessage() == null ? "" : ": " + error.errorMessage()), null);
     this.error = error;

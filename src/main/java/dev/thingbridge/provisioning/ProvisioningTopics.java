@@ -23,7 +23,20 @@ public final class ProvisioningTopics {
 
   /** The three operations of the API. */
   public enum Operation {
-    CREATE_KEYS_AND_CERTIFICATE, CREATE_CERTIFICATE_FROM_CSR, REGISTER_THING
+    CREATE_KEYS_AND_CERTIFICATE("CreateKeysAndCertificate"),
+    CREATE_CERTIFICATE_FROM_CSR("CreateCertificateFromCsr"),
+    REGISTER_THING("RegisterThing");
+
+    private final String apiName;
+
+    Operation(String apiName) {
+      this.apiName = apiName;
+    }
+
+    /** The operation's name in AWS's documentation ({@code RegisterThing}). */
+    public String apiName() {
+      return apiName;
+    }
   }
 
   /** Which topic of an operation. */

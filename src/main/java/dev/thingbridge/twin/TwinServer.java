@@ -2,6 +2,9 @@ package dev.thingbridge.twin;
 
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.twin.commands.CommandsService;
+import dev.thingbridge.twin.defender.DefenderService;
+import dev.thingbridge.twin.provisioning.CertificateAuthority;
+import dev.thingbridge.twin.provisioning.ProvisioningService;
 import dev.thingbridge.twin.http.ControlPlaneServer;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.ota.InMemoryOtaUpdateCatalog;
@@ -27,7 +30,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The whole local cloud in one piece: a {@link Twin} with every service (things, shadows, jobs, commands, MQTT
- * streams, OTA updates) and, optionally, its AWS-shaped HTTP control plane with the OTA file server beside it. This is what {@code thingbridge twin} and {@code
+ * streams, OTA updates, fleet provisioning with its certificate authority, Device Defender) and, optionally, its
+ * AWS-shaped HTTP control plane with the OTA file server beside it. This is what {@code thingbridge twin} and {@code
  * thingbridge local} run; tests and embedding applications can start it the same way.
  */
 public final class TwinServer implements AutoCloseable {
@@ -35,12 +39,15 @@ public final class TwinServer implements AutoCloseable {
   private final ControlPlaneServer http;
   private final OtaFileServer files;
   private final StreamsService streams;
+  private final ProvisioningService provisioning;
 
-  private TwinServer(Twin twin, ControlPlaneServer http, OtaFileServer files, StreamsService streams) {
+  private TwinServer(Twin twin, ControlPlaneServer http, OtaFileServer files, StreamsService streams,
+      ProvisioningService provisioning) {
     this.twin = twin;
     this.http = http;
     this.files = files;
     this.streams = streams;
+    this.provisioning = provisioning;
   }
 
   /**
@@ -54,20 +61,28 @@ public final class TwinServer implements AutoCloseable {
   public static TwinServer start(MqttClient mqtt, Options options)
       throws IOException, InterruptedException, TimeoutException {
     ThingRegistry registry = new ThingRegistry();
-    // The OTA file server (update_data_url) runs beside the HTTP API, on a port of its own.
-    OtaFileServer files = options.apiPort >= 0 ? OtaFileServer.start(options.apiAddress, 0, options.clock) : null;
+    ThingsService things = new ThingsService(registry);
+    // Certificates are checked by real TLS stacks against real time, whatever clock the twin's logic runs on.
+    CertificateAuthority ca = options.stateDir == null ? CertificateAuthority.ephemeral(Clock.systemUTC())
+        : CertificateAuthority.inDirectory(options.stateDir, Clock.systemUTC());
+    ProvisioningService provisioning = new ProvisioningService(things, ca);
+    // The OTA file server (update_data_url) runs beside the HTTP API, on the next port (8444 beside 8443), so that
+    // the URLs in job documents stay good across a restart with the same flags; beside a free port, on a free port.
+    OtaFileServer files = options.apiPort >= 0 ? startFileServer(options) : null;
     StreamsService streams = new StreamsService(new InMemoryStreamCatalog(),
         new S3Files(options.stateDir == null ? null : options.stateDir.resolve("s3")), registry);
     JobsService jobs = new JobsService(registry);
     Twin.Builder builder = Twin.builder(mqtt)
         .clock(options.clock)
         .limits(options.awsLimits ? TwinLimits.AWS : TwinLimits.RELAXED)
-        .service(new ThingsService(registry))
+        .service(things)
         .service(new ShadowService())
         .service(jobs)
         .service(new CommandsService())
         .service(streams)
-        .service(new OtaUpdatesService(new InMemoryOtaUpdateCatalog(), streams, jobs, registry, files));
+        .service(new OtaUpdatesService(new InMemoryOtaUpdateCatalog(), streams, jobs, registry, files))
+        .service(provisioning)
+        .service(new DefenderService());
     if (options.stateDir != null) {
       builder.stateDir(options.stateDir).sync(options.sync);
     }
@@ -75,13 +90,13 @@ public final class TwinServer implements AutoCloseable {
     try {
       twin.start().get(options.startTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
-      closeAll(twin, files, streams);
+      closeAll(twin, files, streams, provisioning);
       throw e;
     } catch (ExecutionException e) {
-      closeAll(twin, files, streams);
+      closeAll(twin, files, streams, provisioning);
       throw new IllegalStateException("the twin could not subscribe: " + e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException | InterruptedException e) {
-      closeAll(twin, files, streams);
+      closeAll(twin, files, streams, provisioning);
       throw e;
     }
     ControlPlaneServer http = null;
@@ -89,17 +104,29 @@ public final class TwinServer implements AutoCloseable {
       try {
         http = ControlPlaneServer.start(options.apiAddress, options.apiPort, twin.routes());
       } catch (IOException e) {
-        closeAll(twin, files, streams);
+        closeAll(twin, files, streams, provisioning);
         throw new IOException("cannot serve the control plane on " + options.apiAddress.getHostAddress() + ":"
             + options.apiPort + ": " + e.getMessage(), e);
       }
     }
-    return new TwinServer(twin, http, files, streams);
+    return new TwinServer(twin, http, files, streams, provisioning);
   }
 
-  private static void closeAll(Twin twin, OtaFileServer files, StreamsService streams) {
+  private static OtaFileServer startFileServer(Options options) throws IOException {
+    int port = options.apiPort > 0 && options.apiPort < 65535 ? options.apiPort + 1 : 0;
+    try {
+      return OtaFileServer.start(options.apiAddress, port, options.clock);
+    } catch (IOException e) {
+      throw new IOException("cannot serve OTA files on " + options.apiAddress.getHostAddress() + ":" + port
+          + " (the port after the API's): " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeAll(Twin twin, OtaFileServer files, StreamsService streams,
+      ProvisioningService provisioning) {
     twin.close();
     streams.close();
+    provisioning.close();
     if (files != null) {
       files.close();
     }
@@ -108,6 +135,14 @@ public final class TwinServer implements AutoCloseable {
   /** The twin, for its services' plain-Java APIs ({@code twin().service(JobsService.class)}). */
   public Twin twin() {
     return twin;
+  }
+
+  /**
+   * The twin's certificate authority: it signs the certificates fleet provisioning issues; with a state
+   * directory its certificate is {@code ca/ca.pem} there, for brokers and devices to trust.
+   */
+  public CertificateAuthority certificateAuthority() {
+    return provisioning.certificateAuthority();
   }
 
   /** The HTTP control plane, when one was asked for. */
@@ -125,7 +160,7 @@ public final class TwinServer implements AutoCloseable {
     if (http != null) {
       http.close();
     }
-    closeAll(twin, files, streams);
+    closeAll(twin, files, streams, provisioning);
   }
 
   /** How to run a {@link TwinServer}. Immutable; start from {@link #defaults()}. */

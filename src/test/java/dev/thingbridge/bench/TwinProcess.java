@@ -33,7 +33,7 @@ final class TwinProcess implements AutoCloseable {
     if (!Files.isRegularFile(Path.of(JAR))) {
       throw new IllegalStateException(JAR + " is missing: run ./mvnw -B -q package -DskipTests first");
     }
-    List<String> args = new ArrayList<>(List.of("twin", "--broker", broker.endpoint().toString(), "--api-port", "0",
+    List<String> args = new ArrayList<>(List.of("twin", "--endpoint", broker.endpoint().toString(), "--api-port", "0",
         "--state-dir", stateDir.toString(), "--sync", sync));
     ChildProcess p = ChildProcess.start(ChildProcess.javaJar(JAR, args.toArray(String[]::new)));
     String line = p.awaitLine(l -> l.startsWith(API_LINE), START);

@@ -55,15 +55,19 @@ class CommandLineConventionsTest {
       // MQTT
       Map.entry("--qos", Set.of("0|1")), Map.entry("--retain", Set.of()),
       // state and servers
-      Map.entry("--state-dir", Set.of("DIR")), Map.entry("--handler-dir", Set.of("DIR")),
+      Map.entry("--state-dir", Set.of("DIR")), Map.entry("--sync", Set.of("MODE")), Map.entry("--handler-dir", Set.of("DIR")),
       Map.entry("--handler", Set.of("CMD")), Map.entry("--config", Set.of("FILE")),
       Map.entry("--api-port", Set.of("PORT")), Map.entry("--api-host", Set.of("ADDRESS")),
       Map.entry("--aws-limits", Set.of()), Map.entry("--max-payload-bytes", Set.of("BYTES")),
+      Map.entry("--mqtt-port", Set.of("PORT")), Map.entry("--mqtt-host", Set.of("ADDRESS")),
+      // provisioning, certificates and Device Defender
+      Map.entry("--template", Set.of("TEMPLATE")), Map.entry("--param", Set.of("KEY=VALUE")),
+      Map.entry("--csr", Set.of("ALGORITHM")), Map.entry("--csr-file", Set.of("FILE")),
+      Map.entry("--out", Set.of("DIR")), Map.entry("--custom", Set.of("NAME=VALUE")),
+      Map.entry("--standard", Set.of()),
       // jobs and shadows
       Map.entry("--status", Set.of("STATUS")), Map.entry("--expected-version", Set.of("N")),
       Map.entry("--execution-number", Set.of("N")), Map.entry("--ack", Set.of()),
-      // the twin's store
-      Map.entry("--sync", Set.of("FULL|NORMAL")),
       // OTA
       Map.entry("--api", Set.of("URL")), Map.entry("--install-dir", Set.of("DIR")),
       Map.entry("--code-signing-cert", Set.of("PEM")), Map.entry("--sign-key", Set.of("PEM")),

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -21,12 +24,14 @@ class LocalCommandTest {
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     if (args.length > 0 && args[0].equals("local")) {
-      // A free port for the twin's HTTP API, so that tests never collide on the default 8443.
-      String[] withPort = new String[args.length + 2];
-      System.arraycopy(args, 0, withPort, 0, args.length);
-      withPort[args.length] = "--api-port";
-      withPort[args.length + 1] = "0";
-      args = withPort;
+      // Free ports for the twin's HTTP API and the MQTT server, so that tests never collide on 8443 and 1883.
+      List<String> withPorts = new ArrayList<>(List.of(args));
+      for (String port : List.of("--api-port", "--mqtt-port")) {
+        if (!withPorts.contains(port)) {
+          withPorts.addAll(List.of(port, "0"));
+        }
+      }
+      args = withPorts.toArray(String[]::new);
     }
     return cl.execute(args);
   }
@@ -36,15 +41,17 @@ class LocalCommandTest {
     assertThat(run("local", "--duration", "200ms")).isZero();
     List<String> lines = out.toString().lines().filter(l -> !l.startsWith("event ")).toList();
     assertThat(lines.get(0)).startsWith("thingbridge local: in-process broker");
-    assertThat(lines.get(1)).matches("cloud twin: shadows, jobs, commands and things on the in-process broker; "
-        + "AWS-compatible API on http://127\\.0\\.0\\.1:\\d+");
-    assertThat(lines.get(2)).isEqualTo("thing thingbridge-local: mqtt.maxPayloadBytes=131072"
+    assertThat(lines.get(1)).matches("cloud twin: shadows, jobs, commands, things, fleet provisioning and Device "
+        + "Defender on the in-process broker; AWS-compatible API on http://127\\.0\\.0\\.1:\\d+");
+    assertThat(lines.get(2)).matches("mqtt server: mqtt://127\\.0\\.0\\.1:\\d+ \\(MQTT 3\\.1\\.1 and 5\\)"
+        + " for CLI commands, mosquitto_sub and the AWS IoT device SDK");
+    assertThat(lines.get(3)).isEqualTo("thing thingbridge-local: mqtt.maxPayloadBytes=131072"
         + " mqtt.operationTimeoutSeconds=10 localApi.topicPrefix=thingbridge logLevel=info state=temporary");
     assertThat(lines).anyMatch(l -> l.startsWith("  desired state: curl -s -X POST http://127.0.0.1:"))
         .anyMatch(l -> l.startsWith("  a job:         curl -s -X PUT http://127.0.0.1:"))
         .anyMatch(l -> l.startsWith("  an OTA update: thingbridge ota create --api http://127.0.0.1:"));
-    assertThat(lines.get(lines.size() - 2))
-        .isEqualTo("ready: 1 thing running on one connection; stopping by itself after PT0.2S");
+    assertThat(lines.get(lines.size() - 2)).matches("ready: 1 thing running on one connection; "
+        + "MQTT on mqtt://127\\.0\\.0\\.1:\\d+; stopping by itself after PT0\\.2S");
     assertThat(lines.get(lines.size() - 1)).matches("stopped after \\d+\\.\\d s");
     assertThat(out.toString()).contains("event component.started thing=thingbridge-local");
     assertThat(err.toString()).isEmpty();
@@ -71,6 +78,22 @@ class LocalCommandTest {
     assertThat(err.toString()).contains("'soon' is not a duration");
     assertThat(run("local", "--duration", "0s")).isEqualTo(ExitCodes.USAGE);
     assertThat(out.toString()).doesNotContain("ready");
+  }
+
+  @Test
+  void the_mqtt_server_can_be_turned_off_and_a_taken_port_is_a_usage_error_before_ready() throws IOException {
+    assertThat(run("local", "--duration", "50ms", "--mqtt-port", "-1")).isZero();
+    assertThat(out.toString()).doesNotContain("mqtt server:").contains("ready: 1 thing running on one connection; stopping");
+
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      out.getBuffer().setLength(0);
+      assertThat(run("local", "--duration", "1s", "--mqtt-port", Integer.toString(taken.getLocalPort())))
+          .isEqualTo(ExitCodes.USAGE);
+      assertThat(err.toString()).contains("--mqtt-port " + taken.getLocalPort() + " is in use on 127.0.0.1");
+      assertThat(out.toString()).doesNotContain("ready");
+    }
+    assertThat(run("local", "--duration", "1s", "--mqtt-host", "no-such-host.invalid")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--mqtt-host no-such-host.invalid");
   }
 
   @Test

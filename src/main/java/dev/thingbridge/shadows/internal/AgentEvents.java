@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * to the application (listener, {@code nextDelta} inbox), and the resync after a reconnect or a refused
  * acknowledgement, retried with back-off while the cloud side recovers.
  */
-final class AgentEvents<S> implements ShadowSession.Events<S> {
+final class AgentEvents<S> implements SessionEvents<S> {
   private static final Logger LOG = LoggerFactory.getLogger(AgentEvents.class);
   private static final long RETRY_FIRST_MILLIS = 1_000;
   private static final long RETRY_MAX_MILLIS = 30_000;

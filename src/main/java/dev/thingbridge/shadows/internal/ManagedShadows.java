@@ -230,7 +230,7 @@ public final class ManagedShadows<S> {
   }
 
   /** One shadow's session events, told to the listener with the shadow's id. */
-  private final class Events implements ShadowSession.Events<S> {
+  private final class Events implements SessionEvents<S> {
     private final String id;
 
     Events(String id) {

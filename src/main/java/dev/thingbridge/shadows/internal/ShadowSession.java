@@ -12,11 +12,8 @@ import dev.thingbridge.shadows.model.ShadowDeleted;
 import dev.thingbridge.shadows.model.ShadowDeltaMessage;
 import dev.thingbridge.shadows.model.ShadowDocument;
 import dev.thingbridge.shadows.model.ShadowUpdateRequest;
-import dev.thingbridge.shadows.schema.ShadowDeltaException;
 import dev.thingbridge.shadows.store.LoadResult;
 import dev.thingbridge.shadows.store.ShadowStoreException;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
@@ -41,30 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShadowSession<S> {
   private static final Logger LOG = LoggerFactory.getLogger(ShadowSession.class);
-  private static final int MAX_REJECTED_PARTS = 16;
-
-  /** What the session tells its owner, on the owner's thread. */
-  public interface Events<S> {
-    /** A delta was applied, persisted and its acknowledgement sent. */
-    void applied(DeltaEvent<S> event);
-
-    /** A part of a delta did not fit the state type and was left out. */
-    void rejected(ShadowDeltaException error, ObjectNode delta);
-
-    /** Something failed that the session recovers from; for logs and listeners. */
-    void problem(String what, Throwable cause);
-
-    /** The document must be fetched again (an acknowledgement refused as stale, a first delta seen). */
-    void resyncNeeded(String why);
-
-    /**
-     * A GET found no document and was not to create one: it was deleted (while the device was away, say). The
-     * session starts again as for a deletion it heard of: no versions, the next publish re-creates the document.
-     *
-     * @param lastVersion the last version the session had seen
-     */
-    void missingInCloud(long lastVersion);
-  }
 
   /**
    * How a session behaves where its owners differ.
@@ -80,21 +53,19 @@ public final class ShadowSession<S> {
   private final SessionTransport transport;
   private final OwnTokens tokens;
   private final Executor owner;
-  private final Events<S> events;
+  private final SessionEvents<S> events;
   private final Policy policy;
   private final Versions versions = new Versions();
   private boolean synced;
   private boolean reportWhole;
   private boolean adoptDesired;
   private ShadowException retired;
-  /** The parts of the last rejected version: applied again (a GET at that version), they are not reported again. */
-  private long rejectedVersion = -1;
-  private final Set<String> rejectedPaths = new HashSet<>();
+  private final DeltaParts parts = new DeltaParts();
   private volatile CompletableFuture<?> lastAck = CompletableFuture.completedFuture(null);
   private volatile S current;
 
   ShadowSession(String name, LocalState<S> local, SessionTransport transport, OwnTokens tokens, Executor owner,
-      Events<S> events, Policy policy) {
+      SessionEvents<S> events, Policy policy) {
     this.name = name;
     this.local = local;
     this.transport = transport;
@@ -171,7 +142,7 @@ public final class ShadowSession<S> {
   /**
    * GETs the document and applies what it says: the pending delta (or the whole desired state, see
    * {@link #adoptDesiredOnce()}), or a whole report when one is due. A missing document is created from the local
-   * state with {@code createIfMissing}, else reported to {@link Events#missingInCloud} and the 404 returned: a
+   * state with {@code createIfMissing}, else reported to {@link SessionEvents#missingInCloud} and the 404 returned: a
    * resync must not re-create a document someone deleted while the device was away.
    */
   public CompletableFuture<S> sync(boolean createIfMissing, Priority priority) {
@@ -371,37 +342,25 @@ public final class ShadowSession<S> {
   // ---- applying and acknowledging ----
 
   private void apply(ObjectNode delta, long version) {
-    ObjectNode remaining = delta;
-    ObjectNode cleanup = JsonNodeFactory.instance.objectNode();
-    LocalState.Applied<S> applied = null;
-    for (int i = 0; i < MAX_REJECTED_PARTS && applied == null && !remaining.isEmpty(); i++) {
-      try {
-        applied = local.apply(remaining);
-      } catch (ShadowDeltaException e) {
-        if (firstRejection(version, e.path())) {
-          LOG.warn("shadow {}: delta v{} rejected by the state type: {}", name, version, e.getMessage());
-          events.rejected(e, delta.deepCopy());
-        }
-        if (e.path().isEmpty()) {
-          break;
-        }
-        if (policy.clearRejectedDesired()) {
-          JsonTrees.mergeKeepingNulls(cleanup, JsonTrees.nullAt(e.path()));
-        }
-        remaining = JsonTrees.without(remaining, e.path());
-      } catch (ShadowStoreException e) {
-        synced = false;
-        events.problem("the delta could not be saved and was not applied; the next sync applies it again", e);
-        return;
-      }
+    DeltaParts.Outcome<S> outcome;
+    try {
+      outcome = parts.apply(local, delta, version, policy.clearRejectedDesired(), (error, whole) -> {
+        LOG.warn("shadow {}: delta v{} rejected by the state type: {}", name, version, error.getMessage());
+        events.rejected(error, whole);
+      });
+    } catch (ShadowStoreException e) {
+      synced = false;
+      events.problem("the delta could not be saved and was not applied; the next sync applies it again", e);
+      return;
     }
     versions.applied(version);
     synced = true;
     current = local.state();
+    LocalState.Applied<S> applied = outcome.applied();
     ObjectNode ack = applied == null ? JsonNodeFactory.instance.objectNode() : applied.acknowledgement();
-    if (!cleanup.isEmpty()) {
+    if (!outcome.cleanup().isEmpty()) {
       ObjectNode desired = ack.has("desired") ? (ObjectNode) ack.get("desired") : ack.putObject("desired");
-      JsonTrees.mergeKeepingNulls(desired, cleanup);
+      JsonTrees.mergeKeepingNulls(desired, outcome.cleanup());
     }
     if (reportWhole) {
       ack.set("reported", local.fullReported());
@@ -410,7 +369,7 @@ public final class ShadowSession<S> {
     CompletableFuture<Long> acknowledged = isEmpty(ack) ? CompletableFuture.completedFuture(version)
         : acknowledge(ack, version);
     if (applied != null) {
-      events.applied(new DeltaEvent<>(applied.previous(), applied.state(), remaining, ack, version,
+      events.applied(new DeltaEvent<>(applied.previous(), applied.state(), outcome.remaining(), ack, version,
           applied.changed(), acknowledged));
     }
   }
@@ -447,14 +406,6 @@ public final class ShadowSession<S> {
   }
 
   // ---- helpers ----
-
-  private boolean firstRejection(long version, String path) {
-    if (version != rejectedVersion) {
-      rejectedVersion = version;
-      rejectedPaths.clear();
-    }
-    return rejectedPaths.add(path);
-  }
 
   /** Records the token of a request whose echo (a delta, a delete/accepted) must not be taken for the cloud's. */
   private String own(String token) {

@@ -12,7 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -61,33 +59,20 @@ public final class FileKeyValueStore implements KeyValueStore {
     void reached(String step);
   }
 
-  /** A batch waiting to be committed, and how it ended. */
-  private static final class Pending {
-    final WriteBatch batch;
-    boolean done;
-    RuntimeException error;
-
-    Pending(WriteBatch batch) {
-      this.batch = batch;
-    }
-  }
-
   private final Path dir;
   private final StepListener steps;
   private final FileChannel lockChannel;
   private final FileLock lock;
   /** Every key on disk, so listing a prefix does not scan a directory that may hold thousands of shadows. */
   private final NavigableSet<String> index = new ConcurrentSkipListSet<>();
-  private final Object monitor = new Object();
-  private final Queue<Pending> queue = new ArrayDeque<>(); // guarded by monitor
-  private boolean committing; // guarded by monitor
+  private final GroupCommit<WriteBatch> commits = new GroupCommit<>(this::commit);
   private volatile boolean closed;
-  // Touched only by the committing thread (one at a time, see write()), or by open and close.
+  // Touched only inside the group commit (one thread at a time), or by open.
   private FileChannel journal;
   private final Set<Path> unsynced = new HashSet<>();
   /** A write failed after its batch was journaled: only a reopen (which replays the journal) completes it. */
   private boolean needsRecovery;
-  private boolean released; // guarded by monitor
+  private boolean released;
 
   private FileKeyValueStore(Path dir, StepListener steps) throws IOException {
     this.dir = dir;
@@ -165,83 +150,32 @@ public final class FileKeyValueStore implements KeyValueStore {
         fileOf(remove.key());
       }
     }
-    Pending mine = new Pending(batch);
-    synchronized (monitor) {
-      ensureOpen();
-      queue.add(mine);
-      awaitTurn(mine);
-      if (mine.done) {
-        rethrow(mine);
-        return;
-      }
-      committing = true;
-    }
-    List<Pending> group;
-    synchronized (monitor) {
-      group = new ArrayList<>(queue);
-      queue.clear();
-    }
-    try {
-      commit(group, mine);
-    } finally {
-      synchronized (monitor) {
-        committing = false;
-        monitor.notifyAll();
-      }
-    }
-    rethrow(mine);
+    ensureOpen();
+    commits.submit(batch);
   }
 
   /** Batches waiting for the commit in progress to finish (for tests). */
   int queuedWrites() {
-    synchronized (monitor) {
-      return queue.size();
-    }
-  }
-
-  /** Waits (uninterruptibly: a queued batch is committed either way) until done or no one is committing. */
-  private void awaitTurn(Pending mine) {
-    boolean interrupted = false;
-    while (committing && !mine.done) {
-      try {
-        monitor.wait();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void rethrow(Pending p) {
-    if (p.error != null) {
-      throw p.error;
-    }
+    return commits.queued();
   }
 
   /** Journals a group of batches with one fsync, then applies it to the key files. */
-  private void commit(List<Pending> group, Pending leader) {
-    if (closed) {
-      finish(group, new ShadowStoreException("store " + dir + " is closed"), leader);
-      return;
-    }
+  private void commit(List<WriteBatch> group) {
+    ensureOpen();
     Map<String, byte[]> net = new LinkedHashMap<>();
-    for (Pending p : group) {
-      BatchResolver.resolve(p.batch, prefix -> keysWith(prefix, net)).forEach((key, value) -> {
+    for (WriteBatch batch : group) {
+      BatchResolver.resolve(batch, prefix -> keysWith(prefix, net)).forEach((key, value) -> {
         net.remove(key);
         net.put(key, value);
       });
     }
     if (net.isEmpty()) {
-      finish(group, null, leader);
       return;
     }
     try {
       append(JournalFormat.encode(net));
     } catch (IOException e) {
-      finish(group, new ShadowStoreException("cannot write store " + dir + ": " + e.getMessage(), e), leader);
-      return;
+      throw new ShadowStoreException("cannot write store " + dir + ": " + e.getMessage(), e);
     }
     try {
       steps.reached("journal-written");
@@ -253,23 +187,9 @@ public final class FileKeyValueStore implements KeyValueStore {
       // Half the group may be on disk; only a reopen (which replays the journal) makes the store whole again.
       needsRecovery = true;
       closed = true;
-      RuntimeException error = e instanceof RuntimeException re ? re
-          : new ShadowStoreException("write to store " + dir + " failed midway (" + e.getMessage()
-              + "); the store is closed, reopen it to complete the batch from its journal", e);
-      finish(group, error, leader);
-      return;
-    }
-    finish(group, null, leader);
-  }
-
-  private void finish(List<Pending> group, RuntimeException error, Pending leader) {
-    synchronized (monitor) {
-      for (Pending p : group) {
-        p.error = error == null || p == leader || error instanceof ShadowStoreException ? error
-            : new ShadowStoreException("write to store " + dir + " failed: " + error, error);
-        p.done = true;
-      }
-      monitor.notifyAll();
+      throw e instanceof RuntimeException re ? re : new ShadowStoreException("write to store " + dir
+          + " failed midway (" + e.getMessage() + "); the store is closed, reopen it to complete the batch from its "
+          + "journal", e);
     }
   }
 
@@ -413,18 +333,7 @@ public final class FileKeyValueStore implements KeyValueStore {
    */
   @Override
   public void close() {
-    synchronized (monitor) {
-      boolean interrupted = false;
-      while (committing) {
-        try {
-          monitor.wait();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+    commits.exclusively(() -> {
       if (released) {
         return;
       }
@@ -447,6 +356,6 @@ public final class FileKeyValueStore implements KeyValueStore {
           // Closing the channel releases the lock anyway.
         }
       }
-    }
+    });
   }
 }

@@ -29,4 +29,9 @@ public final class InMemoryOtaUpdateCatalog implements OtaUpdateCatalog {
   public boolean delete(String otaUpdateId) {
     return updates.remove(otaUpdateId) != null;
   }
+
+  @Override
+  public void clear() {
+    updates.clear();
+  }
 }

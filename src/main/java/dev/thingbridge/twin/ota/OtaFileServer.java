@@ -54,7 +54,7 @@ public final class OtaFileServer implements AutoCloseable {
 
   private final ServerSocketChannel server;
   private final Clock clock;
-  private final UrlSigner signer = UrlSigner.random();
+  private volatile UrlSigner signer = UrlSigner.random();
   private final Map<String, FileSource> files = new ConcurrentHashMap<>();
   private final ExecutorService workers;
   private final Thread acceptor;
@@ -75,6 +75,7 @@ public final class OtaFileServer implements AutoCloseable {
   /** Starts on {@code address:port} (0 picks a free port). */
   public static OtaFileServer start(InetAddress address, int port, Clock clock) throws IOException {
     ServerSocketChannel ch = ServerSocketChannel.open();
+    ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
     ch.bind(new InetSocketAddress(address, port), 64);
     OtaFileServer s = new OtaFileServer(ch, Objects.requireNonNull(clock));
     s.acceptor.start();
@@ -118,6 +119,16 @@ public final class OtaFileServer implements AutoCloseable {
     long secs = Math.max(1, Math.min(expiresIn.toSeconds(), 604_800));
     String path = PREFIX + key;
     return endpoint() + path + "?" + signer.query(path, clock.instant(), secs);
+  }
+
+  /** The key URLs are signed with (kept by the twin's store, so that URLs survive a restart). A secret. */
+  public byte[] signingKey() {
+    return signer.key();
+  }
+
+  /** Signs and checks URLs with {@code key} from now on (the one a previous run used). */
+  public void useSigningKey(byte[] key) {
+    signer = new UrlSigner(key);
   }
 
   /** Expires every URL handed out so far; new ones work. */

@@ -15,4 +15,7 @@ public interface OtaUpdateCatalog {
   void put(OtaUpdate update);
 
   boolean delete(String otaUpdateId);
+
+  /** Forgets every update (before the twin loads them again from its store). */
+  void clear();
 }

@@ -2,7 +2,6 @@ package dev.thingbridge.twin.ota;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.SubscriptionFilter;
@@ -15,6 +14,11 @@ import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.ota.internal.OtaFilePlan;
 import dev.thingbridge.twin.ota.internal.OtaRoutes;
+import dev.thingbridge.twin.ota.internal.OtaRows;
+import dev.thingbridge.twin.store.StoreReader;
+import dev.thingbridge.twin.store.StoreSchema;
+import dev.thingbridge.twin.streams.FileSource;
+import java.nio.file.Path;
 import dev.thingbridge.twin.streams.StreamDefinition;
 import dev.thingbridge.twin.streams.StreamFile;
 import dev.thingbridge.twin.streams.StreamsService;
@@ -148,6 +152,7 @@ public final class OtaUpdatesService implements TwinService {
       streamId = streamFor(plans, fileIds);
     }
     List<String> keys = new ArrayList<>();
+    List<Object[]> fileRows = new ArrayList<>();
     String[] urls = new String[plans.size()];
     if (protocols.contains("HTTP")) {
       if (files == null) {
@@ -160,6 +165,7 @@ public final class OtaUpdatesService implements TwinService {
         String key = id + "/" + p.index();
         files.put(key, p.source());
         keys.add(key);
+        fileRows.add(new Object[] {key, id, p.source().path().toAbsolutePath().toString()});
         urls[p.index()] = files.presign(key, Duration.ofSeconds(expiry));
       }
     }
@@ -184,7 +190,7 @@ public final class OtaUpdatesService implements TwinService {
           timeout));
     } catch (RuntimeException e) {
       if (streamId != null && plans.stream().noneMatch(p -> p.streamId() != null)) {
-        streams.catalog().delete(streamId);
+        streams.removeStream(streamId);
       }
       keys.forEach(files::remove);
       throw e;
@@ -193,8 +199,13 @@ public final class OtaUpdatesService implements TwinService {
     OtaUpdate u = new OtaUpdate(id, arnOf(id), description, targets, protocols,
         body.path("targetSelection").asText("SNAPSHOT"), body.get("files"), "CREATE_COMPLETE", jobId,
         registry.arn("job/" + jobId), streamId, expiry, keys, now, now);
-    exclusive(() -> {
+    exclusive(out -> {
       catalog.put(u);
+      out.save(OtaRows.UPDATES, OtaRows.row(u));
+      fileRows.forEach(r -> out.save(OtaRows.FILES, r));
+      if (!fileRows.isEmpty()) {
+        out.save(OtaRows.SETTINGS, OtaRows.SIGNING_KEY, java.util.HexFormat.of().formatHex(files.signingKey()));
+      }
       return null;
     });
     return u;
@@ -245,20 +256,28 @@ public final class OtaUpdatesService implements TwinService {
       }
     }
     if (deleteStream && u.streamId() != null && u.streamId().startsWith("AFR_OTA-")) {
-      streams.catalog().delete(u.streamId());
+      streams.removeStream(u.streamId());
     }
     if (files != null) {
       u.fileKeys().forEach(files::remove);
     }
-    exclusive(() -> catalog.delete(otaUpdateId));
+    exclusive(out -> {
+      catalog.delete(otaUpdateId);
+      out.delete(OtaRows.UPDATES, otaUpdateId);
+      u.fileKeys().forEach(k -> out.delete(OtaRows.FILES, k));
+      return null;
+    });
   }
 
   private Instant now() {
     return context == null ? Instant.now() : context.now();
   }
 
-  private <R> R exclusive(java.util.function.Supplier<R> op) {
-    return context == null ? op.get() : context.exclusive(this, out -> op.get());
+  private <R> R exclusive(java.util.function.Function<TwinOutbox, R> op) {
+    if (context == null) {
+      throw new IllegalStateException("the OTA service is not part of a twin yet");
+    }
+    return context.exclusive(this, op);
   }
 
   private static List<String> strings(JsonNode n, String field, boolean required) {
@@ -285,12 +304,20 @@ public final class OtaUpdatesService implements TwinService {
   }
 
   @Override
-  public JsonNode snapshot() {
-    return JsonNodeFactory.instance.objectNode();
+  public StoreSchema schema() {
+    return OtaRows.SCHEMA;
   }
 
+  /** Reads the updates back, and gives the file server their files and the key their URLs were signed with. */
   @Override
-  public void restore(JsonNode snapshot) {
-    // Updates live in the catalog, which keeps them itself.
+  public void load(StoreReader store) {
+    catalog.clear();
+    store.query("SELECT * FROM ota_updates ORDER BY created_at", row -> catalog.put(OtaRows.read(row)));
+    if (files != null) {
+      store.query("SELECT * FROM ota_files", row -> files.put(row.text("file_key"),
+          FileSource.of(Path.of(row.text("path")))));
+      store.query("SELECT value FROM ota_settings WHERE name = ?",
+          row -> files.useSigningKey(java.util.HexFormat.of().parseHex(row.text("value"))), OtaRows.SIGNING_KEY);
+    }
   }
 }

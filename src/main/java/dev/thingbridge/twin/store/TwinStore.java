@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -117,6 +118,8 @@ public final class TwinStore implements StoreReader, AutoCloseable {
     // been copied and starts over, it is truncated back to this size.
     config.setJournalSizeLimit(16 * 1024 * 1024);
     config.setCacheSize(-32 * 1024);
+    // The driver would otherwise run a second query after every write to fetch a rowid nobody asks for.
+    config.setGetGeneratedKeys(false);
     try {
       Connection c = DriverManager.getConnection("jdbc:sqlite:" + db, config.toProperties());
       try (Statement s = c.createStatement()) {
@@ -139,7 +142,9 @@ public final class TwinStore implements StoreReader, AutoCloseable {
   /** An empty database in memory with the same tables: the twin without a state directory. */
   public static TwinStore inMemory() {
     try {
-      Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
+      SQLiteConfig config = new SQLiteConfig();
+      config.setGetGeneratedKeys(false);
+      Connection c = DriverManager.getConnection("jdbc:sqlite::memory:", config.toProperties());
       TwinStore store = new TwinStore(c, null, SyncMode.NORMAL, null);
       store.checkIdentity("the in-memory store: ");
       store.migrate(OWN);
@@ -252,13 +257,17 @@ public final class TwinStore implements StoreReader, AutoCloseable {
       throw new TwinStoreException(describe() + " is closed");
     }
     try {
-      begin.execute();
-      for (Changes.Write w : changes.writes()) {
-        PreparedStatement ps = statement(w.table(), w.delete());
-        bind(ps, w.values());
-        ps.executeUpdate();
+      List<Changes.Write> writes = changes.writes();
+      if (writes.size() == 1) {
+        // One statement is a transaction of its own: no BEGIN and COMMIT round trips through the driver.
+        execute(writes.get(0));
+      } else {
+        begin.execute();
+        for (Changes.Write w : writes) {
+          execute(w);
+        }
+        commit.execute();
       }
-      commit.execute();
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly();
       throw new TwinStoreException("commit to " + describe() + " failed: " + e.getMessage(), e);
@@ -356,6 +365,12 @@ public final class TwinStore implements StoreReader, AutoCloseable {
       throw new TwinStoreException(where + FILE_NAME + " was written by a newer thingbridge (store format "
           + format + ", this one knows " + FORMAT + ")");
     }
+  }
+
+  private void execute(Changes.Write w) throws SQLException {
+    PreparedStatement ps = statement(w.table(), w.delete());
+    bind(ps, w.values());
+    ps.executeUpdate();
   }
 
   private PreparedStatement statement(Table table, boolean delete) throws SQLException {

@@ -28,4 +28,9 @@ public final class InMemoryStreamCatalog implements StreamCatalog {
   public boolean delete(String streamId) {
     return streams.remove(streamId) != null;
   }
+
+  @Override
+  public void clear() {
+    streams.clear();
+  }
 }

@@ -18,4 +18,7 @@ public interface StreamCatalog {
 
   /** Deletes a stream; false if there was none. */
   boolean delete(String streamId);
+
+  /** Forgets every stream (before the twin loads them again from its store). */
+  void clear();
 }

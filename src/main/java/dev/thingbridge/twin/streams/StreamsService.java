@@ -1,7 +1,6 @@
 package dev.thingbridge.twin.streams;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
@@ -102,24 +101,22 @@ public final class StreamsService implements TwinService {
    */
   public StreamDefinition createStream(String streamId, String description, List<StreamFile> files) {
     StreamDefinition d = define(streamId, 1, description, files, null);
-    return exclusive(() -> {
+    return exclusive(out -> {
       if (catalog.find(streamId).isPresent()) {
         throw new dev.thingbridge.twin.http.AwsApiException(409, "ResourceAlreadyExistsException",
             "stream " + streamId + " already exists");
       }
-      catalog.put(d);
-      return d;
+      return keep(d, out);
     });
   }
 
   /** UpdateStream: new files and/or description; the version goes up by one. */
   public StreamDefinition updateStream(String streamId, String description, List<StreamFile> files) {
-    return exclusive(() -> {
+    return exclusive(out -> {
       StreamDefinition old = describeStream(streamId);
       StreamDefinition d = define(streamId, old.version() + 1, description == null ? old.description() : description,
           files == null || files.isEmpty() ? old.files() : files, old.createdAt());
-      catalog.put(d);
-      return d;
+      return keep(d, out);
     });
   }
 
@@ -131,20 +128,32 @@ public final class StreamsService implements TwinService {
 
   /** DeleteStream; ResourceNotFoundException when there is none. */
   public void deleteStream(String streamId) {
-    exclusive(() -> {
-      if (!catalog.delete(streamId)) {
-        throw dev.thingbridge.twin.http.AwsApiException.notFound("stream " + streamId + " does not exist");
+    if (!removeStream(streamId)) {
+      throw dev.thingbridge.twin.http.AwsApiException.notFound("stream " + streamId + " does not exist");
+    }
+  }
+
+  /** Deletes a stream if there is one (a stream CreateOTAUpdate made, say); false if there was none. */
+  public boolean removeStream(String streamId) {
+    return exclusive(out -> {
+      boolean had = catalog.delete(streamId);
+      if (had) {
+        out.delete(dev.thingbridge.twin.streams.internal.StreamRows.STREAMS, streamId);
       }
-      return null;
+      return had;
     });
   }
 
   /** Adds a stream made by another service (CreateOTAUpdate's own stream). */
   public void putStream(StreamDefinition stream) {
-    exclusive(() -> {
-      catalog.put(stream);
-      return null;
-    });
+    exclusive(out -> keep(stream, out));
+  }
+
+  private StreamDefinition keep(StreamDefinition d, TwinOutbox out) {
+    catalog.put(d);
+    out.save(dev.thingbridge.twin.streams.internal.StreamRows.STREAMS,
+        dev.thingbridge.twin.streams.internal.StreamRows.row(d));
+    return d;
   }
 
   private StreamDefinition define(String streamId, int version, String description, List<StreamFile> files,
@@ -164,11 +173,11 @@ public final class StreamsService implements TwinService {
     }
   }
 
-  private <R> R exclusive(java.util.function.Supplier<R> op) {
+  private <R> R exclusive(java.util.function.Function<TwinOutbox, R> op) {
     if (context == null) {
-      return op.get();
+      throw new IllegalStateException("the streams service is not part of a twin yet");
     }
-    return context.exclusive(this, out -> op.get());
+    return context.exclusive(this, op);
   }
 
   /** Makes the service misbehave (or behave again, with {@link StreamFaults#NONE}). */
@@ -315,13 +324,21 @@ public final class StreamsService implements TwinService {
     }
   }
 
+  /** Different things' requests may run at once: a request only reads the catalog and queues answers. */
   @Override
-  public JsonNode snapshot() {
-    return JsonNodeFactory.instance.objectNode();
+  public boolean concurrentByThing() {
+    return true;
   }
 
   @Override
-  public void restore(JsonNode snapshot) {
-    // Streams live in the catalog, which keeps them itself.
+  public dev.thingbridge.twin.store.StoreSchema schema() {
+    return dev.thingbridge.twin.streams.internal.StreamRows.SCHEMA;
+  }
+
+  @Override
+  public void load(dev.thingbridge.twin.store.StoreReader store) {
+    catalog.clear();
+    store.query("SELECT * FROM streams ORDER BY stream_id",
+        row -> catalog.put(dev.thingbridge.twin.streams.internal.StreamRows.read(row)));
   }
 }

@@ -225,4 +225,47 @@ class OtaUpdatesApiTest {
     }
     return file;
   }
+
+  private void restartTwin() throws Exception {
+    iot.close();
+    server.close();
+    twinClient.close();
+    twinClient = broker.connect("twin");
+    server = TwinServer.start(twinClient, TwinServer.Options.defaults()
+        .withApi(InetAddress.getLoopbackAddress(), 0).withStateDir(dir.resolve("twin")));
+    iot = IotClient.builder().endpointOverride(server.controlPlane().orElseThrow().endpoint()).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy")))
+        .httpClient(UrlConnectionHttpClient.create()).build();
+  }
+
+  @Test
+  void streams_updates_and_their_files_survive_a_restart_of_the_twin() throws Exception {
+    iot.createStream(b -> b.streamId("kept").description("kept").roleArn("r")
+        .files(f -> f.fileId(3).s3Location(s -> s.bucket("any").key(firmware.toString()))));
+    iot.createOTAUpdate(b -> b.otaUpdateId("both").targets("arn:aws:iot:us-east-1:123456789012:thing/dev-1")
+        .protocols(Protocol.MQTT, Protocol.HTTP).roleArn("r")
+        .files(OTAUpdateFile.builder().fileName("fw.bin").fileLocation(l -> l.s3Location(s -> s.bucket("b")
+            .key(firmware.toString()))).build()));
+    JsonNode file = document("AFR_OTA-both").get("afr_ota").get("files").get(0);
+    String stream = document("AFR_OTA-both").get("afr_ota").get("streamname").asText();
+    String url = file.get("update_data_url").asText();
+
+    restartTwin();
+
+    assertThat(iot.describeStream(b -> b.streamId("kept")).streamInfo().files()).extracting(f -> f.fileId())
+        .containsExactly(3);
+    assertThat(iot.describeStream(b -> b.streamId(stream)).streamInfo().streamVersion()).isEqualTo(1);
+    OTAUpdateInfo info = iot.getOTAUpdate(b -> b.otaUpdateId("both")).otaUpdateInfo();
+    assertThat(info.protocols()).containsExactly(Protocol.MQTT, Protocol.HTTP);
+    assertThat(info.awsIotJobId()).isEqualTo("AFR_OTA-both");
+    HttpResponse<byte[]> got = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+        url.replaceFirst(":\\d+/", ":" + server.fileServer().orElseThrow().port() + "/"))).header("Range", "bytes=10-19")
+        .build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(got.statusCode()).as("a URL signed before the restart is still good").isEqualTo(206);
+    assertThat(got.body()).isEqualTo(java.util.Arrays.copyOfRange(content, 10, 20));
+    iot.deleteOTAUpdate(b -> b.otaUpdateId("both").deleteStream(true));
+    restartTwin();
+    assertThatThrownBy(() -> iot.getOTAUpdate(b -> b.otaUpdateId("both"))).isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(() -> iot.describeStream(b -> b.streamId(stream))).isInstanceOf(ResourceNotFoundException.class);
+  }
 }

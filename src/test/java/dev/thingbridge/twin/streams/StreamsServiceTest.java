@@ -40,12 +40,13 @@ class StreamsServiceTest {
   private void start(TwinLimits limits) throws Exception {
     new Random(1).nextBytes(content);
     streams = new StreamsService();
-    streams.catalog().put(new StreamDefinition("fw", 3, "firmware 1.2.3",
-        List.of(new StreamFile(0, FileSource.of(content)), new StreamFile(7, FileSource.of(new byte[300]))),
-        java.time.Instant.now(), java.time.Instant.now()));
     twinClient = broker.connect("twin");
     twin = Twin.builder(twinClient).limits(limits).service(streams).build();
     twin.start().get(5, TimeUnit.SECONDS);
+    // After the start: starting loads the catalog from the twin's store, which holds no stream here.
+    streams.catalog().put(new StreamDefinition("fw", 3, "firmware 1.2.3",
+        List.of(new StreamFile(0, FileSource.of(content)), new StreamFile(7, FileSource.of(new byte[300]))),
+        java.time.Instant.now(), java.time.Instant.now()));
     device = broker.connect("dev-1");
     replies = device.subscribe(List.of(
         dev.thingbridge.mqtt.SubscriptionFilter.of(BASE + "+/data/+", QoS.AT_MOST_ONCE),

@@ -33,6 +33,11 @@ public final class UrlSigner {
     this.key = key.clone();
   }
 
+  /** The key (a secret: for the twin's store only). */
+  public byte[] key() {
+    return key.clone();
+  }
+
   /** A signer with a random key. */
   public static UrlSigner random() {
     byte[] k = new byte[32];

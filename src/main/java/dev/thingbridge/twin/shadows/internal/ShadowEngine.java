@@ -161,7 +161,7 @@ public final class ShadowEngine {
     } else {
       apply(next, state, now);
     }
-    if (ShadowJson.bytes(next.state()).length > l.maxShadowStateBytes()) {
+    if (ShadowJson.bytes(next.stateView()).length > l.maxShadowStateBytes()) {
       return new Rejected(413, "The payload exceeds the maximum size allowed", request.clientToken());
     }
     next.version = currentVersion + 1;

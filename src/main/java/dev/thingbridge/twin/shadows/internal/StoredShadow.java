@@ -44,36 +44,44 @@ final class StoredShadow {
 
   /** {@code {"desired":..,"reported":..}} with empty sections left out: what AWS's size limit measures. */
   ObjectNode state() {
-    ObjectNode state = ShadowJson.object();
-    if (!desired.isEmpty()) {
-      state.set("desired", desired.deepCopy());
-    }
-    if (!reported.isEmpty()) {
-      state.set("reported", reported.deepCopy());
-    }
-    return state;
+    return sections(desired.deepCopy(), reported.deepCopy());
   }
 
   ObjectNode metadata() {
-    ObjectNode meta = ShadowJson.object();
+    return sections(desiredMeta.deepCopy(), reportedMeta.deepCopy());
+  }
+
+  /**
+   * {@link #state()} sharing this shadow's nodes instead of copying them: only for a document that is
+   * serialized at once, before the shadow can change.
+   */
+  ObjectNode stateView() {
+    return sections(desired, reported);
+  }
+
+  private ObjectNode sections(ObjectNode desiredPart, ObjectNode reportedPart) {
+    ObjectNode out = ShadowJson.object();
     if (!desired.isEmpty()) {
-      meta.set("desired", desiredMeta.deepCopy());
+      out.set("desired", desiredPart);
     }
     if (!reported.isEmpty()) {
-      meta.set("reported", reportedMeta.deepCopy());
+      out.set("reported", reportedPart);
     }
-    return meta;
+    return out;
   }
 
   ObjectNode delta(boolean numbersByValue) {
     return ShadowJson.delta(desired, reported, numbersByValue);
   }
 
-  /** {@code {state, metadata, version}}: one side of an {@code /update/documents} message. */
+  /**
+   * {@code {state, metadata, version}}: one side of an {@code /update/documents} message. It shares this
+   * shadow's nodes, so it must be serialized before the shadow changes (the service serializes it at once).
+   */
   ObjectNode snapshotDocument() {
     ObjectNode doc = ShadowJson.object();
-    doc.set("state", state());
-    doc.set("metadata", metadata());
+    doc.set("state", stateView());
+    doc.set("metadata", sections(desiredMeta, reportedMeta));
     doc.put("version", version);
     return doc;
   }

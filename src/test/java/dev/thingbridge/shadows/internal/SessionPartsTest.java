@@ -4,11 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.shadows.schema.ShadowSchema;
+import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
+import dev.thingbridge.shadows.store.ShadowStateStore;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** The agent's small parts: version verdicts, the inbox's cancellation safety, echo tokens, JSON helpers. */
-class AgentPartsTest {
+/**
+ * The sync session's small parts: version verdicts, part-by-part delta application, the inbox's cancellation safety,
+ * echo tokens, JSON helpers.
+ */
+class SessionPartsTest {
   private static ObjectNode json(String s) throws Exception {
     return (ObjectNode) new ObjectMapper().readTree(s);
   }
@@ -29,6 +37,29 @@ class AgentPartsTest {
     assertThat(v.fromGet(2, 8)).as("numbering restarted: the document was re-created")
         .isEqualTo(Versions.GetVerdict.RENUMBERED);
     assertThat(v.judge(3)).isEqualTo(Versions.DeltaVerdict.APPLY);
+  }
+
+  record Config(int count, String mode) {}
+
+  @Test
+  void a_rejected_part_is_left_out_told_once_per_version_and_cleared_only_when_asked() throws Exception {
+    TypedLocalState<Config> local = new TypedLocalState<>(ShadowStateStore.open(new InMemoryKeyValueStore(), "t",
+        ShadowSchema.of(Config.class)), false);
+    local.load();
+    DeltaParts parts = new DeltaParts();
+    List<String> told = new ArrayList<>();
+
+    DeltaParts.Outcome<Config> first = parts.apply(local, json("{\"count\":3,\"colour\":\"red\"}"), 7, true,
+        (e, delta) -> told.add(e.path()));
+    DeltaParts.Outcome<Config> again = parts.apply(local, json("{\"count\":3,\"colour\":\"red\"}"), 7, false,
+        (e, delta) -> told.add(e.path()));
+    parts.apply(local, json("{\"colour\":\"blue\"}"), 8, false, (e, delta) -> told.add(e.path()));
+
+    assertThat(first.applied().state().count()).isEqualTo(3);
+    assertThat(first.remaining()).isEqualTo(json("{\"count\":3}"));
+    assertThat(first.cleanup()).isEqualTo(json("{\"colour\":null}"));
+    assertThat(again.cleanup()).as("not asked to clear").isEmpty();
+    assertThat(told).as("told once at v7, again at v8").containsExactly("/colour", "/colour");
   }
 
   @Test

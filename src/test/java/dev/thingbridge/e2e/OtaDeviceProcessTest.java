@@ -1,0 +1,226 @@
+package dev.thingbridge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.crt.CrtMqttClient;
+import dev.thingbridge.mqtt.crt.CrtMqttOptions;
+import dev.thingbridge.testing.Mosquitto;
+import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.JobsService;
+import dev.thingbridge.twin.streams.StreamFaults;
+import dev.thingbridge.twin.streams.StreamsService;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iot.IotClient;
+import software.amazon.awssdk.services.iot.model.OTAUpdateFile;
+import software.amazon.awssdk.services.iot.model.Protocol;
+
+/**
+ * The device as its own process: {@code thingbridge ota run} in a child JVM on Mosquitto, the twin in this one.
+ * A {@code kill -9} in the middle of a download costs at most the window being received (and the batch on the
+ * wire); a 256 MiB file goes through a device whose heap is capped at 64 MB.
+ */
+class OtaDeviceProcessTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private Mosquitto mosquitto;
+  private MqttClient twinClient;
+  private TwinServer twin;
+  private IotClient iot;
+  private KeyPair key;
+  private Path certificate;
+  private final List<Process> children = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    mosquitto = Mosquitto.plain(dir.resolve("mosquitto"));
+    twinClient = CrtMqttClient.connect(CrtMqttOptions.builder(mosquitto.endpoint(), "twin").build(),
+        Duration.ofSeconds(10));
+    twin = TwinServer.start(twinClient, TwinServer.Options.defaults().withApi(InetAddress.getLoopbackAddress(), 0));
+    iot = IotClient.builder().endpointOverride(twin.controlPlane().orElseThrow().endpoint()).region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy")))
+        .httpClient(UrlConnectionHttpClient.create()).build();
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    key = g.generateKeyPair();
+    X500Name name = new X500Name("CN=device process test");
+    certificate = dir.resolve("codesign.pem");
+    try (Writer w = Files.newBufferedWriter(certificate); JcaPEMWriter pem = new JcaPEMWriter(w)) {
+      pem.writeObject(new JcaX509v3CertificateBuilder(name, BigInteger.ONE, Date.from(Instant.now().minusSeconds(60)),
+          Date.from(Instant.now().plusSeconds(3600)), name, key.getPublic())
+          .build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
+    }
+    iot.createThing(b -> b.thingName("gw-1"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    children.forEach(Process::destroyForcibly);
+    iot.close();
+    twin.close();
+    twinClient.close();
+    mosquitto.close();
+  }
+
+  /** {@code java [jvmFlags] -cp <test class path> dev.thingbridge.cli.Main ota run ...}, output read line by line. */
+  private Process device(Path state, int blockSize, String... jvmFlags) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of(jvmFlags));
+    cmd.addAll(List.of("-Xshare:off", "-cp", System.getProperty("java.class.path"), "dev.thingbridge.cli.Main",
+        "ota", "run", "--thing", "gw-1", "--state-dir", state.toString(), "--endpoint", mosquitto.endpoint().toString(),
+        "--code-signing-cert", certificate.toString(), "--block-size", Integer.toString(blockSize), "--count", "1"));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("device.err").toFile()))
+        .start();
+    children.add(p);
+    return p;
+  }
+
+  private static List<JsonNode> events(Process p) throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        out.add(JSON.readTree(line));
+      }
+    }
+    return out;
+  }
+
+  private Path file(String name, long size) throws Exception {
+    Path p = dir.resolve(name);
+    byte[] chunk = new byte[1 << 20];
+    Random random = new Random(size);
+    try (OutputStream out = Files.newOutputStream(p)) {
+      for (long written = 0; written < size; written += chunk.length) {
+        random.nextBytes(chunk);
+        out.write(chunk, 0, (int) Math.min(chunk.length, size - written));
+      }
+    }
+    return p;
+  }
+
+  private String signature(Path file) throws Exception {
+    Signature s = Signature.getInstance("SHA256withECDSA");
+    s.initSign(key.getPrivate());
+    byte[] buf = new byte[1 << 20];
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        s.update(buf, 0, n);
+      }
+    }
+    return Base64.getEncoder().encodeToString(s.sign());
+  }
+
+  private void createUpdate(String id, Path file) throws Exception {
+    byte[] sig = Base64.getDecoder().decode(signature(file));
+    iot.createOTAUpdate(b -> b.otaUpdateId(id).targets("arn:aws:iot:us-east-1:123456789012:thing/gw-1")
+        .protocols(Protocol.MQTT).roleArn("r")
+        .files(OTAUpdateFile.builder().fileName("data/" + file.getFileName()).fileType(7)
+            .fileLocation(l -> l.s3Location(s -> s.bucket("b").key(file.toString())))
+            .codeSigning(c -> c.customCodeSigning(cc -> cc.signature(sg -> sg.inlineDocument(SdkBytes.fromByteArray(sig)))
+                .hashAlgorithm("SHA256").signatureAlgorithm("ECDSA"))).build()));
+  }
+
+  private static byte[] sha256(Path file) throws Exception {
+    MessageDigest d = MessageDigest.getInstance("SHA-256");
+    byte[] buf = new byte[1 << 20];
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        d.update(buf, 0, n);
+      }
+    }
+    return d.digest();
+  }
+
+  @Test
+  void a_kill_in_the_middle_of_a_download_costs_at_most_one_window() throws Exception {
+    Path file = file("app.bin", 4L << 20); // 1024 blocks of 4 KiB
+    createUpdate("kill-1", file);
+    StreamsService streams = twin.twin().service(StreamsService.class);
+    streams.faults(StreamFaults.NONE.withDelay(Duration.ofMillis(15)));
+    Path state = dir.resolve("device");
+    Process first = device(state, 4096);
+    await().atMost(Duration.ofSeconds(60)).until(() -> streams.blocksSent() >= 400);
+    first.destroyForcibly(); // kill -9: no shutdown hook, no last checkpoint
+    assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    long sentBeforeKill = streams.blocksSent();
+    Path ledger = state.resolve("ota/downloads/AFR_OTA-kill-1-0/state.json");
+    int checkpointed = java.util.BitSet.valueOf(Base64.getDecoder().decode(
+        JSON.readTree(ledger.toFile()).path("received").asText())).cardinality();
+    assertThat(checkpointed).as("blocks on disk at the kill").isGreaterThan(300);
+    assertThat(sentBeforeKill - checkpointed).as("blocks sent but not kept: the window received, the batch on the wire")
+        .isLessThanOrEqualTo(31 + 16);
+
+    streams.faults(StreamFaults.NONE);
+    Process second = device(state, 4096);
+    List<JsonNode> events = events(second);
+    assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(second.exitValue()).as(Files.readString(dir.resolve("device.err"))).isZero();
+    assertThat(events).extracting(e -> e.path("event").asText()).containsExactly("ready", "succeeded");
+    // A block whose answer comes late on a loaded machine is asked for again (at most a window's worth); a run that
+    // re-read what was kept would ask for `checkpointed` blocks more, far beyond that.
+    assertThat(streams.blocksSent() - sentBeforeKill).as("the second run asks only for what was not kept")
+        .isBetween(1024L - checkpointed, 1024L - checkpointed + 31);
+    assertThat(sha256(state.resolve("files/data/app.bin"))).isEqualTo(sha256(file));
+  }
+
+  @Test
+  void a_256_mib_file_goes_through_a_device_with_a_64_mb_heap() throws Exception {
+    Path file = file("big.bin", 256L << 20);
+    createUpdate("big-1", file);
+    Path state = dir.resolve("device");
+    Process device = device(state, 32 * 1024, "-Xmx64m", "-XX:+UseSerialGC");
+    List<JsonNode> events = events(device);
+    assertThat(device.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(device.exitValue()).as(Files.readString(dir.resolve("device.err"))).isZero();
+    assertThat(events.get(events.size() - 1).path("event").asText()).isEqualTo("succeeded");
+    assertThat(events.get(events.size() - 1).path("bytes").asLong()).isEqualTo(256L << 20);
+    assertThat(twin.twin().service(JobsService.class).describeJobExecution("gw-1", "AFR_OTA-big-1", null).status())
+        .isEqualTo(JobExecutionStatus.SUCCEEDED);
+    assertThat(sha256(state.resolve("files/data/big.bin"))).isEqualTo(sha256(file));
+  }
+}
