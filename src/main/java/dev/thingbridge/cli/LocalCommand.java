@@ -131,6 +131,20 @@ public final class LocalCommand implements Callable<Integer> {
           + "code-signing key). Default: a temporary directory removed at exit.")
   Path stateDir;
 
+  @Option(
+      names = "--fake-mcu",
+      paramLabel = "N",
+      description = "Attach N fake MCUs (MCUboot and mcumgr over SMP) on pseudo-terminals, each with its own thing "
+          + "<gateway>-mcu-<i>; an OTA update of that thing flashes it. Needs socat. Default: none.")
+  int fakeMcus;
+
+  @Option(
+      names = "--demo",
+      description = "Run the whole scenario unattended (a sibling's shadow update, a delta, a job, a command, an OTA"
+          + " of the gateway, a flash of a fake MCU, a Defender report, provisioning by claim), print a summary and "
+          + "exit 0 if every step is OK, else 1.")
+  boolean demo;
+
   @Override
   public Integer call() throws Exception {
     List<String> names = validatedThings();
@@ -144,12 +158,16 @@ public final class LocalCommand implements Callable<Integer> {
     if (handlerDir != null && !Files.isDirectory(handlerDir)) {
       throw new UsageException("--handler-dir " + handlerDir + " is not a directory");
     }
+    if (fakeMcus < 0 || fakeMcus > 16) {
+      throw new UsageException("--fake-mcu must be 0..16: " + fakeMcus);
+    }
     ComponentConfig base = configFile == null ? ComponentConfig.DEFAULTS : readConfig(configFile);
     PrintWriter out = spec.commandLine().getOut();
     long started = System.nanoTime();
     LocalBroker broker = new LocalBroker();
     TwinServer cloud = null;
     LocalDevice device = null;
+    LocalFakeMcus mcus = null;
     MqttServer mqtt = null;
     Path temporary = null;
     try (StopSignal stop = ThingBridgeCommand.of(spec).exit().stopSignal(STOP_BUDGET)) {
@@ -159,6 +177,18 @@ public final class LocalCommand implements Callable<Integer> {
           temporary = work = Files.createTempDirectory("thingbridge-local-");
         }
         ComponentConfig config = localConfig(base, names, work);
+        int mcuCount = demo ? Math.max(1, fakeMcus) : fakeMcus;
+        if (mcuCount > 0) {
+          mcus = LocalFakeMcus.start(mcuCount, work.resolve("mcus"), config.thingName());
+          List<ComponentConfig.Mcu> all = new ArrayList<>(config.mcus());
+          all.addAll(mcus.configs());
+          config = config.withMcus(all);
+          mcus.configs().forEach(m -> out.println("fake MCU " + m.id() + " on " + m.port() + " (thing " + m.thing()
+              + ")"));
+        }
+        if (demo) {
+          config = LocalDemo.configure(config, work);
+        }
         cloud = startTwin(broker, config.hostedThings(config.thingName()), out);
         device = LocalDevice.start(broker, config, work, new MqttLimits(maxPayloadBytes, MAX_TOPIC_BYTES),
             printer(out), null);
@@ -175,6 +205,9 @@ public final class LocalCommand implements Callable<Integer> {
             + (mqtt == null ? "" : "MQTT on " + mqtt.endpoint() + "; ")
             + (duration == null ? "Ctrl-C or SIGTERM stops" : "stopping by itself after " + duration));
         out.flush();
+        if (demo) {
+          return runDemo(cloud, device, mcus, config, work, out) ? ExitCodes.OK : ExitCodes.FAILURE;
+        }
         stop.await(duration);
       } finally {
         if (mqtt != null) {
@@ -182,6 +215,9 @@ public final class LocalCommand implements Callable<Integer> {
         }
         if (device != null) {
           device.close();
+        }
+        if (mcus != null) {
+          mcus.close();
         }
         if (cloud != null) {
           cloud.close();
@@ -196,6 +232,13 @@ public final class LocalCommand implements Callable<Integer> {
       }
     }
     return ExitCodes.OK;
+  }
+
+  private static boolean runDemo(TwinServer cloud, LocalDevice device, LocalFakeMcus mcus, ComponentConfig config,
+      Path work, PrintWriter out) throws Exception {
+    try (DemoSibling sibling = DemoSibling.connect(device.localBus(), config.localApi().topicPrefix())) {
+      return new LocalDemo(cloud, config, sibling, mcus, work, out).run();
+    }
   }
 
   private static ComponentConfig readConfig(Path file) {

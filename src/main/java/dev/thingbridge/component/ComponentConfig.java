@@ -230,6 +230,12 @@ public record ComponentConfig(
         commands, ota, mcus, value, provisioning);
   }
 
+  /** A copy with another provisioning section. */
+  public ComponentConfig withProvisioning(Provisioning value) {
+    return new ComponentConfig(thingName, things, mqtt, localApi, stateDir, logLevel, connection, shadows, jobs,
+        commands, ota, mcus, defender, value);
+  }
+
   /** Parses a YAML or JSON configuration file (the DefaultConfiguration map itself). */
   @SuppressWarnings("unchecked")
   public static ComponentConfig fromFile(Path file) {

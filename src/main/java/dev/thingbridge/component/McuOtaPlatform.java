@@ -76,13 +76,24 @@ final class McuOtaPlatform implements OtaPlatform {
       throw new OtaPlatformException(OtaErrorCode.UNSUPPORTED, "mcu " + mcu + " takes exactly one firmware image "
           + "per update (got " + files.size() + " file(s)" + (awaitingCommit ? "" : ", not firmware") + ")");
     }
+    try {
+      Files.createDirectories(stateDir);
+      Files.copy(files.get(0).content(), image(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new OtaPlatformException(OtaErrorCode.FILE_WRITE_FAILED, "keeping the image: " + e.getMessage(), e);
+    }
+  }
+
+  /** The verified image, kept from {@link #install} until it is flashed (the download itself is cleaned up). */
+  private Path image() {
+    return stateDir.resolve("image.bin");
   }
 
   @Override
   public Activation activate(List<VerifiedFile> firmware) throws OtaPlatformException {
     byte[] image;
     try {
-      image = Files.readAllBytes(firmware.get(0).content());
+      image = Files.readAllBytes(image());
     } catch (IOException e) {
       throw new OtaPlatformException(OtaErrorCode.FILE_WRITE_FAILED, "reading the image: " + e.getMessage(), e);
     }
