@@ -1,13 +1,13 @@
 package dev.thingbridge.cli;
 
 import dev.thingbridge.component.ConfigurationException;
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mcu.McuNotRespondingException;
 import dev.thingbridge.mcu.McuPortException;
 import dev.thingbridge.mcu.McuTimeoutException;
 import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.mqtt.MqttRefusedException;
 import dev.thingbridge.mqtt.MqttTimeoutException;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 
@@ -37,7 +37,7 @@ public final class ExitCodes {
 
   /** The exit code for a failure, looking through {@code ExecutionException} and {@code CompletionException}. */
   public static int of(Throwable failure) {
-    Throwable cause = AbstractMqttClient.unwrap(failure);
+    Throwable cause = Futures.unwrap(failure);
     if (cause instanceof UsageException || cause instanceof ConfigurationException
         || cause instanceof CommandLine.ParameterException) {
       return USAGE;
@@ -58,7 +58,7 @@ public final class ExitCodes {
    * with a repeated "error:" taken off, or the exception's type when it has no message.
    */
   public static String message(Throwable failure) {
-    Throwable cause = AbstractMqttClient.unwrap(failure);
+    Throwable cause = Futures.unwrap(failure);
     String text = cause.getMessage();
     if (text == null || text.isBlank()) {
       return cause.getClass().getSimpleName() + " (run with --log-level debug for details)";

@@ -2,6 +2,7 @@ package dev.thingbridge.cli;
 
 import dev.thingbridge.jobs.model.DescribeJobExecutionRequest;
 import dev.thingbridge.jobs.model.JobLimits;
+import dev.thingbridge.mqtt.AwsNames;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ final class JobsDescribeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DescribeJobExecutionRequest request;
     try {
-      JobLimits.checkJobId(job);
+      AwsNames.requireJobId(job);
       request = new DescribeJobExecutionRequest(executionNumber, true, null);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--job: " + e.getMessage(), e);

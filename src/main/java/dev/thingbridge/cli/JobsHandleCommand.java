@@ -10,7 +10,7 @@ import dev.thingbridge.jobs.JobAgentListener;
 import dev.thingbridge.jobs.JobDocumentType;
 import dev.thingbridge.jobs.JobException;
 import dev.thingbridge.jobs.JobOutcome;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.mqtt.MqttClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,7 +130,7 @@ final class JobsHandleCommand implements Callable<Integer> {
       }
 
       @Override
-      public void onJobCancelled(String jobId, JobStatus status) {
+      public void onJobCancelled(String jobId, JobExecutionStatus status) {
         output.event(event("canceled").put("jobId", jobId).put("status", status.name()));
         oneEnded.run();
       }

@@ -1,8 +1,9 @@
 package dev.thingbridge.cli;
 
 import dev.thingbridge.jobs.model.JobLimits;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.jobs.model.UpdateJobExecutionRequest;
+import dev.thingbridge.mqtt.AwsNames;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,7 @@ final class JobsUpdateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     UpdateJobExecutionRequest request;
     try {
-      JobLimits.checkJobId(job);
+      AwsNames.requireJobId(job);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--job: " + e.getMessage(), e);
     }
@@ -68,7 +69,7 @@ final class JobsUpdateCommand implements Callable<Integer> {
         }
         map.put(d.substring(0, eq), d.substring(eq + 1));
       }
-      request = UpdateJobExecutionRequest.builder(JobStatus.valueOf(status.name()))
+      request = UpdateJobExecutionRequest.builder(JobExecutionStatus.valueOf(status.name()))
           .statusDetails(map.isEmpty() ? null : map)
           .expectedVersion(expectedVersion)
           .stepTimeoutInMinutes(stepTimeoutMinutes == null ? null : Math.toIntExact(stepTimeoutMinutes))

@@ -3,6 +3,7 @@ package dev.thingbridge.cli;
 import dev.thingbridge.component.ComponentConfig;
 import dev.thingbridge.component.ConfigurationException;
 import dev.thingbridge.component.events.DeviceEventSink;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.MqttLimits;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.mqtt.local.LocalMqttClient;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,7 +63,6 @@ public final class LocalCommand implements Callable<Integer> {
   static final Duration STOP_BUDGET = Duration.ofMillis(2500);
 
   /** AWS IoT thing names: 1-128 of letters, digits, colon, underscore and hyphen. */
-  private static final Pattern THING_NAME = Pattern.compile("[a-zA-Z0-9:_-]{1,128}");
 
   private static final int MAX_TOPIC_BYTES = 256;
 
@@ -339,9 +338,8 @@ public final class LocalCommand implements Callable<Integer> {
   private List<String> validatedThings() {
     LinkedHashSet<String> unique = new LinkedHashSet<>();
     for (String t : things) {
-      if (!THING_NAME.matcher(t).matches()) {
-        throw new UsageException(
-            "'" + t + "' is not an AWS IoT thing name (1-128 of a-z, A-Z, 0-9, ':', '_', '-')");
+      if (!AwsNames.isThingName(t)) {
+        throw new UsageException(ThingNameConverter.notAThingName(t));
       }
       if (!unique.add(t)) {
         throw new UsageException("thing '" + t + "' is given twice");

@@ -13,12 +13,12 @@ import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.commands.DeviceTarget;
 import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
 import dev.thingbridge.twin.defender.DefenderService;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
-import dev.thingbridge.twin.ota.OtaUpdatesService;
+import dev.thingbridge.twin.ota.OtaService;
 import dev.thingbridge.twin.provisioning.ProvisioningService;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.things.ThingsService;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -138,7 +138,7 @@ final class LocalDemo {
     ObjectNode body = JSON.createObjectNode().put("thing", gateway).put("shadow", "env");
     body.putObject("state").putObject("reported").put("temperature", 21.5);
     JsonNode answer = sibling.call("shadow", "update", body).get();
-    ObjectNode doc = cloud.twin().service(ShadowService.class).get(gateway, "env");
+    ObjectNode doc = cloud.twin().service(ShadowsService.class).get(gateway, "env");
     if (doc.at("/state/reported/temperature").asDouble() != 21.5) {
       throw new IllegalStateException("the twin's shadow does not show it: " + doc);
     }
@@ -147,7 +147,7 @@ final class LocalDemo {
   }
 
   private String deltaAcknowledged() throws Exception {
-    ShadowService shadows = cloud.twin().service(ShadowService.class);
+    ShadowsService shadows = cloud.twin().service(ShadowsService.class);
     shadows.update(gateway, null, JSON.readTree("{\"state\":{\"desired\":{\"mode\":\"eco\"}}}"));
     await("the component reports mode=eco", () -> {
       ObjectNode doc = shadows.get(gateway, null);
@@ -162,7 +162,7 @@ final class LocalDemo {
     jobs.createJob(JobRequest.builder("demo-job-1").document("{\"operation\":\"" + JOB_OPERATION + "\"}")
         .target(arn).build());
     await("job demo-job-1 SUCCEEDED", () ->
-        jobs.describeJobExecution(gateway, "demo-job-1", null).status() == JobExecutionStatus.SUCCEEDED);
+        jobs.describeJobExecution(gateway, "demo-job-1", null).status() == ExecutionStatus.SUCCEEDED);
     return "demo-job-1 SUCCEEDED: " + jobs.describeJobExecution(gateway, "demo-job-1", null).statusDetails()
         .get("stdout");
   }
@@ -254,17 +254,17 @@ final class LocalDemo {
         .put("key", file.toAbsolutePath().toString());
     f.putObject("codeSigning").putObject("startSigningJobParameter").putObject("signingProfileParameter")
         .put("certificateArn", Path.of(config.ota().signingCertificate()).toAbsolutePath().toUri().toString());
-    return cloud.twin().service(OtaUpdatesService.class).create(id, body).jobId();
+    return cloud.twin().service(OtaService.class).create(id, body).jobId();
   }
 
   private void awaitJob(String thing, String jobId) throws Exception {
     JobsService jobs = cloud.twin().service(JobsService.class);
     await("job " + jobId + " SUCCEEDED on " + thing, () -> {
       var e = jobs.describeJobExecution(thing, jobId, null);
-      if (e.status() == JobExecutionStatus.FAILED || e.status() == JobExecutionStatus.REJECTED) {
+      if (e.status() == ExecutionStatus.FAILED || e.status() == ExecutionStatus.REJECTED) {
         throw new IllegalStateException(jobId + " " + e.status() + " " + e.statusDetails());
       }
-      return e.status() == JobExecutionStatus.SUCCEEDED;
+      return e.status() == ExecutionStatus.SUCCEEDED;
     });
   }
 

@@ -93,6 +93,8 @@ public final class McuCommand {
     o.put("bytesUploaded", r.bytesUploaded());
     o.put("resumed", r.resumed());
     o.put("seconds", r.elapsed().toMillis() / 1000.0);
+    o.put("uploadSeconds", r.uploadTime().toNanos() / 1e9);
+    o.put("uploadKiBps", Math.round(r.uploadKiBPerSecond() * 100) / 100.0);
     return o;
   }
 

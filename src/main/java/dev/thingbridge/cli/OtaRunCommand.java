@@ -81,6 +81,11 @@ final class OtaRunCommand implements Callable<Integer> {
       description = "Stream block size, 256-131072 (default: ${DEFAULT-VALUE}).")
   int blockSize;
 
+  @Option(names = "--blocks-per-request", paramLabel = "N",
+      description = "Stream blocks asked for in one request (default: 16, as rustot; FreeRTOS asks for 1); one "
+          + "request spans at most the window of 31 blocks. Under AWS's limits keep N x block size within 128 KiB.")
+  Integer blocksPerRequest;
+
   @Option(names = {"-C", "--count"}, paramLabel = "N", description = "Exit after N updates ended (default: run until "
       + "Ctrl-C or SIGTERM).")
   Integer maxUpdates;
@@ -135,6 +140,9 @@ final class OtaRunCommand implements Callable<Integer> {
   private OtaConfig config() {
     try {
       OtaConfig.Builder c = OtaConfig.defaults().toBuilder().blockSize(blockSize);
+      if (blocksPerRequest != null) {
+        c.maxBlocksPerRequest(blocksPerRequest);
+      }
       if (selfTest != null) {
         c.selfTestTimeout(selfTestTimeout);
       }

@@ -1,18 +1,20 @@
 package dev.thingbridge.cli;
 
-import java.util.regex.Pattern;
+import dev.thingbridge.mqtt.AwsNames;
 import picocli.CommandLine;
 
-/** Checks a thing name as AWS IoT does (1-128 of a-z, A-Z, 0-9, ':', '_', '-') while the flags are read. */
+/** Checks a thing name as AWS IoT does ({@link AwsNames#isThingName}) while the flags are read. */
 final class ThingNameConverter implements CommandLine.ITypeConverter<String> {
-  private static final Pattern THING_NAME = Pattern.compile("[a-zA-Z0-9:_-]{1,128}");
-
   @Override
   public String convert(String value) {
-    if (!THING_NAME.matcher(value).matches()) {
-      throw new CommandLine.TypeConversionException(
-          "'" + value + "' is not an AWS IoT thing name (1-128 of a-z, A-Z, 0-9, ':', '_', '-')");
+    if (!AwsNames.isThingName(value)) {
+      throw new CommandLine.TypeConversionException(notAThingName(value));
     }
     return value;
+  }
+
+  /** The one-line reason a value is refused as a thing name. */
+  static String notAThingName(String value) {
+    return "'" + value + "' is not an AWS IoT thing name (1-128 of a-z, A-Z, 0-9, ':', '_', '-')";
   }
 }

@@ -3,6 +3,8 @@ package dev.thingbridge.commands;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.type.TypeFactory;
+import dev.thingbridge.internal.Futures;
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.MessageProperties;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttMessage;
@@ -12,7 +14,6 @@ import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.SubscriptionListener;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -160,7 +160,7 @@ public final class CommandAgent<T> implements AutoCloseable {
         message.properties().messageExpirySeconds().map(Duration::ofSeconds).orElse(null));
     if (reportInProgress) {
       reportInProgress(id).exceptionally(e -> {
-        log.warn("commands agent {}: IN_PROGRESS of {} not accepted: {}", topics.deviceId(), id, unwrap(e).toString());
+        log.warn("commands agent {}: IN_PROGRESS of {} not accepted: {}", topics.deviceId(), id, Futures.unwrap(e).toString());
         return null;
       });
     }
@@ -187,7 +187,7 @@ public final class CommandAgent<T> implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
       Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
-          ? unwrap(e.getCause()) : e;
+          ? Futures.unwrap(e.getCause()) : e;
       log.warn("commands agent {}: outcome of {} not accepted: {}", topics.deviceId(), id, cause.toString());
       if (cause instanceof CommandException ce) {
         tell(() -> listener.onRejected(id, outcome, ce));
@@ -256,13 +256,6 @@ public final class CommandAgent<T> implements AutoCloseable {
   private CompletableFuture<Void> send(String executionId, String topic, MqttRequest request) {
     return requester.request(request, m -> (Void) null, reply -> new CommandException(topics.deviceId(), topic,
         executionId, CommandCodec.decodeRejection(reply.payload(), format)));
-  }
-
-  private static Throwable unwrap(Throwable e) {
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 
   /** Unsubscribes, stops the workers (interrupting running handlers) and releases reply subscriptions. */

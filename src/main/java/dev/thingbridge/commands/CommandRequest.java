@@ -1,5 +1,6 @@
 package dev.thingbridge.commands;
 
+import dev.thingbridge.mqtt.AwsNames;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,7 +22,7 @@ import java.util.Optional;
 public record CommandRequest<T>(String executionId, CommandFormat format, T payload, byte[] rawPayload,
     String contentType, Duration timeout) {
   public CommandRequest {
-    CommandTopics.checkExecutionId(executionId);
+    AwsNames.requireExecutionId(executionId);
     rawPayload = Objects.requireNonNull(rawPayload, "rawPayload").clone();
   }
 

@@ -1,20 +1,17 @@
 package dev.thingbridge.commands;
 
+import dev.thingbridge.mqtt.AwsNames;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The AWS IoT Commands topics of one device: {@code $aws/commands/things/{thing}/...} for a registered
  * thing or {@code $aws/commands/clients/{clientId}/...} for a plain MQTT client, formatted and parsed.
- * Execution ids are 1-64 characters of {@code [a-zA-Z0-9_-]}.
+ * Names follow {@link AwsNames}: a thing name for a thing, a client id for a client, and execution ids of 1-64
+ * characters of {@code [a-zA-Z0-9_-]}.
  */
 public final class CommandTopics {
-  /** Longest execution id. */
-  public static final int MAX_EXECUTION_ID = 64;
-  private static final Pattern EXECUTION_ID = Pattern.compile("[a-zA-Z0-9_-]{1," + MAX_EXECUTION_ID + "}");
-
   /** Whom a command targets. */
   public enum DeviceType {
     /** A registered thing; the id is its name. */
@@ -33,11 +30,8 @@ public final class CommandTopics {
 
   public CommandTopics(DeviceType deviceType, String deviceId) {
     this.deviceType = Objects.requireNonNull(deviceType, "deviceType");
-    if (deviceId == null || deviceId.isEmpty() || deviceId.length() > 128 || deviceId.contains("/")
-        || deviceId.contains("+") || deviceId.contains("#")) {
-      throw new IllegalArgumentException("device id must be 1-128 characters without '/', '+' or '#': " + deviceId);
-    }
-    this.deviceId = deviceId;
+    this.deviceId = deviceType == DeviceType.THINGS ? AwsNames.requireThingName(deviceId)
+        : AwsNames.requireClientId(deviceId);
     this.prefix = "$aws/commands/" + deviceType.level() + "/" + deviceId + "/executions/";
   }
 
@@ -66,20 +60,20 @@ public final class CommandTopics {
 
   /** The request topic of one execution (what the cloud publishes). */
   public String request(String executionId, CommandFormat format) {
-    return prefix + checkExecutionId(executionId) + "/request" + (format == null ? "" : "/" + format.suffix());
+    return prefix + AwsNames.requireExecutionId(executionId) + "/request" + suffix(format);
   }
 
-  /** Where the device publishes status updates. */
+  /** Where the device publishes status updates; a null format gives the bare {@code .../response} (read as JSON). */
   public String response(String executionId, CommandFormat format) {
-    return prefix + checkExecutionId(executionId) + "/response/" + format.suffix();
+    return prefix + AwsNames.requireExecutionId(executionId) + "/response" + suffix(format);
   }
 
   public String accepted(String executionId, CommandFormat format) {
-    return prefix + checkExecutionId(executionId) + "/response/accepted/" + format.suffix();
+    return prefix + AwsNames.requireExecutionId(executionId) + "/response/accepted" + suffix(format);
   }
 
   public String rejected(String executionId, CommandFormat format) {
-    return prefix + checkExecutionId(executionId) + "/response/rejected/" + format.suffix();
+    return prefix + AwsNames.requireExecutionId(executionId) + "/response/rejected" + suffix(format);
   }
 
   /** A filter covering the accepted replies of every execution. */
@@ -92,17 +86,8 @@ public final class CommandTopics {
     return prefix + "+/response/rejected/" + format.suffix();
   }
 
-  /**
-   * Checks an execution id.
-   *
-   * @throws IllegalArgumentException unless 1-64 characters of {@code [a-zA-Z0-9_-]}
-   */
-  public static String checkExecutionId(String id) {
-    if (id == null || !EXECUTION_ID.matcher(id).matches()) {
-      throw new IllegalArgumentException("execution id must be 1-" + MAX_EXECUTION_ID
-          + " characters of [a-zA-Z0-9_-]: " + (id == null ? "null" : id.length() > 80 ? id.substring(0, 80) + "..." : id));
-    }
-    return id;
+  private static String suffix(CommandFormat format) {
+    return format == null ? "" : "/" + format.suffix();
   }
 
   /** Parses a commands topic; anything else (or an invalid id, an unknown format) gives an empty result. */
@@ -119,27 +104,30 @@ public final class CommandTopics {
       case "clients" -> DeviceType.CLIENTS;
       default -> null;
     };
-    if (type == null || !EXECUTION_ID.matcher(l[5]).matches()) {
+    if (type == null || !AwsNames.isExecutionId(l[5])) {
       return Optional.empty();
     }
-    CommandTopic.Kind kind = null;
-    CommandFormat format = null;
-    if (l[6].equals("request") && l.length == 7) {
+    CommandTopic.Kind kind;
+    int formatAt;
+    if (l[6].equals("request")) {
       kind = CommandTopic.Kind.REQUEST;
-    } else if (l[6].equals("request") && l.length == 8) {
-      kind = CommandTopic.Kind.REQUEST;
-      format = CommandFormat.ofSuffix(l[7]);
+      formatAt = 7;
+    } else if (l[6].equals("response") && l.length > 7 && (l[7].equals("accepted") || l[7].equals("rejected"))) {
+      kind = l[7].equals("accepted") ? CommandTopic.Kind.ACCEPTED : CommandTopic.Kind.REJECTED;
+      formatAt = 8;
+    } else if (l[6].equals("response")) {
+      kind = CommandTopic.Kind.RESPONSE;
+      formatAt = 7;
+    } else {
+      return Optional.empty();
+    }
+    CommandFormat format = null; // no suffix: a generic request, or a response AWS reads as JSON
+    if (l.length == formatAt + 1) {
+      format = CommandFormat.ofSuffix(l[formatAt]);
       if (format == null) {
         return Optional.empty();
       }
-    } else if (l[6].equals("response") && l.length == 8) {
-      kind = CommandTopic.Kind.RESPONSE;
-      format = CommandFormat.ofSuffix(l[7]);
-    } else if (l[6].equals("response") && l.length == 9 && (l[7].equals("accepted") || l[7].equals("rejected"))) {
-      kind = l[7].equals("accepted") ? CommandTopic.Kind.ACCEPTED : CommandTopic.Kind.REJECTED;
-      format = CommandFormat.ofSuffix(l[8]);
-    }
-    if (kind == null || (kind != CommandTopic.Kind.REQUEST && format == null)) {
+    } else if (l.length != formatAt) {
       return Optional.empty();
     }
     return Optional.of(new CommandTopic(type, l[3], kind, l[5], format));

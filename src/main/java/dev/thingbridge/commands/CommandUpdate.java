@@ -1,5 +1,6 @@
 package dev.thingbridge.commands;
 
+import dev.thingbridge.mqtt.AwsNames;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +19,7 @@ public record CommandUpdate(
     Map<String, CommandResultValue> result) {
   public CommandUpdate {
     if (executionId != null) {
-      CommandTopics.checkExecutionId(executionId);
+      AwsNames.requireExecutionId(executionId);
     }
     Objects.requireNonNull(status, "status");
     if (status == CommandStatus.UNKNOWN) {

@@ -7,11 +7,13 @@ import dev.thingbridge.component.events.DeviceEvents;
 import dev.thingbridge.component.localapi.CommandClaims;
 import dev.thingbridge.component.localapi.JobClaims;
 import dev.thingbridge.component.localapi.LocalBus;
+import dev.thingbridge.internal.NamedThreadFactory;
+import dev.thingbridge.mcu.FlashOptions;
+import dev.thingbridge.mcu.McuOtaPlatform;
 import dev.thingbridge.mcu.serial.SerialLinkOpener;
 import dev.thingbridge.mqtt.ConnectionListener;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttRequester;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.shadows.ShadowDiscovery;
 import dev.thingbridge.shadows.store.FileKeyValueStore;
 import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
@@ -48,6 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeviceHost implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeviceHost.class);
+  /** How long a flashed MCU image waits for the OTA self-test's verdict before the MCU reverts it. */
+  private static final Duration MCU_VERDICT_TIMEOUT = Duration.ofMinutes(5);
 
   private final Builder settings;
   private final String gateway;
@@ -445,7 +449,12 @@ public final class DeviceHost implements AutoCloseable {
     public OtaPlatform otaPlatform(String thing, Path stateDir) {
       for (ComponentConfig.Mcu m : config.mcus()) {
         if (m.thing().equals(thing)) {
-          return new McuOtaPlatform(m.id(), thing, () -> mcuDevice(m.id()), stateDir, events);
+          dev.thingbridge.mcu.McuDevice device = mcuDevice(m.id());
+          if (device == null) {
+            return null; // its port could not be opened: logged by the fleet, reported in the health shadow
+          }
+          return McuOtaPlatform.of(device, FlashOptions.builder().stateDir(stateDir.resolve("mcu-" + m.id()))
+              .build(), MCU_VERDICT_TIMEOUT).listener(EventAdapters.flash(m.id(), thing, events));
         }
       }
       return settings.otaPlatforms.apply(thing, stateDir);

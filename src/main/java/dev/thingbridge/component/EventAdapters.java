@@ -14,7 +14,7 @@ import dev.thingbridge.jobs.JobAgentListener;
 import dev.thingbridge.jobs.JobException;
 import dev.thingbridge.jobs.JobOutcome;
 import dev.thingbridge.jobs.model.JobExecution;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.mcu.FlashListener;
 import dev.thingbridge.shadows.DeltaEvent;
 import dev.thingbridge.shadows.ShadowListener;
@@ -52,7 +52,7 @@ final class EventAdapters {
       }
 
       @Override
-      public void onJobCancelled(String jobId, JobStatus status) {
+      public void onJobCancelled(String jobId, JobExecutionStatus status) {
         sink.accept(DeviceEvent.of("jobs", "job.canceled", thing, "jobId", jobId, "status", status.name()));
       }
 
@@ -191,7 +191,7 @@ final class EventAdapters {
       }
 
       @Override
-      public void onStatus(String jobId, JobStatus status, Map<String, String> statusDetails) {
+      public void onStatus(String jobId, JobExecutionStatus status, Map<String, String> statusDetails) {
         sink.accept(DeviceEvent.of("ota", "ota.status", thing, "jobId", jobId, "status", status.name(),
             "statusDetails", statusDetails));
       }

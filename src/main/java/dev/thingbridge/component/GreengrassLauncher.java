@@ -1,8 +1,8 @@
 package dev.thingbridge.component;
 
 import dev.thingbridge.component.localapi.IpcLocalBus;
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mqtt.MqttLimits;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import dev.thingbridge.mqtt.ipc.ComponentState;
 import dev.thingbridge.mqtt.ipc.GreengrassIpc;
 import dev.thingbridge.mqtt.ipc.IpcMqttClient;
@@ -92,7 +92,7 @@ public final class GreengrassLauncher {
     try {
       ipc.lifecycle().updateState(ComponentState.ERRORED).get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
-      log.warn("could not report ERRORED to the nucleus: {}", AbstractMqttClient.unwrap(e).getMessage());
+      log.warn("could not report ERRORED to the nucleus: {}", Futures.unwrap(e).getMessage());
     }
   }
 }

@@ -3,7 +3,7 @@ package dev.thingbridge.component;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.component.events.DeviceEvent;
 import dev.thingbridge.component.events.DeviceEventSink;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.shadows.ShadowClient;
 import dev.thingbridge.shadows.model.ShadowUpdateRequest;
 import java.time.Duration;
@@ -76,7 +76,7 @@ final class HealthReporter implements DeviceEventSink, AutoCloseable {
     shadow.update(new ShadowUpdateRequest(null, health.get(), null, null)).whenComplete((doc, e) -> {
       if (e != null) {
         log.info("health shadow {}: report failed ({}); trying again later", shadow.topics().shadowName().orElse(""),
-            AbstractMqttClient.unwrap(e).getMessage());
+            Futures.unwrap(e).getMessage());
       } else {
         log.debug("health shadow reported, version {}", doc.version());
       }

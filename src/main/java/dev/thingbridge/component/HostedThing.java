@@ -10,11 +10,11 @@ import dev.thingbridge.component.ComponentConfig.Shadows;
 import dev.thingbridge.component.events.DeviceEvent;
 import dev.thingbridge.component.localapi.CommandClaims;
 import dev.thingbridge.component.localapi.JobClaims;
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.jobs.JobAgent;
 import dev.thingbridge.jobs.JobDocumentType;
 import dev.thingbridge.jobs.JobHandler;
 import dev.thingbridge.jobs.ProcessJobHandler;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import dev.thingbridge.shadows.Shadow;
 import dev.thingbridge.shadows.ShadowDiscovery;
 import dev.thingbridge.shadows.ShadowManager;
@@ -235,7 +235,7 @@ final class HostedThing implements AutoCloseable {
   private CompletableFuture<Void> logged(CompletableFuture<?> start, String what) {
     return start.handle((v, e) -> {
       if (e != null) {
-        Throwable cause = AbstractMqttClient.unwrap(e);
+        Throwable cause = Futures.unwrap(e);
         log.warn("{} did not start: {}", what, cause.getMessage());
         host.events().accept(DeviceEvent.of("component", "component.problem", thing, "what", what,
             "cause", String.valueOf(cause.getMessage())));

@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.component.ComponentConfig.Mcu;
 import dev.thingbridge.component.events.DeviceEvent;
 import dev.thingbridge.component.events.DeviceEventSink;
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mcu.DeviceInfo;
 import dev.thingbridge.mcu.McuConfig;
 import dev.thingbridge.mcu.McuDevice;
 import dev.thingbridge.mcu.serial.SerialLinkOpener;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +72,7 @@ final class McuFleet implements AutoCloseable {
         e.state.remove("reason");
       } else {
         e.state.put("state", "not-responding")
-            .put("reason", String.valueOf(AbstractMqttClient.unwrap(error).getMessage()));
+            .put("reason", String.valueOf(Futures.unwrap(error).getMessage()));
       }
     }
     emit(e);

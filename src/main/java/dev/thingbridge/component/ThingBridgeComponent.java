@@ -1,8 +1,8 @@
 package dev.thingbridge.component;
 
+import dev.thingbridge.internal.Futures;
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.MqttClient;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.ipc.ComponentState;
 import dev.thingbridge.mqtt.ipc.IpcLifecycle;
 import dev.thingbridge.mqtt.ipc.IpcStream;
@@ -139,7 +139,7 @@ public final class ThingBridgeComponent implements AutoCloseable {
     lifecycle.configuration(List.of()).whenCompleteAsync((map, error) -> {
       if (error != null) {
         log.warn("configuration update: could not re-read the configuration: {}",
-            AbstractMqttClient.unwrap(error).getMessage());
+            Futures.unwrap(error).getMessage());
         return;
       }
       try {
@@ -163,7 +163,7 @@ public final class ThingBridgeComponent implements AutoCloseable {
     log.info("configuration applied: {}", String.join(", ", changes));
     host.apply(next).whenComplete((v, e) -> {
       if (e != null) {
-        log.warn("configuration applied, but some agents did not start: {}", AbstractMqttClient.unwrap(e).getMessage());
+        log.warn("configuration applied, but some agents did not start: {}", Futures.unwrap(e).getMessage());
       }
     });
     for (Consumer<ComponentConfig> l : listeners) {

@@ -1,5 +1,8 @@
 package dev.thingbridge.defender;
 
+import dev.thingbridge.internal.Futures;
+import dev.thingbridge.internal.NamedThreadFactory;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.MessageProperties;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttRejectedException;
@@ -8,8 +11,6 @@ import dev.thingbridge.mqtt.MqttRequester;
 import dev.thingbridge.mqtt.PayloadFormat;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -60,7 +61,7 @@ public final class DefenderReporter implements AutoCloseable {
 
   private DefenderReporter(Builder b) {
     this.mqtt = b.mqtt;
-    this.thing = b.thing == null ? DefenderTopics.checkThingName(b.mqtt.clientId()) : b.thing;
+    this.thing = b.thing == null ? AwsNames.requireThingName(b.mqtt.clientId()) : b.thing;
     this.format = b.format;
     this.keys = b.keys;
     this.replyTimeout = b.replyTimeout;
@@ -96,7 +97,7 @@ public final class DefenderReporter implements AutoCloseable {
    * @throws IllegalArgumentException for a bad thing name
    */
   public CompletableFuture<ReportAcceptance> publish(String thingName, MetricsReport report) {
-    DefenderTopics.checkThingName(thingName);
+    AwsNames.requireThingName(thingName);
     byte[] payload = MetricsCodec.encode(report, format, keys);
     String accepted = DefenderTopics.accepted(thingName, format);
     String rejected = DefenderTopics.rejected(thingName, format);
@@ -120,14 +121,14 @@ public final class DefenderReporter implements AutoCloseable {
 
   /** Publishes a report of these metrics for {@code thingName}, with the thing's next report id. */
   public CompletableFuture<ReportAcceptance> publish(String thingName, MetricsSnapshot metrics) {
-    ReportHeader header = ReportHeader.of(reportIds.next(DefenderTopics.checkThingName(thingName)));
+    ReportHeader header = ReportHeader.of(reportIds.next(AwsNames.requireThingName(thingName)));
     return publish(thingName, new MetricsReport(header, metrics.metrics(), metrics.customMetrics()));
   }
 
   private CompletableFuture<ReportAcceptance> send(String thingName, MetricsReport report, MqttRequest request) {
     return requester.request(request, m -> MetricsCodec.decodeAcceptance(m.payload(), format))
         .exceptionally(e -> {
-          Throwable cause = AbstractMqttClient.unwrap(e);
+          Throwable cause = Futures.unwrap(e);
           if (cause instanceof MqttRejectedException r) {
             throw new CompletionException(new DefenderRejectedException(thingName, report.header().reportId(),
                 MetricsCodec.decodeRejection(r.reply().payload(), format)));
@@ -141,7 +142,7 @@ public final class DefenderReporter implements AutoCloseable {
    * every outcome. Schedule the reporter's own thing and each attached MCU's the same way.
    */
   public void schedule(String thingName, MetricsSource source) {
-    DefenderTopics.checkThingName(thingName);
+    AwsNames.requireThingName(thingName);
     Objects.requireNonNull(source, "source");
     long first = (long) (ThreadLocalRandom.current().nextDouble() * jitter * interval.toMillis());
     later(() -> runScheduled(thingName, source), first);
@@ -159,7 +160,7 @@ public final class DefenderReporter implements AutoCloseable {
       outcome = CompletableFuture.failedFuture(e);
     }
     outcome.whenComplete((acceptance, e) -> {
-      Throwable cause = e == null ? null : AbstractMqttClient.unwrap(e);
+      Throwable cause = e == null ? null : Futures.unwrap(e);
       try {
         if (cause == null) {
           log.debug("defender {}: report {} accepted", thingName, sent[0].header().reportId());
@@ -216,7 +217,7 @@ public final class DefenderReporter implements AutoCloseable {
 
     /** The reporter's own thing (default: the MQTT client id). */
     public Builder thing(String value) {
-      this.thing = DefenderTopics.checkThingName(value);
+      this.thing = AwsNames.requireThingName(value);
       return this;
     }
 

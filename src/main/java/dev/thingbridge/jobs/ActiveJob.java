@@ -1,7 +1,7 @@
 package dev.thingbridge.jobs;
 
 import dev.thingbridge.jobs.model.JobExecution;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -34,11 +34,11 @@ public interface ActiveJob<D> {
 
   /**
    * Completes when the execution stopped being the device's to run (canceled, removed or timed out in the
-   * cloud), with the status the service gave it: {@link JobStatus#UNKNOWN} if it was deleted, or if the
+   * cloud), with the status the service gave it: {@link JobExecutionStatus#UNKNOWN} if it was deleted, or if the
    * service only said the execution is in a terminal state ({@code TerminalStateReached}, AWS's documented
    * answer to describing a finished execution).
    */
-  CompletableFuture<JobStatus> cancellation();
+  CompletableFuture<JobExecutionStatus> cancellation();
 
   /** Whether {@link #cancellation()} has completed. */
   default boolean isCancelled() {

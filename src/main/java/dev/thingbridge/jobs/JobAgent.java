@@ -37,8 +37,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>A job document that does not decode into the document type is REJECTED with the reason.
  * </ul>
  *
- * <p>Threads: {@code thingbridge-jobs-N} (control: every decision, listener calls) and {@code
- * thingbridge-jobs-N-worker-M} (handlers). Both are stopped by {@link #close()}.
+ * <p>Threads: {@code thingbridge-jobs-{thing}-1} (control: every decision, listener calls) and {@code
+ * thingbridge-jobs-{thing}-worker-N} (handlers). Both are stopped by {@link #close()}.
  *
  * @param <D> the job document type
  */

@@ -1,7 +1,7 @@
 package dev.thingbridge.jobs;
 
 import dev.thingbridge.jobs.model.JobExecution;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 
 /**
  * Observes a {@link JobAgent}: for logs, metrics and tests. Called on the agent's control thread; must be
@@ -18,7 +18,7 @@ public interface JobAgentListener {
   default void onJobFinished(String jobId, JobOutcome outcome) {}
 
   /** The execution was canceled, removed or timed out in the cloud while the device ran it. */
-  default void onJobCancelled(String jobId, JobStatus status) {}
+  default void onJobCancelled(String jobId, JobExecutionStatus status) {}
 
   /**
    * The service refused an update of a job; {@link JobException#code()} says why ({@code VERSION_MISMATCH}

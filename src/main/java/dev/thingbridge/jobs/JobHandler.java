@@ -2,7 +2,7 @@ package dev.thingbridge.jobs;
 
 /**
  * Does the work of a job on the device. Called by {@link JobAgent} on a thread of its own
- * ({@code thingbridge-jobs-worker-N}), once per execution.
+ * ({@code thingbridge-jobs-{thing}-worker-N}), once per execution.
  *
  * @param <D> the job document type
  */

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 
 /**
  * A job-handler registry: each job goes to the handler registered for the value of one field of its
@@ -115,7 +115,7 @@ public final class JobHandlers implements JobHandler<JsonNode> {
     }
 
     @Override
-    public CompletableFuture<JobStatus> cancellation() {
+    public CompletableFuture<JobExecutionStatus> cancellation() {
       return job.cancellation();
     }
 

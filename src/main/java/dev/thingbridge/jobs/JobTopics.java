@@ -1,6 +1,7 @@
 package dev.thingbridge.jobs;
 
 import dev.thingbridge.jobs.model.JobLimits;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import java.util.List;
@@ -19,7 +20,7 @@ public final class JobTopics {
   private final String prefix;
 
   public JobTopics(String thingName) {
-    this.thingName = JobLimits.checkThingName(thingName);
+    this.thingName = AwsNames.requireThingName(thingName);
     this.prefix = "$aws/things/" + thingName + "/jobs/";
   }
 
@@ -54,7 +55,7 @@ public final class JobTopics {
 
   /** UpdateJobExecution. */
   public String update(String jobId) {
-    return prefix + JobLimits.checkJobId(jobId) + "/update";
+    return prefix + AwsNames.requireJobId(jobId) + "/update";
   }
 
   /** The accepted reply topic of a request topic. */
@@ -133,12 +134,12 @@ public final class JobTopics {
   }
 
   private static String checkDescribeId(String jobId) {
-    return NEXT.equals(jobId) ? jobId : JobLimits.checkJobId(jobId);
+    return NEXT.equals(jobId) ? jobId : AwsNames.requireJobId(jobId);
   }
 
   private static boolean validThing(String s) {
     try {
-      JobLimits.checkThingName(s);
+      AwsNames.requireThingName(s);
       return true;
     } catch (IllegalArgumentException e) {
       return false;
@@ -147,7 +148,7 @@ public final class JobTopics {
 
   private static boolean validJobId(String s) {
     try {
-      JobLimits.checkJobId(s);
+      AwsNames.requireJobId(s);
       return true;
     } catch (IllegalArgumentException e) {
       return false;

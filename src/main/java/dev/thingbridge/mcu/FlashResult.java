@@ -15,9 +15,10 @@ import java.time.Duration;
  * @param bytesUploaded image bytes the device acknowledged during this call
  * @param resumed whether this call continued an interrupted flash (journal or an upload kept by the device)
  * @param elapsed wall time of this call
+ * @param uploadTime time spent uploading (first chunk sent to last chunk acknowledged, the slot erase included)
  */
 public record FlashResult(Outcome outcome, String reason, boolean rollbackAvailable, String previousVersion,
-    String version, String hash, long bytesUploaded, boolean resumed, Duration elapsed) {
+    String version, String hash, long bytesUploaded, boolean resumed, Duration elapsed, Duration uploadTime) {
 
   /** What happened. */
   public enum Outcome {
@@ -32,6 +33,11 @@ public record FlashResult(Outcome outcome, String reason, boolean rollbackAvaila
     REVERTED,
     /** The flow failed and the old image could not be restored or verified (no rollback, or no answer). */
     FAILED
+  }
+
+  /** Upload throughput in KiB/s (0 when nothing was uploaded). */
+  public double uploadKiBPerSecond() {
+    return uploadTime.isZero() ? 0 : bytesUploaded / 1024.0 / (uploadTime.toNanos() / 1e9);
   }
 
   /** Whether the device now runs the requested image, confirmed. */

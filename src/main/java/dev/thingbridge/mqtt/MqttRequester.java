@@ -3,7 +3,8 @@ package dev.thingbridge.mqtt;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
+import dev.thingbridge.internal.Futures;
+import dev.thingbridge.internal.NamedThreadFactory;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -150,7 +151,7 @@ public final class MqttRequester implements AutoCloseable {
     pending.timeoutTask = schedule(pending);
     CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).whenComplete((ok, e) -> {
       if (e != null) {
-        finish(pending, null, unwrap(e));
+        finish(pending, null, Futures.unwrap(e));
         return;
       }
       if (pending.result.isDone()) {
@@ -160,7 +161,7 @@ public final class MqttRequester implements AutoCloseable {
               request.properties()))
           .whenComplete((v, pe) -> {
             if (pe != null) {
-              finish(pending, null, unwrap(pe));
+              finish(pending, null, Futures.unwrap(pe));
             }
           });
     });
@@ -321,15 +322,6 @@ public final class MqttRequester implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       return null;
     }
-  }
-
-  private static Throwable unwrap(Throwable e) {
-    while ((e instanceof java.util.concurrent.CompletionException
-            || e instanceof java.util.concurrent.ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 
   private static final class Pending<T> {

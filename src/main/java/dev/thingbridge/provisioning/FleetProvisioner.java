@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.type.TypeFactory;
+import dev.thingbridge.internal.Futures;
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.internal.Pki;
 import dev.thingbridge.mqtt.MessageProperties;
 import dev.thingbridge.mqtt.MqttClient;
@@ -13,8 +15,6 @@ import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.mqtt.MqttReplyDecodeException;
 import dev.thingbridge.mqtt.MqttTimeoutException;
 import dev.thingbridge.mqtt.PayloadFormat;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.provisioning.ProvisioningTopics.Operation;
 import dev.thingbridge.provisioning.internal.ReplyExchange;
 import java.io.IOException;
@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -239,7 +238,7 @@ public final class FleetProvisioner implements AutoCloseable {
         result.complete(value);
         return;
       }
-      Throwable cause = unwrap(e);
+      Throwable cause = Futures.unwrap(e);
       if (n >= retry.maxAttempts() || !retryable(cause)) {
         result.completeExceptionally(cause);
         return;
@@ -260,14 +259,6 @@ public final class FleetProvisioner implements AutoCloseable {
       return r.error().isThrottling() || r.error().isServerError();
     }
     return e instanceof MqttTimeoutException || e instanceof MqttNotConnectedException;
-  }
-
-  private static Throwable unwrap(Throwable e) {
-    Throwable t = AbstractMqttClient.unwrap(e);
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   /** Stops the provisioner's thread; a provisioning in progress fails with a closed error at its next step. */

@@ -1,6 +1,7 @@
 package dev.thingbridge.shadows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttRequester;
@@ -226,14 +227,14 @@ public final class Shadow<S> implements AutoCloseable {
 
     private Builder(MqttClient mqtt, String thingName, KeyValueStore store, ShadowSchema<S> schema) {
       this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
-      this.thingName = ShadowTopics.checkThingName(thingName);
+      this.thingName = AwsNames.requireThingName(thingName);
       this.store = Objects.requireNonNull(store, "store");
       this.schema = schema;
     }
 
     /** A named shadow (default: the classic shadow). */
     public Builder<S> name(String value) {
-      this.shadowName = value == null ? null : ShadowTopics.checkShadowName(value);
+      this.shadowName = value == null ? null : AwsNames.requireShadowName(value);
       return this;
     }
 

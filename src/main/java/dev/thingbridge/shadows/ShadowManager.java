@@ -1,6 +1,7 @@
 package dev.thingbridge.shadows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttMessage;
@@ -84,7 +85,7 @@ public final class ShadowManager<S> implements AutoCloseable {
   private ShadowManager(Builder<S> b) {
     this.mqtt = b.mqtt;
     this.namePrefix = b.namePrefix;
-    this.thingName = ShadowTopics.checkThingName(b.thingName != null ? b.thingName : mqtt.clientId());
+    this.thingName = AwsNames.requireThingName(b.thingName != null ? b.thingName : mqtt.clientId());
     this.topicPrefix = b.topicPrefix;
     this.runtime = new ManagerRuntime(mqtt, topicPrefix, thingName, b.requestsPerSecond, b.maxInFlight,
         b.requestTimeout);
@@ -279,7 +280,7 @@ public final class ShadowManager<S> implements AutoCloseable {
       this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
       this.schema = schema; // null: untyped
       Objects.requireNonNull(namePrefix, "namePrefix");
-      if (!namePrefix.isEmpty() && (namePrefix.length() > 63 || !ShadowTopics.isValidShadowName(namePrefix))) {
+      if (!namePrefix.isEmpty() && (namePrefix.length() > 63 || !AwsNames.isShadowName(namePrefix))) {
         throw new IllegalArgumentException("the name prefix must be 0-63 of [a-zA-Z0-9:_-]: " + namePrefix);
       }
       this.namePrefix = namePrefix;

@@ -1,10 +1,10 @@
 package dev.thingbridge.shadows;
 
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The MQTT topics of one Device Shadow, as the device sees them
@@ -14,14 +14,11 @@ import java.util.regex.Pattern;
  * unless configured otherwise (a bridge or a test broker may remap it).
  *
  * <p>Names are checked: a thing name of 1-128 and a shadow name of 1-64 characters of {@code [a-zA-Z0-9:_-]}, else
- * {@link IllegalArgumentException} says which. Immutable and thread-safe.
+ * {@link IllegalArgumentException} says which ({@link AwsNames}). Immutable and thread-safe.
  */
 public final class ShadowTopics {
   /** The AWS IoT topic prefix. */
   public static final String AWS_PREFIX = "$aws";
-
-  private static final Pattern THING = Pattern.compile("[a-zA-Z0-9:_-]{1,128}");
-  private static final Pattern SHADOW = Pattern.compile("[a-zA-Z0-9:_-]{1,64}");
 
   private final String prefix;
   private final String thingName;
@@ -30,8 +27,8 @@ public final class ShadowTopics {
 
   private ShadowTopics(String prefix, String thingName, String shadowName) {
     this.prefix = checkPrefix(prefix);
-    this.thingName = checkThingName(thingName);
-    this.shadowName = shadowName == null ? null : checkShadowName(shadowName);
+    this.thingName = AwsNames.requireThingName(thingName);
+    this.shadowName = shadowName == null ? null : AwsNames.requireShadowName(shadowName);
     this.base = prefix + "/things/" + thingName + "/shadow" + (shadowName == null ? "" : "/name/" + shadowName);
   }
 
@@ -130,7 +127,7 @@ public final class ShadowTopics {
    * for an agent that follows many named shadows with one subscription.
    */
   public static String namedShadowsFilter(String prefix, String thingName, ShadowTopic.Kind kind) {
-    return checkPrefix(prefix) + "/things/" + checkThingName(thingName) + "/shadow/name/+/" + kind.suffix();
+    return checkPrefix(prefix) + "/things/" + AwsNames.requireThingName(thingName) + "/shadow/name/+/" + kind.suffix();
   }
 
   /**
@@ -143,13 +140,13 @@ public final class ShadowTopics {
     }
     String[] l = topic.substring(prefix.length() + 1).split("/", -1);
     // things/{thing}/shadow[/name/{n}]/{op}[/{reply}]
-    if (l.length < 4 || !l[0].equals("things") || !l[2].equals("shadow") || !THING.matcher(l[1]).matches()) {
+    if (l.length < 4 || !l[0].equals("things") || !l[2].equals("shadow") || !AwsNames.isThingName(l[1])) {
       return Optional.empty();
     }
     int at = 3;
     String name = null;
     if (l[3].equals("name")) {
-      if (l.length < 6 || !SHADOW.matcher(l[4]).matches()) {
+      if (l.length < 6 || !AwsNames.isShadowName(l[4])) {
         return Optional.empty();
       }
       name = l[4];
@@ -163,32 +160,6 @@ public final class ShadowTopics {
   /** Parses a shadow topic under {@code $aws}. */
   public static Optional<ShadowTopic> parse(String topic) {
     return parse(AWS_PREFIX, topic);
-  }
-
-  /** Whether AWS accepts a thing name: 1-128 characters of {@code [a-zA-Z0-9:_-]}. */
-  public static boolean isValidThingName(String thingName) {
-    return thingName != null && THING.matcher(thingName).matches();
-  }
-
-  /** Whether AWS accepts a shadow name: 1-64 characters of {@code [a-zA-Z0-9:_-]}. */
-  public static boolean isValidShadowName(String shadowName) {
-    return shadowName != null && SHADOW.matcher(shadowName).matches();
-  }
-
-  /** Checks a thing name; returns it. */
-  public static String checkThingName(String thingName) {
-    if (!isValidThingName(thingName)) {
-      throw new IllegalArgumentException("thing name must be 1-128 characters of [a-zA-Z0-9:_-]: " + thingName);
-    }
-    return thingName;
-  }
-
-  /** Checks a shadow name; returns it. */
-  public static String checkShadowName(String shadowName) {
-    if (!isValidShadowName(shadowName)) {
-      throw new IllegalArgumentException("shadow name must be 1-64 characters of [a-zA-Z0-9:_-]: " + shadowName);
-    }
-    return shadowName;
   }
 
   private static String checkPrefix(String prefix) {

@@ -63,7 +63,10 @@ public final class CodeSigningVerifier implements SignatureVerifier {
     } catch (IllegalArgumentException e) {
       throw refused(file, sig.algorithm().documentKey() + " is not base64");
     }
-    String jca = sig.algorithm().jcaName();
+    // ECDSA signs the digest itself: with SHA-256 the check takes the digest the download computes anyway, so the
+    // file is hashed once, not twice. The other forms hash what they are fed.
+    boolean prehashed = sig.algorithm() == SignatureAlgorithm.SHA256_ECDSA;
+    String jca = prehashed ? "NONEwithECDSA" : sig.algorithm().jcaName();
     if (sig.algorithm().isEcdsa() && (sigBytes.length == 0 || sigBytes[0] != 0x30)) {
       jca += "inP1363Format"; // raw r||s instead of DER
     }
@@ -79,6 +82,9 @@ public final class CodeSigningVerifier implements SignatureVerifier {
     return new Check() {
       @Override
       public void update(byte[] bytes, int offset, int length) {
+        if (prehashed) {
+          return;
+        }
         try {
           s.update(bytes, offset, length);
         } catch (SignatureException e) {
@@ -90,6 +96,9 @@ public final class CodeSigningVerifier implements SignatureVerifier {
       public void verify(byte[] sha256) throws OtaException {
         boolean ok;
         try {
+          if (prehashed) {
+            s.update(sha256);
+          }
           ok = s.verify(sigBytes);
         } catch (SignatureException e) {
           throw refused(file, "malformed " + sig.algorithm().documentKey() + ": " + e.getMessage());

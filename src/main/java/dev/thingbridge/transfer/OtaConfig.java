@@ -54,7 +54,7 @@ public final class OtaConfig {
   /**
    * rustot's defaults: 4 KiB blocks, windows of 31, 16 blocks per request, 5 s request wait, momentum 3,
    * progress every 24 blocks, no self-test timeout, CBOR; plus thingbridge's: a checkpoint (fsynced) at every
-   * window's end, 256 blocks per HTTP request, 5 HTTP attempts from 500 ms backoff, 5 s status acknowledgement,
+   * window's end, 4,096 blocks per HTTP request, 5 HTTP attempts from 500 ms backoff, 5 s status acknowledgement,
    * a file without {@code fileType} treated as firmware (as FreeRTOS does).
    */
   public static OtaConfig defaults() {
@@ -118,8 +118,8 @@ public final class OtaConfig {
   }
 
   /**
-   * A resumable download checkpoints at the end of every window (MQTT) or range request (HTTP), so a kill costs
-   * at most one window; within a long window it also checkpoints after this many blocks, at most once a second.
+   * A resumable download checkpoints after this many blocks, at most once a second, and at the end of every MQTT
+   * window: a kill costs at most one window over MQTT and about a second of download over HTTP.
    */
   public int checkpointBlocks() {
     return checkpointBlocks;
@@ -189,7 +189,7 @@ public final class OtaConfig {
     private StreamFormat streamFormat = StreamFormat.CBOR;
     private int checkpointBlocks = 64;
     private boolean checkpointSync = true;
-    private int httpBlocksPerRequest = 256;
+    private int httpBlocksPerRequest = 4096;
     private int httpMaxAttempts = 5;
     private Duration httpBackoff = Duration.ofMillis(500);
     private Duration httpTimeout = Duration.ofSeconds(30);

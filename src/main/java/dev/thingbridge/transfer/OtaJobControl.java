@@ -3,7 +3,7 @@ package dev.thingbridge.transfer;
 import dev.thingbridge.jobs.ActiveJob;
 import dev.thingbridge.jobs.JobClient;
 import dev.thingbridge.jobs.JobOutcome;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.jobs.model.UpdateJobExecutionRequest;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +24,7 @@ public interface OtaJobControl {
    * An update the service must accept before the update goes on (the first and last progress, {@code
    * self_test} changes, the terminal status). A terminal status ends the execution.
    */
-  CompletableFuture<Void> update(JobStatus status, Map<String, String> statusDetails);
+  CompletableFuture<Void> update(JobExecutionStatus status, Map<String, String> statusDetails);
 
   /** Through a job agent: progress and IN_PROGRESS via {@link ActiveJob#reportProgress}, terminal via {@link ActiveJob#finish}. */
   static OtaJobControl of(ActiveJob<?> job) {
@@ -35,8 +35,8 @@ public interface OtaJobControl {
       }
 
       @Override
-      public CompletableFuture<Void> update(JobStatus status, Map<String, String> statusDetails) {
-        return status == JobStatus.IN_PROGRESS ? job.reportProgress(statusDetails)
+      public CompletableFuture<Void> update(JobExecutionStatus status, Map<String, String> statusDetails) {
+        return status == JobExecutionStatus.IN_PROGRESS ? job.reportProgress(statusDetails)
             : job.finish(new JobOutcome(status, statusDetails));
       }
     };
@@ -50,11 +50,11 @@ public interface OtaJobControl {
     return new OtaJobControl() {
       @Override
       public CompletableFuture<Void> progress(Map<String, String> statusDetails) {
-        return update(JobStatus.IN_PROGRESS, statusDetails);
+        return update(JobExecutionStatus.IN_PROGRESS, statusDetails);
       }
 
       @Override
-      public CompletableFuture<Void> update(JobStatus status, Map<String, String> statusDetails) {
+      public CompletableFuture<Void> update(JobExecutionStatus status, Map<String, String> statusDetails) {
         return client.update(jobId, UpdateJobExecutionRequest.builder(status).statusDetails(statusDetails).build())
             .thenApply(r -> null);
       }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.thingbridge.jobs.ActiveJob;
 import dev.thingbridge.jobs.JobHandler;
 import dev.thingbridge.jobs.JobOutcome;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -59,7 +59,7 @@ public final class OtaJobHandler implements JobHandler<JsonNode> {
       job.cancellation().get(); // the process ends (restart) before this returns, or the job was canceled
       return JobOutcome.failed("canceled while restarting");
     }
-    if (r.status() == JobStatus.CANCELED || r.error() != null && r.error().code() == OtaErrorCode.USER_ABORT) {
+    if (r.status() == JobExecutionStatus.CANCELED || r.error() != null && r.error().code() == OtaErrorCode.USER_ABORT) {
       awaitCancellation(job);
       return JobOutcome.failed(r.error() == null ? "canceled" : r.error().getMessage());
     }

@@ -1,6 +1,6 @@
 package dev.thingbridge.transfer;
 
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import java.util.Map;
 
 /**
@@ -20,7 +20,7 @@ public interface OtaListener {
   default void onFileVerified(String jobId, VerifiedFile file) {}
 
   /** A status update the cloud accepted (or, for progress, was sent). */
-  default void onStatus(String jobId, JobStatus status, Map<String, String> statusDetails) {}
+  default void onStatus(String jobId, JobExecutionStatus status, Map<String, String> statusDetails) {}
 
   /** The job ended on this run. */
   default void onJobFinished(String jobId, OtaResult result) {}

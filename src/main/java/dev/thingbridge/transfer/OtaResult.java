@@ -1,6 +1,6 @@
 package dev.thingbridge.transfer;
 
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import java.util.Map;
 
 /**
@@ -11,17 +11,17 @@ import java.util.Map;
  * @param statusDetails what was reported with it
  * @param error the failure, or null
  */
-public record OtaResult(JobStatus status, Map<String, String> statusDetails, OtaException error) {
+public record OtaResult(JobExecutionStatus status, Map<String, String> statusDetails, OtaException error) {
   public OtaResult {
     statusDetails = statusDetails == null ? Map.of() : Map.copyOf(statusDetails);
   }
 
   /** Whether the device restarts into a new image (the job is not over). */
   public boolean isRestarting() {
-    return status == JobStatus.IN_PROGRESS;
+    return status == JobExecutionStatus.IN_PROGRESS;
   }
 
   public boolean isSuccess() {
-    return status == JobStatus.SUCCEEDED;
+    return status == JobExecutionStatus.SUCCEEDED;
   }
 }

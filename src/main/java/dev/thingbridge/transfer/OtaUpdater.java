@@ -1,12 +1,12 @@
 package dev.thingbridge.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.jobs.JobClient;
 import dev.thingbridge.jobs.JobTopics;
 import dev.thingbridge.jobs.model.DescribeJobExecutionRequest;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.QoS;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.transfer.internal.FileDownloads;
 import dev.thingbridge.transfer.internal.HttpRangeDownload;
 import dev.thingbridge.transfer.internal.OtaRun;

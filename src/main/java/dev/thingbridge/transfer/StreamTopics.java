@@ -1,6 +1,7 @@
 package dev.thingbridge.transfer;
 
 import dev.thingbridge.jobs.model.JobLimits;
+import dev.thingbridge.mqtt.AwsNames;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -23,7 +24,7 @@ public final class StreamTopics {
    * @throws IllegalArgumentException if the thing name or stream id breaks AWS's rules
    */
   public StreamTopics(String thingName, String streamId, StreamFormat format) {
-    JobLimits.checkThingName(thingName);
+    AwsNames.requireThingName(thingName);
     if (!STREAM_ID.matcher(Objects.requireNonNull(streamId, "streamId")).matches()) {
       throw new IllegalArgumentException("stream id must be 1-128 of [a-zA-Z0-9_-]: " + streamId);
     }

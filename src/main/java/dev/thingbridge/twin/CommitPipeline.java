@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Group commit: operations are queued in the order they changed the twin's memory; whichever thread finds
@@ -35,15 +36,25 @@ final class CommitPipeline {
   private final TwinStore store;
   private final Executor pool;
   private final Recovery recovery;
+  private final Consumer<Changes> committed;
   private final ArrayDeque<TwinOperation> queue = new ArrayDeque<>();
   private boolean leading;
   /** Transactions committed (batches, not operations); read by tests and the log. */
   private final AtomicLong commits = new AtomicLong();
 
   CommitPipeline(TwinStore store, Executor pool, Recovery recovery) {
+    this(store, pool, recovery, changes -> {});
+  }
+
+  /**
+   * @param committed told on the leader, after each commit and its releases, what the commit wrote; it must
+   *     return quickly and not call back into the twin
+   */
+  CommitPipeline(TwinStore store, Executor pool, Recovery recovery, Consumer<Changes> committed) {
     this.store = store;
     this.pool = pool;
     this.recovery = recovery;
+    this.committed = committed;
   }
 
   /**
@@ -127,6 +138,18 @@ final class CommitPipeline {
       return;
     }
     batch.forEach(TwinOperation::release);
+    tell(all);
+  }
+
+  private void tell(Changes changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    try {
+      committed.accept(changes);
+    } catch (RuntimeException e) {
+      // An observer's failure must not undo or stall a commit that is already durable and released.
+    }
   }
 
   private void retryOneByOne(List<TwinOperation> batch, RuntimeException batchFailure) {
@@ -139,6 +162,7 @@ final class CommitPipeline {
         return;
       }
       op.release();
+      tell(op.changes());
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.thingbridge.twin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.Subscription;
@@ -8,8 +9,8 @@ import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.mqtt.Topics;
 import dev.thingbridge.mqtt.internal.HandOffListener;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.twin.http.Route;
+import dev.thingbridge.twin.store.Changes;
 import dev.thingbridge.twin.store.SyncMode;
 import dev.thingbridge.twin.store.TwinStore;
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -70,9 +73,11 @@ public final class Twin implements AutoCloseable {
   private final Path stateDir;
   private final SyncMode sync;
   private final Duration tickInterval;
+  private final TwinScript script;
   private final ObjectMapper json = new ObjectMapper();
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+  private final List<TwinChangeListener> changeListeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService ticker;
   private final ExecutorService pool;
   private final KeyedLanes lanes;
@@ -90,6 +95,7 @@ public final class Twin implements AutoCloseable {
     this.stateDir = b.stateDir;
     this.sync = b.sync;
     this.tickInterval = b.tickInterval;
+    this.script = b.script;
     this.ticker = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("thingbridge-twin-tick", true));
     this.pool = Executors.newCachedThreadPool(new NamedThreadFactory("thingbridge-twin", true));
     this.lanes = new KeyedLanes(pool);
@@ -153,7 +159,7 @@ public final class Twin implements AutoCloseable {
       lock.writeLock().unlock();
     }
     store = opened;
-    pipeline = new CommitPipeline(opened, pool, this::recover);
+    pipeline = new CommitPipeline(opened, pool, this::recover, this::tellCommitted);
   }
 
   /** Reads every service's state from the store. Caller holds the lock exclusively. */
@@ -188,6 +194,38 @@ public final class Twin implements AutoCloseable {
     List<Route> all = new ArrayList<>();
     services.forEach(s -> all.addAll(s.routes()));
     return all;
+  }
+
+  /**
+   * Tells {@code listener} about every row committed from now on (see {@link TwinChangeListener} for the
+   * rules it must keep). Nothing is told about rows loaded at start.
+   */
+  public void addChangeListener(TwinChangeListener listener) {
+    changeListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Stops telling {@code listener}. */
+  public void removeChangeListener(TwinChangeListener listener) {
+    changeListeners.remove(listener);
+  }
+
+  private void tellCommitted(Changes changes) {
+    if (changeListeners.isEmpty()) {
+      return;
+    }
+    List<TwinChange> rows = new ArrayList<>(changes.size());
+    for (Changes.Write w : changes.writes()) {
+      int keys = w.delete() ? w.values().length : w.table().keyColumns();
+      rows.add(new TwinChange(w.table().name(), Arrays.asList(w.values()).subList(0, keys), w.delete()));
+    }
+    List<TwinChange> view = Collections.unmodifiableList(rows);
+    for (TwinChangeListener l : changeListeners) {
+      try {
+        l.onCommitted(view);
+      } catch (RuntimeException e) {
+        log.warn("twin: a change listener failed: {}", e.toString());
+      }
+    }
   }
 
   /** The MQTT client the twin answers through. */
@@ -242,7 +280,12 @@ public final class Twin implements AutoCloseable {
     return new HandOffListener() {
       @Override
       public void onMessage(MqttMessage message) {
-        lanes.execute(orderingKey(message.topic()), () -> handleRequest(service, message));
+        List<MqttMessage> scripted = script == null ? null : script.onRequest(message);
+        if (scripted == null) {
+          lanes.execute(orderingKey(message.topic()), () -> handleRequest(service, message));
+        } else {
+          lanes.execute(orderingKey(message.topic()), () -> scripted.forEach(Twin.this::send));
+        }
       }
 
       @Override
@@ -372,6 +415,27 @@ public final class Twin implements AutoCloseable {
   }
 
   private void send(MqttMessage m) {
+    TwinScript.Fault fault = script == null ? null : script.onSend(m);
+    if (fault == null) {
+      deliver(m);
+      return;
+    }
+    switch (fault.kind()) {
+      case DROP -> log.debug("twin: {} dropped as scripted", m.topic());
+      case DUPLICATE -> {
+        deliver(m);
+        deliver(m);
+      }
+      case DELAY -> {
+        if (!closed) {
+          ticker.schedule(() -> deliver(m), fault.delay().toNanos(), TimeUnit.NANOSECONDS);
+        }
+      }
+      default -> deliver(m);
+    }
+  }
+
+  private void deliver(MqttMessage m) {
     mqtt.publish(m).whenComplete((v, e) -> {
       if (e != null && !closed) {
         log.warn("twin: reply on {} not delivered: {}", m.topic(), e.toString());
@@ -493,6 +557,7 @@ public final class Twin implements AutoCloseable {
     private SyncMode sync = SyncMode.NORMAL;
     private Duration tickInterval = Duration.ofSeconds(1);
     private final List<TwinService> services = new ArrayList<>();
+    private TwinScript script;
 
     private Builder(MqttClient mqtt) {
       this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
@@ -528,6 +593,15 @@ public final class Twin implements AutoCloseable {
         throw new IllegalArgumentException("tick interval must be positive");
       }
       this.tickInterval = value;
+      return this;
+    }
+
+    /**
+     * Lets {@code value} script replies, record requests and inject faults (tests; default none, and then the
+     * twin keeps no history).
+     */
+    public Builder script(TwinScript value) {
+      this.script = Objects.requireNonNull(value);
       return this;
     }
 

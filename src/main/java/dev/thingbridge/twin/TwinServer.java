@@ -6,22 +6,26 @@ import dev.thingbridge.twin.defender.DefenderService;
 import dev.thingbridge.twin.provisioning.CertificateAuthority;
 import dev.thingbridge.twin.provisioning.ProvisioningService;
 import dev.thingbridge.twin.http.ControlPlaneServer;
+import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.ota.InMemoryOtaUpdateCatalog;
 import dev.thingbridge.twin.ota.OtaFileServer;
-import dev.thingbridge.twin.ota.OtaUpdatesService;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.ota.OtaService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.store.SyncMode;
 import dev.thingbridge.twin.streams.InMemoryStreamCatalog;
 import dev.thingbridge.twin.streams.S3Files;
 import dev.thingbridge.twin.streams.StreamsService;
 import dev.thingbridge.twin.things.ThingRegistry;
 import dev.thingbridge.twin.things.ThingsService;
+import dev.thingbridge.twin.web.WebConsole;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -40,11 +44,13 @@ public final class TwinServer implements AutoCloseable {
   private final OtaFileServer files;
   private final StreamsService streams;
   private final ProvisioningService provisioning;
+  private final WebConsole console;
 
-  private TwinServer(Twin twin, ControlPlaneServer http, OtaFileServer files, StreamsService streams,
-      ProvisioningService provisioning) {
+  private TwinServer(Twin twin, ControlPlaneServer http, WebConsole console, OtaFileServer files,
+      StreamsService streams, ProvisioningService provisioning) {
     this.twin = twin;
     this.http = http;
+    this.console = console;
     this.files = files;
     this.streams = streams;
     this.provisioning = provisioning;
@@ -76,11 +82,11 @@ public final class TwinServer implements AutoCloseable {
         .clock(options.clock)
         .limits(options.awsLimits ? TwinLimits.AWS : TwinLimits.RELAXED)
         .service(things)
-        .service(new ShadowService())
+        .service(new ShadowsService())
         .service(jobs)
         .service(new CommandsService())
         .service(streams)
-        .service(new OtaUpdatesService(new InMemoryOtaUpdateCatalog(), streams, jobs, registry, files))
+        .service(new OtaService(new InMemoryOtaUpdateCatalog(), streams, jobs, registry, files))
         .service(provisioning)
         .service(new DefenderService());
     if (options.stateDir != null) {
@@ -100,16 +106,21 @@ public final class TwinServer implements AutoCloseable {
       throw e;
     }
     ControlPlaneServer http = null;
+    WebConsole console = null;
     if (options.apiPort >= 0) {
+      console = WebConsole.create(twin);
+      List<Route> routes = new ArrayList<>(twin.routes());
+      routes.addAll(console.routes());
       try {
-        http = ControlPlaneServer.start(options.apiAddress, options.apiPort, twin.routes());
+        http = ControlPlaneServer.start(options.apiAddress, options.apiPort, routes);
+        console.mount(http);
       } catch (IOException e) {
         closeAll(twin, files, streams, provisioning);
         throw new IOException("cannot serve the control plane on " + options.apiAddress.getHostAddress() + ":"
             + options.apiPort + ": " + e.getMessage(), e);
       }
     }
-    return new TwinServer(twin, http, files, streams, provisioning);
+    return new TwinServer(twin, http, console, files, streams, provisioning);
   }
 
   private static OtaFileServer startFileServer(Options options) throws IOException {
@@ -155,8 +166,16 @@ public final class TwinServer implements AutoCloseable {
     return Optional.ofNullable(files);
   }
 
+  /** The web console at {@code /} of the control plane, when the control plane runs. */
+  public Optional<WebConsole> console() {
+    return Optional.ofNullable(console);
+  }
+
   @Override
   public void close() {
+    if (console != null) {
+      console.close();
+    }
     if (http != null) {
       http.close();
     }

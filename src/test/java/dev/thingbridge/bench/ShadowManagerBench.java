@@ -18,7 +18,7 @@ import dev.thingbridge.shadows.store.FileKeyValueStore;
 import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
 import dev.thingbridge.shadows.store.KeyValueStore;
 import dev.thingbridge.twin.TwinServer;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +108,7 @@ public final class ShadowManagerBench {
           MqttClient device = broker.connect(THING);
           TwinServer twin = TwinServer.start(twinClient, TwinServer.Options.defaults());
           KeyValueStore store = stores.open()) {
-        ShadowService cloud = twin.twin().service(ShadowService.class);
+        ShadowsService cloud = twin.twin().service(ShadowsService.class);
         for (int i = 0; i < shadows; i++) {
           // Desired equals reported, so the manager's acknowledgements do not grow the twin's documents.
           String doc = "{\"periodMs\":" + (2000 + i) + ",\"enabled\":true,\"limits\":{\"t\":" + i + ",\"u\":"
@@ -148,7 +148,7 @@ public final class ShadowManagerBench {
         MqttClient spy = broker.connect("spy");
         TwinServer twin = TwinServer.start(twinClient, TwinServer.Options.defaults());
         InMemoryKeyValueStore store = new InMemoryKeyValueStore()) {
-      ShadowService cloud = twin.twin().service(ShadowService.class);
+      ShadowsService cloud = twin.twin().service(ShadowsService.class);
       createAll(cloud, shadows);
       try (ShadowManager<Mcu> manager = manager(device, store)
           .discovery(thing -> cloud.listNamedShadows(thing)).build()) {
@@ -171,7 +171,7 @@ public final class ShadowManagerBench {
         MqttClient device = broker.connect(THING);
         MqttClient spy = broker.connect("spy");
         TwinServer twin = TwinServer.start(twinClient, TwinServer.Options.defaults())) {
-      ShadowService cloud = twin.twin().service(ShadowService.class);
+      ShadowsService cloud = twin.twin().service(ShadowsService.class);
       createAll(cloud, shadows);
       List<Subscription> subscriptions = new ArrayList<>();
       List<ObjectNode> states = new ArrayList<>();
@@ -209,7 +209,7 @@ public final class ShadowManagerBench {
   }
 
   /** Changes desired on every shadow {@code rounds} times; returns deltas per second until every ack is in. */
-  private static double drive(ShadowService cloud, MqttClient spy, int shadows, int rounds) throws Exception {
+  private static double drive(ShadowsService cloud, MqttClient spy, int shadows, int rounds) throws Exception {
     // Done when every shadow's acknowledgement of the last round (limits.t == rounds) has been accepted.
     Set<String> done = ConcurrentHashMap.newKeySet();
     CountDownLatch allDone = new CountDownLatch(shadows);
@@ -238,7 +238,7 @@ public final class ShadowManagerBench {
     }
   }
 
-  private static void createAll(ShadowService cloud, int shadows) {
+  private static void createAll(ShadowsService cloud, int shadows) {
     for (int i = 0; i < shadows; i++) {
       String doc = "{\"periodMs\":1000,\"enabled\":false,\"limits\":{},\"label\":\"m" + i + "\"}";
       cloud.update(THING, PREFIX + i, bytes("{\"state\":{\"desired\":" + doc + ",\"reported\":" + doc + "}}"));
@@ -259,7 +259,7 @@ public final class ShadowManagerBench {
   }
 
   /** Waits until every shadow's first acknowledgement (the whole state, at first boot) has been accepted. */
-  private static void awaitIdle(ShadowManager<?> manager, ShadowService cloud, int shadows) {
+  private static void awaitIdle(ShadowManager<?> manager, ShadowsService cloud, int shadows) {
     await().atMost(WAIT).until(() -> manager.queuedRequests() == 0 && IntStream.range(0, shadows)
         .allMatch(i -> cloud.get(THING, PREFIX + i).path("version").asLong() >= 2));
   }

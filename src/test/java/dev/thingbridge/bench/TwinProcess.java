@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * The packaged twin in its own process, started the way a user starts it: {@code java -jar thingbridge.jar
- * twin --broker mqtt://... --api-port 0 --state-dir DIR --sync MODE}.
+ * twin --endpoint mqtt://... --api-port 0 --state-dir DIR --sync MODE}. {@code -Dbench.twinJavaOptions="..."} passes
+ * JVM options to it (through {@code JDK_JAVA_OPTIONS}), for a flight recording of the twin under load.
  */
 final class TwinProcess implements AutoCloseable {
   static final String JAR = System.getProperty("thingbridge.jar", "target/thingbridge.jar");
@@ -35,7 +36,13 @@ final class TwinProcess implements AutoCloseable {
     }
     List<String> args = new ArrayList<>(List.of("twin", "--endpoint", broker.endpoint().toString(), "--api-port", "0",
         "--state-dir", stateDir.toString(), "--sync", sync));
-    ChildProcess p = ChildProcess.start(ChildProcess.javaJar(JAR, args.toArray(String[]::new)));
+    ProcessBuilder command = ChildProcess.javaJar(JAR, args.toArray(String[]::new));
+    String javaOptions = System.getProperty("bench.twinJavaOptions", "");
+    if (!javaOptions.isBlank()) {
+      // For profiling the twin as the user runs it, e.g. -XX:StartFlightRecording=filename=twin.jfr
+      command.environment().put("JDK_JAVA_OPTIONS", javaOptions);
+    }
+    ChildProcess p = ChildProcess.start(command);
     String line = p.awaitLine(l -> l.startsWith(API_LINE), START);
     p.awaitLine(l -> l.startsWith("ready: "), START);
     return new TwinProcess(p, URI.create(line.substring(API_LINE.length()).trim()), stateDir);
@@ -55,14 +62,10 @@ final class TwinProcess implements AutoCloseable {
     return -1;
   }
 
-  /** Size of {@code twin.db} plus its write-ahead log, in bytes. */
-  long databaseBytes() throws IOException {
-    long total = 0;
-    for (String f : List.of("twin.db", "twin.db-wal")) {
-      Path p = stateDir.resolve(f);
-      total += Files.exists(p) ? Files.size(p) : 0;
-    }
-    return total;
+  /** Size of {@code file} in the state directory ({@code twin.db}, {@code twin.db-wal}), 0 if absent. */
+  long fileBytes(String file) throws IOException {
+    Path p = stateDir.resolve(file);
+    return Files.exists(p) ? Files.size(p) : 0;
   }
 
   /** SIGTERM, as a user stops it; SIGKILL if it does not stop in time. */

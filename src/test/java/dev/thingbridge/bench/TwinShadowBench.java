@@ -13,7 +13,7 @@ import dev.thingbridge.testing.Mosquitto;
 import dev.thingbridge.twin.Twin;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.TwinService;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,7 +131,7 @@ public final class TwinShadowBench {
   }
 
   private static Result twin(Clients c, int n, String name) throws Exception {
-    try (Twin twin = Twin.builder(c.twinSide()).service(new ShadowService()).build()) {
+    try (Twin twin = Twin.builder(c.twinSide()).service(new ShadowsService()).build()) {
       twin.start().get(10, TimeUnit.SECONDS);
       return run(c.deviceSide(), n, name);
     }

@@ -6,7 +6,7 @@ import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.testing.ChildProcess;
 import dev.thingbridge.testing.Mosquitto;
 import dev.thingbridge.twin.Twin;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,13 +44,14 @@ import java.util.stream.IntStream;
  *
  * <ul>
  *   <li>{@code shadows}: shadow update round trips, 1 and 16 closed-loop clients each on its own thing, with
- *       {@code --sync normal} and {@code --sync full}; ratio to the echo responder.
+ *       {@code --sync normal} and {@code --sync full} ({@code -Dbench.sync=normal} for one); ratio to the echo
+ *       responder.
  *   <li>{@code scale}: the same (normal) with 100,000 shadows stored ({@code -Dbench.shadows}) against a state
  *       with only the clients' own shadows.
  *   <li>{@code jobs}: start-next + update(SUCCEEDED) cycles of one device with 10 and with 1,000 executions
- *       queued (refilled over HTTP between batches, untimed); the bound is half the echo responder's
- *       single-client round-trip rate in the same run.
- *   <li>{@code http}: CreateJob over HTTP, one caller and four.
+ *       queued (refilled over HTTP between batches of 100 cycles, untimed, so the queue runs from depth + 100
+ *       down to depth); the bound is half the echo responder's single-client round-trip rate in the same run.
+ *   <li>{@code http}: CreateJob over HTTP, 1, 4 and 16 callers at once.
  *   <li>{@code soak}: StartCommandExecution over HTTP at a steady rate ({@code -Dbench.soakRate}, 50/s) with a
  *       device answering SUCCEEDED, for {@code -Dbench.soak} (10m); database size, stored executions and the
  *       twin's resident memory every minute.
@@ -71,6 +72,7 @@ public final class TwinStateBench {
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
   private static final int BIG = Integer.getInteger("bench.shadows", 100_000);
   private static final String ACCOUNT_ARN = "arn:aws:iot:us-east-1:123456789012:";
+  private static final int JOB_BATCH = 100;
 
   private final Mosquitto broker;
   private final MqttEndpoint endpoint;
@@ -89,8 +91,9 @@ public final class TwinStateBench {
   public static void main(String[] args) throws Exception {
     Set<String> only = new HashSet<>(Arrays.asList(System.getProperty("bench.only", "shadows,scale,jobs,http").split(",")));
     Path dir = Files.createTempDirectory("twin-state-bench");
-    System.out.printf(Locale.ROOT, "twin state benchmark: %d cores, load average %s, state in %s%n",
-        Runtime.getRuntime().availableProcessors(), loadAverage(), dir);
+    System.out.printf(Locale.ROOT, "twin state benchmark: %d cores, load average %s, state in %s (file system %s on %s)%n",
+        Runtime.getRuntime().availableProcessors(), loadAverage(), dir, Files.getFileStore(dir).type(),
+        Files.getFileStore(dir).name());
     try (Mosquitto broker = Mosquitto.plain(dir.resolve("broker")); ChildProcess echo = startEcho(broker)) {
       TwinStateBench bench = new TwinStateBench(broker, dir);
       if (only.contains("shadows")) {
@@ -120,7 +123,7 @@ public final class TwinStateBench {
         + MEASURE.toSeconds() + " s)");
     System.out.printf(Locale.ROOT, "%-34s %22s %22s %7s%n", "case", "echo /s (p50/p99 us)", "twin /s (p50/p99 us)",
         "ratio");
-    for (String sync : List.of("normal", "full")) {
+    for (String sync : System.getProperty("bench.sync", "normal,full").split(",")) {
       try (TwinProcess twin = TwinProcess.start(broker, dir.resolve("shadows-" + sync), sync)) {
         for (int clients : List.of(1, 16)) {
           Pair p = compare(clients, "bench-");
@@ -165,9 +168,9 @@ public final class TwinStateBench {
   private static void seedShadows(Path stateDir, int count) throws Exception {
     LocalBroker bus = new LocalBroker();
     try (MqttClient client = bus.connect("seed");
-        Twin twin = Twin.builder(client).stateDir(stateDir).service(new ShadowService()).build()) {
+        Twin twin = Twin.builder(client).stateDir(stateDir).service(new ShadowsService()).build()) {
       twin.start().get(30, TimeUnit.SECONDS);
-      ShadowService shadows = twin.service(ShadowService.class);
+      ShadowsService shadows = twin.service(ShadowsService.class);
       ExecutorService pool = Executors.newFixedThreadPool(4);
       try {
         List<Future<?>> parts = new ArrayList<>();
@@ -245,25 +248,29 @@ public final class TwinStateBench {
         if (depth == 10) {
           shallow = best;
         }
-        System.out.printf(Locale.ROOT, "%-34s %12.0f %14.2f %12.2f%n", "twin, " + depth + " executions queued", best,
+        System.out.printf(Locale.ROOT, "%-34s %12.0f %14.2f %12.2f%n", "twin, " + depth + " (+100) queued", best,
             best / bound, best / shallow);
       }
     }
   }
 
-  /** Runs {@code cycles} cycles with the queue refilled to {@code depth} between batches (untimed). */
+  /**
+   * Runs {@code cycles} cycles in timed batches of {@link #JOB_BATCH}, the queue refilled over HTTP to {@code
+   * depth + JOB_BATCH} before each (untimed), so that a batch ends with {@code depth} still queued. Every depth
+   * runs the same batches: with batches as small as the queue, the first round trips after each refill (cold
+   * threads on a loaded machine) would weigh on the small queue alone.
+   */
   private double cycles(URI api, JobCycles device, String thing, int depth, int cycles) throws Exception {
     long nanos = 0;
     int done = 0;
-    int batch = Math.max(1, Math.min(depth, 100));
     while (done < cycles) {
-      for (int q = queued.getOrDefault(thing, 0); q < depth; q++) {
+      int n = Math.min(JOB_BATCH, cycles - done);
+      for (int q = queued.getOrDefault(thing, 0); q < depth + n; q++) {
         createJob(api, "job-" + jobIds.incrementAndGet(), thing);
       }
-      int n = Math.min(batch, cycles - done);
       nanos += device.run(n);
       done += n;
-      queued.put(thing, depth - n);
+      queued.put(thing, depth);
     }
     return cycles / (nanos / 1e9);
   }
@@ -291,7 +298,7 @@ public final class TwinStateBench {
       for (int i = 0; i < 300; i++) {
         createJob(twin.api, "warm-" + i, "bench-http-" + (i % 100));
       }
-      for (int callers : List.of(1, 4)) {
+      for (int callers : List.of(1, 4, 16)) {
         int calls = 3000;
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(callers);
@@ -336,8 +343,8 @@ public final class TwinStateBench {
       device[0].subscribe(List.of("$aws/commands/things/soak-dev/executions/+/request/json"));
       String body = "{\"targetArn\":\"" + ACCOUNT_ARN + "thing/soak-dev\",\"commandArn\":\"" + commandArn
           + "\",\"executionTimeoutSeconds\":60}";
-      System.out.printf(Locale.ROOT, "%8s %10s %10s %14s %12s %10s%n", "minute", "started", "answered",
-          "stored execs", "db+wal KiB", "RSS MiB");
+      System.out.printf(Locale.ROOT, "%8s %10s %10s %14s %10s %10s %10s%n", "minute", "started", "answered",
+          "stored execs", "db KiB", "wal KiB", "RSS MiB");
       long start = System.nanoTime();
       long periodNanos = 1_000_000_000L / rate;
       long started = 0;
@@ -360,11 +367,15 @@ public final class TwinStateBench {
       report(twin, minute + 1, started, answered.get());
       device[0].close();
     }
+    Path db = dir.resolve("soak").resolve("twin.db");
+    System.out.printf(Locale.ROOT, "after the twin stopped (log checkpointed into the database): twin.db %d KiB, "
+        + "%d executions stored%n", Files.size(db) / 1024, count(db.getParent(), "command_executions"));
   }
 
   private void report(TwinProcess twin, int minute, long started, int answered) throws Exception {
-    System.out.printf(Locale.ROOT, "%8d %10d %10d %14d %12d %10.0f%n", minute, started, answered,
-        count(twin.stateDir, "command_executions"), twin.databaseBytes() / 1024, twin.rssMiB());
+    System.out.printf(Locale.ROOT, "%8d %10d %10d %14d %10d %10d %10.0f%n", minute, started, answered,
+        count(twin.stateDir, "command_executions"), twin.fileBytes("twin.db") / 1024, twin.fileBytes("twin.db-wal") / 1024,
+        twin.rssMiB());
   }
 
   private static long count(Path stateDir, String table) throws Exception {

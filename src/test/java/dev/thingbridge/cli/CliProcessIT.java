@@ -1,6 +1,7 @@
 package dev.thingbridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.crt.CrtMqttClient;
@@ -87,7 +88,8 @@ class CliProcessIT {
   private static Duration ctrlC(String readyLine, String... args) throws Exception {
     try (ChildProcess cli = ChildProcess.start(jar(broker(), args))) {
       cli.awaitLine(l -> l.contains(readyLine), START);
-      Thread.sleep(300); // let it settle: the signal should find it idle, as a user's Ctrl-C does
+      // let it settle: the signal should find it idle, as a user's Ctrl-C does
+      await().during(Duration.ofMillis(300)).atMost(START).until(() -> cli.process().isAlive());
       long signalled = System.nanoTime();
       ChildProcess.signal(cli.pid(), "INT");
       int exit = cli.awaitExit(Duration.ofSeconds(10));

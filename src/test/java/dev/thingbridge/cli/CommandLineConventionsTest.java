@@ -78,7 +78,7 @@ class CommandLineConventionsTest {
       Map.entry("--filepath", Set.of("PATH")), Map.entry("--file-type", Set.of("N")),
       Map.entry("--url-expiry", Set.of("DURATION")), Map.entry("--self-test", Set.of("CMD")),
       Map.entry("--self-test-timeout", Set.of("DURATION")), Map.entry("--restart-exit-code", Set.of("N")),
-      Map.entry("--allow-sha1", Set.of()),
+      Map.entry("--allow-sha1", Set.of()), Map.entry("--blocks-per-request", Set.of("N")),
       // MCUs: --port is the MCU's serial device (issue 13 names it so, as mcumgr does), never a TCP port
       Map.entry("--port", Set.of("DEVICE")), Map.entry("--baud", Set.of("N")),
       Map.entry("--framing", Set.of("CONSOLE|RAW")), Map.entry("--mtu", Set.of("BYTES")),

@@ -57,13 +57,15 @@ class LocalCommandIT {
           ChildProcess cliSub = ChildProcess.start(ChildProcess.javaJar(JAR, "mqtt", "sub", "--endpoint",
               mqtt.group(1), "-t", update + "/+", "-C", "1", "--payload-only"))) {
         // Publish until both subscribers have had an answer from the twin: a JVM takes a while to subscribe.
-        long deadline = System.nanoTime() + START.toNanos();
-        while ((sub.process().isAlive() || cliSub.process().isAlive()) && System.nanoTime() < deadline) {
+        await().atMost(START).pollInterval(Duration.ofMillis(500)).until(() -> {
+          if (!sub.process().isAlive() && !cliSub.process().isAlive()) {
+            return true;
+          }
           Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", mqtt.group(2), "-t", update,
               "-m", "{\"state\":{\"reported\":{\"lamp\":\"on\"}}}", "-q", "1").start();
           assertThat(pub.waitFor(10, TimeUnit.SECONDS) && pub.exitValue() == 0).isTrue();
-          Thread.sleep(500);
-        }
+          return false;
+        });
         assertThat(sub.awaitExit(STOP)).as(sub.output()).isZero();
         assertThat(sub.output()).contains("\"lamp\":\"on\"").contains("\"version\":");
         assertThat(cliSub.awaitExit(STOP)).as(cliSub.output()).isZero();

@@ -18,7 +18,7 @@ class CommandTopicsAndCodecTest {
   private final CommandTopics pump = CommandTopics.forThing("pump-3");
 
   @Test
-  void cmd_t1_topics_for_a_thing_in_both_formats() {
+  void topics_for_a_thing_in_both_formats() {
     assertThat(pump.requestFilter(CommandFormat.JSON)).isEqualTo("$aws/commands/things/pump-3/executions/+/request/json");
     assertThat(pump.requestFilter(CommandFormat.CBOR)).isEqualTo("$aws/commands/things/pump-3/executions/+/request/cbor");
     assertThat(pump.requestFilter(null)).isEqualTo("$aws/commands/things/pump-3/executions/+/request");
@@ -32,7 +32,7 @@ class CommandTopicsAndCodecTest {
   }
 
   @Test
-  void cmd_t2_parses_requests_and_replies_and_rejects_the_rest() {
+  void parses_requests_and_replies_and_rejects_the_rest() {
     assertThat(CommandTopics.parse("$aws/commands/things/pump-3/executions/x1/request/json")).contains(
         new CommandTopic(CommandTopics.DeviceType.THINGS, "pump-3", Kind.REQUEST, "x1", CommandFormat.JSON));
     assertThat(CommandTopics.parse("$aws/commands/clients/c/executions/x1/response/accepted/cbor")).contains(
@@ -43,13 +43,22 @@ class CommandTopicsAndCodecTest {
         .get().satisfies(t -> assertThat(t.format()).isNull());
   }
 
+  @Test
+  void a_response_without_a_format_suffix_and_its_replies_parse_with_no_format_as_in_the_twin() {
+    assertThat(CommandTopics.parse("$aws/commands/things/pump-3/executions/x1/response")).contains(
+        new CommandTopic(CommandTopics.DeviceType.THINGS, "pump-3", Kind.RESPONSE, "x1", null));
+    assertThat(CommandTopics.parse("$aws/commands/things/pump-3/executions/x1/response/accepted")).contains(
+        new CommandTopic(CommandTopics.DeviceType.THINGS, "pump-3", Kind.ACCEPTED, "x1", null));
+    assertThat(pump.response("x1", null)).isEqualTo("$aws/commands/things/pump-3/executions/x1/response");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"$aws/things/pump-3/jobs/x1/get", "$aws/commands/things/pump-3/executions//request/json",
       "garbage/topic", "$aws/commands/things/pump-3/executions/x1/request/xml",
       "$aws/commands/devices/pump-3/executions/x1/request/json",
-      "$aws/commands/things/pump-3/executions/x1/response/accepted",
+      "$aws/commands/things/pump-3/executions/x1/response/accepted/xml",
       "$aws/commands/things/pump-3/executions/has.dot/request/json"})
-  void cmd_t2_not_command_topics(String topic) {
+  void not_command_topics(String topic) {
     assertThat(CommandTopics.parse(topic)).isEmpty();
   }
 
@@ -66,7 +75,7 @@ class CommandTopicsAndCodecTest {
   }
 
   @Test
-  void cmd_t3_json_encodings() {
+  void json_encodings() {
     assertThat(json(new CommandUpdate("x1", CommandStatus.IN_PROGRESS, null, null)))
         .isEqualTo("{\"executionId\":\"x1\",\"status\":\"IN_PROGRESS\"}");
     assertThat(json(new CommandUpdate("x1", CommandStatus.FAILED, new CommandStatusReason("LOW_POWER", "battery at 3%"), null)))
@@ -82,7 +91,7 @@ class CommandTopicsAndCodecTest {
   }
 
   @Test
-  void cmd_t4_cbor_round_trip_with_the_expected_bytes_and_a_real_byte_string() {
+  void cbor_round_trip_with_the_expected_bytes_and_a_real_byte_string() {
     byte[] cbor = CommandCodec.encode(new CommandUpdate("x1", CommandStatus.SUCCEEDED, null, null), CommandFormat.CBOR);
     assertThat(HexFormat.of().formatHex(cbor)).startsWith("a26b657865637574696f6e4964627831");
     CommandUpdate back = CommandCodec.decodeUpdate(cbor, CommandFormat.CBOR);
@@ -100,7 +109,7 @@ class CommandTopicsAndCodecTest {
   record Action(String action) {}
 
   @Test
-  void cmd_t5_request_payloads_decode_into_the_callers_type_in_json_and_cbor() throws Exception {
+  void request_payloads_decode_into_the_callers_type_in_json_and_cbor() throws Exception {
     var type = TypeFactory.defaultInstance().constructType(Action.class);
     assertThat((Action) CommandCodec.decodePayload("{\"action\":\"stop\"}".getBytes(StandardCharsets.UTF_8),
         CommandFormat.JSON, type)).isEqualTo(new Action("stop"));

@@ -12,7 +12,7 @@ import dev.thingbridge.sibling.LocalApiErrorCode;
 import dev.thingbridge.sibling.LocalApiException;
 import dev.thingbridge.sibling.ThingBridgeClient;
 import dev.thingbridge.testing.nucleus.FakeNucleus;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import java.time.Duration;
 
 /**
  * The component's configuration under Greengrass: a deployment proposing a bad configuration is refused before
@@ -87,8 +88,8 @@ class ComponentConfigurationLiveTest {
       }
     });
     rig.createJob("queued-1", "{\"operation\":\"hello\"}");
-    Thread.sleep(500);
-    assertThat(rig.execution("queued-1").status()).as("no agent takes it").isEqualTo(JobExecutionStatus.QUEUED);
+    await("no agent takes it").during(Duration.ofMillis(500)).atMost(WAIT)
+        .until(() -> rig.execution("queued-1").status() == ExecutionStatus.QUEUED);
 
     // A handler directory and jobs back on: the queued job runs through its executable.
     Path handlers = Files.createDirectories(work.resolve("handlers"));
@@ -99,7 +100,7 @@ class ComponentConfigurationLiveTest {
 
     await().atMost(WAIT).untilAsserted(() -> {
       var execution = rig.execution("queued-1");
-      assertThat(execution.status()).isEqualTo(JobExecutionStatus.SUCCEEDED);
+      assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
       assertThat(execution.statusDetails()).containsEntry("stdout", "hello from queued-1");
     });
   }

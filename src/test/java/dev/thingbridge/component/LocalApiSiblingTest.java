@@ -20,7 +20,7 @@ import dev.thingbridge.sibling.LocalApiException;
 import dev.thingbridge.sibling.ShadowDelta;
 import dev.thingbridge.sibling.ThingBridgeClient;
 import dev.thingbridge.twin.commands.CommandExecutionStatus;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +140,7 @@ class LocalApiSiblingTest {
     assertThat(seen.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("rotate-1 7");
     await().atMost(WAIT).untilAsserted(() -> {
       var execution = rig.execution("rotate-1");
-      assertThat(execution.status()).isEqualTo(JobExecutionStatus.SUCCEEDED);
+      assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
       assertThat(execution.statusDetails()).containsEntry("rotated", "3");
     });
   }
@@ -153,14 +153,14 @@ class LocalApiSiblingTest {
     rig.createJob("boom-1", "{\"operation\":\"explode\"}");
     await().atMost(WAIT).untilAsserted(() -> {
       var execution = rig.execution("boom-1");
-      assertThat(execution.status()).isEqualTo(JobExecutionStatus.FAILED);
+      assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
       assertThat(execution.statusDetails()).containsEntry("reason", "disk full");
     });
 
     rig.createJob("nobody-1", "{\"operation\":\"nobody-claims-this\"}");
     await().atMost(WAIT).untilAsserted(() -> {
       var execution = rig.execution("nobody-1");
-      assertThat(execution.status()).isEqualTo(JobExecutionStatus.REJECTED);
+      assertThat(execution.status()).isEqualTo(ExecutionStatus.REJECTED);
       assertThat(execution.statusDetails().get("reason")).contains("no handler for operation 'nobody-claims-this'");
     });
   }

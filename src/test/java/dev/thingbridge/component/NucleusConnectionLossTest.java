@@ -13,7 +13,7 @@ import dev.thingbridge.sibling.JobResult;
 import dev.thingbridge.sibling.ShadowDelta;
 import dev.thingbridge.sibling.ThingBridgeClient;
 import dev.thingbridge.twin.commands.CommandExecutionStatus;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -58,7 +58,8 @@ class NucleusConnectionLossTest {
     rig.nucleus.dropConnections();
     await().atMost(WAIT).until(() -> !sensor.isConnected());
     meanwhile.run();
-    Thread.sleep(OUTAGE.toMillis());
+    await("refused for the whole outage").during(OUTAGE).atMost(OUTAGE.plus(WAIT))
+        .until(() -> !sensor.isConnected());
     rig.nucleus.acceptConnections();
     await().atMost(WAIT).until(sensor::isConnected);
   }
@@ -80,7 +81,7 @@ class NucleusConnectionLossTest {
 
     await().atMost(WAIT.multipliedBy(2)).untilAsserted(() -> {
       var execution = rig.execution("long-1");
-      assertThat(execution.status()).isEqualTo(JobExecutionStatus.SUCCEEDED);
+      assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
       assertThat(execution.statusDetails()).containsEntry("after", "restart");
     });
   }
@@ -98,7 +99,7 @@ class NucleusConnectionLossTest {
     assertThat(ran.poll(WAIT.toMillis() * 2, TimeUnit.MILLISECONDS)).isEqualTo("late-1");
     assertThat(ran.poll(1, TimeUnit.SECONDS)).as("run once").isNull();
     await().atMost(WAIT).untilAsserted(() ->
-        assertThat(rig.execution("late-1").status()).isEqualTo(JobExecutionStatus.SUCCEEDED));
+        assertThat(rig.execution("late-1").status()).isEqualTo(ExecutionStatus.SUCCEEDED));
   }
 
   @Test

@@ -17,7 +17,7 @@ import dev.thingbridge.twin.commands.DeviceTarget;
 import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.things.ThingRegistry;
 import dev.thingbridge.twin.things.ThingsService;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +60,7 @@ final class SiblingRig implements AutoCloseable {
   /** Builds the rig; {@code configure} adjusts the nucleus (configuration, ShadowManager). */
   SiblingRig(Path workDir, Consumer<FakeNucleus.Builder> configure) throws Exception {
     this.workDir = workDir;
-    twin = Twin.builder(twinClient).service(things).service(jobs).service(new ShadowService()).service(commands)
+    twin = Twin.builder(twinClient).service(things).service(jobs).service(new ShadowsService()).service(commands)
         .build();
     twin.start().get(5, TimeUnit.SECONDS);
     things.createThing(GATEWAY);
@@ -125,7 +125,7 @@ final class SiblingRig implements AutoCloseable {
     jobs.createJob(JobRequest.builder(jobId).document(document).target(things.registry().thingArn(GATEWAY)).build());
   }
 
-  dev.thingbridge.twin.jobs.JobExecution execution(String jobId) {
+  dev.thingbridge.twin.jobs.JobExecutionDescription execution(String jobId) {
     return jobs.describeJobExecution(GATEWAY, jobId, null);
   }
 

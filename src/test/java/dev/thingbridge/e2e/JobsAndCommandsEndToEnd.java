@@ -27,7 +27,6 @@ import dev.thingbridge.jobs.JobException;
 import dev.thingbridge.jobs.JobHandler;
 import dev.thingbridge.jobs.JobHandlers;
 import dev.thingbridge.jobs.JobOutcome;
-import dev.thingbridge.jobs.model.JobStatus;
 import dev.thingbridge.jobs.model.UpdateJobExecutionRequest;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.twin.TwinServer;
@@ -254,7 +253,7 @@ abstract class JobsAndCommandsEndToEnd {
 
   @Test
   void a_cancel_during_a_run_reaches_the_handler() throws Exception {
-    CompletableFuture<JobStatus> seenByHandler = new CompletableFuture<>();
+    CompletableFuture<dev.thingbridge.jobs.model.JobExecutionStatus> seenByHandler = new CompletableFuture<>();
     CountDownLatch running = new CountDownLatch(1);
     List<String> cancelled = new CopyOnWriteArrayList<>();
     JobHandlers handlers = JobHandlers.builder().on("install", Install.class, job -> {
@@ -269,7 +268,7 @@ abstract class JobsAndCommandsEndToEnd {
     }).build();
     jobAgent(device(), handlers, new JobAgentListener() {
       @Override
-      public void onJobCancelled(String jobId, JobStatus status) {
+      public void onJobCancelled(String jobId, dev.thingbridge.jobs.model.JobExecutionStatus status) {
         cancelled.add(jobId + " " + status);
       }
     }, null);
@@ -281,13 +280,16 @@ abstract class JobsAndCommandsEndToEnd {
 
     // The twin answers a describe of a finished execution with TerminalStateReached, as AWS documents it,
     // which does not say which terminal state: the handler learns "over" (UNKNOWN) rather than CANCELED.
-    JobStatus signalled = seenByHandler.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(signalled).isIn(JobStatus.CANCELED, JobStatus.UNKNOWN);
+    dev.thingbridge.jobs.model.JobExecutionStatus signalled =
+        seenByHandler.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(signalled).isIn(dev.thingbridge.jobs.model.JobExecutionStatus.CANCELED,
+        dev.thingbridge.jobs.model.JobExecutionStatus.UNKNOWN);
     await().atMost(WAIT).untilAsserted(() -> assertThat(cancelled).containsExactly("long-install " + signalled));
     JobExecution after = execution("long-install");
     assertThat(after.status()).isEqualTo(JobExecutionStatus.CANCELED);
-    Thread.sleep(300); // the handler's own outcome must not follow: give it the chance to (wrongly) arrive
-    assertThat(execution("long-install").versionNumber()).isEqualTo(after.versionNumber());
+    // the handler's own outcome must not follow: give it the chance to (wrongly) arrive
+    await().during(Duration.ofMillis(300)).atMost(WAIT)
+        .until(() -> execution("long-install").versionNumber() == after.versionNumber());
   }
 
   @Test
@@ -363,8 +365,9 @@ abstract class JobsAndCommandsEndToEnd {
 
     // Someone else (an operator's tool on another connection) moves the execution on meanwhile.
     try (MqttClient other = setup.connect(thing + "-operator"); JobClient operator = new JobClient(other, thing)) {
-      operator.update("contested", UpdateJobExecutionRequest.builder(JobStatus.IN_PROGRESS)
-          .statusDetails(Map.of("step", "taken-over")).build()).get(10, TimeUnit.SECONDS);
+      operator.update("contested",
+          UpdateJobExecutionRequest.builder(dev.thingbridge.jobs.model.JobExecutionStatus.IN_PROGRESS)
+              .statusDetails(Map.of("step", "taken-over")).build()).get(10, TimeUnit.SECONDS);
     }
     changedElsewhere.countDown();
 

@@ -10,7 +10,7 @@ import dev.thingbridge.mqtt.crt.CrtMqttClient;
 import dev.thingbridge.mqtt.crt.CrtMqttOptions;
 import dev.thingbridge.testing.Mosquitto;
 import dev.thingbridge.twin.TwinServer;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.streams.StreamFaults;
 import dev.thingbridge.twin.streams.StreamsService;
@@ -220,7 +220,7 @@ class OtaDeviceProcessTest {
     assertThat(events.get(events.size() - 1).path("event").asText()).isEqualTo("succeeded");
     assertThat(events.get(events.size() - 1).path("bytes").asLong()).isEqualTo(256L << 20);
     assertThat(twin.twin().service(JobsService.class).describeJobExecution("gw-1", "AFR_OTA-big-1", null).status())
-        .isEqualTo(JobExecutionStatus.SUCCEEDED);
+        .isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(sha256(state.resolve("files/data/big.bin"))).isEqualTo(sha256(file));
   }
 }

@@ -12,8 +12,8 @@ import dev.thingbridge.transfer.OtaListener;
 import dev.thingbridge.transfer.PlatformImageState;
 import dev.thingbridge.transfer.TransferProgress;
 import dev.thingbridge.twin.TwinServer;
-import dev.thingbridge.twin.jobs.JobExecution;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.JobExecutionDescription;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.streams.StreamFaults;
 import dev.thingbridge.twin.streams.StreamsService;
@@ -151,7 +151,7 @@ abstract class OtaEndToEnd {
     return s.sign();
   }
 
-  private JobExecution execution(String thing, String jobId) {
+  private JobExecutionDescription execution(String thing, String jobId) {
     return twin.twin().service(JobsService.class).describeJobExecution(thing, jobId, null);
   }
 
@@ -206,14 +206,14 @@ abstract class OtaEndToEnd {
     GatewayPlatform rebooted = GatewayPlatform.builder(state).selfTest((job, d) -> selfTests.incrementAndGet()).build();
     assertThat(rebooted.imageState()).isEqualTo(PlatformImageState.PENDING_COMMIT);
     device(thing, state, rebooted, config, OtaListener.NONE);
-    await().atMost(WAIT).until(() -> execution(thing, jobId).status() == JobExecutionStatus.SUCCEEDED);
+    await().atMost(WAIT).until(() -> execution(thing, jobId).status() == ExecutionStatus.SUCCEEDED);
     assertThat(execution(thing, jobId).statusDetails()).containsEntry("self_test", "accepted");
     assertThat(selfTests).hasValue(1);
     assertThat(rebooted.imageState()).isEqualTo(PlatformImageState.VALID);
   }
 
   @Test
-  void ota_t9_mqtt_firmware_with_a_checked_signature_commits_after_a_restart() throws Exception {
+  void mqtt_firmware_with_a_checked_signature_commits_after_a_restart() throws Exception {
     String thing = newThing();
     Path file = firmware("t9.bin", 386 * 1024, 9);
     createUpdate("t9-" + thing, thing, Protocol.MQTT, file, customSignature(file));
@@ -221,7 +221,7 @@ abstract class OtaEndToEnd {
   }
 
   @Test
-  void ota_t10_a_bad_signature_fails_and_the_image_is_not_swapped() throws Exception {
+  void a_bad_signature_fails_and_the_image_is_not_swapped() throws Exception {
     String thing = newThing();
     Path file = firmware("t10.bin", 100 * 1024, 10);
     Path other = firmware("t10-other.bin", 100 * 1024, 11);
@@ -232,7 +232,7 @@ abstract class OtaEndToEnd {
     GatewayPlatform platform = GatewayPlatform.builder(state).build();
     device(thing, state, platform, OtaConfig.defaults(), OtaListener.NONE);
     String job = "AFR_OTA-t10-" + thing;
-    await().atMost(WAIT).until(() -> execution(thing, job).status() == JobExecutionStatus.FAILED);
+    await().atMost(WAIT).until(() -> execution(thing, job).status() == ExecutionStatus.FAILED);
     assertThat(execution(thing, job).statusDetails()).containsEntry("reason", "sig_check_failed")
         .containsEntry("error_code", "1001");
     assertThat(Files.readString(state.resolve("files/firmware/app.bin"))).isEqualTo("v1");
@@ -240,7 +240,7 @@ abstract class OtaEndToEnd {
   }
 
   @Test
-  void ota_t11_a_force_cancel_during_a_slow_download_ends_it_canceled() throws Exception {
+  void a_force_cancel_during_a_slow_download_ends_it_canceled() throws Exception {
     String thing = newThing();
     Path file = firmware("t11.bin", 400 * 1024, 12);
     createUpdate("t11-" + thing, thing, Protocol.MQTT, file, customSignature(file));
@@ -259,12 +259,12 @@ abstract class OtaEndToEnd {
     iot.cancelJob(b -> b.jobId("AFR_OTA-t11-" + thing).force(true));
     await().atMost(Duration.ofSeconds(60)).until(() -> Files.list(state.resolve("ota/downloads")).findAny().isEmpty());
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(60));
-    assertThat(execution(thing, "AFR_OTA-t11-" + thing).status()).isEqualTo(JobExecutionStatus.CANCELED);
+    assertThat(execution(thing, "AFR_OTA-t11-" + thing).status()).isEqualTo(ExecutionStatus.CANCELED);
     assertThat(state.resolve("files/firmware/app.bin")).doesNotExist();
   }
 
   @Test
-  void ota_t12_http_firmware_signed_by_the_twin_commits_after_a_restart() throws Exception {
+  void http_firmware_signed_by_the_twin_commits_after_a_restart() throws Exception {
     String thing = newThing();
     Path file = firmware("t12.bin", 386 * 1024, 13);
     createUpdate("t12-" + thing, thing, Protocol.HTTP, file, CodeSigning.builder().startSigningJobParameter(p -> p

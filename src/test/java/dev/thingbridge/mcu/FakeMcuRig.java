@@ -1,5 +1,7 @@
 package dev.thingbridge.mcu;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.thingbridge.mcu.fake.FakeMcu;
 import dev.thingbridge.mcu.fake.FakeMcuOptions;
 import dev.thingbridge.mcu.fake.FakeMcuPort;
@@ -34,19 +36,12 @@ public final class FakeMcuRig implements AutoCloseable {
 
   /** Reopens the gateway end (after a re-enumeration), retrying for up to {@code within}. */
   public SerialLink reopen(Duration within) throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (true) {
-      try {
-        SerialLink l = ports.open(link.name(), SerialSettings.of(115200));
-        client.attach(l);
-        return l;
-      } catch (IOException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(5);
-      }
-    }
+    return await().atMost(within).pollInterval(Duration.ofMillis(5)).ignoreExceptionsInstanceOf(IOException.class)
+        .until(() -> {
+          SerialLink l = ports.open(link.name(), SerialSettings.of(115200));
+          client.attach(l);
+          return l;
+        }, java.util.Objects::nonNull);
   }
 
   @Override

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.TwinServer;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,8 +20,8 @@ final class AgentRig implements AutoCloseable {
     twin = TwinServer.start(twinClient, TwinServer.Options.defaults());
   }
 
-  ShadowService cloud() {
-    return twin.twin().service(ShadowService.class);
+  ShadowsService cloud() {
+    return twin.twin().service(ShadowsService.class);
   }
 
   MqttClient device(String clientId) {

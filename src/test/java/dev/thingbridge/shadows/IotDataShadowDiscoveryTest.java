@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.TwinServer;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +57,7 @@ class IotDataShadowDiscoveryTest {
             .region("eu-west-1")
             .credentials(IotDataShadowDiscovery.credentialsFor(Map.of("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri)))
             .build()) {
-      ShadowService shadows = twin.twin().service(ShadowService.class);
+      ShadowsService shadows = twin.twin().service(ShadowsService.class);
       for (int i = 0; i < 230; i++) {
         shadows.update("gw-1", "s" + i, "{\"state\":{\"reported\":{}}}".getBytes(StandardCharsets.UTF_8));
       }

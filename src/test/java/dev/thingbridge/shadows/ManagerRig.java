@@ -9,7 +9,7 @@ import dev.thingbridge.shadows.schema.ShadowSchema;
 import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
 import dev.thingbridge.shadows.store.ShadowStateStore;
 import dev.thingbridge.twin.TwinServer;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +83,7 @@ final class ManagerRig implements AutoCloseable {
   /** The gateway's client, which can go offline while the broker and the twin carry on. */
   final ObservedClient device;
   final TwinServer twin;
-  final ShadowService cloud;
+  final ShadowsService cloud;
   final URI api;
   final IotDataPlaneClient sdk;
   final InMemoryKeyValueStore store = new InMemoryKeyValueStore();
@@ -94,7 +94,7 @@ final class ManagerRig implements AutoCloseable {
     this.device = new ObservedClient(transport.deviceSide());
     this.twin = TwinServer.start(transport.twinSide(),
         TwinServer.Options.defaults().withApi(InetAddress.getLoopbackAddress(), 0));
-    this.cloud = twin.twin().service(ShadowService.class);
+    this.cloud = twin.twin().service(ShadowsService.class);
     this.api = twin.controlPlane().orElseThrow().endpoint();
     this.sdk = IotDataPlaneClient.builder()
         .endpointOverride(api)

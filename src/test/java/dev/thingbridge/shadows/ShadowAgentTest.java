@@ -68,7 +68,7 @@ class ShadowAgentTest {
   }
 
   @Test
-  void first_sync_creates_the_document_with_the_full_local_state_SHD_I1() throws Exception {
+  void first_sync_creates_the_document_with_the_full_local_state() throws Exception {
     Shadow<Device> shadow = shadow();
     assertThat(get(shadow.load()).firstBoot()).isTrue();
 
@@ -85,7 +85,7 @@ class ShadowAgentTest {
   }
 
   @Test
-  void a_desired_change_is_applied_persisted_and_acknowledged_until_the_delta_is_empty_SHD_I2_I3() throws Exception {
+  void a_desired_change_is_applied_persisted_and_acknowledged_until_the_delta_is_empty() throws Exception {
     Shadow<Device> shadow = shadow();
     get(shadow.sync());
 
@@ -109,7 +109,7 @@ class ShadowAgentTest {
   }
 
   @Test
-  void unions_switch_and_their_stale_fields_are_cleaned_up_in_the_cloud_SHD_I4_I7() throws Exception {
+  void unions_switch_and_their_stale_fields_are_cleaned_up_in_the_cloud() throws Exception {
     Shadow<Device> shadow = shadow();
     get(shadow.sync());
 
@@ -175,7 +175,7 @@ class ShadowAgentTest {
   }
 
   @Test
-  void update_reported_sends_only_the_changed_fields_including_report_only_ones_SHD_I8() throws Exception {
+  void update_reported_sends_only_the_changed_fields_including_report_only_ones() throws Exception {
     Shadow<Device> shadow = shadow();
     get(shadow.sync());
 
@@ -213,7 +213,7 @@ class ShadowAgentTest {
   }
 
   @Test
-  void delete_wipes_the_local_state_and_the_next_publish_recreates_the_document_SHD_I9() throws Exception {
+  void delete_wipes_the_local_state_and_the_next_publish_recreates_the_document() throws Exception {
     Shadow<Device> shadow = shadow();
     get(shadow.updateDesired(d -> d.withCount(5)));
 

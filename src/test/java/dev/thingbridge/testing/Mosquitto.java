@@ -1,5 +1,7 @@
 package dev.thingbridge.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.thingbridge.mqtt.MqttEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -171,22 +174,17 @@ public final class Mosquitto implements AutoCloseable {
    * loaded (a TCP probe alone would pass before a bad key file makes it exit).
    */
   private void awaitListening(long logOffset) throws IOException {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (!logSince(logOffset).contains(" running")) {
-      if (!process.isAlive()) {
-        throw new IOException("mosquitto exited with " + process.exitValue() + " on start; log:\n" + tail());
-      }
-      if (System.nanoTime() > deadline) {
-        stop();
-        throw new IOException("mosquitto did not start on port " + port + " within " + START_TIMEOUT
-            + "; log:\n" + tail());
-      }
-      try {
-        Thread.sleep(5); // polling a log file; there is nothing to block on instead
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while starting mosquitto", e);
-      }
+    try {
+      // polling a log file; there is nothing to block on instead
+      await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(5))
+          .until(() -> !process.isAlive() || logSince(logOffset).contains(" running"));
+    } catch (ConditionTimeoutException e) {
+      stop();
+      throw new IOException("mosquitto did not start on port " + port + " within " + START_TIMEOUT
+          + "; log:\n" + tail());
+    }
+    if (!process.isAlive()) {
+      throw new IOException("mosquitto exited with " + process.exitValue() + " on start; log:\n" + tail());
     }
   }
 

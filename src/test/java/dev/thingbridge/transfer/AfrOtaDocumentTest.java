@@ -12,7 +12,7 @@ class AfrOtaDocumentTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void ota_t4_the_rustot_document_with_nulls_and_an_unknown_key_decodes() {
+  void the_rustot_document_with_nulls_and_an_unknown_key_decodes() {
     AfrOtaDocument d = AfrOtaDocument.parseJobDocument("{\"afr_ota\":{\"protocols\":[\"MQTT\"],"
         + "\"streamname\":\"AFR_OTA-1234\",\"files\":[{\"filepath\":\"fw.bin\",\"filesize\":100000,\"fileid\":0,"
         + "\"certfile\":null,\"fileType\":0,\"update_data_url\":null,\"auth_scheme\":null,\"sig--\":null}]}}");

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.TwinLimits;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.streams.StreamFaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +83,7 @@ class OtaAgentTest {
     GatewayPlatform platform = GatewayPlatform.builder(state).build();
     agent(device(thing), state, platform, fast());
 
-    await().atMost(WAIT).until(() -> cloud.execution(thing, "cfg-1").status() == JobExecutionStatus.SUCCEEDED);
+    await().atMost(WAIT).until(() -> cloud.execution(thing, "cfg-1").status() == ExecutionStatus.SUCCEEDED);
     assertThat(Files.readAllBytes(state.resolve("files/conf/app.cfg"))).isEqualTo(content);
     assertThat(cloud.execution(thing, "cfg-1").statusDetails())
         .containsEntry("self_test", "accepted").containsEntry("progress", "98/98");
@@ -109,7 +109,7 @@ class OtaAgentTest {
     OtaAgent first = agent(device(thing), state,
         GatewayPlatform.builder(state).restartAction(restarted::countDown).build(), fast());
     assertThat(restarted.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    assertThat(cloud.execution(thing, "fw-1").status()).isEqualTo(JobExecutionStatus.IN_PROGRESS);
+    assertThat(cloud.execution(thing, "fw-1").status()).isEqualTo(ExecutionStatus.IN_PROGRESS);
     assertThat(cloud.execution(thing, "fw-1").statusDetails()).containsEntry("self_test", "ready");
     assertThat(Files.readAllBytes(state.resolve("files/fw.bin"))).isEqualTo(content);
     first.close(); // the process ends
@@ -118,7 +118,7 @@ class OtaAgentTest {
     GatewayPlatform next = GatewayPlatform.builder(state).selfTest((job, details) -> selfTests.add(job)).build();
     assertThat(next.imageState()).isEqualTo(PlatformImageState.PENDING_COMMIT);
     agent(device(thing + "-after"), thing, state, next, fast()); // a new process, a new connection
-    await().atMost(WAIT).until(() -> cloud.execution(thing, "fw-1").status() == JobExecutionStatus.SUCCEEDED);
+    await().atMost(WAIT).until(() -> cloud.execution(thing, "fw-1").status() == ExecutionStatus.SUCCEEDED);
     assertThat(selfTests).containsExactly("fw-1");
     assertThat(next.imageState()).isEqualTo(PlatformImageState.VALID);
     assertThat(cloud.execution(thing, "fw-1").statusDetails()).containsEntry("self_test", "accepted");
@@ -138,7 +138,7 @@ class OtaAgentTest {
     cloud.mqttJob(thing, "bad-sig", List.of(cloud.fileEntry("fw.bin", file, 0, 0, cloud.sign(other))), List.of(file));
     agent(device(thing), state, GatewayPlatform.builder(state).build(), fast());
 
-    await().atMost(WAIT).until(() -> cloud.execution(thing, "bad-sig").status() == JobExecutionStatus.FAILED);
+    await().atMost(WAIT).until(() -> cloud.execution(thing, "bad-sig").status() == ExecutionStatus.FAILED);
     assertThat(cloud.execution(thing, "bad-sig").statusDetails()).containsEntry("self_test", "aborted")
         .containsEntry("reason", "sig_check_failed").containsEntry("error_code", "1001");
     assertThat(Files.readString(state.resolve("files/fw.bin"))).isEqualTo("old firmware");
@@ -152,7 +152,7 @@ class OtaAgentTest {
     Path file = cloud.writeFile("fw.bin", OtaTestbed.randomBytes(5_000, 5));
     cloud.mqttJob(thing, "unsigned", List.of(cloud.fileEntry("fw.bin", file, 0, 0, null)), List.of(file));
     agent(device(thing), state, GatewayPlatform.builder(state).build(), fast());
-    await().atMost(WAIT).until(() -> cloud.execution(thing, "unsigned").status() == JobExecutionStatus.FAILED);
+    await().atMost(WAIT).until(() -> cloud.execution(thing, "unsigned").status() == ExecutionStatus.FAILED);
     assertThat(cloud.execution(thing, "unsigned").statusDetails()).containsEntry("reason", "sig_check_failed");
     assertThat(state.resolve("files/fw.bin")).doesNotExist();
   }
@@ -182,7 +182,7 @@ class OtaAgentTest {
     await().atMost(WAIT).until(() -> Files.list(state.resolve("ota/downloads")).findAny().isEmpty());
     long sent = cloud.streams.blocksSent();
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> cloud.streams.blocksSent() <= sent + 2);
-    assertThat(cloud.execution(thing, "cancel-1").status()).isEqualTo(JobExecutionStatus.CANCELED);
+    assertThat(cloud.execution(thing, "cancel-1").status()).isEqualTo(ExecutionStatus.CANCELED);
     assertThat(Files.readString(state.resolve("files/fw.bin"))).isEqualTo("old firmware");
     assertThat(progress.get(progress.size() - 1).isComplete()).isFalse();
   }
@@ -198,7 +198,7 @@ class OtaAgentTest {
         .withCorrupt(0.01, StreamFaults.Corruption.TRUNCATED).withSeed(42));
     agent(device(thing), state, GatewayPlatform.builder(state).build(), fast());
     await().atMost(Duration.ofSeconds(60))
-        .until(() -> cloud.execution(thing, "lossy").status() == JobExecutionStatus.SUCCEEDED);
+        .until(() -> cloud.execution(thing, "lossy").status() == ExecutionStatus.SUCCEEDED);
     assertThat(Files.readAllBytes(state.resolve("files/big.bin"))).isEqualTo(content);
   }
 
@@ -212,7 +212,7 @@ class OtaAgentTest {
     cloud.streams.faults(StreamFaults.NONE.withCorrupt(0.05, StreamFaults.Corruption.WRONG_FILE).withSeed(3));
     agent(device(thing), state, GatewayPlatform.builder(state).build(), fast());
     await().atMost(Duration.ofSeconds(30))
-        .until(() -> cloud.execution(thing, "mixed").status() == JobExecutionStatus.SUCCEEDED);
+        .until(() -> cloud.execution(thing, "mixed").status() == ExecutionStatus.SUCCEEDED);
     assertThat(Files.readAllBytes(state.resolve("files/a.bin"))).isEqualTo(content);
   }
 
@@ -224,7 +224,7 @@ class OtaAgentTest {
     cloud.mqttJob(thing, "flip", List.of(cloud.fileEntry("a.bin", file, 0, 3, cloud.sign(file))), List.of(file));
     cloud.streams.faults(StreamFaults.NONE.withCorrupt(0.05, StreamFaults.Corruption.BIT_FLIP).withSeed(5));
     agent(device(thing), state, GatewayPlatform.builder(state).build(), fast());
-    await().atMost(WAIT).until(() -> cloud.execution(thing, "flip").status() == JobExecutionStatus.FAILED);
+    await().atMost(WAIT).until(() -> cloud.execution(thing, "flip").status() == ExecutionStatus.FAILED);
     assertThat(cloud.execution(thing, "flip").statusDetails()).containsEntry("reason", "sig_check_failed");
     assertThat(state.resolve("files/a.bin")).doesNotExist();
   }
@@ -238,7 +238,7 @@ class OtaAgentTest {
     cloud.streams.faults(StreamFaults.NONE.withStopAnswering(true));
     agent(device(thing), state, GatewayPlatform.builder(state).build(),
         fast().toBuilder().requestWait(Duration.ofMillis(200)).build());
-    await().atMost(WAIT).until(() -> cloud.execution(thing, "silent").status() == JobExecutionStatus.FAILED);
+    await().atMost(WAIT).until(() -> cloud.execution(thing, "silent").status() == ExecutionStatus.FAILED);
     assertThat(cloud.execution(thing, "silent").statusDetails()).containsEntry("self_test", "aborted")
         .containsEntry("reason", "momentum_abort").containsEntry("error_code", "2003");
   }
@@ -251,7 +251,7 @@ class OtaAgentTest {
     cloud.mqttJob(thing, "escape", List.of(cloud.fileEntry("../../etc/passwd", file, 0, 3, cloud.sign(file))),
         List.of(file));
     agent(device(thing), state, GatewayPlatform.builder(state).build(), fast());
-    await().atMost(WAIT).until(() -> cloud.execution(thing, "escape").status() == JobExecutionStatus.FAILED);
+    await().atMost(WAIT).until(() -> cloud.execution(thing, "escape").status() == ExecutionStatus.FAILED);
     assertThat(cloud.execution(thing, "escape").statusDetails()).containsEntry("reason", "invalid_file_path")
         .containsEntry("error_code", "3003");
     assertThat(cloud.streams.requests()).isZero();
@@ -266,7 +266,7 @@ class OtaAgentTest {
         Duration.ofHours(1));
     cloud.files.expireAll();
     agent(device(thing), state, GatewayPlatform.builder(state).build(), fast());
-    await().atMost(WAIT).until(() -> cloud.execution(thing, "expired").status() == JobExecutionStatus.FAILED);
+    await().atMost(WAIT).until(() -> cloud.execution(thing, "expired").status() == ExecutionStatus.FAILED);
     assertThat(cloud.execution(thing, "expired").statusDetails()).containsEntry("reason", "url_expired")
         .containsEntry("error_code", "3001");
     assertThat(cloud.execution(thing, "expired").statusDetails().get("detail")).doesNotContain("X-Amz");
@@ -283,7 +283,7 @@ class OtaAgentTest {
     cloud.files.faults(dev.thingbridge.twin.ota.FileServerFaults.NONE.withFailures(2, 503).withDrops(2, 5000));
     agent(device(thing), state, GatewayPlatform.builder(state).build(),
         fast().toBuilder().httpBackoff(Duration.ofMillis(20)).httpBlocksPerRequest(64).build());
-    await().atMost(WAIT).until(() -> cloud.execution(thing, "flaky").status() == JobExecutionStatus.SUCCEEDED);
+    await().atMost(WAIT).until(() -> cloud.execution(thing, "flaky").status() == ExecutionStatus.SUCCEEDED);
     assertThat(Files.readAllBytes(state.resolve("files/a.bin"))).isEqualTo(content);
     assertThat(cloud.files.requests()).isGreaterThanOrEqualTo(10 + 4);
   }
@@ -299,7 +299,7 @@ class OtaAgentTest {
     cloud.mqttJob(thing, "two", List.of(cloud.fileEntry("x/a.bin", fa, 0, 7, cloud.sign(fa)),
         cloud.fileEntry("y/b.bin", fb, 1, 7, cloud.sign(fb))), List.of(fa, fb));
     agent(device(thing), state, GatewayPlatform.builder(state).build(), fast());
-    await().atMost(WAIT).until(() -> cloud.execution(thing, "two").status() == JobExecutionStatus.SUCCEEDED);
+    await().atMost(WAIT).until(() -> cloud.execution(thing, "two").status() == ExecutionStatus.SUCCEEDED);
     assertThat(Files.readAllBytes(state.resolve("files/x/a.bin"))).isEqualTo(a);
     assertThat(Files.readAllBytes(state.resolve("files/y/b.bin"))).isEqualTo(b);
     assertThat(cloud.execution(thing, "two").statusDetails()).containsEntry("progress", "99/99");
@@ -326,7 +326,9 @@ class OtaAgentTest {
     first.start().get(5, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> !progress.isEmpty() && progress.get(progress.size() - 1).blocksReceived() > 200);
     first.close();
-    long sentBefore = cloud.streams.blocksSent();
+    // What the first run wrote, whether or not a checkpoint recorded it: its random blocks are on disk, the rest is
+    // zeros. Counting them, not timing them, makes the bound hold however slow the machine is.
+    int written = blocksOnDisk(state.resolve("ota/downloads/resume-0/data.part"), content, 1024);
     cloud.streams.faults(StreamFaults.NONE);
 
     List<TransferProgress> after = new CopyOnWriteArrayList<>();
@@ -339,11 +341,24 @@ class OtaAgentTest {
         }).build();
     closeables.add(second);
     second.start().get(5, TimeUnit.SECONDS);
-    await().atMost(WAIT).until(() -> cloud.execution(thing, "resume").status() == JobExecutionStatus.SUCCEEDED);
+    await().atMost(WAIT).until(() -> cloud.execution(thing, "resume").status() == ExecutionStatus.SUCCEEDED);
     assertThat(Files.readAllBytes(state.resolve("files/a.bin"))).isEqualTo(content);
     long resumedBlocks = after.get(0).resumedBytes() / 1024;
-    assertThat(resumedBlocks).isGreaterThan(150);
-    long refetched = sentBefore + (cloud.streams.blocksSent() - sentBefore) - 489;
-    assertThat(refetched).as("blocks sent more than once").isLessThanOrEqualTo(31 + 4);
+    assertThat(written).isGreaterThan(200);
+    assertThat(resumedBlocks).as("blocks resumed of %d written", written).isGreaterThan(0)
+        .isGreaterThanOrEqualTo(written - config.windowBlocks());
+  }
+
+  /** How many whole blocks of {@code content} the partial file holds at their places. */
+  private static int blocksOnDisk(Path partial, byte[] content, int blockSize) throws Exception {
+    byte[] disk = Files.readAllBytes(partial);
+    int n = 0;
+    for (int off = 0; off < content.length; off += blockSize) {
+      int end = Math.min(content.length, off + blockSize);
+      if (end <= disk.length && java.util.Arrays.equals(disk, off, end, content, off, end)) {
+        n++;
+      }
+    }
+    return n;
   }
 }

@@ -3,7 +3,7 @@ package dev.thingbridge.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.transfer.internal.BlockLedger;
 import dev.thingbridge.transfer.internal.ProgressMeter;
 import dev.thingbridge.transfer.internal.StatusReporter;
@@ -20,7 +20,7 @@ class OtaStatusTest {
   }
 
   @Test
-  void ota_t5_every_self_test_status_serializes_and_parses_back() throws Exception {
+  void every_self_test_status_serializes_and_parses_back() throws Exception {
     for (String s : new String[] {"receiving", "ready", "active", "accepted", "rejected", "aborted"}) {
       SelfTestStatus status = SelfTestStatus.fromWire(s).orElseThrow();
       assertThat(json(OtaStatusDetails.of(status))).isEqualTo("{\"self_test\":\"" + s + "\"}");
@@ -35,7 +35,7 @@ class OtaStatusTest {
   }
 
   @Test
-  void ota_t6_status_details_keep_rustots_order_with_the_code_as_a_string() throws Exception {
+  void status_details_keep_rustots_order_with_the_code_as_a_string() throws Exception {
     assertThat(json(OtaStatusDetails.of(SelfTestStatus.RECEIVING).withProgress(10, 100)))
         .isEqualTo("{\"self_test\":\"receiving\",\"progress\":\"10/100\"}");
     assertThat(json(OtaStatusDetails.of(SelfTestStatus.REJECTED).withFailure(OtaErrorCode.SIG_CHECK_FAILED, null)))
@@ -75,7 +75,7 @@ class OtaStatusTest {
   }
 
   @Test
-  void ota_t7_block_validation_for_100000_bytes_in_1024_byte_blocks() {
+  void block_validation_for_100000_bytes_in_1024_byte_blocks() {
     BlockLedger l = new BlockLedger(100_000, 1024, null);
     assertThat(l.totalBlocks()).isEqualTo(98);
     assertThat(l.isValid(50, 1024)).isTrue();
@@ -88,7 +88,7 @@ class OtaStatusTest {
   }
 
   @Test
-  void ota_t8_progress_goes_out_unconfirmed_every_24_blocks_and_the_last_one_is_confirmed() throws Exception {
+  void progress_goes_out_unconfirmed_every_24_blocks_and_the_last_one_is_confirmed() throws Exception {
     RecordingControl control = new RecordingControl();
     StatusReporter reporter = new StatusReporter("job", control, Duration.ofSeconds(1), Map::of, OtaListener.NONE);
     ProgressMeter meter = new ProgressMeter("job", 98, 100_000, 24, reporter, OtaListener.NONE);
@@ -96,7 +96,7 @@ class OtaStatusTest {
     for (int i = 0; i < 98; i++) {
       meter.block(file, 1024);
     }
-    reporter.confirm(JobStatus.IN_PROGRESS, meter.details(SelfTestStatus.READY));
+    reporter.confirm(JobExecutionStatus.IN_PROGRESS, meter.details(SelfTestStatus.READY));
     assertThat(control.sent).extracting(s -> s.details().get("progress") + (s.confirmed() ? " confirmed" : ""))
         .containsExactly("2/98", "26/98", "50/98", "74/98", "98/98 confirmed");
     assertThat(control.sent).extracting(s -> s.details().get("self_test"))

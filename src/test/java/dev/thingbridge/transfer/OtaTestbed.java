@@ -11,7 +11,7 @@ import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.twin.Twin;
 import dev.thingbridge.twin.TwinLimits;
-import dev.thingbridge.twin.jobs.JobExecution;
+import dev.thingbridge.twin.jobs.JobExecutionDescription;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.ota.OtaFileServer;
@@ -198,7 +198,7 @@ final class OtaTestbed implements AutoCloseable {
         .target(things.registry().thingArn(thing)).build());
   }
 
-  JobExecution execution(String thing, String jobId) {
+  JobExecutionDescription execution(String thing, String jobId) {
     return jobs.describeJobExecution(thing, jobId, null);
   }
 

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.local.LocalBroker;
@@ -85,10 +85,10 @@ class OtaUpdaterTest {
   }
 
   @Test
-  void ota_t14_job_self_test_and_platform_pending_runs_the_self_test_and_commits() throws Exception {
+  void job_self_test_and_platform_pending_runs_the_self_test_and_commits() throws Exception {
     platform.state = PlatformImageState.PENDING_COMMIT;
     OtaResult r = run(Map.of("self_test", "ready"), document("fw.bin", 0));
-    assertThat(r.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(r.status()).isEqualTo(JobExecutionStatus.SUCCEEDED);
     assertThat(platform.calls).containsExactly("image TESTING version_check", "selftest", "image ACCEPTED");
     assertThat(control.sent).extracting(s -> s.status() + " " + s.details().get("self_test") + " " + s.confirmed())
         .containsExactly("IN_PROGRESS active true", "SUCCEEDED accepted true");
@@ -97,7 +97,7 @@ class OtaUpdaterTest {
   }
 
   @Test
-  void ota_t14_no_self_test_and_nothing_pending_goes_on_to_the_download() throws Exception {
+  void no_self_test_and_nothing_pending_goes_on_to_the_download() throws Exception {
     OtaResult r = run(Map.of(), document("/refused/fw.bin", 0));
     assertThat(platform.calls).containsExactly("check /refused/fw.bin");
     assertThat(r.error().code()).isEqualTo(OtaErrorCode.INVALID_FILE_PATH);
@@ -105,16 +105,16 @@ class OtaUpdaterTest {
   }
 
   @Test
-  void ota_t14_an_uncommitted_image_without_a_self_test_job_is_reset_first() throws Exception {
+  void an_uncommitted_image_without_a_self_test_job_is_reset_first() throws Exception {
     platform.state = PlatformImageState.PENDING_COMMIT;
     run(Map.of("self_test", "receiving"), document("/refused/fw.bin", 0));
     assertThat(platform.calls).containsExactly("reset", "check /refused/fw.bin");
   }
 
   @Test
-  void ota_t14_a_self_test_job_without_a_pending_image_is_a_state_mismatch() throws Exception {
+  void a_self_test_job_without_a_pending_image_is_a_state_mismatch() throws Exception {
     OtaResult r = run(Map.of("self_test", "active"), document("fw.bin", 0));
-    assertThat(r.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(r.status()).isEqualTo(JobExecutionStatus.FAILED);
     assertThat(platform.calls).containsExactly("image REJECTED state_mismatch");
     assertThat(control.sent).hasSize(1);
     assertThat(control.last().details()).containsEntry("self_test", "rejected").containsEntry("progress", "0/59")
@@ -126,7 +126,7 @@ class OtaUpdaterTest {
     platform.state = PlatformImageState.PENDING_COMMIT;
     platform.selfTestFailure = new IllegalStateException("the service does not come up");
     OtaResult r = run(Map.of("self_test", "ready"), document("fw.bin", 0));
-    assertThat(r.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(r.status()).isEqualTo(JobExecutionStatus.FAILED);
     assertThat(platform.calls).containsExactly("image TESTING version_check", "selftest",
         "image REJECTED self_test_failed", "reset");
     assertThat(control.last().details()).containsEntry("self_test", "rejected").containsEntry("reason", "self_test_failed");
@@ -151,7 +151,7 @@ class OtaUpdaterTest {
   void firmware_is_reported_ready_before_activation_and_committed_in_process_when_the_platform_stays_up()
       throws Exception {
     OtaResult r = run(Map.of(), document("fw.bin", 0));
-    assertThat(r.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(r.status()).isEqualTo(JobExecutionStatus.SUCCEEDED);
     assertThat(platform.calls).containsExactly("check fw.bin", "install 1 awaiting commit", "activate 1",
         "image TESTING version_check", "selftest", "image ACCEPTED");
     List<String> confirmed = control.sent.stream().filter(RecordingControl.Sent::confirmed)
@@ -163,13 +163,13 @@ class OtaUpdaterTest {
   @Test
   void a_file_of_another_type_is_installed_without_activation() throws Exception {
     OtaResult r = run(Map.of(), document("data.bin", 5));
-    assertThat(r.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(r.status()).isEqualTo(JobExecutionStatus.SUCCEEDED);
     assertThat(platform.calls).containsExactly("check data.bin", "install 1");
     assertThat(control.last().details()).containsEntry("self_test", "accepted").containsEntry("progress", "59/59");
   }
 
   @Test
-  void ota_t13_no_data_for_four_request_waits_is_a_momentum_abort() throws Exception {
+  void no_data_for_four_request_waits_is_a_momentum_abort() throws Exception {
     cloud.streams.faults(StreamFaults.NONE.withStopAnswering(true));
     long t0 = System.nanoTime();
     OtaResult r = run(Map.of(), document("data.bin", 5));
@@ -182,7 +182,7 @@ class OtaUpdaterTest {
   }
 
   @Test
-  void ota_t13_a_notify_next_naming_this_job_does_not_stop_the_download() throws Exception {
+  void a_notify_next_naming_this_job_does_not_stop_the_download() throws Exception {
     cloud.streams.faults(StreamFaults.NONE.withDelay(Duration.ofMillis(30)));
     Future<OtaResult> f = inBackground(document("data.bin", 5));
     await().atMost(Duration.ofSeconds(10)).until(() -> cloud.streams.blocksSent() > 5);
@@ -190,11 +190,11 @@ class OtaUpdaterTest {
         "{\"timestamp\":1,\"execution\":{\"jobId\":\"job-1\",\"status\":\"IN_PROGRESS\"}}".getBytes(), QoS.AT_LEAST_ONCE,
         false).get(5, TimeUnit.SECONDS);
     OtaResult r = f.get(30, TimeUnit.SECONDS);
-    assertThat(r.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(r.status()).isEqualTo(JobExecutionStatus.SUCCEEDED);
   }
 
   @Test
-  void ota_t13_a_notify_next_naming_another_job_is_a_user_abort() throws Exception {
+  void a_notify_next_naming_another_job_is_a_user_abort() throws Exception {
     cloud.streams.faults(StreamFaults.NONE.withDelay(Duration.ofMillis(30)));
     Future<OtaResult> f = inBackground(document("data.bin", 5));
     await().atMost(Duration.ofSeconds(10)).until(() -> cloud.streams.blocksSent() > 5);
@@ -222,7 +222,7 @@ class OtaUpdaterTest {
   void a_malformed_document_is_rejected() throws Exception {
     JsonNode doc = OtaTestbed.JSON.readTree("{\"afr_ota\":{\"protocols\":[\"MQTT\"],\"streamname\":\"s1\",\"files\":[]}}");
     OtaResult r = run(Map.of(), doc);
-    assertThat(r.status()).isEqualTo(JobStatus.REJECTED);
+    assertThat(r.status()).isEqualTo(JobExecutionStatus.REJECTED);
     assertThat(control.last().details()).containsEntry("reason", "invalid_document");
   }
 }

@@ -1,6 +1,6 @@
 package dev.thingbridge.transfer;
 
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -9,19 +9,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A job control that records every update and answers each at once (or refuses, when told to). */
 final class RecordingControl implements OtaJobControl {
   /** One update: its status, details and whether it was confirmed (QoS 1 + wait) or not (progress). */
-  record Sent(JobStatus status, Map<String, String> details, boolean confirmed) {}
+  record Sent(JobExecutionStatus status, Map<String, String> details, boolean confirmed) {}
 
   final List<Sent> sent = new CopyOnWriteArrayList<>();
   volatile RuntimeException refuse;
 
   @Override
   public CompletableFuture<Void> progress(Map<String, String> details) {
-    sent.add(new Sent(JobStatus.IN_PROGRESS, details, false));
+    sent.add(new Sent(JobExecutionStatus.IN_PROGRESS, details, false));
     return refuse == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(refuse);
   }
 
   @Override
-  public CompletableFuture<Void> update(JobStatus status, Map<String, String> details) {
+  public CompletableFuture<Void> update(JobExecutionStatus status, Map<String, String> details) {
     sent.add(new Sent(status, details, true));
     return refuse == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(refuse);
   }

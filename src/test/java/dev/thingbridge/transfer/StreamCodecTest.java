@@ -25,7 +25,7 @@ class StreamCodecTest {
   }
 
   @Test
-  void ota_t1_a_fresh_window_of_255000_bytes_in_256_byte_blocks_wants_exactly_blocks_0_to_30() {
+  void a_fresh_window_of_255000_bytes_in_256_byte_blocks_wants_exactly_blocks_0_to_30() {
     long total = (255_000 + 255) / 256;
     BlockBitmap w = BlockBitmap.window(0, 31, total);
     assertThat(w.count()).isEqualTo(31);
@@ -63,7 +63,7 @@ class StreamCodecTest {
   }
 
   @Test
-  void ota_t2_requests_are_byte_exact() {
+  void requests_are_byte_exact() {
     long total = 98;
     BlockBitmap first = BlockBitmap.window(0, 31, total);
     assertThat(hex(StreamCodec.encode(new GetStreamRequest(null, null, 0, 1024, 0, first.toBytes(), 16),
@@ -75,7 +75,7 @@ class StreamCodecTest {
   }
 
   @Test
-  void ota_t2_rustot_vectors_with_a_client_token() {
+  void rustot_vectors_with_a_client_token() {
     long total2048 = (181_584 + 2047) / 2048;
     assertThat(hex(BlockBitmap.window(0, 31, total2048).toBytes())).isEqualTo("FF FF FF 7F");
     assertThat(hex(BlockBitmap.window(88, 31, total2048).toBytes())).isEqualTo("01 00 00 00");
@@ -88,7 +88,7 @@ class StreamCodecTest {
   }
 
   @Test
-  void ota_t3_an_indefinite_length_data_message_from_aws_decodes() {
+  void an_indefinite_length_data_message_from_aws_decodes() {
     ByteArrayOutputStream m = new ByteArrayOutputStream();
     m.writeBytes(bytes("BF 61 66 00 61 69 00 61 6C 19 04 00 61 70 59 04 00"));
     byte[] payload = new byte[1024];

@@ -12,15 +12,15 @@ import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.commands.CommandExecutionStatus;
 import dev.thingbridge.twin.commands.CommandSpec;
-import dev.thingbridge.twin.commands.CommandTopics;
-import dev.thingbridge.twin.commands.CommandTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.CommandServiceTopics;
+import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
 import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.commands.DeviceTarget;
 import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
 import dev.thingbridge.twin.http.AwsApiException;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.things.ThingsService;
 import java.net.InetAddress;
 import java.net.URI;
@@ -81,7 +81,7 @@ class TwinCommitFailureTest {
 
   @Test
   void a_refused_shadow_update_is_rejected_with_500_and_changes_nothing() throws Exception {
-    ShadowService shadows = server.twin().service(ShadowService.class);
+    ShadowsService shadows = server.twin().service(ShadowsService.class);
     shadows.update("doomed", null, "{\"state\":{\"reported\":{\"temp\":1}}}".getBytes(StandardCharsets.UTF_8));
     Subscription replies = device.subscribe("$aws/things/+/shadow/update/+", QoS.AT_LEAST_ONCE).get(5, TimeUnit.SECONDS);
 
@@ -113,9 +113,9 @@ class TwinCommitFailureTest {
     assertThat(shadows.update("doomed", null, "{\"state\":{\"reported\":{\"temp\":4}}}".getBytes(StandardCharsets.UTF_8))
         .get("version").asLong()).isEqualTo(2);
     restartTwin();
-    assertThat(server.twin().service(ShadowService.class).get("doomed", null).at("/state/reported/temp").asInt())
+    assertThat(server.twin().service(ShadowsService.class).get("doomed", null).at("/state/reported/temp").asInt())
         .isEqualTo(4);
-    assertThat(server.twin().service(ShadowService.class).get("fine", null).get("version").asLong()).isEqualTo(1);
+    assertThat(server.twin().service(ShadowsService.class).get("fine", null).get("version").asLong()).isEqualTo(1);
   }
 
   @Test
@@ -148,10 +148,10 @@ class TwinCommitFailureTest {
     String id = commands.startCommandExecution(StartCommandExecutionRequest.of(DOOMED_ARN, commandArn)
         .withTimeout(600));
     DeviceTarget target = DeviceTarget.thing("doomed");
-    Subscription replies = device.subscribe(CommandTopics.rejected(target, id, PayloadFormat.JSON), QoS.AT_LEAST_ONCE)
+    Subscription replies = device.subscribe(CommandServiceTopics.rejected(target, id, PayloadFormat.JSON), QoS.AT_LEAST_ONCE)
         .get(5, TimeUnit.SECONDS);
     abortWritesOf("command_executions", "status = 'SUCCEEDED'");
-    device.publish(CommandTopics.response(target, id, PayloadFormat.JSON), "{\"status\":\"SUCCEEDED\"}"
+    device.publish(CommandServiceTopics.response(target, id, PayloadFormat.JSON), "{\"status\":\"SUCCEEDED\"}"
         .getBytes(StandardCharsets.UTF_8), QoS.AT_LEAST_ONCE, false).get(5, TimeUnit.SECONDS);
     assertThat(JSON.readTree(replies.next(WAIT).payload()).get("error").asText()).isEqualTo("INTERNAL_ERROR");
     assertThat(commands.commandExecution(id, DOOMED_ARN).status()).isEqualTo(CommandExecutionStatus.CREATED);

@@ -11,7 +11,7 @@ import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.local.LocalBroker;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,7 +78,7 @@ class TwinConcurrencyTest {
     LocalBroker broker = new LocalBroker();
     GateService gate = new GateService();
     try (MqttClient twinClient = broker.connect("twin"); MqttClient device = broker.connect("device");
-        Twin twin = Twin.builder(twinClient).stateDir(dir).service(gate).service(new ShadowService()).build()) {
+        Twin twin = Twin.builder(twinClient).stateDir(dir).service(gate).service(new ShadowsService()).build()) {
       twin.start().get(5, TimeUnit.SECONDS);
       Subscription slow = device.subscribe("$aws/things/slow/gate/accepted", QoS.AT_LEAST_ONCE).get(5, TimeUnit.SECONDS);
       Subscription fast = device.subscribe("$aws/things/fast/gate/accepted", QoS.AT_LEAST_ONCE).get(5, TimeUnit.SECONDS);
@@ -111,7 +111,7 @@ class TwinConcurrencyTest {
     int updates = 150;
     LocalBroker broker = new LocalBroker();
     try (MqttClient twinClient = broker.connect("twin");
-        Twin twin = Twin.builder(twinClient).stateDir(dir).service(new ShadowService()).build()) {
+        Twin twin = Twin.builder(twinClient).stateDir(dir).service(new ShadowsService()).build()) {
       twin.start().get(5, TimeUnit.SECONDS);
       List<MqttClient> devices = new ArrayList<>();
       List<Subscription> replies = new ArrayList<>();
@@ -136,7 +136,7 @@ class TwinConcurrencyTest {
             assertThat(reply.get("version").asInt()).isEqualTo(i);
           }
         }
-        ShadowService shadows = twin.service(ShadowService.class);
+        ShadowsService shadows = twin.service(ShadowsService.class);
         for (int t = 0; t < things; t++) {
           assertThat(shadows.get("order-" + t, null).at("/state/reported/n").asInt()).isEqualTo(updates);
         }

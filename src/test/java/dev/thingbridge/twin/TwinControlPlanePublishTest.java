@@ -11,15 +11,15 @@ import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.commands.CommandExecutionStatus;
 import dev.thingbridge.twin.commands.CommandSpec;
-import dev.thingbridge.twin.commands.CommandTopics;
-import dev.thingbridge.twin.commands.CommandTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.CommandServiceTopics;
+import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
 import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.commands.DeviceTarget;
 import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.things.ThingsService;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +92,7 @@ class TwinControlPlanePublishTest {
     JsonNode reply = JSON.readTree(accepted.next(WAIT).payload());
     assertThat(reply.path("clientToken").asText()).isEqualTo("via-http");
     assertThat(reply.path("version").asLong()).isEqualTo(1);
-    assertThat(server.twin().service(ShadowService.class).get("t1", "cfg").at("/state/desired/fan").asInt())
+    assertThat(server.twin().service(ShadowsService.class).get("t1", "cfg").at("/state/desired/fan").asInt())
         .isEqualTo(2);
   }
 
@@ -111,7 +111,7 @@ class TwinControlPlanePublishTest {
     assertThat(reply.path("clientToken").asText()).isEqualTo("from-http");
     assertThat(reply.at("/execution/jobId").asText()).isEqualTo("job-1");
     assertThat(reply.at("/execution/status").asText()).isEqualTo("IN_PROGRESS");
-    assertThat(jobs.describeJobExecution("t1", "job-1", null).status()).isEqualTo(JobExecutionStatus.IN_PROGRESS);
+    assertThat(jobs.describeJobExecution("t1", "job-1", null).status()).isEqualTo(ExecutionStatus.IN_PROGRESS);
   }
 
   @Test
@@ -123,10 +123,10 @@ class TwinControlPlanePublishTest {
     DeviceTarget target = DeviceTarget.thing("t1");
     String executionId = commands.startCommandExecution(StartCommandExecutionRequest.of(
         commands.settings().targetArn(target), commandArn));
-    Subscription accepted = device.subscribe(CommandTopics.accepted(target, executionId, PayloadFormat.JSON),
+    Subscription accepted = device.subscribe(CommandServiceTopics.accepted(target, executionId, PayloadFormat.JSON),
         QoS.AT_LEAST_ONCE).get(5, TimeUnit.SECONDS);
 
-    publish(CommandTopics.response(target, executionId, PayloadFormat.JSON), "{\"status\":\"SUCCEEDED\"}");
+    publish(CommandServiceTopics.response(target, executionId, PayloadFormat.JSON), "{\"status\":\"SUCCEEDED\"}");
 
     MqttMessage reply = accepted.next(WAIT);
     assertThat(reply.payloadAsString()).contains(executionId);
@@ -143,7 +143,7 @@ class TwinControlPlanePublishTest {
       server.twin().service(ThingsService.class).describeThing("t1");
       server.twin().service(ThingsService.class).listThings(null, null, null, null);
       server.twin().service(JobsService.class).listJobExecutionsForThing("t1", null, null, null);
-      server.twin().service(ShadowService.class).listNamedShadows("t1");
+      server.twin().service(ShadowsService.class).listNamedShadows("t1");
 
       // SQLite changes data_version for a connection whenever another one commits: the twin committed nothing.
       assertThat(dataVersion(observer)).isEqualTo(before);

@@ -8,10 +8,10 @@ import dev.thingbridge.testing.SteppedClock;
 import dev.thingbridge.twin.commands.CommandExecutionStatus;
 import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobsService;
-import dev.thingbridge.twin.shadows.ShadowException;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowServiceException;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.things.ThingsService;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,20 +44,20 @@ class TwinJsonStateImportTest {
       assertThat(things.describeThing("dev-1").thingId()).isEqualTo("17ae8b2b-ee27-4cd0-a7e1-e9f1116618b2");
       assertThat(things.describeThing("dev-2")).isNotNull();
 
-      ShadowService shadows = twin.server.twin().service(ShadowService.class);
+      ShadowsService shadows = twin.server.twin().service(ShadowsService.class);
       assertThat(shadows.get("dev-1", null).get("version").asLong()).isEqualTo(2);
       assertThat(shadows.get("dev-1", null).at("/state/reported/temp").decimalValue()).isEqualByComparingTo("21.5");
       assertThat(shadows.get("dev-1", null).at("/state/delta/led").asText()).isEqualTo("on");
       assertThat(shadows.listNamedShadows("dev-1")).containsExactly("config");
-      Assertions.assertThatThrownBy(() -> shadows.get("dev-2", null)).isInstanceOf(ShadowException.class);
+      Assertions.assertThatThrownBy(() -> shadows.get("dev-2", null)).isInstanceOf(ShadowServiceException.class);
       // The deleted classic shadow of dev-2 still remembers its version: a re-created one continues from it.
       assertThat(shadows.update("dev-2", null, "{\"state\":{\"reported\":{\"on\":false}}}".getBytes())
           .get("version").asLong()).isEqualTo(2);
 
       JobsService jobs = twin.server.twin().service(JobsService.class);
-      assertThat(jobs.describeJobExecution("dev-1", "fw-1", null).status()).isEqualTo(JobExecutionStatus.IN_PROGRESS);
+      assertThat(jobs.describeJobExecution("dev-1", "fw-1", null).status()).isEqualTo(ExecutionStatus.IN_PROGRESS);
       assertThat(jobs.describeJobExecution("dev-1", "fw-1", null).statusDetails()).containsEntry("step", "download");
-      assertThat(jobs.describeJobExecution("dev-1", "fw-2", null).status()).isEqualTo(JobExecutionStatus.QUEUED);
+      assertThat(jobs.describeJobExecution("dev-1", "fw-2", null).status()).isEqualTo(ExecutionStatus.QUEUED);
       assertThat(jobs.describeJob("fw-2").inProgressTimeoutInMinutes()).isEqualTo(30);
 
       CommandsService commands = twin.server.twin().service(CommandsService.class);
@@ -83,7 +83,7 @@ class TwinJsonStateImportTest {
       ThingsService things = twin.server.twin().service(ThingsService.class);
       assertThat(things.listThings(null, null, null, null).things()).extracting(t -> t.thingName())
           .containsExactly("dev-1", "dev-2");
-      assertThat(twin.server.twin().service(ShadowService.class).get("dev-2", null).get("version").asLong())
+      assertThat(twin.server.twin().service(ShadowsService.class).get("dev-2", null).get("version").asLong())
           .isEqualTo(2);
     }
   }

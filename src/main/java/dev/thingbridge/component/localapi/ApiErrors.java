@@ -1,10 +1,10 @@
 package dev.thingbridge.component.localapi;
 
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.mqtt.MqttPayloadTooLargeException;
 import dev.thingbridge.mqtt.MqttTimeoutException;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import dev.thingbridge.mqtt.ipc.GreengrassIpcException;
 import dev.thingbridge.shadows.ShadowErrorCode;
 import dev.thingbridge.shadows.ShadowException;
@@ -17,7 +17,7 @@ final class ApiErrors {
 
   /** The code and message for a failure; the message never carries a stack trace. */
   static ApiException toApi(Throwable error) {
-    Throwable e = AbstractMqttClient.unwrap(error);
+    Throwable e = Futures.unwrap(error);
     if (e instanceof ApiException a) {
       return a;
     }
@@ -65,7 +65,7 @@ final class ApiErrors {
   }
 
   static boolean isShadowNotFound(Throwable error) {
-    return AbstractMqttClient.unwrap(error) instanceof ShadowException s && s.code() == ShadowErrorCode.NOT_FOUND;
+    return Futures.unwrap(error) instanceof ShadowException s && s.code() == ShadowErrorCode.NOT_FOUND;
   }
 
   private static String message(Throwable e) {

@@ -2,8 +2,8 @@ package dev.thingbridge.component.localapi;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
+import dev.thingbridge.internal.Futures;
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.sibling.LocalApiTopics;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -103,7 +103,7 @@ public final class EventSender implements AutoCloseable {
         return;
       } catch (Exception e) {
         log.debug("local api: event for {} not sent yet ({}); retrying", component,
-            AbstractMqttClient.unwrap(e).getMessage());
+            Futures.unwrap(e).getMessage());
         try {
           thread.schedule(this::drain, RETRY_MS, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closed) {

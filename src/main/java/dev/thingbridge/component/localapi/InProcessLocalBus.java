@@ -1,7 +1,7 @@
 package dev.thingbridge.component.localapi;
 
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.Topics;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.internal.SerialExecutor;
 import dev.thingbridge.mqtt.ipc.LocalTopicMessage;
 import java.util.List;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.jobs.ActiveJob;
 import dev.thingbridge.jobs.JobOutcome;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.sibling.LocalApiErrorCode;
 import java.time.Duration;
 import java.time.Instant;
@@ -224,7 +224,7 @@ public final class JobClaims {
         .put("resumed", job.resumed());
     job.deadline().ifPresent(d -> e.put("deadline", d.toString()));
     e.set("document", job.document() == null ? JsonNodeFactory.instance.objectNode() : job.document().deepCopy());
-    if (job.execution().status() == JobStatus.IN_PROGRESS && !job.execution().statusDetails().isEmpty()) {
+    if (job.execution().status() == JobExecutionStatus.IN_PROGRESS && !job.execution().statusDetails().isEmpty()) {
       ObjectNode details = e.putObject("statusDetails");
       job.execution().statusDetails().forEach(details::put);
     }

@@ -2,7 +2,7 @@ package dev.thingbridge.component.localapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.thingbridge.jobs.JobOutcome;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -58,13 +58,13 @@ public final class JobsApi implements ApiService {
 
   private static JobOutcome outcome(ApiCall call) {
     String status = call.text("status");
-    JobStatus s;
+    JobExecutionStatus s;
     try {
-      s = JobStatus.valueOf(status);
+      s = JobExecutionStatus.valueOf(status);
     } catch (IllegalArgumentException e) {
       s = null;
     }
-    if (s != JobStatus.SUCCEEDED && s != JobStatus.FAILED && s != JobStatus.REJECTED) {
+    if (s != JobExecutionStatus.SUCCEEDED && s != JobExecutionStatus.FAILED && s != JobExecutionStatus.REJECTED) {
       throw ApiException.badRequest("'status' must be SUCCEEDED, FAILED or REJECTED, not " + status);
     }
     return new JobOutcome(s, details(call));

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.ipc.LocalTopicMessage;
 import dev.thingbridge.sibling.LocalApiErrorCode;
 import dev.thingbridge.sibling.LocalApiTopics;

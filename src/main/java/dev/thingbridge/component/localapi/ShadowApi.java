@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.Subscription;
@@ -92,7 +93,7 @@ public final class ShadowApi implements ApiService {
 
   private static String shadowName(ApiCall call) {
     String name = call.optionalText("shadow").orElse("");
-    if (!name.isEmpty() && !ShadowTopics.isValidShadowName(name)) {
+    if (!name.isEmpty() && !AwsNames.isShadowName(name)) {
       throw ApiException.badRequest("'shadow' must be 1-64 of [a-zA-Z0-9:_-]: " + name);
     }
     return name;

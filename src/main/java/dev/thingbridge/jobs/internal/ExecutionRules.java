@@ -1,18 +1,18 @@
 package dev.thingbridge.jobs.internal;
 
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.jobs.JobErrorCode;
 import dev.thingbridge.jobs.JobException;
 import dev.thingbridge.jobs.JobHandler;
 import dev.thingbridge.jobs.JobOutcome;
 import dev.thingbridge.jobs.model.JobExecution;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.jobs.model.JobLimits;
 import dev.thingbridge.jobs.model.UpdateJobExecutionResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,30 +98,23 @@ final class ExecutionRules {
   /**
    * What a refused describe of one execution says about it: deleted ({@code ResourceNotFound}) or in a
    * terminal state ({@code TerminalStateReached}, the documented answer to a describe of a finished
-   * execution, which does not say which state) give {@link JobStatus#UNKNOWN} unless the reply carries the
+   * execution, which does not say which state) give {@link JobExecutionStatus#UNKNOWN} unless the reply carries the
    * execution state; any other error gives null (nothing learnt).
    */
-  static JobStatus endedStatus(Throwable e) {
+  static JobExecutionStatus endedStatus(Throwable e) {
     JobException je = jobException(e);
     if (je == null || (je.code() != JobErrorCode.RESOURCE_NOT_FOUND && je.code() != JobErrorCode.TERMINAL_STATE_REACHED)) {
       return null;
     }
-    return je.executionState().map(s -> s.status()).filter(s -> !s.isPending()).orElse(JobStatus.UNKNOWN);
+    return je.executionState().map(s -> s.status()).filter(s -> !s.isPending()).orElse(JobExecutionStatus.UNKNOWN);
   }
 
   static JobException jobException(Throwable e) {
-    return unwrap(e) instanceof JobException je ? je : null;
+    return Futures.unwrap(e) instanceof JobException je ? je : null;
   }
 
   static JobErrorCode codeOf(Throwable e) {
     JobException je = jobException(e);
     return je == null ? null : je.code();
-  }
-
-  static Throwable unwrap(Throwable e) {
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 }

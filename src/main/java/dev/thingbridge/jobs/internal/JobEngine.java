@@ -3,8 +3,9 @@ package dev.thingbridge.jobs.internal;
 import static dev.thingbridge.jobs.internal.ExecutionRules.codeOf;
 import static dev.thingbridge.jobs.internal.ExecutionRules.jobException;
 import static dev.thingbridge.jobs.internal.ExecutionRules.key;
-import static dev.thingbridge.jobs.internal.ExecutionRules.unwrap;
+import static dev.thingbridge.internal.Futures.unwrap;
 
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.jobs.JobAgentListener;
 import dev.thingbridge.jobs.JobClient;
 import dev.thingbridge.jobs.JobCodec;
@@ -17,11 +18,10 @@ import dev.thingbridge.jobs.JobOutcome;
 import dev.thingbridge.jobs.JobTopics;
 import dev.thingbridge.jobs.model.DescribeJobExecutionRequest;
 import dev.thingbridge.jobs.model.JobExecution;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.jobs.model.NextJobExecutionChanged;
 import dev.thingbridge.jobs.model.UpdateJobExecutionRequest;
 import dev.thingbridge.mqtt.MqttMessage;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The decisions behind {@link dev.thingbridge.jobs.JobAgent}: which execution is new, a duplicate, a cancel
  * or an outcome to resend; claiming, running, reporting; remembering across restarts. Every decision runs on
- * one control thread ({@code thingbridge-jobs-N}); handlers run on {@code thingbridge-jobs-N-worker-M}.
+ * one control thread ({@code thingbridge-jobs-{thing}-1}); handlers run on {@code thingbridge-jobs-{thing}-worker-N}.
  *
  * @param <D> the job document type
  */
@@ -230,7 +230,7 @@ public final class JobEngine<D> implements AutoCloseable {
       sendOutcome(r, JobOutcome.failed("the device restarted while the job ran and its handler cannot resume it"));
       return;
     }
-    UpdateJobExecutionRequest claim = UpdateJobExecutionRequest.builder(JobStatus.IN_PROGRESS)
+    UpdateJobExecutionRequest claim = UpdateJobExecutionRequest.builder(JobExecutionStatus.IN_PROGRESS)
         .expectedVersion(e.versionNumber())
         .executionNumber(e.executionNumber())
         .includeJobExecutionState(true)
@@ -368,7 +368,7 @@ public final class JobEngine<D> implements AutoCloseable {
   }
 
   private CompletableFuture<Void> progress(RunningJob<D> r, Map<String, String> details) {
-    UpdateJobExecutionRequest.Builder update = UpdateJobExecutionRequest.builder(JobStatus.IN_PROGRESS)
+    UpdateJobExecutionRequest.Builder update = UpdateJobExecutionRequest.builder(JobExecutionStatus.IN_PROGRESS)
         .statusDetails(details).includeJobExecutionState(true).executionNumber(r.execution.executionNumber());
     update.build(); // checks the details at once, on the caller's thread
     CompletableFuture<Void> result = new CompletableFuture<>();
@@ -410,14 +410,14 @@ public final class JobEngine<D> implements AutoCloseable {
           if (current != r || r.finishing) {
             return;
           }
-          JobStatus ended = null;
+          JobExecutionStatus ended = null;
           if (e != null) {
             ended = ExecutionRules.endedStatus(e);
             if (ended == null) {
               problem("could not check job " + r.jobId(), e);
             }
           } else if (resp.execution() == null) {
-            ended = JobStatus.UNKNOWN;
+            ended = JobExecutionStatus.UNKNOWN;
           } else if (!resp.execution().status().isPending()) {
             ended = resp.execution().status();
           }
@@ -427,7 +427,7 @@ public final class JobEngine<D> implements AutoCloseable {
         }, control);
   }
 
-  private void cancel(RunningJob<D> r, JobStatus status) {
+  private void cancel(RunningJob<D> r, JobExecutionStatus status) {
     log.info("jobs agent {}: job {} ended in the cloud ({}); cancelling the handler", thingName(), r.jobId(), status);
     current = null;
     finished.put(r.key(), new Finished(null, true));

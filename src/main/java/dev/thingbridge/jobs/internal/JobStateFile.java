@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.thingbridge.internal.AtomicFiles;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ public final class JobStateFile {
 
   /** What is remembered. {@code outcomeStatus} is null while the handler runs. */
   public record Saved(
-      String jobId, long executionNumber, JobStatus outcomeStatus, Map<String, String> outcomeDetails) {}
+      String jobId, long executionNumber, JobExecutionStatus outcomeStatus, Map<String, String> outcomeDetails) {}
 
   public JobStateFile(Path stateDir, String thingName) {
     this.file = stateDir.resolve("jobs-" + thingName + ".json");

@@ -3,7 +3,7 @@ package dev.thingbridge.jobs.internal;
 import dev.thingbridge.jobs.ActiveJob;
 import dev.thingbridge.jobs.JobOutcome;
 import dev.thingbridge.jobs.model.JobExecution;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +16,7 @@ import java.util.function.Function;
 final class RunningJob<D> implements ActiveJob<D> {
   final JobExecution execution;
   final boolean resumed;
-  final CompletableFuture<JobStatus> cancellation = new CompletableFuture<>();
+  final CompletableFuture<JobExecutionStatus> cancellation = new CompletableFuture<>();
   final Function<Map<String, String>, CompletableFuture<Void>> progress;
   final Function<JobOutcome, CompletableFuture<Void>> finisher;
   volatile long version;
@@ -73,7 +73,7 @@ final class RunningJob<D> implements ActiveJob<D> {
   }
 
   @Override
-  public CompletableFuture<JobStatus> cancellation() {
+  public CompletableFuture<JobExecutionStatus> cancellation() {
     return cancellation.copy(); // the handler may not complete the agent's own signal
   }
 

@@ -26,7 +26,7 @@ import java.util.Objects;
 public record JobExecution(
     String jobId,
     String thingName,
-    JobStatus status,
+    JobExecutionStatus status,
     Map<String, String> statusDetails,
     Long queuedAt,
     Long startedAt,
@@ -38,7 +38,7 @@ public record JobExecution(
 
   public JobExecution {
     Objects.requireNonNull(jobId, "jobId");
-    status = status == null ? JobStatus.UNKNOWN : status;
+    status = status == null ? JobExecutionStatus.UNKNOWN : status;
     statusDetails = statusDetails == null ? Map.of() : Map.copyOf(statusDetails);
   }
 

@@ -8,9 +8,9 @@ import java.util.Map;
  * {@code InvalidStateTransition} errors carry it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record JobExecutionState(JobStatus status, Map<String, String> statusDetails, Long versionNumber) {
+public record JobExecutionState(JobExecutionStatus status, Map<String, String> statusDetails, Long versionNumber) {
   public JobExecutionState {
-    status = status == null ? JobStatus.UNKNOWN : status;
+    status = status == null ? JobExecutionStatus.UNKNOWN : status;
     statusDetails = statusDetails == null ? Map.of() : Map.copyOf(statusDetails);
   }
 }

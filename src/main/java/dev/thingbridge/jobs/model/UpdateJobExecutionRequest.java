@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * UpdateJobExecution, published to {@code $aws/things/{thing}/jobs/{jobId}/update}. Only {@code status} is
- * required; absent options are not sent. Build one with {@link #builder(JobStatus)}.
+ * required; absent options are not sent. Build one with {@link #builder(JobExecutionStatus)}.
  *
  * @param expectedVersion when set, the service applies the update only if the execution's current version
  *     equals it, else rejects it with {@code VersionMismatch}
@@ -21,15 +21,15 @@ public record UpdateJobExecutionRequest(
     Long expectedVersion,
     Boolean includeJobDocument,
     Boolean includeJobExecutionState,
-    JobStatus status,
+    JobExecutionStatus status,
     Map<String, String> statusDetails,
     Integer stepTimeoutInMinutes,
     String clientToken) {
 
   public UpdateJobExecutionRequest {
     Objects.requireNonNull(status, "status");
-    if (status != JobStatus.IN_PROGRESS && status != JobStatus.SUCCEEDED && status != JobStatus.FAILED
-        && status != JobStatus.REJECTED) {
+    if (status != JobExecutionStatus.IN_PROGRESS && status != JobExecutionStatus.SUCCEEDED && status != JobExecutionStatus.FAILED
+        && status != JobExecutionStatus.REJECTED) {
       throw new IllegalArgumentException(
           "a device may set IN_PROGRESS, SUCCEEDED, FAILED or REJECTED, not " + status);
     }
@@ -47,7 +47,7 @@ public record UpdateJobExecutionRequest(
     JobLimits.checkClientToken(clientToken);
   }
 
-  public static Builder builder(JobStatus status) {
+  public static Builder builder(JobExecutionStatus status) {
     return new Builder(status);
   }
 
@@ -69,7 +69,7 @@ public record UpdateJobExecutionRequest(
 
   /** Builds an {@link UpdateJobExecutionRequest}. */
   public static final class Builder {
-    private final JobStatus status;
+    private final JobExecutionStatus status;
     private Long executionNumber;
     private Long expectedVersion;
     private Boolean includeJobDocument;
@@ -78,7 +78,7 @@ public record UpdateJobExecutionRequest(
     private Integer stepTimeoutInMinutes;
     private String clientToken;
 
-    private Builder(JobStatus status) {
+    private Builder(JobExecutionStatus status) {
       this.status = status;
     }
 

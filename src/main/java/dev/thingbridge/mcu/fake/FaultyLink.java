@@ -14,21 +14,29 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The fake MCU's view of the wire: wraps its end of a link and applies {@link LinkFaults} to what it receives
  * (gateway to MCU) and what it sends (MCU to gateway). Pacing releases bytes against a schedule ({@code start + n /
- * rate}) in pieces of at most 64 bytes, so a paced read returns only what the wire would have delivered by now,
- * and a paced write takes as long as the wire would. Used by the fake's own thread only.
+ * rate}) in pieces of 64 bytes or 2 ms of line time: what has arrived gets one schedule, so a paced read returns only what the
+ * wire would have delivered by now, and a late wake-up does not slow the bytes after it; a paced write takes as
+ * long as the wire would. Used by the fake's own thread only.
  */
 final class FaultyLink implements SerialLink {
-  private static final int PIECE = 64;
+  private static final int MIN_PIECE = 64;
 
   private final SerialLink inner;
   private final LinkFaults faults;
+  private final int piece;
   private final Random random;
   private final double byteErrorRate;
+  private final byte[] pending = new byte[16 * 1024];
+  private int pendingOffset;
+  private int pendingLength;
+  private long batchStart;
   private long rxClock;
   private long txClock;
   private long logLines;
 
   FaultyLink(SerialLink inner, LinkFaults faults, Random random) {
+    // Pieces of at least 64 bytes and 2 ms of line time: finer pacing only adds wake-ups, not accuracy.
+    this.piece = (int) Math.max(MIN_PIECE, faults.bytesPerSecond() * 0.002);
     this.inner = inner;
     this.faults = faults;
     this.random = random;
@@ -42,16 +50,27 @@ final class FaultyLink implements SerialLink {
 
   @Override
   public int read(byte[] buffer, int offset, int length, Duration timeout) throws IOException {
-    int n = inner.read(buffer, offset, Math.min(length, faults.bytesPerSecond() > 0 ? PIECE : length), timeout);
-    if (n <= 0) {
-      return n;
+    if (faults.bytesPerSecond() <= 0) {
+      int n = inner.read(buffer, offset, length, timeout);
+      return n <= 0 ? n : corrupt(buffer, offset, n);
     }
-    if (faults.bytesPerSecond() > 0) {
-      long now = System.nanoTime();
-      rxClock = Math.max(rxClock, now) + (long) (n * 1e9 / faults.bytesPerSecond());
-      sleepUntil(rxClock);
+    if (pendingLength == 0) {
+      int n = inner.read(pending, 0, pending.length / 2, timeout);
+      if (n <= 0) {
+        return n;
+      }
+      pendingLength = corrupt(pending, 0, n);
+      pendingOffset = 0;
+      // One schedule for everything that has arrived: sleeping per piece must not push later pieces back.
+      batchStart = Math.max(rxClock, System.nanoTime());
+      rxClock = batchStart + (long) (pendingLength * 1e9 / faults.bytesPerSecond());
     }
-    return corrupt(buffer, offset, n);
+    int k = Math.min(Math.min(piece, length), pendingLength);
+    sleepUntil(batchStart + (long) ((pendingOffset + k) * 1e9 / faults.bytesPerSecond()));
+    System.arraycopy(pending, pendingOffset, buffer, offset, k);
+    pendingOffset += k;
+    pendingLength -= k;
+    return k;
   }
 
   @Override
@@ -74,8 +93,8 @@ final class FaultyLink implements SerialLink {
       return;
     }
     txClock = Math.max(txClock, System.nanoTime());
-    for (int i = 0; i < wire.length; i += PIECE) {
-      int k = Math.min(PIECE, wire.length - i);
+    for (int i = 0; i < wire.length; i += piece) {
+      int k = Math.min(piece, wire.length - i);
       txClock += (long) (k * 1e9 / faults.bytesPerSecond());
       sleepUntil(txClock);
       inner.write(wire, i, k);

@@ -18,6 +18,7 @@ final class ChunkPlanner {
   private final byte[] file;
   private final byte[] sha;
   private final boolean upgrade;
+  private final int[] capacity = new int[5];
 
   ChunkPlanner(int maxMessage, byte[] file, byte[] sha, boolean upgrade) {
     this.maxMessage = maxMessage;
@@ -42,6 +43,16 @@ final class ChunkPlanner {
 
   /** Data bytes the chunk at {@code off} carries. */
   int chunkData(boolean first, long off) {
+    int sizeClass = first ? 0 : off < 24 ? 1 : off < 256 ? 2 : off < 65536 ? 3 : 4;
+    if (capacity[sizeClass] == 0) {
+      capacity[sizeClass] = capacity(first, off); // the same for every offset that encodes in as many bytes
+    }
+    long remaining = file.length - off;
+    int best = capacity[sizeClass];
+    return best >= remaining ? (int) remaining : best / ALIGN * ALIGN;
+  }
+
+  private int capacity(boolean first, long off) {
     Map<String, Object> empty = fields(first, off);
     empty.put("data", new byte[0]);
     if (first && upgrade) {
@@ -54,11 +65,7 @@ final class ChunkPlanner {
       int n = Math.min(limit, maxMessage - fixed - header);
       best = Math.max(best, n);
     }
-    long remaining = file.length - off;
-    if (best >= remaining) {
-      return (int) remaining;
-    }
-    return best / ALIGN * ALIGN;
+    return best;
   }
 
   private Map<String, Object> fields(boolean first, long off) {

@@ -54,6 +54,7 @@ public final class FlashFlow {
   private boolean rollback = true;
   private boolean resumed;
   private long uploadedBytes;
+  private long uploadNanos;
   private long imageLength;
   private String previousVersion = "";
   private ImageState lastState = new ImageState(java.util.List.of());
@@ -340,6 +341,10 @@ public final class FlashFlow {
     uploadedBytes += bytes;
   }
 
+  void addUploadTime(long nanos) {
+    uploadNanos += nanos;
+  }
+
   void uploaded(long offset, long total) throws IOException {
     if (journal != null) {
       journal.uploaded(offset);
@@ -369,6 +374,7 @@ public final class FlashFlow {
     Optional<ImageSlot> now = lastState.active().or(() -> lastState.slot(0));
     progress(FlashStep.DONE, imageLength, outcome + ": " + reason);
     return new FlashResult(outcome, reason, rollback, previousVersion, now.map(ImageSlot::version).orElse(""),
-        now.map(ImageSlot::hashHex).orElse(""), uploadedBytes, resumed, Duration.ofNanos(System.nanoTime() - started));
+        now.map(ImageSlot::hashHex).orElse(""), uploadedBytes, resumed, Duration.ofNanos(System.nanoTime() - started),
+        Duration.ofNanos(uploadNanos));
   }
 }

@@ -29,6 +29,8 @@ public final class McuConnection implements AutoCloseable {
   /** Buffer sizes when the device does not report one (serial-bridge.md §1.5). */
   static final int DEFAULT_APP_BUF = 384;
   static final int DEFAULT_RECOVERY_BUF = 512;
+  /** The largest buffer used, as for a configured one: its messages stay within what an SMP header can count. */
+  static final int MAX_BUF = 65535;
 
   private final McuConfig config;
   private SerialLink link;
@@ -143,7 +145,8 @@ public final class McuConnection implements AutoCloseable {
       bufSize = config.bufSizeOverride();
       bufSizeSource = "configured";
     } else if (params.isPresent() && params.get().bufSize() >= 64) {
-      bufSize = params.get().bufSize();
+      // An SMP header counts at most 65535 body bytes: a larger buffer cannot be used, whatever the device says.
+      bufSize = Math.min(params.get().bufSize(), MAX_BUF);
       bufSizeSource = "device";
     } else {
       bufSize = recovery ? DEFAULT_RECOVERY_BUF : DEFAULT_APP_BUF;

@@ -76,7 +76,7 @@ final class RecoveryFlash {
     return healthy(image);
   }
 
-  private FlashResult healthy(McubootImage image) {
+  private FlashResult healthy(McubootImage image) throws IOException {
     HealthCheck.Verdict v = restarts.health(image);
     String how = " (" + config.id() + " has no rollback: serial recovery / single slot)";
     return v.healthy() ? flow.result(Outcome.UPDATED, image.version() + " runs; " + v.reason() + how)

@@ -140,8 +140,11 @@ final class Restarts {
     return false;
   }
 
-  /** Runs the health check on the booted image within its time; an exception is an unhealthy verdict. */
-  HealthCheck.Verdict health(McubootImage image) {
+  /**
+   * Runs the health check on the booted image within its time; an exception is an unhealthy verdict, an interrupt
+   * ends the flow (the gateway stops) with the journal at the health check.
+   */
+  HealthCheck.Verdict health(McubootImage image) throws InterruptedIOException {
     flow.progress(FlashStep.HEALTH_CHECK, 0, "checking the health of " + image.version());
     Duration timeout = flow.options().healthTimeout();
     HealthContext ctx = new HealthContext() {
@@ -189,8 +192,9 @@ final class Restarts {
       HealthCheck.Verdict v = flow.options().healthCheck().check(ctx);
       return v != null ? v : HealthCheck.Verdict.unhealthy("the health check gave no verdict");
     } catch (InterruptedException | InterruptedIOException e) {
+      // The gateway is stopping, not the image failing: the journal keeps the health check for the next start.
       Thread.currentThread().interrupt();
-      return HealthCheck.Verdict.unhealthy("interrupted");
+      throw new InterruptedIOException("interrupted during the health check of " + image.version());
     } catch (Exception e) {
       return HealthCheck.Verdict.unhealthy(e.getMessage() == null ? e.toString() : e.getMessage());
     }

@@ -47,6 +47,15 @@ final class Uploader {
 
   /** Uploads {@code image}; returns the bytes the device acknowledged. */
   long upload(McubootImage image, boolean upgradeOnly) throws IOException {
+    long started = System.nanoTime();
+    try {
+      return uploadAll(image, upgradeOnly);
+    } finally {
+      flow.addUploadTime(System.nanoTime() - started);
+    }
+  }
+
+  private long uploadAll(McubootImage image, boolean upgradeOnly) throws IOException {
     byte[] file = image.bytes();
     ChunkPlanner planner = new ChunkPlanner(config.codec().maxMessageSize(conn.bufSize()), file, image.fileSha256(),
         upgradeOnly);

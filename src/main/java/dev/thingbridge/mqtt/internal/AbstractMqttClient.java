@@ -1,5 +1,7 @@
 package dev.thingbridge.mqtt.internal;
 
+import dev.thingbridge.internal.Futures;
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.ConnectionListener;
 import dev.thingbridge.mqtt.ConnectionState;
 import dev.thingbridge.mqtt.MqttClient;
@@ -245,7 +247,7 @@ public abstract class AbstractMqttClient implements MqttClient {
       } else {
         release(sub);
         sub.end(new MqttClosedException("subscribe failed"));
-        result.completeExceptionally(unwrap(error));
+        result.completeExceptionally(Futures.unwrap(error));
       }
     }, callbacks);
     return result;
@@ -365,7 +367,7 @@ public abstract class AbstractMqttClient implements MqttClient {
       if (e == null) {
         out.complete(v);
       } else {
-        out.completeExceptionally(unwrap(e));
+        out.completeExceptionally(Futures.unwrap(e));
       }
     }));
     return out;
@@ -386,16 +388,6 @@ public abstract class AbstractMqttClient implements MqttClient {
       out.completeExceptionally(new MqttClosedException("client " + clientId + " is closed"));
     }
     return out;
-  }
-
-  /** Strips {@code CompletionException} wrappers. */
-  public static Throwable unwrap(Throwable e) {
-    while ((e instanceof java.util.concurrent.CompletionException
-            || e instanceof java.util.concurrent.ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 
   private static String abbreviate(String id) {

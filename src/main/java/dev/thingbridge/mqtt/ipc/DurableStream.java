@@ -1,7 +1,6 @@
 package dev.thingbridge.mqtt.ipc;
 
 import dev.thingbridge.mqtt.internal.SerialExecutor;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -84,7 +83,7 @@ final class DurableStream<E> implements IpcStream {
         GreengrassIpc.Link now = ipc.link();
         if (!closed && isCurrent(mine) && now != null && now.generation() == link.generation()) {
           log.warn("greengrass ipc {}: the nucleus closed the stream; re-opening", what);
-          reopen(now, ipc.minBackoff());
+          reopen(now, 1);
         }
       }
     };
@@ -110,21 +109,19 @@ final class DurableStream<E> implements IpcStream {
     });
   }
 
-  void reopen(GreengrassIpc.Link link, Duration delay) {
+  /** Re-opens on {@code link}: at once for attempt 0, else after the IPC backoff's delay for that attempt. */
+  void reopen(GreengrassIpc.Link link, int attempt) {
     if (closed) {
       return;
     }
     try {
       ipc.scheduler().schedule(() -> ipc.link() != link ? null : attempt(link).whenComplete((v, e) -> {
         if (e != null && !closed && ipc.link() == link) {
-          Duration next = delay.isZero() ? ipc.minBackoff() : delay.multipliedBy(2);
-          if (next.compareTo(ipc.maxBackoff()) > 0) {
-            next = ipc.maxBackoff();
-          }
-          log.warn("greengrass ipc {}: re-open failed ({}); retrying in {} ms", what, e.getMessage(), next.toMillis());
-          reopen(link, next);
+          log.warn("greengrass ipc {}: re-open failed ({}); retrying in {} ms", what, e.getMessage(),
+              ipc.backoff().delay(attempt + 1).toMillis());
+          reopen(link, attempt + 1);
         }
-      }), delay.toMillis(), TimeUnit.MILLISECONDS);
+      }), attempt == 0 ? 0 : ipc.backoff().delay(attempt).toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closing) {
       // GreengrassIpc is closing.
     }

@@ -1,7 +1,8 @@
 package dev.thingbridge.mqtt.ipc;
 
+import dev.thingbridge.internal.Backoff;
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.ConnectionListener;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.internal.SerialExecutor;
 import java.io.IOException;
 import java.time.Duration;
@@ -17,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -192,19 +192,19 @@ public final class GreengrassIpc implements AutoCloseable {
     for (ConnectionListener l : listeners) {
       notifications.execute(() -> l.onDisconnected("greengrass ipc " + reason));
     }
-    scheduleReconnect(settings.minBackoff);
+    scheduleReconnect(1);
   }
 
-  private void scheduleReconnect(Duration delay) {
-    long jittered = (long) (delay.toMillis() * (0.75 + ThreadLocalRandom.current().nextDouble() * 0.5));
+  private void scheduleReconnect(int attempt) {
+    long jittered = settings.backoff.jittered(attempt).toMillis();
     try {
-      supervisor.schedule(() -> reconnect(delay), jittered, TimeUnit.MILLISECONDS);
+      supervisor.schedule(() -> reconnect(attempt), jittered, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closing) {
       // Closed while reconnecting.
     }
   }
 
-  private void reconnect(Duration delay) {
+  private void reconnect(int attempt) {
     if (closed) {
       return;
     }
@@ -212,9 +212,9 @@ public final class GreengrassIpc implements AutoCloseable {
     try {
       fresh = open(nextGeneration());
     } catch (GreengrassIpcException e) {
-      Duration next = delay.multipliedBy(2).compareTo(settings.maxBackoff) > 0 ? settings.maxBackoff : delay.multipliedBy(2);
-      log.info("greengrass ipc: reconnect failed ({}); next attempt in about {} ms", e.getMessage(), next.toMillis());
-      scheduleReconnect(next);
+      log.info("greengrass ipc: reconnect failed ({}); next attempt in about {} ms", e.getMessage(),
+          settings.backoff.delay(attempt + 1).toMillis());
+      scheduleReconnect(attempt + 1);
       return;
     }
     synchronized (lock) {
@@ -226,7 +226,7 @@ public final class GreengrassIpc implements AutoCloseable {
     }
     log.info("greengrass ipc reconnected to {}", settings.socketPath);
     for (DurableStream<?> s : streams) {
-      s.reopen(fresh, Duration.ZERO);
+      s.reopen(fresh, 0);
     }
     for (ConnectionListener l : listeners) {
       notifications.execute(() -> l.onConnected(false));
@@ -332,12 +332,8 @@ public final class GreengrassIpc implements AutoCloseable {
     streams.remove(stream);
   }
 
-  Duration minBackoff() {
-    return settings.minBackoff;
-  }
-
-  Duration maxBackoff() {
-    return settings.maxBackoff;
+  Backoff backoff() {
+    return settings.backoff;
   }
 
   /** See {@link IpcLifecycle}: configuration, state, component updates and local pub/sub. */
@@ -390,8 +386,7 @@ public final class GreengrassIpc implements AutoCloseable {
     private String authToken;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration operationTimeout = Duration.ofSeconds(10);
-    private Duration minBackoff = Duration.ofMillis(200);
-    private Duration maxBackoff = Duration.ofSeconds(10);
+    private Backoff backoff = Backoff.IPC_RECONNECT;
 
     private Builder() {}
 
@@ -423,13 +418,12 @@ public final class GreengrassIpc implements AutoCloseable {
       return this;
     }
 
-    /** Reconnect backoff: starts at {@code min}, doubles per failure up to {@code max}, ±25 % jitter. */
+    /**
+     * Reconnect backoff: starts at {@code min}, doubles per failure up to {@code max}, ±25 % jitter (default
+     * {@link Backoff#IPC_RECONNECT}, 200 ms to 10 s).
+     */
     public Builder reconnectBackoff(Duration min, Duration max) {
-      this.minBackoff = requirePositive(min, "min");
-      this.maxBackoff = requirePositive(max, "max");
-      if (max.compareTo(min) < 0) {
-        throw new IllegalArgumentException("max backoff below min backoff");
-      }
+      this.backoff = backoff.withBounds(requirePositive(min, "min"), requirePositive(max, "max"));
       return this;
     }
 

@@ -1,11 +1,11 @@
 package dev.thingbridge.mqtt.ipc;
 
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttException;
 import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.mqtt.MqttRefusedException;
 import dev.thingbridge.mqtt.MqttTimeoutException;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import java.util.Map;
 import software.amazon.awssdk.aws.greengrass.model.InvalidArgumentsError;
 import software.amazon.awssdk.aws.greengrass.model.ResourceNotFoundError;
@@ -25,7 +25,7 @@ final class IpcErrors {
 
   /** An MQTT-layer error for a failed PublishToIoTCore / SubscribeToIoTCore. */
   static MqttException toMqtt(Throwable error, String operation, java.time.Duration timeout) {
-    Throwable e = AbstractMqttClient.unwrap(error);
+    Throwable e = Futures.unwrap(error);
     if (e instanceof MqttException m) {
       return m;
     }
@@ -72,7 +72,7 @@ final class IpcErrors {
 
   /** A {@link GreengrassIpcException} for a failed non-MQTT operation. */
   static GreengrassIpcException toIpc(Throwable error, String operation) {
-    Throwable e = AbstractMqttClient.unwrap(error);
+    Throwable e = Futures.unwrap(error);
     if (e instanceof GreengrassIpcException g) {
       return g;
     }

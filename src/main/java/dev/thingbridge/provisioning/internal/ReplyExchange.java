@@ -1,5 +1,6 @@
 package dev.thingbridge.provisioning.internal;
 
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mqtt.MessageProperties;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttMessage;
@@ -8,7 +9,6 @@ import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.SubscriptionListener;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -74,12 +74,12 @@ public final class ReplyExchange {
         });
     subscription.whenComplete((s, e) -> {
       if (e != null) {
-        reply.completeExceptionally(AbstractMqttClient.unwrap(e));
+        reply.completeExceptionally(Futures.unwrap(e));
       } else if (!reply.isDone()) {
         mqtt.publish(new MqttMessage(requestTopic, payload, QoS.AT_LEAST_ONCE, false, properties))
             .whenComplete((v, pe) -> {
               if (pe != null) {
-                reply.completeExceptionally(AbstractMqttClient.unwrap(pe));
+                reply.completeExceptionally(Futures.unwrap(pe));
               }
             });
       }

@@ -1,9 +1,9 @@
 package dev.thingbridge.shadows.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.SubscriptionListener;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import dev.thingbridge.shadows.DeltaEvent;
 import dev.thingbridge.shadows.ShadowCodec;
 import dev.thingbridge.shadows.ShadowErrorCode;
@@ -129,7 +129,7 @@ final class AgentEvents<S> implements SessionEvents<S> {
       }
       LOG.info("shadow {}: {}, getting the document again", name, why);
       return session.sync(false, Priority.URGENT).handle((s, e) -> {
-        if (e == null || ShadowSession.is(AbstractMqttClient.unwrap(e), ShadowErrorCode.NOT_FOUND)) {
+        if (e == null || ShadowSession.is(Futures.unwrap(e), ShadowErrorCode.NOT_FOUND)) {
           resyncFailures = 0;
         } else {
           // The cloud side may still be recovering from the same outage: try again, backing off.
@@ -183,7 +183,7 @@ final class AgentEvents<S> implements SessionEvents<S> {
   }
 
   static String message(Throwable e) {
-    Throwable cause = AbstractMqttClient.unwrap(e);
+    Throwable cause = Futures.unwrap(e);
     return cause.getMessage() == null ? cause.toString() : cause.getMessage();
   }
 }

@@ -1,9 +1,9 @@
 package dev.thingbridge.shadows.internal;
 
+import dev.thingbridge.internal.Futures;
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttTimeoutException;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
@@ -96,7 +96,7 @@ final class ControlThread implements Executor {
     try {
       result.complete(done.getNow(null));
     } catch (CompletionException | CancellationException e) {
-      Throwable cause = AbstractMqttClient.unwrap(e);
+      Throwable cause = Futures.unwrap(e);
       result.completeExceptionally(cause instanceof TimeoutException
           ? new MqttTimeoutException("shadow operation of " + owner, guard) : cause);
     }

@@ -1,7 +1,8 @@
 package dev.thingbridge.shadows.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
+import dev.thingbridge.internal.Futures;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.shadows.DeltaEvent;
 import dev.thingbridge.shadows.ShadowErrorCode;
 import dev.thingbridge.shadows.ShadowException;
@@ -188,7 +189,7 @@ public final class ManagedShadows<S> {
   void resync(String id, Managed<S> m, String why) {
     LOG.debug("shadow {}: {}", shadowName(id), why);
     m.session.sync(false, Priority.BACKGROUND).whenComplete((state, error) -> {
-      Throwable cause = error == null ? null : AbstractMqttClient.unwrap(error);
+      Throwable cause = error == null ? null : Futures.unwrap(error);
       if (cause != null && !ShadowSession.is(cause, ShadowErrorCode.NOT_FOUND)) {
         runtime.onControl(() -> problem(id, "fetch failed; the next resync retries", cause));
       }
@@ -208,7 +209,7 @@ public final class ManagedShadows<S> {
   }
 
   private void requireValidId(String id) {
-    if (id == null || id.isEmpty() || !ShadowTopics.isValidShadowName(namePrefix + id)) {
+    if (id == null || id.isEmpty() || !AwsNames.isShadowName(namePrefix + id)) {
       throw new IllegalArgumentException("'" + namePrefix + id + "' is not a valid shadow name (1-64 of "
           + "[a-zA-Z0-9:_-])");
     }

@@ -1,10 +1,10 @@
 package dev.thingbridge.shadows.internal;
 
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttRequester;
 import dev.thingbridge.mqtt.Subscription;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.shadows.ShadowClient;
 import dev.thingbridge.shadows.ShadowTopics;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.thingbridge.shadows.internal;
 
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
+import dev.thingbridge.internal.Backoff;
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.shadows.ShadowClient;
 import dev.thingbridge.shadows.ShadowErrorCode;
 import dev.thingbridge.shadows.internal.RequestPacer.Priority;
@@ -10,7 +11,6 @@ import dev.thingbridge.shadows.model.ShadowUpdateRequest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -22,7 +22,6 @@ import java.util.function.Supplier;
 final class PacedTransport implements SessionTransport {
   /** Attempts of a request the service throttles (429) before the 429 is returned. */
   static final int THROTTLE_ATTEMPTS = 4;
-  private static final long THROTTLE_BACKOFF_MILLIS = 500;
 
   private final ShadowClient client;
   private final RequestPacer pacer;
@@ -72,10 +71,9 @@ final class PacedTransport implements SessionTransport {
         result.complete(value);
         return;
       }
-      Throwable cause = AbstractMqttClient.unwrap(error);
+      Throwable cause = Futures.unwrap(error);
       if (ShadowSession.is(cause, ShadowErrorCode.TOO_MANY_REQUESTS) && attempt < THROTTLE_ATTEMPTS) {
-        long backoff = THROTTLE_BACKOFF_MILLIS << (attempt - 1);
-        long delay = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff);
+        long delay = Backoff.THROTTLED.jittered(attempt).toMillis();
         try {
           scheduler.schedule(() -> attempt(priority, send, attempt + 1, result), delay, TimeUnit.MILLISECONDS);
           return;

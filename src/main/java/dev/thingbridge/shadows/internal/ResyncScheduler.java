@@ -1,7 +1,9 @@
 package dev.thingbridge.shadows.internal;
 
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
+import dev.thingbridge.internal.Backoff;
+import dev.thingbridge.internal.Futures;
+import dev.thingbridge.internal.NamedThreadFactory;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.shadows.ShadowDiscovery;
 import dev.thingbridge.shadows.ShadowErrorCode;
 import dev.thingbridge.shadows.ShadowManagerListener.Removal;
@@ -37,8 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResyncScheduler<S> {
   private static final Logger LOG = LoggerFactory.getLogger(ResyncScheduler.class);
-  private static final long RETRY_FIRST_MILLIS = 1_000;
-  private static final long RETRY_MAX_MILLIS = 300_000;
 
   private final ManagedShadows<S> engine;
   private final ManagerRuntime runtime;
@@ -141,7 +141,7 @@ public final class ResyncScheduler<S> {
       int slash = key.indexOf('/', scopeHead.length());
       if (slash > scopeHead.length()) {
         String id = key.substring(scopeHead.length(), slash);
-        if (ShadowTopics.isValidShadowName(namePrefix + id)) {
+        if (AwsNames.isShadowName(namePrefix + id)) {
           ids.add(id);
         }
       }
@@ -171,20 +171,20 @@ public final class ResyncScheduler<S> {
    */
   private CompletableFuture<ShadowSyncReport> syncWithRetries(List<String> ids, List<String> removedBefore) {
     CompletableFuture<ShadowSyncReport> first = syncAll(ids, removedBefore);
-    first.thenAccept(report -> retryFailed(report, RETRY_FIRST_MILLIS));
+    first.thenAccept(report -> retryFailed(report, 1));
     return first;
   }
 
-  private void retryFailed(ShadowSyncReport report, long backoffMillis) {
+  private void retryFailed(ShadowSyncReport report, int attempt) {
     List<String> retry = report.failed().keySet().stream().sorted().toList();
     if (retry.isEmpty() || runtime.isClosed()) {
       return;
     }
-    long delay = backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
+    long delay = Backoff.RESYNC.jittered(attempt).toMillis();
     LOG.info("shadow manager {}: {} fetches failed, retrying in {} ms", engine.thingName(), retry.size(), delay);
     try {
       control.schedule(() -> runtime.guarded(() -> syncAll(retry, List.of())
-          .thenAccept(r -> retryFailed(r, Math.min(backoffMillis * 2, RETRY_MAX_MILLIS)))), delay,
+          .thenAccept(r -> retryFailed(r, attempt + 1))), delay,
           TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       LOG.debug("shadow manager closed; retries dropped");
@@ -222,7 +222,7 @@ public final class ResyncScheduler<S> {
           Map<String, Throwable> failed = new TreeMap<>();
           fetches.forEach((id, f) -> {
             Throwable error = f.isCompletedExceptionally() ? f.handle((x, t) -> t).join() : null;
-            Throwable cause = error == null ? null : AbstractMqttClient.unwrap(error);
+            Throwable cause = error == null ? null : Futures.unwrap(error);
             if (cause == null) {
               synced.add(id);
             } else if (ShadowSession.is(cause, ShadowErrorCode.NOT_FOUND)

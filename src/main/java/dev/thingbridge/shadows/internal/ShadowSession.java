@@ -2,8 +2,8 @@ package dev.thingbridge.shadows.internal;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mqtt.MqttTimeoutException;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import dev.thingbridge.shadows.DeltaEvent;
 import dev.thingbridge.shadows.ShadowErrorCode;
 import dev.thingbridge.shadows.ShadowException;
@@ -155,7 +155,7 @@ public final class ShadowSession<S> {
         return reconcile(doc, appliedAtRequest);
       }
       synced = false;
-      Throwable cause = AbstractMqttClient.unwrap(error);
+      Throwable cause = Futures.unwrap(error);
       if (is(cause, ShadowErrorCode.NOT_FOUND)) {
         if (createIfMissing) {
           return create();
@@ -222,7 +222,7 @@ public final class ShadowSession<S> {
   /** DELETEs the document; a missing one counts as deleted. The local state is the owner's to wipe or drop. */
   public CompletableFuture<Void> delete() {
     return transport.delete(own(transport.newClientToken()), Priority.URGENT).handleAsync((deleted, error) -> {
-      Throwable cause = error == null ? null : AbstractMqttClient.unwrap(error);
+      Throwable cause = error == null ? null : Futures.unwrap(error);
       if (cause != null && !is(cause, ShadowErrorCode.NOT_FOUND)) {
         throw new java.util.concurrent.CompletionException(cause);
       }
@@ -277,7 +277,7 @@ public final class ShadowSession<S> {
           versions.seen(accepted.version());
           return CompletableFuture.completedFuture(current);
         }
-        Throwable cause = AbstractMqttClient.unwrap(error);
+        Throwable cause = Futures.unwrap(error);
         if (is(cause, ShadowErrorCode.VERSION_CONFLICT) && attempt < policy.conflictAttempts()) {
           LOG.info("shadow {}: version {} was stale (409); applying the cloud's change and retrying", name, version);
           local.change(s -> c.previous());
@@ -388,7 +388,7 @@ public final class ShadowSession<S> {
       versions.seen(accepted);
       return;
     }
-    Throwable cause = AbstractMqttClient.unwrap(error);
+    Throwable cause = Futures.unwrap(error);
     if (is(cause, ShadowErrorCode.VERSION_CONFLICT)) {
       if (versions.applied() > version) {
         return; // a newer delta was applied since; its acknowledgement settles the document

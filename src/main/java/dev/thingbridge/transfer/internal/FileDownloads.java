@@ -4,22 +4,14 @@ import dev.thingbridge.transfer.OtaConfig;
 import dev.thingbridge.transfer.OtaErrorCode;
 import dev.thingbridge.transfer.OtaException;
 import dev.thingbridge.transfer.OtaFile;
-import dev.thingbridge.transfer.SignatureVerifier;
-import dev.thingbridge.transfer.VerifiedFile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/**
- * The files of OTA jobs on disk while they download ({@code <state-dir>/ota/downloads/<job>-<index>}), and the
- * check that turns a complete one into a {@link VerifiedFile}: one pass over the file for its SHA-256 and the
- * signature check.
- */
+/** The files of OTA jobs on disk while they download ({@code <state-dir>/ota/downloads/<job>-<index>}). */
 public final class FileDownloads {
   private final Path root;
   private final OtaConfig config;
@@ -60,36 +52,6 @@ public final class FileDownloads {
     String s = jobId + "|" + file.index() + "|" + file.filepath() + "|" + file.size() + "|" + file.fileId() + "|"
         + file.signature().map(c -> c.algorithm() + ":" + c.base64()).orElse("-") + "|" + file.sha256();
     return HexFormat.of().formatHex(sha256().digest(s.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  /** Reads a complete file once: its SHA-256, checked against the job's when it gives one, and the signature. */
-  public VerifiedFile verify(OtaFile file, Path content, SignatureVerifier verifier) throws OtaException {
-    SignatureVerifier.Check check = verifier.begin(file);
-    MessageDigest sha = sha256();
-    byte[] buf = new byte[64 * 1024];
-    long size = 0;
-    try (InputStream in = Files.newInputStream(content)) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        sha.update(buf, 0, n);
-        check.update(buf, 0, n);
-        size += n;
-      }
-    } catch (IOException e) {
-      throw new OtaException(OtaErrorCode.FILE_CLOSE_FAILED, "cannot read " + file.filepath() + " back: "
-          + e.getMessage(), e);
-    }
-    if (size != file.size()) {
-      throw new OtaException(OtaErrorCode.FILE_CLOSE_FAILED, file.filepath() + " has " + size + " bytes, the job says "
-          + file.size());
-    }
-    byte[] digest = sha.digest();
-    if (file.sha256() != null && !HexFormat.of().formatHex(digest).equalsIgnoreCase(file.sha256())) {
-      throw new OtaException(OtaErrorCode.SIG_CHECK_FAILED, file.filepath() + ": SHA-256 "
-          + HexFormat.of().formatHex(digest) + " differs from the job's " + file.sha256());
-    }
-    check.verify(digest);
-    return new VerifiedFile(file, content, digest);
   }
 
   private static MessageDigest sha256() {

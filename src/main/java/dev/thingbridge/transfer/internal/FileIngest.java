@@ -35,6 +35,7 @@ public final class FileIngest {
   private final BlockLedger ledger;
   private final int checkpointBlocks;
   private final Observer observer;
+  private StreamingVerification verification;
   private long lastCheckpoint = System.nanoTime();
   private long duplicates;
   private long invalid;
@@ -49,6 +50,12 @@ public final class FileIngest {
 
   public OtaFile file() {
     return file;
+  }
+
+  /** Feeds every block, in order, to these checks as the download goes. */
+  public FileIngest verifyWith(StreamingVerification v) {
+    this.verification = v;
+    return this;
   }
 
   public BlockLedger ledger() {
@@ -84,6 +91,9 @@ public final class FileIngest {
           + " failed: " + e.getMessage(), e);
     }
     ledger.mark(id);
+    if (verification != null) {
+      verification.written(id, payload, offset, length);
+    }
     if (partial.uncheckpointed() >= checkpointBlocks && System.nanoTime() - lastCheckpoint >= MIN_CHECKPOINT_NANOS) {
       checkpoint();
     }

@@ -16,8 +16,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * A file over HTTP from its pre-signed URL ({@code update_data_url}) with {@code Range} requests, several blocks
  * at a time, each answered range checked ({@code 206} with a {@code Content-Range} that names the bytes asked
  * for and the file's size; a {@code 200} for the whole file is taken as such).
+ *
+ * <p>What arrived is checkpointed as it comes (every {@code checkpointBlocks} blocks, at most once a second) and
+ * whenever a request fails, so a kill costs about a second of download, not a whole range.
  *
  * <p>Failures of the network and {@code 5xx}/{@code 429} answers are retried with exponential backoff and
  * jitter ({@code httpBackoff}, doubling up to 30 s, {@code httpMaxAttempts} in a row without progress). A
@@ -36,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpRangeDownload {
   private static final Logger log = LoggerFactory.getLogger(HttpRangeDownload.class);
-  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
   private static final long MAX_BACKOFF_MS = 30_000;
 
   /** Where the URL of a file comes from, and a fresh one after it expired. */
@@ -91,7 +91,10 @@ public final class HttpRangeDownload {
       long to = Math.min((last + 1) * ledger.blockSize(), ledger.fileSize()) - 1;
       int before = ledger.receivedCount();
       Attempt a = fetch(url, from, to, ingest);
-      ingest.checkpoint();
+      if (a.outcome != Outcome.DONE) {
+        // A download going well checkpoints as blocks come (at most once a second); one that stops keeps what it has.
+        ingest.checkpoint();
+      }
       if (ledger.receivedCount() > before) {
         failures = 0;
       } else if (a.outcome == Outcome.DONE) {
@@ -145,6 +148,9 @@ public final class HttpRangeDownload {
       response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       return new Attempt(Outcome.RETRY, describe(e, url));
+    } catch (IllegalArgumentException e) {
+      // The JDK's client throws this for an answer it cannot parse (e.g. a Content-Length that is not a number).
+      return new Attempt(Outcome.RETRY, "the server's answer is malformed");
     }
     try (InputStream body = response.body()) {
       int status = response.statusCode();
@@ -155,37 +161,50 @@ public final class HttpRangeDownload {
         return new Attempt(Outcome.RETRY, "HTTP " + status);
       }
       long start;
+      long end;
+      long fileSize = ingest.ledger().fileSize();
       if (status == 206) {
-        String cr = response.headers().firstValue("Content-Range").orElse("");
-        Matcher m = CONTENT_RANGE.matcher(cr.trim());
-        if (!m.matches()) {
-          return new Attempt(Outcome.FAILED, "206 without a valid Content-Range");
+        String header = response.headers().firstValue("Content-Range").orElse("");
+        Optional<ContentRange> range = ContentRange.parse(header);
+        if (range.isEmpty()) {
+          return new Attempt(Outcome.FAILED, "206 without a valid Content-Range: " + printable(header));
         }
-        start = Long.parseLong(m.group(1));
-        long end = Long.parseLong(m.group(2));
-        if (start != from || end > to || end < start
-            || (!m.group(3).equals("*") && Long.parseLong(m.group(3)) != ingest.ledger().fileSize())) {
-          return new Attempt(Outcome.FAILED, "Content-Range " + cr + " does not answer bytes " + from + "-" + to
-              + " of a " + ingest.ledger().fileSize() + "-byte file");
+        if (!range.get().answers(from, to, fileSize)) {
+          return new Attempt(Outcome.FAILED, "Content-Range " + printable(header) + " does not answer bytes " + from
+              + "-" + to + " of a " + fileSize + "-byte file");
         }
+        start = range.get().first();
+        end = range.get().last() + 1;
       } else if (status == 200) {
         long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        if (length >= 0 && length != ingest.ledger().fileSize()) {
+        if (length >= 0 && length != fileSize) {
           return new Attempt(Outcome.FAILED, "the server ignores Range and sends " + length + " bytes for a "
-              + ingest.ledger().fileSize() + "-byte file");
+              + fileSize + "-byte file");
         }
         start = 0;
+        end = fileSize;
       } else {
         return new Attempt(Outcome.FAILED, "HTTP " + status);
       }
-      return read(body, start, ingest, url);
+      return read(body, start, end, ingest);
     } catch (IOException e) {
       return new Attempt(Outcome.RETRY, describe(e, url));
+    } catch (NumberFormatException e) {
+      return new Attempt(Outcome.RETRY, "the server's Content-Length is not a number");
     }
   }
 
-  /** Reads whole blocks from {@code start} (a block boundary) until the body ends. */
-  private Attempt read(InputStream body, long start, FileIngest ingest, String url)
+  /** A header value fit for a log line: at most 80 printable ASCII characters. */
+  private static String printable(String header) {
+    String s = header.replaceAll("[^\\x20-\\x7e]", "?");
+    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+  }
+
+  /**
+   * Reads whole blocks from {@code start} (a block boundary) until the body or the answered range ({@code end},
+   * exclusive) ends; bytes a server sends beyond the range it names are not taken.
+   */
+  private Attempt read(InputStream body, long start, long end, FileIngest ingest)
       throws IOException, OtaException, InterruptedException {
     BlockLedger ledger = ingest.ledger();
     int bs = ledger.blockSize();
@@ -209,8 +228,11 @@ public final class HttpRangeDownload {
       }
     }, timeoutNanos / 4, timeoutNanos / 4, TimeUnit.NANOSECONDS);
     try {
-      while (block < ledger.totalBlocks()) {
+      while (block < ledger.totalBlocks() && block * bs < end) {
         int want = ledger.expectedSize(block);
+        if (block * bs + want > end) {
+          return new Attempt(Outcome.DONE, "the range ended inside block " + block);
+        }
         int got = 0;
         while (got < want) {
           int n;

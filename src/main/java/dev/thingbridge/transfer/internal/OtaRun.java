@@ -1,6 +1,6 @@
 package dev.thingbridge.transfer.internal;
 
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.transfer.ImageState;
 import dev.thingbridge.transfer.OtaConfig;
@@ -100,19 +100,19 @@ public final class OtaRun {
     List<VerifiedFile> firmware = verified.stream().filter(v -> parts.config().isFirmware(v.file())).toList();
     cancel.check();
     if (firmware.isEmpty()) {
-      reporter.confirm(JobStatus.IN_PROGRESS, meter.details(SelfTestStatus.RECEIVING));
+      reporter.confirm(JobExecutionStatus.IN_PROGRESS, meter.details(SelfTestStatus.RECEIVING));
       parts.platform().install(verified, false);
       parts.downloads().discard(job.jobId(), document.files().size());
-      return terminal(JobStatus.SUCCEEDED, meter.details(SelfTestStatus.ACCEPTED), null);
+      return terminal(JobExecutionStatus.SUCCEEDED, meter.details(SelfTestStatus.ACCEPTED), null);
     }
     // The cloud must know the image is ready before the device activates it (rustot lesson #93).
-    reporter.confirm(JobStatus.IN_PROGRESS, meter.details(SelfTestStatus.READY));
+    reporter.confirm(JobExecutionStatus.IN_PROGRESS, meter.details(SelfTestStatus.READY));
     parts.platform().install(verified, true);
     parts.downloads().discard(job.jobId(), document.files().size());
     log.info("ota {}: activating {} firmware file(s)", job.jobId(), firmware.size());
     OtaPlatform.Activation a = parts.platform().activate(firmware);
     if (a == OtaPlatform.Activation.RESTARTING) {
-      return new OtaResult(JobStatus.IN_PROGRESS, meter.details(SelfTestStatus.READY).toMap(), null);
+      return new OtaResult(JobExecutionStatus.IN_PROGRESS, meter.details(SelfTestStatus.READY).toMap(), null);
     }
     return new SelfTestGate(parts, job, reporter, meter).selfTestAndCommit();
   }
@@ -146,7 +146,7 @@ public final class OtaRun {
               p.ledger().totalBlocks());
         }
       }
-      reporter.confirm(JobStatus.IN_PROGRESS, meter.details(SelfTestStatus.RECEIVING));
+      reporter.confirm(JobExecutionStatus.IN_PROGRESS, meter.details(SelfTestStatus.RECEIVING));
       List<VerifiedFile> verified = new ArrayList<>();
       if (protocol == OtaProtocol.MQTT) {
         try (MqttStreamDownload mqtt = new MqttStreamDownload(parts.mqtt(), parts.thingName(),
@@ -171,10 +171,11 @@ public final class OtaRun {
 
   private VerifiedFile fetch(OtaFile f, PartialDownload p, OtaProtocol protocol, MqttStreamDownload mqtt,
       HttpRangeDownload http) throws OtaException, InterruptedException {
+    StreamingVerification checks = new StreamingVerification(f, p, parts.verifier());
     FileIngest ingest = new FileIngest(f, p, parts.config().checkpointBlocks(), (i, id, size) -> {
       meter.block(f, size);
       reporter.checkRefused();
-    });
+    }).verifyWith(checks);
     if (!p.ledger().isComplete()) {
       log.info("ota {}: downloading {} ({} bytes) over {}", job.jobId(), f.filepath(), f.size(), protocol);
       if (mqtt != null) {
@@ -185,7 +186,7 @@ public final class OtaRun {
     }
     ingest.finish();
     meter.flush(f);
-    VerifiedFile v = parts.downloads().verify(f, p.dataFile(), parts.verifier());
+    VerifiedFile v = checks.finish();
     parts.listener().onFileVerified(job.jobId(), v);
     return v;
   }
@@ -208,20 +209,20 @@ public final class OtaRun {
     }
     if (code == OtaErrorCode.USER_ABORT && cancel.isCancelled()) {
       // The execution is over in the cloud already; a FAILED update would only be refused.
-      return new OtaResult(JobStatus.CANCELED, Map.of(), e);
+      return new OtaResult(JobExecutionStatus.CANCELED, Map.of(), e);
     }
-    return terminal(JobStatus.FAILED, meter.details(SelfTestStatus.ABORTED).withFailure(code, e.getMessage()), e);
+    return terminal(JobExecutionStatus.FAILED, meter.details(SelfTestStatus.ABORTED).withFailure(code, e.getMessage()), e);
   }
 
   private OtaResult reject(String why) throws InterruptedException {
     log.warn("ota {}: rejected: {}", job.jobId(), why);
     OtaException e = new OtaException(OtaErrorCode.INVALID_DOCUMENT, why);
-    return finished(terminal(JobStatus.REJECTED,
+    return finished(terminal(JobExecutionStatus.REJECTED,
         OtaStatusDetails.of(SelfTestStatus.REJECTED).withFailure(OtaErrorCode.INVALID_DOCUMENT, why), e));
   }
 
   /** Sends a terminal status and waits for it (a refusal is logged: the outcome stands for this run). */
-  private OtaResult terminal(JobStatus status, OtaStatusDetails details, OtaException error)
+  private OtaResult terminal(JobExecutionStatus status, OtaStatusDetails details, OtaException error)
       throws InterruptedException {
     try {
       reporter.confirm(status, details);

@@ -115,6 +115,20 @@ public final class PartialDownload implements AutoCloseable {
     }
   }
 
+  /** Reads block {@code blockId} back into {@code into} (the verification's catch-up); returns its length. */
+  public int read(long blockId, byte[] into) throws IOException {
+    int length = ledger.expectedSize(blockId);
+    ByteBuffer buf = ByteBuffer.wrap(into, 0, length);
+    long pos = blockId * ledger.blockSize();
+    while (buf.hasRemaining()) {
+      int n = data.read(buf, pos + buf.position());
+      if (n < 0) {
+        throw new IOException("the partial file ends inside block " + blockId);
+      }
+    }
+    return length;
+  }
+
   /** Makes the blocks received so far survive a kill (and, with sync, a power loss). */
   public void checkpoint() throws IOException {
     if (ledger.receivedCount() == checkpointedCount) {

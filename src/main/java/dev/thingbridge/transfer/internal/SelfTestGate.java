@@ -1,6 +1,6 @@
 package dev.thingbridge.transfer.internal;
 
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.transfer.ImageState;
 import dev.thingbridge.transfer.OtaErrorCode;
 import dev.thingbridge.transfer.OtaException;
@@ -70,7 +70,7 @@ final class SelfTestGate {
     if (jobSelfTest) {
       log.warn("ota {}: the job says a new image is on trial, but the platform runs a committed one", job.jobId());
       setQuietly(ImageState.rejected(OtaErrorCode.STATE_MISMATCH));
-      return Optional.of(terminal(JobStatus.FAILED, OtaStatusDetails.of(SelfTestStatus.REJECTED)
+      return Optional.of(terminal(JobExecutionStatus.FAILED, OtaStatusDetails.of(SelfTestStatus.REJECTED)
           .withProgress(0, meter.totalBlocks()).withFailure(OtaErrorCode.STATE_MISMATCH,
               "the new image is not running (it did not boot, or was rolled back)"), null));
     }
@@ -82,7 +82,7 @@ final class SelfTestGate {
     OtaPlatform platform = parts.platform();
     try {
       platform.setImageState(ImageState.testing(OtaErrorCode.VERSION_CHECK));
-      reporter.confirm(JobStatus.IN_PROGRESS, OtaStatusDetails.of(SelfTestStatus.ACTIVE));
+      reporter.confirm(JobExecutionStatus.IN_PROGRESS, OtaStatusDetails.of(SelfTestStatus.ACTIVE));
       runSelfTest();
       try {
         platform.setImageState(ImageState.ACCEPTED);
@@ -96,7 +96,7 @@ final class SelfTestGate {
       }
       log.warn("ota {}: new image rejected: {}", job.jobId(), e.getMessage());
       setQuietly(ImageState.rejected(e.code()));
-      OtaResult r = terminal(JobStatus.FAILED, OtaStatusDetails.of(SelfTestStatus.REJECTED)
+      OtaResult r = terminal(JobExecutionStatus.FAILED, OtaStatusDetails.of(SelfTestStatus.REJECTED)
           .withFailure(e.code(), e.getMessage()), e);
       if (r.error() == e) {
         platform.reset(); // boots the committed image again, now that the cloud knows
@@ -104,7 +104,7 @@ final class SelfTestGate {
       return r;
     }
     log.info("ota {}: new image committed", job.jobId());
-    return terminal(JobStatus.SUCCEEDED, OtaStatusDetails.of(SelfTestStatus.ACCEPTED)
+    return terminal(JobExecutionStatus.SUCCEEDED, OtaStatusDetails.of(SelfTestStatus.ACCEPTED)
         .withProgress(meter.totalBlocks(), meter.totalBlocks()), null);
   }
 
@@ -135,7 +135,7 @@ final class SelfTestGate {
     }
   }
 
-  private OtaResult terminal(JobStatus status, OtaStatusDetails details, OtaException error)
+  private OtaResult terminal(JobExecutionStatus status, OtaStatusDetails details, OtaException error)
       throws InterruptedException {
     try {
       reporter.confirm(status, details);

@@ -1,8 +1,9 @@
 package dev.thingbridge.transfer.internal;
 
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.jobs.JobErrorCode;
 import dev.thingbridge.jobs.JobException;
-import dev.thingbridge.jobs.model.JobStatus;
+import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.transfer.OtaErrorCode;
 import dev.thingbridge.transfer.OtaException;
 import dev.thingbridge.transfer.OtaJobControl;
@@ -11,7 +12,6 @@ import dev.thingbridge.transfer.OtaStatusDetails;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -66,10 +66,10 @@ public final class StatusReporter {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    listener.onStatus(jobId, JobStatus.IN_PROGRESS, m);
+    listener.onStatus(jobId, JobExecutionStatus.IN_PROGRESS, m);
     inFlight = f.whenComplete((v, e) -> {
       if (e != null) {
-        Throwable c = unwrap(e);
+        Throwable c = Futures.unwrap(e);
         if (c instanceof JobException || c instanceof IllegalStateException) {
           refusal = c;
         } else {
@@ -100,7 +100,7 @@ public final class StatusReporter {
    * @throws OtaException {@code user_abort} when the service refused it because the job is over, {@code other}
    *     when it refused it otherwise or did not answer in time
    */
-  public void confirm(JobStatus status, OtaStatusDetails details) throws OtaException, InterruptedException {
+  public void confirm(JobExecutionStatus status, OtaStatusDetails details) throws OtaException, InterruptedException {
     CompletableFuture<Void> before;
     synchronized (this) {
       waiting = null;
@@ -118,7 +118,7 @@ public final class StatusReporter {
       throw new OtaException(OtaErrorCode.OTHER, "the cloud did not accept the " + status + " update within "
           + ackTimeout.toSeconds() + " s");
     } catch (ExecutionException e) {
-      Throwable c = unwrap(e);
+      Throwable c = Futures.unwrap(e);
       if (c instanceof IllegalStateException || c instanceof JobException je && ended(je.code())) {
         throw new OtaException(OtaErrorCode.USER_ABORT, "the job is over in the cloud: " + c.getMessage(), c);
       }
@@ -130,12 +130,5 @@ public final class StatusReporter {
   private static boolean ended(JobErrorCode code) {
     return code == JobErrorCode.TERMINAL_STATE_REACHED || code == JobErrorCode.INVALID_STATE_TRANSITION
         || code == JobErrorCode.RESOURCE_NOT_FOUND;
-  }
-
-  private static Throwable unwrap(Throwable e) {
-    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 }

@@ -8,11 +8,11 @@ import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.twin.TwinContext;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.TwinService;
-import dev.thingbridge.twin.commands.CommandTopics.Kind;
-import dev.thingbridge.twin.commands.CommandTopics.Parsed;
-import dev.thingbridge.twin.commands.CommandTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.CommandServiceTopics.Kind;
+import dev.thingbridge.twin.commands.CommandServiceTopics.Parsed;
+import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
 import dev.thingbridge.twin.commands.internal.CommandRules;
-import dev.thingbridge.twin.commands.internal.CommandsHttpApi;
+import dev.thingbridge.twin.commands.internal.CommandsRoutes;
 import dev.thingbridge.twin.commands.internal.CommandsJson;
 import dev.thingbridge.twin.commands.internal.CommandsState;
 import dev.thingbridge.twin.commands.internal.DeviceUpdate;
@@ -225,7 +225,7 @@ public final class CommandsService implements TwinService {
 
   @Override
   public List<Route> routes() {
-    return new CommandsHttpApi(this, json).routes();
+    return new CommandsRoutes(this, json).routes();
   }
 
   private <R> R exclusive(Function<TwinOutbox, R> operation) {
@@ -313,13 +313,13 @@ public final class CommandsService implements TwinService {
         .contentType(contentType)
         .messageExpirySeconds(remaining)
         .build();
-    out.publish(new MqttMessage(CommandTopics.request(execution.target(), execution.executionId(), format),
+    out.publish(new MqttMessage(CommandServiceTopics.request(execution.target(), execution.executionId(), format),
         command.spec().payload(), QoS.AT_LEAST_ONCE, false, props));
   }
 
   private void publishEvent(CommandExecution e, Instant now, TwinOutbox out) {
     if (settings.publishEvents()) {
-      out.publish(MqttMessage.of(CommandTopics.event(e.commandId(), e.status()), json.event(e, now),
+      out.publish(MqttMessage.of(CommandServiceTopics.event(e.commandId(), e.status()), json.event(e, now),
           QoS.AT_LEAST_ONCE));
     }
   }
@@ -328,7 +328,7 @@ public final class CommandsService implements TwinService {
 
   @Override
   public boolean handle(MqttMessage message, TwinOutbox out) {
-    Optional<Parsed> parsed = CommandTopics.parse(message.topic());
+    Optional<Parsed> parsed = CommandServiceTopics.parse(message.topic());
     if (parsed.isEmpty() || parsed.get().kind() != Kind.RESPONSE) {
       log.debug("twin commands: ignored a message on {}", message.topic());
       return false;
@@ -345,13 +345,13 @@ public final class CommandsService implements TwinService {
       DeviceUpdate update = codec.decode(message.payload(), topic.format());
       CommandExecution updated = apply(topic, update, now);
       save(updated, out);
-      out.publish(MqttMessage.of(CommandTopics.accepted(topic.target(), topic.executionId(), topic.format()),
+      out.publish(MqttMessage.of(CommandServiceTopics.accepted(topic.target(), topic.executionId(), topic.format()),
           codec.accepted(topic.executionId(), topic.format()), QoS.AT_LEAST_ONCE));
       publishEvent(updated, now, out);
       return true;
     } catch (UpdateRejection r) {
       log.debug("twin commands: rejected an update of {}: {} {}", topic.executionId(), r.code(), r.getMessage());
-      out.publish(MqttMessage.of(CommandTopics.rejected(topic.target(), topic.executionId(), topic.format()),
+      out.publish(MqttMessage.of(CommandServiceTopics.rejected(topic.target(), topic.executionId(), topic.format()),
           codec.rejected(topic.executionId(), r, topic.format()), QoS.AT_LEAST_ONCE));
       return changed;
     }
@@ -470,8 +470,8 @@ public final class CommandsService implements TwinService {
 
   @Override
   public void answerInternalFailure(MqttMessage request, TwinOutbox out) {
-    CommandTopics.parse(request.topic()).filter(t -> t.kind() == Kind.RESPONSE).ifPresent(topic ->
-        out.publish(MqttMessage.of(CommandTopics.rejected(topic.target(), topic.executionId(), topic.format()),
+    CommandServiceTopics.parse(request.topic()).filter(t -> t.kind() == Kind.RESPONSE).ifPresent(topic ->
+        out.publish(MqttMessage.of(CommandServiceTopics.rejected(topic.target(), topic.executionId(), topic.format()),
             codec.rejected(topic.executionId(), new UpdateRejection(Code.INTERNAL_ERROR,
                 "The update could not be saved; it had no effect."), topic.format()), QoS.AT_LEAST_ONCE)));
   }

@@ -1,5 +1,6 @@
 package dev.thingbridge.twin.commands;
 
+import dev.thingbridge.mqtt.AwsNames;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -15,7 +16,6 @@ import java.util.regex.Pattern;
  *     characters, none of {@code / + #}, no control characters, not starting with {@code $})
  */
 public record DeviceTarget(DeviceType type, String deviceId) {
-  private static final Pattern THING_NAME = Pattern.compile("[a-zA-Z0-9:_-]{1,128}");
   private static final Pattern TARGET_ARN =
       Pattern.compile("arn:(aws[a-z-]*):iot:([a-z0-9-]+):([0-9]{12}):(thing|client)/(.+)");
 
@@ -81,19 +81,7 @@ public record DeviceTarget(DeviceType type, String deviceId) {
 
   /** Whether {@code id} is a valid device id for {@code type}. */
   public static boolean isValidId(DeviceType type, String id) {
-    if (type == DeviceType.THINGS) {
-      return THING_NAME.matcher(id).matches();
-    }
-    if (id.isEmpty() || id.length() > 128 || id.startsWith("$")) {
-      return false;
-    }
-    for (int i = 0; i < id.length(); i++) {
-      char c = id.charAt(i);
-      if (c == '/' || c == '+' || c == '#' || Character.isISOControl(c)) {
-        return false;
-      }
-    }
-    return true;
+    return type == DeviceType.THINGS ? AwsNames.isThingName(id) : AwsNames.isClientId(id);
   }
 
   /** This target's ARN in a region and account. */

@@ -3,8 +3,9 @@ package dev.thingbridge.twin.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
+import dev.thingbridge.internal.NamedThreadFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -93,6 +94,16 @@ public final class ControlPlaneServer implements AutoCloseable {
   /** The base URI, e.g. {@code http://127.0.0.1:8443}, for SDK endpoint overrides. */
   public URI endpoint() {
     return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":" + port());
+  }
+
+  /**
+   * Serves every path under {@code pathPrefix} with {@code handler} instead of the routes: for a response
+   * that outlives the request, such as an event stream, which a route's one-shot {@link ApiResponse} cannot
+   * be. The handler runs on the server's two threads, so it must hand long work to threads of its own and
+   * return.
+   */
+  public void mount(String pathPrefix, HttpHandler handler) {
+    server.createContext(pathPrefix, handler);
   }
 
   private void serve(HttpExchange exchange) {

@@ -40,12 +40,12 @@ public record Job(
     Instant lastUpdatedAt,
     Instant completedAt,
     Integer inProgressTimeoutInMinutes,
-    Map<JobExecutionStatus, Integer> executionCounts) {
+    Map<ExecutionStatus, Integer> executionCounts) {
   public Job {
     Objects.requireNonNull(jobId, "jobId");
     targets = List.copyOf(targets);
-    EnumMap<JobExecutionStatus, Integer> counts = new EnumMap<>(JobExecutionStatus.class);
-    for (JobExecutionStatus s : JobExecutionStatus.values()) {
+    EnumMap<ExecutionStatus, Integer> counts = new EnumMap<>(ExecutionStatus.class);
+    for (ExecutionStatus s : ExecutionStatus.values()) {
       counts.put(s, executionCounts.getOrDefault(s, 0));
     }
     executionCounts = java.util.Collections.unmodifiableMap(counts);

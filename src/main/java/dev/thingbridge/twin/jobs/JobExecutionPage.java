@@ -8,7 +8,7 @@ import java.util.List;
  * @param executions the executions on this page
  * @param nextToken the token for the next page, or null on the last page
  */
-public record JobExecutionPage(List<JobExecution> executions, String nextToken) {
+public record JobExecutionPage(List<JobExecutionDescription> executions, String nextToken) {
   public JobExecutionPage {
     executions = List.copyOf(executions);
   }

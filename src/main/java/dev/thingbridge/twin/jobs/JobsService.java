@@ -138,7 +138,7 @@ public final class JobsService implements TwinService {
    *
    * @throws AwsApiException ResourceNotFoundException, InvalidStateTransitionException, VersionConflictException
    */
-  public JobExecution cancelJobExecution(String thingName, String jobId, boolean force, Long expectedVersion,
+  public JobExecutionDescription cancelJobExecution(String thingName, String jobId, boolean force, Long expectedVersion,
       Map<String, String> statusDetails) {
     return exclusive(out -> engine.cancelJobExecution(thingName, jobId, force, expectedVersion, statusDetails,
         context.now(), out));
@@ -156,7 +156,7 @@ public final class JobsService implements TwinService {
   }
 
   /** DescribeJobExecution ({@code executionNumber} null: the latest). */
-  public JobExecution describeJobExecution(String thingName, String jobId, Long executionNumber) {
+  public JobExecutionDescription describeJobExecution(String thingName, String jobId, Long executionNumber) {
     return read(() -> engine.describeJobExecution(thingName, jobId, executionNumber, context.now()));
   }
 
@@ -166,18 +166,18 @@ public final class JobsService implements TwinService {
    * @param status only executions in this status, or null for all
    * @param maxResults 1-250, null for 50
    */
-  public JobExecutionPage listJobExecutionsForThing(String thingName, JobExecutionStatus status, Integer maxResults,
+  public JobExecutionPage listJobExecutionsForThing(String thingName, ExecutionStatus status, Integer maxResults,
       String nextToken) {
-    List<JobExecution> all = read(() -> engine.executionsOfThing(thingName, status, context.now()));
-    Paging.Page<JobExecution> page = Paging.page(all, maxResults, nextToken, "thing|" + thingName + "|" + status, 50);
+    List<JobExecutionDescription> all = read(() -> engine.executionsOfThing(thingName, status, context.now()));
+    Paging.Page<JobExecutionDescription> page = Paging.page(all, maxResults, nextToken, "thing|" + thingName + "|" + status, 50);
     return new JobExecutionPage(page.items(), page.nextToken());
   }
 
   /** ListJobExecutionsForJob (same paging as {@link #listJobExecutionsForThing}). */
-  public JobExecutionPage listJobExecutionsForJob(String jobId, JobExecutionStatus status, Integer maxResults,
+  public JobExecutionPage listJobExecutionsForJob(String jobId, ExecutionStatus status, Integer maxResults,
       String nextToken) {
-    List<JobExecution> all = read(() -> engine.executionsOfJob(jobId, status, context.now()));
-    Paging.Page<JobExecution> page = Paging.page(all, maxResults, nextToken, "job|" + jobId + "|" + status, 50);
+    List<JobExecutionDescription> all = read(() -> engine.executionsOfJob(jobId, status, context.now()));
+    Paging.Page<JobExecutionDescription> page = Paging.page(all, maxResults, nextToken, "job|" + jobId + "|" + status, 50);
     return new JobExecutionPage(page.items(), page.nextToken());
   }
 

@@ -1,10 +1,10 @@
 package dev.thingbridge.twin.provisioning;
 
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.internal.Pki;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.twin.TwinContext;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.TwinService;
@@ -12,7 +12,7 @@ import dev.thingbridge.twin.http.AwsApiException;
 import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.provisioning.internal.DeviceRequests;
 import dev.thingbridge.twin.provisioning.internal.Issuer;
-import dev.thingbridge.twin.provisioning.internal.ProvisioningHttpApi;
+import dev.thingbridge.twin.provisioning.internal.ProvisioningRoutes;
 import dev.thingbridge.twin.provisioning.internal.Registrar;
 import dev.thingbridge.twin.provisioning.internal.TemplateEngine;
 import dev.thingbridge.twin.provisioning.internal.TemplateException;
@@ -276,7 +276,7 @@ public final class ProvisioningService implements TwinService, AutoCloseable {
 
   @Override
   public List<Route> routes() {
-    return new ProvisioningHttpApi(this).routes();
+    return new ProvisioningRoutes(this).routes();
   }
 
   private <R> R exclusive(Supplier<R> op) {

@@ -22,8 +22,8 @@ public interface ShadowAccessPolicy {
    * Checks one request; called under the twin's lock, so it must be quick and must not block.
    *
    * @param thingName the thing
-   * @param shadowName the shadow ({@link ShadowTopics#CLASSIC} for the classic one)
+   * @param shadowName the shadow ({@link ShadowServiceTopics#CLASSIC} for the classic one)
    * @param operation get, update or delete
    */
-  Decision check(String thingName, String shadowName, ShadowTopics.Operation operation);
+  Decision check(String thingName, String shadowName, ShadowServiceTopics.Operation operation);
 }

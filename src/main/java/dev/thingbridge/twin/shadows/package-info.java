@@ -8,8 +8,8 @@
  * {@code /update/documents}. {@code /get} answers the full document with its delta; {@code /delete} removes
  * the shadow but not its version numbering. Every reply echoes the request's {@code clientToken}.
  *
- * <p>{@link dev.thingbridge.twin.shadows.ShadowService} is the service (add it to a {@code Twin});
- * {@link dev.thingbridge.twin.shadows.ShadowTopics} parses and formats the topics; the document rules live
+ * <p>{@link dev.thingbridge.twin.shadows.ShadowsService} is the service (add it to a {@code Twin});
+ * {@link dev.thingbridge.twin.shadows.ShadowServiceTopics} parses and formats the topics; the document rules live
  * in {@code .internal}.
  */
 package dev.thingbridge.twin.shadows;

@@ -1,6 +1,6 @@
 package dev.thingbridge.twin.store;
 
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
+import dev.thingbridge.internal.NamedThreadFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.twin.http.AwsApiException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,8 +25,6 @@ import java.util.regex.Pattern;
  * explicitly.
  */
 public final class ThingRegistry {
-  /** AWS's thing-name rule: 1-128 characters of letters, digits, colon, underscore and hyphen. */
-  public static final Pattern THING_NAME = Pattern.compile("[a-zA-Z0-9:_-]{1,128}");
   private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[a-zA-Z0-9_.,@/:#=\\[\\]-]{1,128}");
   private static final Pattern ATTRIBUTE_VALUE = Pattern.compile("[a-zA-Z0-9_.,@/:#=\\[\\]-]{0,800}");
   private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
@@ -85,7 +84,7 @@ public final class ThingRegistry {
       return Optional.empty();
     }
     String name = arn.substring(prefix.length());
-    return THING_NAME.matcher(name).matches() ? Optional.of(name) : Optional.empty();
+    return AwsNames.isThingName(name) ? Optional.of(name) : Optional.empty();
   }
 
   /** The thing of this name, if registered. */
@@ -149,7 +148,7 @@ public final class ThingRegistry {
 
   /** Throws InvalidRequestException unless the name follows AWS's thing-name rule. */
   public static void requireValidName(String thingName) {
-    if (thingName == null || !THING_NAME.matcher(thingName).matches()) {
+    if (thingName == null || !AwsNames.isThingName(thingName)) {
       throw AwsApiException.invalidRequest("Thing name must be 1-128 characters of [a-zA-Z0-9:_-], got '"
           + thingName + "'");
     }
@@ -207,7 +206,7 @@ public final class ThingRegistry {
     things.clear();
     for (JsonNode n : snapshot.path("things")) {
       String name = n.path("thingName").asText("");
-      if (!THING_NAME.matcher(name).matches()) {
+      if (!AwsNames.isThingName(name)) {
         continue;
       }
       Map<String, String> attrs = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package dev.thingbridge.mcu.serial;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +54,8 @@ class InMemorySerialPortsTest {
       }
     });
     reader.start();
-    Thread.sleep(50);
+    await().atMost(Duration.ofSeconds(5)).until(() -> reader.getState() == Thread.State.TIMED_WAITING
+        || reader.getState() == Thread.State.WAITING); // blocked in the read
     device.unplug();
     reader.join(2000);
     assertThat(failures).singleElement().isInstanceOf(SerialLinkClosedException.class);

@@ -57,7 +57,7 @@ class ShadowSchemaTest {
   }
 
   @Test
-  void delta_touching_one_nested_field_changes_only_that_field_SHD_T28() {
+  void delta_touching_one_nested_field_changes_only_that_field() {
     var schema = ShadowSchema.of(Device.class);
     var applied = schema.applyDelta(schema.defaults(), json("{'config':{'timeout':9999}}"));
     assertThat(applied.state()).isEqualTo(new Device(new Config(9999, false, 3), "eth0"));
@@ -68,14 +68,14 @@ class ShadowSchemaTest {
   }
 
   @Test
-  void partial_reported_holds_only_the_touched_field_of_a_multi_field_struct_SHD_T34() {
+  void partial_reported_holds_only_the_touched_field_of_a_multi_field_struct() {
     var schema = ShadowSchema.of(Models.Abc.class);
     var applied = schema.applyDelta(new Models.Abc(1, 2, 3), json("{'alpha':10}"));
     assertThat(applied.reported()).isEqualTo(json("{'alpha':10}"));
   }
 
   @Test
-  void partial_reported_of_an_adjacent_union_is_always_the_whole_variant_SHD_T34() {
+  void partial_reported_of_an_adjacent_union_is_always_the_whole_variant() {
     var schema = ShadowSchema.of(Models.Parent.class);
     var applied = schema.applyDelta(schema.defaults(), json("{'adjacent':{'mode':'sio','config':{'polarity':true}}}"));
     JsonNode reported = applied.reported();
@@ -147,7 +147,7 @@ class ShadowSchemaTest {
   }
 
   @Test
-  void external_union_switches_variant_and_acks_with_padding_SHD_T27() {
+  void external_union_switches_variant_and_acks_with_padding() {
     var schema = ShadowSchema.of(Net.class);
     var applied = schema.applyDelta(schema.defaults(),
         json("{'ip':{'Static':{'address':'10.0.0.50','gateway':'10.0.0.1'}}}"));
@@ -161,7 +161,7 @@ class ShadowSchemaTest {
   }
 
   @Test
-  void external_union_accepts_the_bare_string_form_with_whitespace_and_rejects_unknown_names_SHD_T25() {
+  void external_union_accepts_the_bare_string_form_with_whitespace_and_rejects_unknown_names() {
     var schema = ShadowSchema.of(FooState.class);
     var baz = new FooState(new Baz(7));
     assertThat(schema.applyDelta(baz, json("{'foo':'bar'}")).state().foo()).isEqualTo(new Bar());
@@ -186,7 +186,7 @@ class ShadowSchemaTest {
   }
 
   @Test
-  void adjacent_delta_with_mode_and_config_parses_and_round_trips_SHD_T29_T30() {
+  void adjacent_delta_with_mode_and_config_parses_and_round_trips() {
     var schema = ShadowSchema.of(Port.class);
     var applied = schema.applyDelta(schema.defaults(), json("{'mode':{'mode':'sio','config':{'polarity':true}}}"));
     assertThat(applied.state().mode()).isEqualTo(new Sio(true));
@@ -197,7 +197,7 @@ class ShadowSchemaTest {
   }
 
   @Test
-  void adjacent_config_only_delta_resolves_the_current_variant_SHD_T31_T32() {
+  void adjacent_config_only_delta_resolves_the_current_variant() {
     var schema = ShadowSchema.of(Port.class);
     var sio = new Port(new Sio(true));
     var applied = schema.applyDelta(sio, json("{'mode':{'config':{'polarity':false}}}"));
@@ -214,7 +214,7 @@ class ShadowSchemaTest {
   }
 
   @Test
-  void adjacent_reported_is_padded_with_the_other_variants_fields_SHD_T33() {
+  void adjacent_reported_is_padded_with_the_other_variants_fields() {
     var schema = ShadowSchema.of(Port.class);
     assertThat(schema.reported(new Port(new Sio(true))))
         .isEqualTo(json("{'mode':{'mode':'sio','config':{'polarity':true,'cycle_time':null}}}"));
@@ -223,7 +223,7 @@ class ShadowSchemaTest {
   }
 
   @Test
-  void desired_cleanup_nulls_the_previous_variants_fields_after_a_switch_SHD_T35() {
+  void desired_cleanup_nulls_the_previous_variants_fields_after_a_switch() {
     var schema = ShadowSchema.of(Port.class);
     var sio = new Port(new Sio(true));
     var toInactive = schema.applyDelta(sio, json("{'mode':{'mode':'inactive'}}"));
@@ -235,7 +235,7 @@ class ShadowSchemaTest {
   }
 
   @Test
-  void unknown_adjacent_tag_falls_back_to_the_current_variant_and_cleanup_rewrites_it_SHD_T36() {
+  void unknown_adjacent_tag_falls_back_to_the_current_variant_and_cleanup_rewrites_it() {
     var schema = ShadowSchema.of(Port.class);
     var applied = schema.applyDelta(schema.defaults(), json("{'mode':{'mode':'future_mode','config':{'x':1}}}"));
     assertThat(applied.state().mode()).isEqualTo(new Inactive());
@@ -245,7 +245,7 @@ class ShadowSchemaTest {
   }
 
   @Test
-  void opaque_variants_carry_a_bare_scalar_content_SHD_T38() {
+  void opaque_variants_carry_a_bare_scalar_content() {
     var schema = ShadowSchema.of(Models.PayloadState.class);
     assertThat(schema.reported(new Models.PayloadState(new Models.Named("hello"))))
         .isEqualTo(json("{'payload':{'kind':'named','value':'hello'}}"));
@@ -288,7 +288,7 @@ class ShadowSchemaTest {
   }
 
   @Test
-  void map_entry_removal_by_unset_or_null_is_acked_as_null_in_reported_and_desired_SHD_T39_T49() {
+  void map_entry_removal_by_unset_or_null_is_acked_as_null_in_reported_and_desired() {
     var schema = ShadowSchema.of(Ports.class);
     var state = new Ports(Map.of("p1", 100, "p2", 200));
     var applied = schema.applyDelta(state, json("{'ports':{'p1':'unset','p2':null}}"));
@@ -312,7 +312,7 @@ class ShadowSchemaTest {
   }
 
   @Test
-  void reported_diff_keeps_removed_entries_and_prunes_unchanged_ones_SHD_T40() {
+  void reported_diff_keeps_removed_entries_and_prunes_unchanged_ones() {
     var schema = ShadowSchema.of(Switch.class);
     var before = new Switch(Map.of("a", new PortCfg(1, true), "b", new PortCfg(2, true)), "sw");
     var after = new Switch(Map.of("b", new PortCfg(2, true)), "sw");
@@ -322,7 +322,7 @@ class ShadowSchemaTest {
   }
 
   @Test
-  void arrays_are_replaced_whole_SHD_T42() {
+  void arrays_are_replaced_whole() {
     var schema = ShadowSchema.of(Models.Thresholds.class);
     var applied = schema.applyDelta(new Models.Thresholds(new int[] {10, 20, 30, 40}), json("{'values':[1]}"));
     assertThat(applied.state().values()).containsExactly(1);
@@ -330,7 +330,7 @@ class ShadowSchemaTest {
   }
 
   @Test
-  void flattened_map_entries_sit_next_to_the_parents_fields_SHD_T43() {
+  void flattened_map_entries_sit_next_to_the_parents_fields() {
     var schema = ShadowSchema.of(Display.class);
     var d = schema.parseDelta(json("{'brightness':50,'HDMI-A-1':{'enabled':true},'DP-1':{'enabled':false}}"), null);
     var applied = schema.apply(null, d);
@@ -349,7 +349,7 @@ class ShadowSchemaTest {
   }
 
   @Test
-  void fingerprint_is_stable_and_changes_with_the_shape_SHD_T47() {
+  void fingerprint_is_stable_and_changes_with_the_shape() {
     String device = ShadowSchema.of(Device.class).fingerprint();
     assertThat(device).matches("[0-9a-f]{16}");
     assertThat(ShadowSchema.of(Models.TimeoutV1.class).fingerprint())
@@ -370,7 +370,7 @@ class ShadowSchemaTest {
   }
 
   @Test
-  void fnv1a_matches_the_reference_vectors_SHD_T47() {
+  void fnv1a_matches_the_reference_vectors() {
     assertThat(dev.thingbridge.shadows.schema.internal.Fingerprint.fnv1a64(new byte[0])).isEqualTo(0xcbf29ce484222325L);
     assertThat(dev.thingbridge.shadows.schema.internal.Fingerprint.fnv1a64("a".getBytes())).isEqualTo(0xaf63dc4c8601ec8cL);
     assertThat(dev.thingbridge.shadows.schema.internal.Fingerprint.fnv1a64("foobar".getBytes()))
@@ -471,7 +471,7 @@ class ShadowSchemaTest {
   }
 
   @Test
-  void escaped_tags_are_decoded_and_extra_whitespace_is_fine_SHD_T46() {
+  void escaped_tags_are_decoded_and_extra_whitespace_is_fine() {
     var schema = ShadowSchema.of(Port.class);
     var applied = schema.applyDelta(schema.defaults(),
         json("{ 'mode' : { 'config' : { 'polarity' : true } ,\n 'mode' : '\\u0073io' } }"));

@@ -74,7 +74,7 @@ class ShadowStateStoreTest {
   // ---- load / schema ----
 
   @Test
-  void a_different_stored_fingerprint_is_a_schema_change_not_a_first_boot_SHD_T1() {
+  void a_different_stored_fingerprint_is_a_schema_change_not_a_first_boot() {
     kv.put("dev/__schema__", utf8("0000000000001111"));
     kv.put("dev/value", utf8("42"));
     LoadResult r = shadow("dev", Value.class).load();
@@ -83,7 +83,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void a_matching_fingerprint_loads_the_stored_values_SHD_T2() {
+  void a_matching_fingerprint_loads_the_stored_values() {
     kv.put("dev/__schema__", utf8(print(Value.class)));
     kv.put("dev/value", utf8("42"));
     var s = shadow("dev", Value.class);
@@ -94,7 +94,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void an_empty_store_is_a_first_boot_that_writes_defaults_and_the_fingerprint_SHD_T3_T4() {
+  void an_empty_store_is_a_first_boot_that_writes_defaults_and_the_fingerprint() {
     LoadResult first = shadow("dev", Value.class).load();
     assertThat(first.firstBoot()).isTrue();
     assertThat(first.defaulted()).isEqualTo(1);
@@ -112,7 +112,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void two_shadows_share_one_store_without_touching_each_others_keys_SHD_T5_T6() {
+  void two_shadows_share_one_store_without_touching_each_others_keys() {
     var dev = shadow("dev", Value.class);
     var net = shadow("net", Value.class);
     dev.load();
@@ -152,7 +152,7 @@ class ShadowStateStoreTest {
   // ---- migrations ----
 
   @Test
-  void the_primary_key_wins_over_a_migration_source_SHD_T7() {
+  void the_primary_key_wins_over_a_migration_source() {
     kv.put("dev/__schema__", utf8(print(Models.TimeoutV2.class)));
     kv.put("dev/timeout", utf8("5000"));
     kv.put("dev/old_timeout", utf8("9999"));
@@ -162,7 +162,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void migration_sources_are_tried_in_order_SHD_T8() {
+  void migration_sources_are_tried_in_order() {
     kv.put("dev/__schema__", utf8("00000000000000aa"));
     kv.put("dev/b_old", utf8("42"));
     var s = shadow("dev", Models.TwoSources.class);
@@ -172,7 +172,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void a_widened_type_reads_the_old_value_under_the_same_key_SHD_T9() {
+  void a_widened_type_reads_the_old_value_under_the_same_key() {
     kv.put("dev/__schema__", utf8(print(Value.class)));
     kv.put("dev/value", utf8("42"));
     var s = shadow("dev", Models.Widened.class);
@@ -182,7 +182,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void migration_writes_forward_keeps_the_old_key_and_commit_removes_it_SHD_T10() {
+  void migration_writes_forward_keeps_the_old_key_and_commit_removes_it() {
     kv.put("dev/__schema__", utf8(print(Models.TimeoutV1.class)));
     kv.put("dev/old_timeout", utf8("5000"));
     var s = shadow("dev", Models.TimeoutV2.class);
@@ -203,7 +203,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void firmware_rolled_back_before_commit_still_loads_its_own_keys_SHD_T11() {
+  void firmware_rolled_back_before_commit_still_loads_its_own_keys() {
     kv.put("dev/__schema__", utf8(print(Models.TimeoutV1.class)));
     kv.put("dev/old_timeout", utf8("5000"));
     shadow("dev", Models.TimeoutV2.class).load();
@@ -214,7 +214,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void a_converter_turns_milliseconds_into_seconds_SHD_T12() {
+  void a_converter_turns_milliseconds_into_seconds() {
     kv.put("dev/__schema__", utf8(print(Models.TimeoutMs.class)));
     kv.put("dev/timeout_ms", utf8("5000"));
     var s = shadow("dev", Models.TimeoutSecs.class);
@@ -223,7 +223,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void a_failing_converter_fails_the_load_SHD_T13() {
+  void a_failing_converter_fails_the_load() {
     kv.put("dev/__schema__", utf8("00000000000000aa"));
     kv.put("dev/old", utf8("1"));
     var s = shadow("dev", Models.Failing.class);
@@ -231,7 +231,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void commit_removes_orphans_and_keeps_valid_keys_SHD_T14() {
+  void commit_removes_orphans_and_keeps_valid_keys() {
     kv.put("dev/__schema__", utf8("00000000000000aa"));
     kv.put("dev/timeout", utf8("1"));
     kv.put("dev/removed_a", utf8("1"));
@@ -244,7 +244,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void commit_keeps_the_keys_of_inactive_variants_SHD_T15() {
+  void commit_keeps_the_keys_of_inactive_variants() {
     kv.put("dev/__schema__", utf8("00000000000000aa"));
     kv.put("dev/ip/_variant", utf8("Dhcp"));
     kv.put("dev/ip/Static/address", utf8("\"10.0.0.5\""));
@@ -256,7 +256,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void commit_of_one_shadow_leaves_other_shadows_alone_SHD_T16() {
+  void commit_of_one_shadow_leaves_other_shadows_alone() {
     kv.put("net/some_key", utf8("1"));
     var s = shadow("dev", Value.class);
     s.load();
@@ -265,7 +265,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void commit_keeps_every_adjacent_variant_and_removes_the_orphan_SHD_T17() {
+  void commit_keeps_every_adjacent_variant_and_removes_the_orphan() {
     kv.put("dev/__schema__", utf8("00000000000000aa"));
     kv.put("dev/mode/_variant", utf8("sio"));
     kv.put("dev/mode/sio/polarity", utf8("true"));
@@ -280,7 +280,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void commit_keeps_map_entries_and_removes_the_orphan_SHD_T18() {
+  void commit_keeps_map_entries_and_removes_the_orphan() {
     kv.put("dev/__schema__", utf8("00000000000000aa"));
     kv.put("dev/ports/__keys__", utf8("[\"p1\",\"p2\"]"));
     kv.put("dev/ports/p1", utf8("1"));
@@ -296,7 +296,7 @@ class ShadowStateStoreTest {
   // ---- unions in the store ----
 
   @Test
-  void the_variant_is_read_before_its_fields_SHD_T19_T20_T21() {
+  void the_variant_is_read_before_its_fields() {
     kv.put("dev/__schema__", utf8(print(Net.class)));
     kv.put("dev/ip/_variant", utf8("Static"));
     kv.put("dev/ip/Static/address", utf8("\"10.0.0.5\""));
@@ -313,7 +313,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void variant_keys_are_raw_names_written_at_first_boot_and_on_a_switch_SHD_T22_T27() {
+  void variant_keys_are_raw_names_written_at_first_boot_and_on_a_switch() {
     var s = shadow("dev", Net.class);
     s.load();
     assertThat(text("dev/ip/_variant")).isEqualTo("Dhcp");
@@ -323,7 +323,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void switching_back_to_a_variant_starts_from_defaults_and_a_reload_agrees_SHD_T23() {
+  void switching_back_to_a_variant_starts_from_defaults_and_a_reload_agrees() {
     var s = shadow("dev", Net.class);
     s.load();
     s.applyDelta(json("{'ip':{'Static':{'address':'10.0.0.50','gateway':'10.0.0.1'}}}"));
@@ -339,7 +339,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void a_renamed_variant_loads_by_its_json_name_SHD_T24() {
+  void a_renamed_variant_loads_by_its_json_name() {
     kv.put("dev/__schema__", utf8(print(Models.ProxyState.class)));
     kv.put("dev/proxy/_variant", utf8("none"));
     var s = shadow("dev", Models.ProxyState.class);
@@ -369,7 +369,7 @@ class ShadowStateStoreTest {
   // ---- deltas and reports in the store ----
 
   @Test
-  void a_delta_writes_only_the_fields_it_touched_SHD_T26_T28() {
+  void a_delta_writes_only_the_fields_it_touched() {
     RecordingStore rec = new RecordingStore();
     var s = ShadowStateStore.open(rec, "dev", ShadowSchema.of(Device.class));
     s.load();
@@ -383,7 +383,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void config_only_deltas_resolve_the_variant_after_a_migration_SHD_T37() {
+  void config_only_deltas_resolve_the_variant_after_a_migration() {
     var s = shadow("dev", Port.class);
     s.load();
     s.commit();
@@ -415,7 +415,7 @@ class ShadowStateStoreTest {
   record ValueWithMode(int value, Models.PortMode mode) {}
 
   @Test
-  void map_entries_round_trip_and_removals_delete_their_keys_SHD_T41() {
+  void map_entries_round_trip_and_removals_delete_their_keys() {
     var s = shadow("dev", Models.Ports.class);
     s.load();
     s.applyDelta(json("{'ports':{'x':10,'y':20}}"));
@@ -461,7 +461,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void arrays_round_trip_as_one_key_SHD_T42() {
+  void arrays_round_trip_as_one_key() {
     var s = shadow("dev", Models.Thresholds.class);
     s.load();
     s.applyDelta(json("{'values':[10,20,30,40]}"));
@@ -471,7 +471,7 @@ class ShadowStateStoreTest {
   }
 
   @Test
-  void persisted_report_only_fields_are_stored_when_reported_and_merge_with_later_partial_reports_SHD_T44() {
+  void persisted_report_only_fields_are_stored_when_reported_and_merge_with_later_partial_reports() {
     var s = shadow("dev", Models.Reporting.class);
     s.load();
     var reported = s.report(new Models.Reporting(0, "1.0.0", new Models.Active("alpha", 2), 1));

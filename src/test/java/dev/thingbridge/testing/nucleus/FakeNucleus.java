@@ -1,5 +1,7 @@
 package dev.thingbridge.testing.nucleus;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.thingbridge.mqtt.MqttClient;
@@ -23,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.awaitility.core.ConditionTimeoutException;
 import software.amazon.awssdk.crt.eventstream.ServerConnection;
 import software.amazon.awssdk.crt.eventstream.ServerConnectionHandler;
 import software.amazon.awssdk.crt.eventstream.ServerListener;
@@ -283,16 +286,13 @@ public final class FakeNucleus implements AutoCloseable {
     if (!sent) {
       return java.util.Optional.empty();
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (ValidityReport r : validityReports) {
-        if (r.deploymentId().equals(deployment)) {
-          return java.util.Optional.of(r);
-        }
-      }
-      Thread.sleep(10);
+    try {
+      return java.util.Optional.of(await().atMost(timeout).pollInterval(Duration.ofMillis(10))
+          .until(() -> validityReports.stream().filter(r -> r.deploymentId().equals(deployment)).findFirst()
+              .orElse(null), java.util.Objects::nonNull));
+    } catch (ConditionTimeoutException e) {
+      return java.util.Optional.empty();
     }
-    return java.util.Optional.empty();
   }
 
   /** Reports SendConfigurationValidityReport received, in order. */
@@ -356,12 +356,10 @@ public final class FakeNucleus implements AutoCloseable {
 
   static void awaitCondition(BooleanSupplier condition, Duration timeout, String what)
       throws TimeoutException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException("fake nucleus: no " + what + " within " + timeout);
-      }
-      Thread.sleep(10);
+    try {
+      await().atMost(timeout).pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
+    } catch (ConditionTimeoutException e) {
+      throw new TimeoutException("fake nucleus: no " + what + " within " + timeout);
     }
   }
 

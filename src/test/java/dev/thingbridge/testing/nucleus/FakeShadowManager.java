@@ -2,10 +2,11 @@ package dev.thingbridge.testing.nucleus;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.shadows.NamedShadowPage;
 import dev.thingbridge.twin.shadows.ShadowSettings;
-import dev.thingbridge.twin.shadows.ShadowTopics;
+import dev.thingbridge.twin.shadows.ShadowServiceTopics;
 import dev.thingbridge.twin.shadows.internal.ShadowEngine;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome;
 import java.io.IOException;
@@ -58,14 +59,14 @@ public final class FakeShadowManager {
 
   /** The local document of a shadow (as a GET answers it), or null when there is none. */
   public ObjectNode document(String thing, String shadow) {
-    ShadowOutcome o = engine.handle(new ShadowTopics.Request(thing, shadow, ShadowTopics.Operation.GET), new byte[0],
+    ShadowOutcome o = engine.handle(new ShadowServiceTopics.Request(thing, shadow, ShadowServiceTopics.Operation.GET), new byte[0],
         System.currentTimeMillis() / 1000);
     return o instanceof ShadowOutcome.Accepted a ? a.reply() : null;
   }
 
   /** Changes a local shadow as the cloud sync (or another component) would, with its publications. */
   public void update(String thing, String shadow, String json) {
-    apply(new ShadowTopics.Request(thing, shadow, ShadowTopics.Operation.UPDATE), json.getBytes(StandardCharsets.UTF_8));
+    apply(new ShadowServiceTopics.Request(thing, shadow, ShadowServiceTopics.Operation.UPDATE), json.getBytes(StandardCharsets.UTF_8));
   }
 
   interface Authorizer {
@@ -76,16 +77,16 @@ public final class FakeShadowManager {
     switch (op) {
       case "GetThingShadow" -> {
         GetThingShadowRequest r = MODEL.fromJson(GetThingShadowRequest.class, stream.request());
-        serve(stream, auth, op, r.getThingName(), r.getShadowName(), ShadowTopics.Operation.GET, new byte[0]);
+        serve(stream, auth, op, r.getThingName(), r.getShadowName(), ShadowServiceTopics.Operation.GET, new byte[0]);
       }
       case "UpdateThingShadow" -> {
         UpdateThingShadowRequest r = MODEL.fromJson(UpdateThingShadowRequest.class, stream.request());
-        serve(stream, auth, op, r.getThingName(), r.getShadowName(), ShadowTopics.Operation.UPDATE,
+        serve(stream, auth, op, r.getThingName(), r.getShadowName(), ShadowServiceTopics.Operation.UPDATE,
             r.getPayload() == null ? new byte[0] : r.getPayload());
       }
       case "DeleteThingShadow" -> {
         DeleteThingShadowRequest r = MODEL.fromJson(DeleteThingShadowRequest.class, stream.request());
-        serve(stream, auth, op, r.getThingName(), r.getShadowName(), ShadowTopics.Operation.DELETE, new byte[0]);
+        serve(stream, auth, op, r.getThingName(), r.getShadowName(), ShadowServiceTopics.Operation.DELETE, new byte[0]);
       }
       default -> {
         ListNamedShadowsForThingRequest r = MODEL.fromJson(ListNamedShadowsForThingRequest.class, stream.request());
@@ -108,9 +109,9 @@ public final class FakeShadowManager {
   }
 
   private void serve(NucleusStream stream, Authorizer auth, String op, String thing, String shadow,
-      ShadowTopics.Operation operation, byte[] payload) {
+      ShadowServiceTopics.Operation operation, byte[] payload) {
     String name = shadow == null ? "" : shadow;
-    if (thing == null || !ShadowTopics.isValidThingName(thing) || (!name.isEmpty() && !ShadowTopics.isValidShadowName(name))) {
+    if (thing == null || !AwsNames.isThingName(thing) || (!name.isEmpty() && !AwsNames.isShadowName(name))) {
       stream.fail(new InvalidArgumentsError("invalid thing or shadow name"));
       return;
     }
@@ -119,7 +120,7 @@ public final class FakeShadowManager {
       return;
     }
     calls.add(op + " " + thing + "/" + name);
-    ShadowOutcome outcome = apply(new ShadowTopics.Request(thing, name, operation), payload);
+    ShadowOutcome outcome = apply(new ShadowServiceTopics.Request(thing, name, operation), payload);
     if (outcome instanceof ShadowOutcome.Accepted a) {
       byte[] body = bytes(a.reply());
       switch (operation) {
@@ -153,11 +154,11 @@ public final class FakeShadowManager {
   }
 
   /** Runs a request against the local store and publishes what ShadowManager publishes locally. */
-  private synchronized ShadowOutcome apply(ShadowTopics.Request request, byte[] payload) {
+  private synchronized ShadowOutcome apply(ShadowServiceTopics.Request request, byte[] payload) {
     ShadowOutcome outcome = engine.handle(request, payload, System.currentTimeMillis() / 1000);
     if (outcome instanceof ShadowOutcome.Accepted a) {
-      if (request.operation() != ShadowTopics.Operation.GET) {
-        nucleus.routeLocal(ShadowTopics.accepted(request.thingName(), request.shadowName(), request.operation()),
+      if (request.operation() != ShadowServiceTopics.Operation.GET) {
+        nucleus.routeLocal(ShadowServiceTopics.accepted(request.thingName(), request.shadowName(), request.operation()),
             bytes(a.reply()), null, SENDER);
       }
       for (ShadowOutcome.Publication p : a.notifications()) {

@@ -12,7 +12,7 @@ import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
-import dev.thingbridge.twin.shadows.ShadowService;
+import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.things.ThingsService;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -184,7 +184,7 @@ class GarbageStormOnMosquittoTest {
     assertThat(sentWhileWorking).as("garbage messages sent while the device worked").isGreaterThan(200);
 
     // After the storm: the state is exactly what the good device made it, and the twin still answers.
-    JsonNode steady = rig.twin.twin().service(ShadowService.class).get("good-thing", "steady");
+    JsonNode steady = rig.twin.twin().service(ShadowsService.class).get("good-thing", "steady");
     assertThat(steady.path("version").asLong()).isEqualTo(GOOD_ROUND_TRIPS);
     assertThat(steady.at("/state/reported/n").asInt()).isEqualTo(GOOD_ROUND_TRIPS);
     good.publish(shadow + "update", "{\"state\":{\"reported\":{\"after\":true}}}".getBytes(StandardCharsets.UTF_8),

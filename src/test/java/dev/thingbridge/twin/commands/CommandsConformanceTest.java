@@ -9,7 +9,7 @@ import dev.thingbridge.mqtt.MqttLimits;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.twin.TwinLimits;
-import dev.thingbridge.twin.commands.CommandTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
 import dev.thingbridge.twin.commands.CommandsRig.Device;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -65,7 +65,7 @@ class CommandsConformanceTest {
       assertThat(request.properties().messageExpirySeconds()).hasValue(30L);
 
       MqttMessage inProgress = device.report(id, json("{\"status\":\"IN_PROGRESS\"}"));
-      assertThat(inProgress.topic()).isEqualTo(CommandTopics.accepted(DeviceTarget.thing("dev-1"), id,
+      assertThat(inProgress.topic()).isEqualTo(CommandServiceTopics.accepted(DeviceTarget.thing("dev-1"), id,
           PayloadFormat.JSON));
       assertThat(inProgress.payloadAsString()).isEqualTo("{\"executionId\":\"" + id + "\"}");
       assertThat(rig.service.commandExecution(id, rig.thingArn("dev-1")).status())
@@ -234,7 +234,7 @@ class CommandsConformanceTest {
       String id = start("Reboot", "dev-1", 10);
       device.report(id, json("{\"status\":\"SUCCEEDED\"}"));
       MqttMessage rejected = device.report(id, json("{\"status\":\"REJECTED\"}"));
-      assertThat(rejected.topic()).isEqualTo(CommandTopics.rejected(DeviceTarget.thing("dev-1"), id,
+      assertThat(rejected.topic()).isEqualTo(CommandServiceTopics.rejected(DeviceTarget.thing("dev-1"), id,
           PayloadFormat.JSON));
       assertThat(rejected.payloadAsString()).isEqualTo("{\"error\":\"TERMINAL_STATE_REACHED\","
           + "\"errorMessage\":\"Command Execution status cannot be updated to REJECTED since execution has "

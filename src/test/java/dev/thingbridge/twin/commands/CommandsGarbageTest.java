@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.twin.TwinLimits;
-import dev.thingbridge.twin.commands.CommandTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
 import dev.thingbridge.twin.commands.CommandsRig.Device;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

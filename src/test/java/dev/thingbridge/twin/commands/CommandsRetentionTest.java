@@ -8,7 +8,7 @@ import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.testing.SteppedClock;
 import dev.thingbridge.twin.Twin;
-import dev.thingbridge.twin.commands.CommandTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -51,7 +51,7 @@ class CommandsRetentionTest {
         Subscription accepted = device.subscribe("$aws/commands/things/dev-1/executions/+/response/accepted/json",
             QoS.AT_LEAST_ONCE).get(5, TimeUnit.SECONDS);
         for (int i = 0; i < 4; i++) {
-          device.publish(CommandTopics.response(DeviceTarget.thing("dev-1"), ids.get(i), PayloadFormat.JSON),
+          device.publish(CommandServiceTopics.response(DeviceTarget.thing("dev-1"), ids.get(i), PayloadFormat.JSON),
               "{\"status\":\"SUCCEEDED\"}".getBytes(StandardCharsets.UTF_8), QoS.AT_LEAST_ONCE, false)
               .get(5, TimeUnit.SECONDS);
           accepted.next(WAIT);

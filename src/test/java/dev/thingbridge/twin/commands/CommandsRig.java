@@ -11,7 +11,7 @@ import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.Twin;
 import dev.thingbridge.twin.TwinLimits;
-import dev.thingbridge.twin.commands.CommandTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,7 +68,7 @@ final class CommandsRig implements AutoCloseable {
         ? target.deviceId() : target.deviceId() + "-conn", limits);
     String base = "$aws/commands/" + target.type().topicWord() + "/" + target.deviceId() + "/executions/+/";
     Subscription requests = client.subscribe(List.of(
-        new SubscriptionFilter(CommandTopics.requestFilter(target, format), QoS.AT_LEAST_ONCE, true)))
+        new SubscriptionFilter(CommandServiceTopics.requestFilter(target, format), QoS.AT_LEAST_ONCE, true)))
         .get(5, TimeUnit.SECONDS);
     String replyFilter = base + "response/+" + format.topicSuffix();
     Subscription replies = client.subscribe(List.of(new SubscriptionFilter(replyFilter, QoS.AT_LEAST_ONCE, true)))
@@ -103,7 +103,7 @@ final class CommandsRig implements AutoCloseable {
     }
 
     MqttMessage report(String executionId, byte[] payload, PayloadFormat on) throws Exception {
-      client.publish(CommandTopics.response(target, executionId, on), payload, QoS.AT_LEAST_ONCE, false)
+      client.publish(CommandServiceTopics.response(target, executionId, on), payload, QoS.AT_LEAST_ONCE, false)
           .get(5, TimeUnit.SECONDS);
       return replies.next(WAIT);
     }

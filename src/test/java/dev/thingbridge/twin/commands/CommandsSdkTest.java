@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.thingbridge.mqtt.MqttMessage;
-import dev.thingbridge.twin.commands.CommandTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
 import dev.thingbridge.twin.commands.CommandsRig.Device;
 import dev.thingbridge.twin.http.ControlPlaneServer;
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.twin.TwinLimits;
-import dev.thingbridge.twin.commands.CommandTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
 import dev.thingbridge.twin.commands.CommandsRig.Device;
 import dev.thingbridge.twin.commands.ListCommandExecutionsRequest.TimeFilter;
 import dev.thingbridge.twin.http.AwsApiException;

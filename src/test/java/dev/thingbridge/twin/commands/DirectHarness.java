@@ -13,9 +13,9 @@ import dev.thingbridge.twin.TwinContext;
 import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.TwinService;
-import dev.thingbridge.twin.commands.CommandTopics.Kind;
-import dev.thingbridge.twin.commands.CommandTopics.Parsed;
-import dev.thingbridge.twin.commands.CommandTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.CommandServiceTopics.Kind;
+import dev.thingbridge.twin.commands.CommandServiceTopics.Parsed;
+import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,14 +83,14 @@ final class DirectHarness {
     published.clear();
     service.handle(MqttMessage.of(topic, payload, QoS.AT_LEAST_ONCE), outbox);
     List<MqttMessage> replies = published.stream().filter(m -> m.topic().startsWith("$aws/commands/")).toList();
-    Optional<Parsed> parsed = CommandTopics.parse(topic);
+    Optional<Parsed> parsed = CommandServiceTopics.parse(topic);
     if (parsed.isEmpty() || parsed.get().kind() != Kind.RESPONSE) {
       assertThat(replies).as(topic).isEmpty();
     } else {
       Parsed p = parsed.get();
       assertThat(replies).as(topic).hasSize(1);
       MqttMessage reply = replies.get(0);
-      Optional<Parsed> replyTopic = CommandTopics.parse(reply.topic());
+      Optional<Parsed> replyTopic = CommandServiceTopics.parse(reply.topic());
       assertThat(replyTopic).isPresent();
       assertThat(replyTopic.get().kind()).isIn(Kind.ACCEPTED, Kind.REJECTED);
       assertThat(replyTopic.get().target()).isEqualTo(p.target());

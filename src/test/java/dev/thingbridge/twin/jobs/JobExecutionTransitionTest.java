@@ -17,27 +17,27 @@ import org.junit.jupiter.params.provider.MethodSource;
  * UpdateJobExecution, allowed or refused with InvalidStateTransition and the execution state.
  */
 class JobExecutionTransitionTest {
-  private static final Set<JobExecutionStatus> DEVICE_TARGETS = EnumSet.of(JobExecutionStatus.IN_PROGRESS,
-      JobExecutionStatus.SUCCEEDED, JobExecutionStatus.FAILED, JobExecutionStatus.REJECTED);
+  private static final Set<ExecutionStatus> DEVICE_TARGETS = EnumSet.of(ExecutionStatus.IN_PROGRESS,
+      ExecutionStatus.SUCCEEDED, ExecutionStatus.FAILED, ExecutionStatus.REJECTED);
 
   /** REMOVED is never a starting point: the twin models no dynamic thing groups, which are what set it. */
   static Stream<Arguments> reachablePairs() {
-    return EnumSet.complementOf(EnumSet.of(JobExecutionStatus.REMOVED)).stream()
-        .flatMap(from -> Stream.of(JobExecutionStatus.values()).map(to -> Arguments.of(from, to)));
+    return EnumSet.complementOf(EnumSet.of(ExecutionStatus.REMOVED)).stream()
+        .flatMap(from -> Stream.of(ExecutionStatus.values()).map(to -> Arguments.of(from, to)));
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
   @MethodSource("reachablePairs")
-  void a_device_update_follows_the_transition_table(JobExecutionStatus from, JobExecutionStatus to) throws Exception {
+  void a_device_update_follows_the_transition_table(ExecutionStatus from, ExecutionStatus to) throws Exception {
     try (JobsTwinFixture f = new JobsTwinFixture("dev-1")) {
       f.createJob("job");
       bring(f, from);
       long version = f.jobs.describeJobExecution("dev-1", "job", null).versionNumber();
-      boolean allowed = !from.terminal() && DEVICE_TARGETS.contains(to);
+      boolean allowed = !from.isTerminal() && DEVICE_TARGETS.contains(to);
       JsonNode reply = f.request("job/update",
           "{\"status\":\"" + to + "\",\"includeJobExecutionState\":true,\"clientToken\":\"c\"}",
           allowed ? "accepted" : "rejected");
-      JobExecution after = f.jobs.describeJobExecution("dev-1", "job", null);
+      JobExecutionDescription after = f.jobs.describeJobExecution("dev-1", "job", null);
       if (allowed) {
         assertThat(reply.at("/executionState/status").asText()).isEqualTo(to.name());
         assertThat(after.status()).isEqualTo(to);
@@ -54,23 +54,23 @@ class JobExecutionTransitionTest {
   }
 
   @ParameterizedTest
-  @EnumSource(JobExecutionStatus.class)
-  void the_rule_allows_device_targets_only_out_of_pending_states(JobExecutionStatus from) {
-    for (JobExecutionStatus to : JobExecutionStatus.values()) {
-      assertThat(JobExecutionStatus.deviceMayMove(from, to)).as("%s -> %s", from, to)
-          .isEqualTo(from.pending() && DEVICE_TARGETS.contains(to));
+  @EnumSource(ExecutionStatus.class)
+  void the_rule_allows_device_targets_only_out_of_pending_states(ExecutionStatus from) {
+    for (ExecutionStatus to : ExecutionStatus.values()) {
+      assertThat(ExecutionStatus.deviceMayMove(from, to)).as("%s -> %s", from, to)
+          .isEqualTo(from.isPending() && DEVICE_TARGETS.contains(to));
     }
   }
 
   /** Puts the fixture's execution of "job" into a status the way AWS gets it there. */
-  static void bring(JobsTwinFixture f, JobExecutionStatus status) throws Exception {
+  static void bring(JobsTwinFixture f, ExecutionStatus status) throws Exception {
     switch (status) {
       case QUEUED -> { }
       case IN_PROGRESS, SUCCEEDED, FAILED, REJECTED -> {
-        if (status != JobExecutionStatus.REJECTED) {
+        if (status != ExecutionStatus.REJECTED) {
           f.request("job/update", "{\"status\":\"IN_PROGRESS\"}", "accepted");
         }
-        if (status != JobExecutionStatus.IN_PROGRESS) {
+        if (status != ExecutionStatus.IN_PROGRESS) {
           f.request("job/update", "{\"status\":\"" + status + "\"}", "accepted");
         }
       }

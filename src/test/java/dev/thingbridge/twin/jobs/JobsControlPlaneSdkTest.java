@@ -239,7 +239,7 @@ class JobsControlPlaneSdkTest {
     assertThatThrownBy(() -> iot.cancelJobExecution(b -> b.thingName("dev-1").jobId("fw-1").expectedVersion(5L)))
         .isInstanceOf(VersionConflictException.class).satisfies(e -> assertStatus(e, 409));
     assertThat(List.of(f.jobs.describeJobExecution("dev-1", "fw-1", null).status()))
-        .containsExactly(dev.thingbridge.twin.jobs.JobExecutionStatus.QUEUED);
+        .containsExactly(dev.thingbridge.twin.jobs.ExecutionStatus.QUEUED);
   }
 
   private static void assertStatus(Throwable e, int status) {

@@ -34,8 +34,8 @@ class JobsPersistenceTest {
       assertThat(canceled.status()).isEqualTo(JobStatus.CANCELED);
       assertThat(canceled.reasonCode()).isEqualTo("OBSOLETE");
 
-      JobExecution running = f.jobs.describeJobExecution("dev-1", "fw-1", null);
-      assertThat(running.status()).isEqualTo(JobExecutionStatus.IN_PROGRESS);
+      JobExecutionDescription running = f.jobs.describeJobExecution("dev-1", "fw-1", null);
+      assertThat(running.status()).isEqualTo(ExecutionStatus.IN_PROGRESS);
       assertThat(running.statusDetails()).containsEntry("step", "download");
       assertThat(running.versionNumber()).isEqualTo(2);
       assertThat(running.approximateSecondsBeforeTimedOut()).isEqualTo(300);
@@ -43,8 +43,8 @@ class JobsPersistenceTest {
       assertThat(f.call("$next/get", "{}", "accepted").at("/execution/jobDocument/afr_ota/protocols/0").asText())
           .isEqualTo("MQTT");
       f.advance(Duration.ofMinutes(5));
-      assertThat(f.jobs.describeJobExecution("dev-1", "fw-1", null).status()).isEqualTo(JobExecutionStatus.TIMED_OUT);
-      assertThat(f.jobs.describeJobExecution("dev-2", "fw-1", null).status()).isEqualTo(JobExecutionStatus.QUEUED);
+      assertThat(f.jobs.describeJobExecution("dev-1", "fw-1", null).status()).isEqualTo(ExecutionStatus.TIMED_OUT);
+      assertThat(f.jobs.describeJobExecution("dev-2", "fw-1", null).status()).isEqualTo(ExecutionStatus.QUEUED);
     }
   }
 }

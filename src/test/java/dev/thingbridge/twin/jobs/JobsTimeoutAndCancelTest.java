@@ -38,16 +38,16 @@ class JobsTimeoutAndCancelTest {
     f.call("start-next", "{\"stepTimeoutInMinutes\":5}", "accepted");
     f.expect("notify");
     f.advance(Duration.ofSeconds(299));
-    JobExecution running = f.jobs.describeJobExecution("dev-1", "fw", null);
-    assertThat(running.status()).isEqualTo(JobExecutionStatus.IN_PROGRESS);
+    JobExecutionDescription running = f.jobs.describeJobExecution("dev-1", "fw", null);
+    assertThat(running.status()).isEqualTo(ExecutionStatus.IN_PROGRESS);
     assertThat(running.approximateSecondsBeforeTimedOut()).isEqualTo(1);
     f.expectNothingElse();
     f.advance(Duration.ofSeconds(1));
     assertThat(f.expect("notify").get("jobs").size()).isZero();
     assertThat(f.expect("notify-next").has("execution")).isFalse();
-    assertThat(f.jobs.describeJobExecution("dev-1", "fw", null).status()).isEqualTo(JobExecutionStatus.TIMED_OUT);
+    assertThat(f.jobs.describeJobExecution("dev-1", "fw", null).status()).isEqualTo(ExecutionStatus.TIMED_OUT);
     assertThat(f.jobs.describeJob("fw").status()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(f.jobs.describeJob("fw").executionCounts().get(JobExecutionStatus.TIMED_OUT)).isEqualTo(1);
+    assertThat(f.jobs.describeJob("fw").executionCounts().get(ExecutionStatus.TIMED_OUT)).isEqualTo(1);
     JsonNode late = f.call("fw/update", "{\"status\":\"SUCCEEDED\"}", "rejected");
     assertThat(late.get("code").asText()).isEqualTo("InvalidStateTransition");
     assertThat(late.at("/executionState/status").asText()).isEqualTo("TIMED_OUT");
@@ -61,17 +61,17 @@ class JobsTimeoutAndCancelTest {
     f.advance(Duration.ofSeconds(90));
     f.call("fw/update", "{\"status\":\"IN_PROGRESS\",\"stepTimeoutInMinutes\":2}", "accepted");
     f.advance(Duration.ofSeconds(90));
-    assertThat(f.jobs.describeJobExecution("dev-1", "fw", null).status()).isEqualTo(JobExecutionStatus.IN_PROGRESS);
+    assertThat(f.jobs.describeJobExecution("dev-1", "fw", null).status()).isEqualTo(ExecutionStatus.IN_PROGRESS);
     f.call("fw/update", "{\"status\":\"IN_PROGRESS\"}", "accepted"); // no field: the timer keeps running
     f.advance(Duration.ofSeconds(30));
-    assertThat(f.jobs.describeJobExecution("dev-1", "fw", null).status()).isEqualTo(JobExecutionStatus.TIMED_OUT);
+    assertThat(f.jobs.describeJobExecution("dev-1", "fw", null).status()).isEqualTo(ExecutionStatus.TIMED_OUT);
 
     f.createJob("fw2");
     f.request("fw2/update", "{\"status\":\"IN_PROGRESS\",\"stepTimeoutInMinutes\":1}", "accepted");
     f.request("fw2/update", "{\"status\":\"IN_PROGRESS\",\"stepTimeoutInMinutes\":-1}", "accepted");
     f.advance(Duration.ofDays(30));
-    JobExecution e = f.jobs.describeJobExecution("dev-1", "fw2", null);
-    assertThat(e.status()).isEqualTo(JobExecutionStatus.IN_PROGRESS);
+    JobExecutionDescription e = f.jobs.describeJobExecution("dev-1", "fw2", null);
+    assertThat(e.status()).isEqualTo(ExecutionStatus.IN_PROGRESS);
     assertThat(e.approximateSecondsBeforeTimedOut()).isNull();
   }
 
@@ -82,14 +82,14 @@ class JobsTimeoutAndCancelTest {
     f.expect("notify");
     f.expect("notify-next");
     f.advance(Duration.ofHours(2)); // queued executions do not time out
-    assertThat(f.jobs.describeJobExecution("dev-1", "fw", null).status()).isEqualTo(JobExecutionStatus.QUEUED);
+    assertThat(f.jobs.describeJobExecution("dev-1", "fw", null).status()).isEqualTo(ExecutionStatus.QUEUED);
     f.call("start-next", "{\"stepTimeoutInMinutes\":60}", "accepted");
     f.expect("notify");
     assertThat(f.jobs.describeJobExecution("dev-1", "fw", null).approximateSecondsBeforeTimedOut()).isEqualTo(600);
     f.advance(Duration.ofMinutes(9));
     f.call("fw/update", "{\"status\":\"IN_PROGRESS\",\"stepTimeoutInMinutes\":30}", "accepted");
     f.advance(Duration.ofMinutes(1));
-    assertThat(f.jobs.describeJobExecution("dev-1", "fw", null).status()).isEqualTo(JobExecutionStatus.TIMED_OUT);
+    assertThat(f.jobs.describeJobExecution("dev-1", "fw", null).status()).isEqualTo(ExecutionStatus.TIMED_OUT);
     f.expect("notify");
     f.expect("notify-next");
   }
@@ -105,7 +105,7 @@ class JobsTimeoutAndCancelTest {
     Job canceled = f.jobs.cancelJob("fw", false, "NO_LONGER_NEEDED", "superseded");
     assertThat(canceled.status()).isEqualTo(JobStatus.CANCELED);
     assertThat(canceled.forceCanceled()).isFalse();
-    assertThat(f.jobs.describeJobExecution("dev-2", "fw", null).status()).isEqualTo(JobExecutionStatus.CANCELED);
+    assertThat(f.jobs.describeJobExecution("dev-2", "fw", null).status()).isEqualTo(ExecutionStatus.CANCELED);
     f.expectNothingElse(); // dev-1's running execution is untouched: no notification for it
     f.call("fw/update", "{\"status\":\"SUCCEEDED\"}", "accepted");
     f.expect("notify");
@@ -113,8 +113,8 @@ class JobsTimeoutAndCancelTest {
     Job after = f.jobs.describeJob("fw");
     assertThat(after.status()).isEqualTo(JobStatus.CANCELED);
     assertThat(after.reasonCode()).isEqualTo("NO_LONGER_NEEDED");
-    assertThat(after.executionCounts()).containsEntry(JobExecutionStatus.SUCCEEDED, 1)
-        .containsEntry(JobExecutionStatus.CANCELED, 1);
+    assertThat(after.executionCounts()).containsEntry(ExecutionStatus.SUCCEEDED, 1)
+        .containsEntry(ExecutionStatus.CANCELED, 1);
   }
 
   @Test
@@ -137,8 +137,8 @@ class JobsTimeoutAndCancelTest {
     assertThat(notify.at("/jobs/QUEUED/0/jobId").asText()).isEqualTo("next");
     assertThat(notify.at("/jobs/IN_PROGRESS").isMissingNode()).isTrue();
     assertThat(f.expect("notify-next").at("/execution/jobId").asText()).isEqualTo("next");
-    JobExecution e = f.jobs.describeJobExecution("dev-1", "fw", null);
-    assertThat(e.status()).isEqualTo(JobExecutionStatus.CANCELED);
+    JobExecutionDescription e = f.jobs.describeJobExecution("dev-1", "fw", null);
+    assertThat(e.status()).isEqualTo(ExecutionStatus.CANCELED);
     assertThat(e.forceCanceled()).isTrue();
     assertThat(f.jobs.describeJob("fw").forceCanceled()).isTrue();
     assertThat(f.call("fw/update", "{\"status\":\"SUCCEEDED\"}", "rejected").get("code").asText())
@@ -198,8 +198,8 @@ class JobsTimeoutAndCancelTest {
         .extracting(e -> ((AwsApiException) e).type()).isEqualTo("InvalidStateTransitionException");
     assertThatThrownBy(() -> f.jobs.cancelJobExecution("dev-1", "a", true, 1L, null))
         .extracting(e -> ((AwsApiException) e).type()).isEqualTo("VersionConflictException");
-    JobExecution canceled = f.jobs.cancelJobExecution("dev-1", "a", true, 2L, java.util.Map.of("why", "operator"));
-    assertThat(canceled.status()).isEqualTo(JobExecutionStatus.CANCELED);
+    JobExecutionDescription canceled = f.jobs.cancelJobExecution("dev-1", "a", true, 2L, java.util.Map.of("why", "operator"));
+    assertThat(canceled.status()).isEqualTo(ExecutionStatus.CANCELED);
     assertThat(canceled.statusDetails()).containsEntry("why", "operator");
     f.expect("notify");
     assertThat(f.expect("notify-next").at("/execution/jobId").asText()).isEqualTo("b");

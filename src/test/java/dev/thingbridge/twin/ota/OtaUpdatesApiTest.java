@@ -151,7 +151,7 @@ class OtaUpdatesApiTest {
     assertThat(iot.listOTAUpdates(b -> b.maxResults(5)).otaUpdates()).extracting(u -> u.otaUpdateId())
         .containsExactly("fw-123");
     assertThat(server.twin().service(JobsService.class).describeJobExecution("dev-1", "AFR_OTA-fw-123", null).status())
-        .isEqualTo(dev.thingbridge.twin.jobs.JobExecutionStatus.QUEUED);
+        .isEqualTo(dev.thingbridge.twin.jobs.ExecutionStatus.QUEUED);
     assertThatThrownBy(() -> iot.createOTAUpdate(b -> b.otaUpdateId("fw-123")
         .targets("arn:aws:iot:us-east-1:123456789012:thing/dev-1").roleArn("r")
         .files(OTAUpdateFile.builder().fileName("x").fileLocation(l -> l.s3Location(s -> s.bucket("b")

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Shadow requests with random topics and payloads straight into {@link ShadowService#handle}. Invariants:
+ * Shadow requests with random topics and payloads straight into {@link ShadowsService#handle}. Invariants:
  * it never throws; a request topic gets exactly one reply first, on its own accepted or rejected topic, never
  * a 500; a well-formed clientToken is echoed; any other topic gets no answer at all.
  */
@@ -36,7 +36,7 @@ class ShadowRequestFuzzTest {
       "$aws/things/la.mp/shadow/update", "$aws/things/lamp/shadow/name//update", "$aws/things/lamp/shadow/",
   };
 
-  private final ShadowService service = new ShadowService();
+  private final ShadowsService service = new ShadowsService();
 
   ShadowRequestFuzzTest() {
     service.attach(new TwinContext() {
@@ -103,7 +103,7 @@ class ShadowRequestFuzzTest {
       return;
     }
     service.handle(request, out::add);
-    Optional<ShadowTopics.Request> parsed = ShadowTopics.parseRequest(topic);
+    Optional<ShadowServiceTopics.Request> parsed = ShadowServiceTopics.parseRequest(topic);
     if (parsed.isEmpty()) {
       assertThat(out).isEmpty();
       return;
@@ -117,7 +117,7 @@ class ShadowRequestFuzzTest {
       assertThat(doc.get("message").asText()).isNotEmpty();
     }
     String token = wellFormedToken(payload);
-    if (token != null && parsed.get().operation() != ShadowTopics.Operation.DELETE) {
+    if (token != null && parsed.get().operation() != ShadowServiceTopics.Operation.DELETE) {
       assertThat(doc.path("clientToken").asText(null)).isEqualTo(token);
     }
   }

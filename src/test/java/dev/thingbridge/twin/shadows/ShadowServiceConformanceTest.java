@@ -264,7 +264,7 @@ class ShadowServiceConformanceTest {
       try {
         f.service.get("gone", null);
         return false;
-      } catch (ShadowException e) {
+      } catch (ShadowServiceException e) {
         return e.code() == 404;
       }
     });

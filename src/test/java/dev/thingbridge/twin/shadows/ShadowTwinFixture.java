@@ -29,14 +29,14 @@ final class ShadowTwinFixture implements AutoCloseable {
   final MqttClient twinClient = broker.connect("twin");
   final MqttClient device = broker.connect("device");
   Twin twin;
-  ShadowService service;
+  ShadowsService service;
 
   ShadowTwinFixture(TwinLimits limits, ShadowSettings settings, Path stateDir) throws Exception {
     start(limits, settings, stateDir);
   }
 
   void start(TwinLimits limits, ShadowSettings settings, Path stateDir) throws Exception {
-    service = new ShadowService(settings);
+    service = new ShadowsService(settings);
     twin = Twin.builder(twinClient).clock(clock).limits(limits).stateDir(stateDir).service(service).build();
     twin.start().get(5, TimeUnit.SECONDS);
   }

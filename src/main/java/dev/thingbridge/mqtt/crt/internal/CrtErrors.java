@@ -1,12 +1,12 @@
 package dev.thingbridge.mqtt.crt.internal;
 
+import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttEndpoint;
 import dev.thingbridge.mqtt.MqttException;
 import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.mqtt.MqttRefusedException;
 import dev.thingbridge.mqtt.MqttTimeoutException;
-import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import java.time.Duration;
 import software.amazon.awssdk.crt.CRT;
 import software.amazon.awssdk.crt.CrtRuntimeException;
@@ -45,7 +45,7 @@ public final class CrtErrors {
 
   /** The typed failure of a publish, subscribe or unsubscribe whose CRT future failed. */
   public static MqttException operationFailure(String operation, Throwable failure, Duration ackTimeout) {
-    Throwable cause = AbstractMqttClient.unwrap(failure);
+    Throwable cause = Futures.unwrap(failure);
     if (cause instanceof MqttException m) {
       return m;
     }

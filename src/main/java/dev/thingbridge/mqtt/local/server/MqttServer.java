@@ -1,6 +1,6 @@
 package dev.thingbridge.mqtt.local.server;
 
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -3,7 +3,7 @@ package dev.thingbridge.twin.commands.internal;
 import dev.thingbridge.twin.commands.Command;
 import dev.thingbridge.twin.commands.CommandParameter;
 import dev.thingbridge.twin.commands.CommandSpec;
-import dev.thingbridge.twin.commands.CommandTopics;
+import dev.thingbridge.twin.commands.CommandServiceTopics;
 import dev.thingbridge.twin.commands.CommandsSettings;
 import dev.thingbridge.twin.commands.ParameterValue;
 import dev.thingbridge.twin.http.AwsApiException;
@@ -21,7 +21,7 @@ public final class CommandRules {
 
   /** Checks a CreateCommand input against AWS's rules. */
   public static void validate(CommandSpec spec, CommandsSettings settings) {
-    if (!CommandTopics.isValidCommandId(spec.commandId())) {
+    if (!CommandServiceTopics.isValidCommandId(spec.commandId())) {
       throw validation("commandId must be 1 to 64 characters of [a-zA-Z0-9_-]: " + spec.commandId());
     }
     if (FLEETWISE.equals(spec.namespace())) {

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import dev.thingbridge.twin.commands.CommandExecutionStatus;
-import dev.thingbridge.twin.commands.CommandTopics.PayloadFormat;
+import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;
 import dev.thingbridge.twin.commands.ResultValue;
 import dev.thingbridge.twin.commands.StatusReason;
 import dev.thingbridge.twin.commands.internal.UpdateRejection.Code;

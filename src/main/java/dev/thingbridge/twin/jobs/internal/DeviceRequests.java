@@ -2,11 +2,12 @@ package dev.thingbridge.twin.jobs.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.TwinOutbox;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.things.ThingRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -61,7 +62,7 @@ public final class DeviceRequests {
       if (topic.kind() == JobsTopic.Kind.INVALID) {
         throw new Rejection("InvalidTopic", "The topic " + topic.requestTopic() + " maps to no jobs API");
       }
-      if (!ThingRegistry.THING_NAME.matcher(topic.thingName()).matches()) {
+      if (!AwsNames.isThingName(topic.thingName())) {
         throw new Rejection("InvalidTopic", "The thing name in the topic is not valid");
       }
       return switch (topic.kind()) {
@@ -99,7 +100,7 @@ public final class DeviceRequests {
     var inProgress = reply.putArray("inProgressJobs");
     var queued = reply.putArray("queuedJobs");
     for (ExecutionRecord e : store.pending(topic.thingName())) {
-      (e.status == JobExecutionStatus.IN_PROGRESS ? inProgress : queued).add(wire.summary(e));
+      (e.status == ExecutionStatus.IN_PROGRESS ? inProgress : queued).add(wire.summary(e));
     }
     accept(topic, wire.close(reply, token, now), out);
     return false;
@@ -113,9 +114,9 @@ public final class DeviceRequests {
     PendingChanges changes = engine.changes();
     boolean changed = false;
     if (next != null) {
-      if (next.status == JobExecutionStatus.QUEUED) {
+      if (next.status == ExecutionStatus.QUEUED) {
         changes.watch(topic.thingName());
-        store.move(next, JobExecutionStatus.IN_PROGRESS, now);
+        store.move(next, ExecutionStatus.IN_PROGRESS, now);
         if (details != null) {
           next.statusDetails = details;
         }
@@ -138,7 +139,7 @@ public final class DeviceRequests {
       e = store.next(topic.thingName());
     } else {
       e = execution(topic, executionNumber);
-      if (e.status.terminal() && engine.settings.rejectDescribeOfTerminalExecution()) {
+      if (e.status.isTerminal() && engine.settings.rejectDescribeOfTerminalExecution()) {
         throw new Rejection("TerminalStateReached", "Job execution " + e.jobId + " is in terminal state "
             + e.status);
       }
@@ -158,7 +159,7 @@ public final class DeviceRequests {
     if (statusNode == null || statusNode.isNull()) {
       throw new Rejection("InvalidRequest", "status is required");
     }
-    JobExecutionStatus status = statusNode.isTextual() ? JobExecutionStatus.parse(statusNode.asText()) : null;
+    ExecutionStatus status = statusNode.isTextual() ? ExecutionStatus.parse(statusNode.asText()) : null;
     if (status == null) {
       throw new Rejection("InvalidRequest", "status must be one of IN_PROGRESS, SUCCEEDED, FAILED, REJECTED");
     }
@@ -173,7 +174,7 @@ public final class DeviceRequests {
       throw new Rejection("VersionMismatch", "expectedVersion " + expectedVersion + " does not match the current "
           + "version " + e.versionNumber, e);
     }
-    if (!JobExecutionStatus.deviceMayMove(e.status, status)) {
+    if (!ExecutionStatus.deviceMayMove(e.status, status)) {
       throw new Rejection("InvalidStateTransition", "Cannot update job execution " + e.jobId + " from "
           + e.status + " to " + status, e);
     }
@@ -188,7 +189,7 @@ public final class DeviceRequests {
     if (details != null) {
       e.statusDetails = details;
     }
-    if (status == JobExecutionStatus.IN_PROGRESS) {
+    if (status == ExecutionStatus.IN_PROGRESS) {
       engine.startTimers(e, step, now);
     } else {
       store.completeIfDone(store.job(e.jobId), now);
@@ -208,7 +209,7 @@ public final class DeviceRequests {
   // ---- request parsing ---------------------------------------------------------------------------
 
   private ExecutionRecord execution(JobsTopic topic, Long executionNumber) {
-    if (!JobsTopic.JOB_ID.matcher(topic.jobId()).matches()) {
+    if (!AwsNames.isJobId(topic.jobId())) {
       throw new Rejection("InvalidRequest", "The job id must be 1-64 characters of [a-zA-Z0-9_-]");
     }
     ExecutionRecord e = store.execution(topic.thingName(), topic.jobId());

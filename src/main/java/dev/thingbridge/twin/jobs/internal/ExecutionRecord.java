@@ -1,6 +1,6 @@
 package dev.thingbridge.twin.jobs.internal;
 
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -12,7 +12,7 @@ final class ExecutionRecord {
   final String thingName;
   final long seq;
   final long executionNumber;
-  JobExecutionStatus status = JobExecutionStatus.QUEUED;
+  ExecutionStatus status = ExecutionStatus.QUEUED;
   Map<String, String> statusDetails = new LinkedHashMap<>();
   Instant queuedAt;
   Instant startedAt;
@@ -51,13 +51,13 @@ final class ExecutionRecord {
   }
 
   /** Moves to a new status and records the change (version, time, timers). */
-  void moveTo(JobExecutionStatus next, Instant now) {
-    if (status == JobExecutionStatus.QUEUED && next == JobExecutionStatus.IN_PROGRESS) {
+  void moveTo(ExecutionStatus next, Instant now) {
+    if (status == ExecutionStatus.QUEUED && next == ExecutionStatus.IN_PROGRESS) {
       startedAt = now;
     }
     status = next;
     touch(now);
-    if (next.terminal()) {
+    if (next.isTerminal()) {
       stepDeadline = null;
       inProgressDeadline = null;
     }

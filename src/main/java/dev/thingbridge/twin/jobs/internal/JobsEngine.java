@@ -3,11 +3,12 @@ package dev.thingbridge.twin.jobs.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.http.AwsApiException;
 import dev.thingbridge.twin.jobs.Job;
-import dev.thingbridge.twin.jobs.JobExecution;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.JobExecutionDescription;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobStatus;
 import dev.thingbridge.twin.jobs.JobsSettings;
@@ -59,7 +60,7 @@ public final class JobsEngine {
 
   /** CreateJob. */
   public Job createJob(JobRequest req, Instant now, TwinOutbox out) {
-    if (!JobsTopic.JOB_ID.matcher(req.jobId()).matches()) {
+    if (!AwsNames.isJobId(req.jobId())) {
       throw AwsApiException.invalidRequest("jobId must be 1-64 characters of [a-zA-Z0-9_-]");
     }
     if (store.job(req.jobId()) != null) {
@@ -124,10 +125,10 @@ public final class JobsEngine {
     job.lastUpdatedAt = now;
     PendingChanges changes = changes();
     for (ExecutionRecord e : store.executionsOfJob(job)) {
-      if (e.status == JobExecutionStatus.QUEUED || (force && e.status == JobExecutionStatus.IN_PROGRESS)) {
+      if (e.status == ExecutionStatus.QUEUED || (force && e.status == ExecutionStatus.IN_PROGRESS)) {
         changes.watch(e.thingName);
-        e.forceCanceled = e.status == JobExecutionStatus.IN_PROGRESS;
-        store.move(e, JobExecutionStatus.CANCELED, now);
+        e.forceCanceled = e.status == ExecutionStatus.IN_PROGRESS;
+        store.move(e, ExecutionStatus.CANCELED, now);
       }
     }
     publish(changes, now, out);
@@ -135,14 +136,14 @@ public final class JobsEngine {
   }
 
   /** CancelJobExecution. */
-  public JobExecution cancelJobExecution(String thingName, String jobId, boolean force, Long expectedVersion,
+  public JobExecutionDescription cancelJobExecution(String thingName, String jobId, boolean force, Long expectedVersion,
       Map<String, String> statusDetails, Instant now, TwinOutbox out) {
     ExecutionRecord e = executionForApi(thingName, jobId, null);
-    if (e.status.terminal()) {
+    if (e.status.isTerminal()) {
       throw new AwsApiException(409, "InvalidStateTransitionException",
           "Job execution " + jobId + " on " + thingName + " is " + e.status + " and cannot be canceled.");
     }
-    if (e.status == JobExecutionStatus.IN_PROGRESS && !force) {
+    if (e.status == ExecutionStatus.IN_PROGRESS && !force) {
       throw new AwsApiException(409, "InvalidStateTransitionException",
           "Job execution " + jobId + " on " + thingName + " is IN_PROGRESS; cancel it with force.");
     }
@@ -154,8 +155,8 @@ public final class JobsEngine {
     if (statusDetails != null) {
       e.statusDetails = new java.util.LinkedHashMap<>(statusDetails);
     }
-    e.forceCanceled = e.status == JobExecutionStatus.IN_PROGRESS;
-    store.move(e, JobExecutionStatus.CANCELED, now);
+    e.forceCanceled = e.status == ExecutionStatus.IN_PROGRESS;
+    store.move(e, ExecutionStatus.CANCELED, now);
     store.completeIfDone(store.job(jobId), now);
     publish(changes, now, out);
     return store.view(e, registry.thingArn(thingName), now);
@@ -165,7 +166,7 @@ public final class JobsEngine {
   public void deleteJobExecution(String thingName, String jobId, long executionNumber, boolean force, Instant now,
       TwinOutbox out) {
     ExecutionRecord e = executionForApi(thingName, jobId, executionNumber);
-    if (e.status.pending() && !force) {
+    if (e.status.isPending() && !force) {
       throw new AwsApiException(409, "InvalidStateTransitionException", "Job execution " + jobId + " on "
           + thingName + " is " + e.status + "; only terminal executions are deleted without force.");
     }
@@ -177,14 +178,14 @@ public final class JobsEngine {
   }
 
   /** DescribeJobExecution. */
-  public JobExecution describeJobExecution(String thingName, String jobId, Long executionNumber, Instant now) {
+  public JobExecutionDescription describeJobExecution(String thingName, String jobId, Long executionNumber, Instant now) {
     return store.view(executionForApi(thingName, jobId, executionNumber), registry.thingArn(thingName), now);
   }
 
   /** ListJobExecutionsForThing, before paging. */
-  public List<JobExecution> executionsOfThing(String thingName, JobExecutionStatus status, Instant now) {
+  public List<JobExecutionDescription> executionsOfThing(String thingName, ExecutionStatus status, Instant now) {
     ThingRegistry.requireValidName(thingName);
-    List<JobExecution> out = new ArrayList<>();
+    List<JobExecutionDescription> out = new ArrayList<>();
     for (ExecutionRecord e : store.executionsOfThing(thingName)) {
       if (status == null || e.status == status) {
         out.add(store.view(e, registry.thingArn(thingName), now));
@@ -194,8 +195,8 @@ public final class JobsEngine {
   }
 
   /** ListJobExecutionsForJob, before paging. */
-  public List<JobExecution> executionsOfJob(String jobId, JobExecutionStatus status, Instant now) {
-    List<JobExecution> out = new ArrayList<>();
+  public List<JobExecutionDescription> executionsOfJob(String jobId, ExecutionStatus status, Instant now) {
+    List<JobExecutionDescription> out = new ArrayList<>();
     for (ExecutionRecord e : store.executionsOfJob(job(jobId))) {
       if (status == null || e.status == status) {
         out.add(store.view(e, registry.thingArn(e.thingName), now));
@@ -213,7 +214,7 @@ public final class JobsEngine {
     for (ExecutionRecord e : store.timed()) {
       if (!e.deadline().isAfter(now)) {
         changes.watch(e.thingName);
-        store.move(e, JobExecutionStatus.TIMED_OUT, now);
+        store.move(e, ExecutionStatus.TIMED_OUT, now);
         store.completeIfDone(store.job(e.jobId), now);
         changed = true;
       }

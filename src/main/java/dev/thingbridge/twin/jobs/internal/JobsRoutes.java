@@ -8,9 +8,9 @@ import dev.thingbridge.twin.http.ApiResponse;
 import dev.thingbridge.twin.http.AwsApiException;
 import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.jobs.Job;
-import dev.thingbridge.twin.jobs.JobExecution;
+import dev.thingbridge.twin.jobs.JobExecutionDescription;
 import dev.thingbridge.twin.jobs.JobExecutionPage;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.things.internal.ApiJson;
@@ -128,7 +128,7 @@ public final class JobsRoutes {
 
   private ApiResponse describeExecution(ApiRequest req) {
     Long executionNumber = req.queryParam("executionNumber").map(s -> longParam("executionNumber", s)).orElse(null);
-    JobExecution e = jobs.describeJobExecution(req.pathParam("thingName"), req.pathParam("jobId"), executionNumber);
+    JobExecutionDescription e = jobs.describeJobExecution(req.pathParam("thingName"), req.pathParam("jobId"), executionNumber);
     ObjectNode out = ApiJson.MAPPER.createObjectNode();
     ObjectNode n = out.putObject("execution");
     n.put("jobId", e.jobId()).put("status", e.status().name()).put("forceCanceled", e.forceCanceled());
@@ -147,22 +147,22 @@ public final class JobsRoutes {
     JobExecutionPage page = jobs.listJobExecutionsForThing(req.pathParam("thingName"), status(req),
         Paging.intParam("maxResults", req.queryParam("maxResults").orElse(null)),
         req.queryParam("nextToken").orElse(null));
-    return executionSummaries(page, "jobId", JobExecution::jobId);
+    return executionSummaries(page, "jobId", JobExecutionDescription::jobId);
   }
 
   private ApiResponse listForJob(ApiRequest req) {
     JobExecutionPage page = jobs.listJobExecutionsForJob(req.pathParam("jobId"), status(req),
         Paging.intParam("maxResults", req.queryParam("maxResults").orElse(null)),
         req.queryParam("nextToken").orElse(null));
-    return executionSummaries(page, "thingArn", JobExecution::thingArn);
+    return executionSummaries(page, "thingArn", JobExecutionDescription::thingArn);
   }
 
   /** A page of execution summaries, each named by {@code key} (the job for a thing, the thing for a job). */
   private ApiResponse executionSummaries(JobExecutionPage page, String key,
-      java.util.function.Function<JobExecution, String> keyValue) {
+      java.util.function.Function<JobExecutionDescription, String> keyValue) {
     ObjectNode out = ApiJson.MAPPER.createObjectNode();
     ArrayNode list = out.putArray("executionSummaries");
-    for (JobExecution e : page.executions()) {
+    for (JobExecutionDescription e : page.executions()) {
       ObjectNode n = list.addObject();
       n.put(key, keyValue.apply(e));
       n.set("jobExecutionSummary", summary(e));
@@ -198,15 +198,15 @@ public final class JobsRoutes {
     if (j.status() == dev.thingbridge.twin.jobs.JobStatus.IN_PROGRESS) {
       j.targets().forEach(processing::add);
     }
-    Map<JobExecutionStatus, Integer> c = j.executionCounts();
-    p.put("numberOfCanceledThings", c.get(JobExecutionStatus.CANCELED))
-        .put("numberOfSucceededThings", c.get(JobExecutionStatus.SUCCEEDED))
-        .put("numberOfFailedThings", c.get(JobExecutionStatus.FAILED))
-        .put("numberOfRejectedThings", c.get(JobExecutionStatus.REJECTED))
-        .put("numberOfQueuedThings", c.get(JobExecutionStatus.QUEUED))
-        .put("numberOfInProgressThings", c.get(JobExecutionStatus.IN_PROGRESS))
-        .put("numberOfRemovedThings", c.get(JobExecutionStatus.REMOVED))
-        .put("numberOfTimedOutThings", c.get(JobExecutionStatus.TIMED_OUT));
+    Map<ExecutionStatus, Integer> c = j.executionCounts();
+    p.put("numberOfCanceledThings", c.get(ExecutionStatus.CANCELED))
+        .put("numberOfSucceededThings", c.get(ExecutionStatus.SUCCEEDED))
+        .put("numberOfFailedThings", c.get(ExecutionStatus.FAILED))
+        .put("numberOfRejectedThings", c.get(ExecutionStatus.REJECTED))
+        .put("numberOfQueuedThings", c.get(ExecutionStatus.QUEUED))
+        .put("numberOfInProgressThings", c.get(ExecutionStatus.IN_PROGRESS))
+        .put("numberOfRemovedThings", c.get(ExecutionStatus.REMOVED))
+        .put("numberOfTimedOutThings", c.get(ExecutionStatus.TIMED_OUT));
     if (j.inProgressTimeoutInMinutes() != null) {
       n.putObject("timeoutConfig").put("inProgressTimeoutInMinutes", j.inProgressTimeoutInMinutes().longValue());
     }
@@ -223,7 +223,7 @@ public final class JobsRoutes {
     return out;
   }
 
-  private static ObjectNode summary(JobExecution e) {
+  private static ObjectNode summary(JobExecutionDescription e) {
     ObjectNode s = ApiJson.MAPPER.createObjectNode();
     s.put("status", e.status().name());
     putTimes(s, e);
@@ -231,7 +231,7 @@ public final class JobsRoutes {
     return s;
   }
 
-  private static void putTimes(ObjectNode n, JobExecution e) {
+  private static void putTimes(ObjectNode n, JobExecutionDescription e) {
     n.put("queuedAt", ApiJson.epochSeconds(e.queuedAt()));
     if (e.startedAt() != null) {
       n.put("startedAt", ApiJson.epochSeconds(e.startedAt()));
@@ -239,12 +239,12 @@ public final class JobsRoutes {
     n.put("lastUpdatedAt", ApiJson.epochSeconds(e.lastUpdatedAt()));
   }
 
-  private static JobExecutionStatus status(ApiRequest req) {
+  private static ExecutionStatus status(ApiRequest req) {
     String raw = req.queryParam("status").orElse(null);
     if (raw == null) {
       return null;
     }
-    JobExecutionStatus s = JobExecutionStatus.parse(raw);
+    ExecutionStatus s = ExecutionStatus.parse(raw);
     if (s == null) {
       throw AwsApiException.invalidRequest("status " + raw + " is not a job execution status");
     }

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.jobs.Job;
-import dev.thingbridge.twin.jobs.JobExecution;
-import dev.thingbridge.twin.jobs.JobExecutionStatus;
+import dev.thingbridge.twin.jobs.JobExecutionDescription;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobStatus;
 import dev.thingbridge.twin.store.Migration;
 import dev.thingbridge.twin.store.StoreReader;
@@ -43,7 +43,7 @@ import java.util.TreeSet;
 public final class JobsStore {
   /** IN_PROGRESS before QUEUED, then by queue time, then by creation. */
   static final Comparator<ExecutionRecord> PENDING_ORDER = Comparator
-      .comparing((ExecutionRecord e) -> e.status == JobExecutionStatus.IN_PROGRESS ? 0 : 1)
+      .comparing((ExecutionRecord e) -> e.status == ExecutionStatus.IN_PROGRESS ? 0 : 1)
       .thenComparing(e -> e.queuedAt)
       .thenComparingLong(e -> e.seq);
   static final Table JOBS = Table.of("jobs", 1, "job_id", "seq", "status", "document");
@@ -99,7 +99,7 @@ public final class JobsStore {
 
   private void index(ExecutionRecord e) {
     byThing.computeIfAbsent(e.thingName, k -> new LinkedHashMap<>()).put(e.jobId, e);
-    if (e.status.pending()) {
+    if (e.status.isPending()) {
       pendingByThing.computeIfAbsent(e.thingName, k -> new TreeSet<>(PENDING_ORDER)).add(e);
       pendingChanged(e.thingName);
     }
@@ -119,10 +119,10 @@ public final class JobsStore {
   }
 
   /** Moves an execution to a new status (version, times, timers, its place in the pending list). */
-  void move(ExecutionRecord e, JobExecutionStatus next, Instant now) {
+  void move(ExecutionRecord e, ExecutionStatus next, Instant now) {
     unlistPending(e);
     e.moveTo(next, now);
-    if (e.status.pending()) {
+    if (e.status.isPending()) {
       pendingByThing.computeIfAbsent(e.thingName, k -> new TreeSet<>(PENDING_ORDER)).add(e);
       pendingChanged(e.thingName);
     }
@@ -183,7 +183,7 @@ public final class JobsStore {
     List<ExecutionRecord> out = new ArrayList<>();
     pendingByThing.values().forEach(set -> {
       for (ExecutionRecord e : set) {
-        if (e.status != JobExecutionStatus.IN_PROGRESS) {
+        if (e.status != ExecutionStatus.IN_PROGRESS) {
           break;
         }
         if (e.deadline() != null) {
@@ -212,7 +212,7 @@ public final class JobsStore {
       return false;
     }
     for (ExecutionRecord e : executionsOfJob(job)) {
-      if (e.status.pending()) {
+      if (e.status.isPending()) {
         return false;
       }
     }
@@ -224,7 +224,7 @@ public final class JobsStore {
   }
 
   Job view(JobRecord j) {
-    Map<JobExecutionStatus, Integer> counts = new EnumMap<>(JobExecutionStatus.class);
+    Map<ExecutionStatus, Integer> counts = new EnumMap<>(ExecutionStatus.class);
     for (ExecutionRecord e : executionsOfJob(j)) {
       counts.merge(e.status, 1, Integer::sum);
     }
@@ -233,8 +233,8 @@ public final class JobsStore {
         j.inProgressTimeoutInMinutes, counts);
   }
 
-  JobExecution view(ExecutionRecord e, String thingArn, Instant now) {
-    return new JobExecution(e.jobId, e.thingName, thingArn, e.status, e.statusDetails, e.queuedAt, e.startedAt,
+  JobExecutionDescription view(ExecutionRecord e, String thingArn, Instant now) {
+    return new JobExecutionDescription(e.jobId, e.thingName, thingArn, e.status, e.statusDetails, e.queuedAt, e.startedAt,
         e.lastUpdatedAt, e.versionNumber, e.executionNumber, e.forceCanceled, e.secondsBeforeTimedOut(now));
   }
 
@@ -378,7 +378,7 @@ public final class JobsStore {
   private static ExecutionRecord readExecution(JsonNode n) {
     ExecutionRecord e = new ExecutionRecord(n.path("jobId").asText(), n.path("thingName").asText(),
         n.path("seq").asLong(), n.path("executionNumber").asLong(1), Instant.ofEpochMilli(n.path("queuedAt").asLong()));
-    e.status = JobExecutionStatus.valueOf(n.path("status").asText());
+    e.status = ExecutionStatus.valueOf(n.path("status").asText());
     e.startedAt = instant(n.get("startedAt"));
     e.lastUpdatedAt = Instant.ofEpochMilli(n.path("lastUpdatedAt").asLong());
     e.versionNumber = n.path("versionNumber").asLong(1);

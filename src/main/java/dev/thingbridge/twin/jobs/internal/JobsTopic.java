@@ -1,7 +1,5 @@
 package dev.thingbridge.twin.jobs.internal;
 
-import java.util.regex.Pattern;
-
 /**
  * A device request topic under {@code $aws/things/{thing}/jobs/}, parsed: which API it calls and where the
  * reply goes. Topics the service itself publishes (notify, replies) parse as {@link Kind#OUTBOUND}.
@@ -13,7 +11,6 @@ import java.util.regex.Pattern;
  */
 record JobsTopic(String thingName, Kind kind, String jobId, String requestTopic) {
   static final String NEXT = "$next";
-  static final Pattern JOB_ID = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
 
   enum Kind { GET_PENDING, START_NEXT, DESCRIBE, UPDATE, OUTBOUND, INVALID }
 

@@ -1,10 +1,10 @@
 package dev.thingbridge.twin.jobs.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.thingbridge.mqtt.AwsNames;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * AWS's limits on a job execution's statusDetails: at most 10 pairs, keys 1-128 characters of
@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
 final class StatusDetails {
   static final int MAX_ENTRIES = 10;
   static final int MAX_VALUE_CHARS = 1024;
-  private static final Pattern KEY = Pattern.compile("[a-zA-Z0-9:_-]{1,128}");
 
   private StatusDetails() {}
 
@@ -34,7 +33,7 @@ final class StatusDetails {
     Iterator<Map.Entry<String, JsonNode>> it = node.fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
-      if (!KEY.matcher(e.getKey()).matches()) {
+      if (!AwsNames.isStatusDetailKey(e.getKey())) {
         throw new IllegalArgumentException("statusDetails key '" + shorten(e.getKey())
             + "' must be 1-128 characters of [a-zA-Z0-9:_-]");
       }

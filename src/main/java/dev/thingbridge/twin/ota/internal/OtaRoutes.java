@@ -6,7 +6,7 @@ import dev.thingbridge.twin.http.ApiRequest;
 import dev.thingbridge.twin.http.ApiResponse;
 import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.ota.OtaUpdate;
-import dev.thingbridge.twin.ota.OtaUpdatesService;
+import dev.thingbridge.twin.ota.OtaService;
 import dev.thingbridge.twin.things.internal.ApiJson;
 import dev.thingbridge.twin.things.internal.Paging;
 import java.util.List;
@@ -15,13 +15,13 @@ import java.util.List;
 public final class OtaRoutes {
   private static final String UPDATE = "/otaUpdates/(?<otaUpdateId>[^/]+)";
 
-  private final OtaUpdatesService ota;
+  private final OtaService ota;
 
-  private OtaRoutes(OtaUpdatesService ota) {
+  private OtaRoutes(OtaService ota) {
     this.ota = ota;
   }
 
-  public static List<Route> of(OtaUpdatesService ota) {
+  public static List<Route> of(OtaService ota) {
     OtaRoutes r = new OtaRoutes(ota);
     return List.of(
         Route.of("CreateOTAUpdate", "POST", UPDATE, r::create),

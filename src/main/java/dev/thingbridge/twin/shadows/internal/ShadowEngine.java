@@ -3,13 +3,14 @@ package dev.thingbridge.twin.shadows.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.shadows.NamedShadowPage;
 import dev.thingbridge.twin.shadows.ShadowAccessPolicy;
-import dev.thingbridge.twin.shadows.ShadowException;
+import dev.thingbridge.twin.shadows.ShadowServiceException;
 import dev.thingbridge.twin.shadows.ShadowSettings;
-import dev.thingbridge.twin.shadows.ShadowTopics;
+import dev.thingbridge.twin.shadows.ShadowServiceTopics;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome.Accepted;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome.Publication;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome.Rejected;
@@ -77,7 +78,7 @@ public final class ShadowEngine {
   }
 
   /** Answers one request; never throws for bad input (it becomes a {@link Rejected}). */
-  public ShadowOutcome handle(ShadowTopics.Request request, byte[] payload, long now) {
+  public ShadowOutcome handle(ShadowServiceTopics.Request request, byte[] payload, long now) {
     Rejected refused = admit(request, payload.length, now);
     if (refused != null) {
       return refused;
@@ -89,7 +90,7 @@ public final class ShadowEngine {
     };
   }
 
-  private Rejected admit(ShadowTopics.Request request, int payloadBytes, long now) {
+  private Rejected admit(ShadowServiceTopics.Request request, int payloadBytes, long now) {
     ShadowAccessPolicy.Decision decision =
         settings.accessPolicy().check(request.thingName(), request.shadowName(), request.operation());
     if (decision == ShadowAccessPolicy.Decision.UNAUTHORIZED) {
@@ -225,7 +226,7 @@ public final class ShadowEngine {
       doc.put("version", next.version);
       doc.put("timestamp", now);
       putToken(doc, request.clientToken());
-      out.add(new Publication(ShadowTopics.delta(thing, shadow), doc));
+      out.add(new Publication(ShadowServiceTopics.delta(thing, shadow), doc));
     }
     ObjectNode documents = ShadowJson.object();
     if (previous != null) {
@@ -234,7 +235,7 @@ public final class ShadowEngine {
     documents.set("current", next.snapshotDocument());
     documents.put("timestamp", now);
     putToken(documents, request.clientToken());
-    out.add(new Publication(ShadowTopics.documents(thing, shadow), documents));
+    out.add(new Publication(ShadowServiceTopics.documents(thing, shadow), documents));
     return out;
   }
 
@@ -279,12 +280,12 @@ public final class ShadowEngine {
   /**
    * One page of a thing's named shadows in name order.
    *
-   * @throws ShadowException 400 for a page size outside 1..100 or a token this service did not issue
+   * @throws ShadowServiceException 400 for a page size outside 1..100 or a token this service did not issue
    */
   public NamedShadowPage listNamed(String thing, String nextToken, Integer pageSize, long now) {
     int size = pageSize == null ? DEFAULT_PAGE_SIZE : pageSize;
     if (size < 1 || size > MAX_PAGE_SIZE) {
-      throw new ShadowException(400, "pageSize must be between 1 and " + MAX_PAGE_SIZE);
+      throw new ShadowServiceException(400, "pageSize must be between 1 and " + MAX_PAGE_SIZE);
     }
     String after = nextToken == null || nextToken.isEmpty() ? "" : decodeToken(nextToken);
     List<String> names = new ArrayList<>(size);
@@ -312,13 +313,13 @@ public final class ShadowEngine {
   private static String decodeToken(String token) {
     try {
       String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-      if (text.startsWith("after:") && ShadowTopics.isValidShadowName(text.substring(6))) {
+      if (text.startsWith("after:") && AwsNames.isShadowName(text.substring(6))) {
         return text.substring(6);
       }
     } catch (IllegalArgumentException e) {
       // falls through to the rejection
     }
-    throw new ShadowException(400, "The nextToken is invalid");
+    throw new ShadowServiceException(400, "The nextToken is invalid");
   }
 
   /**
@@ -374,7 +375,7 @@ public final class ShadowEngine {
   }
 
   private void put(String thing, String shadow, StoredShadow s) {
-    if (!ShadowTopics.isValidThingName(thing) || !(shadow.isEmpty() || ShadowTopics.isValidShadowName(shadow))) {
+    if (!AwsNames.isThingName(thing) || !(shadow.isEmpty() || AwsNames.isShadowName(shadow))) {
       throw new IllegalArgumentException("bad thing or shadow name");
     }
     Key key = new Key(thing, shadow);

@@ -1,8 +1,8 @@
 package dev.thingbridge.twin.streams.internal;
 
+import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
-import dev.thingbridge.mqtt.internal.NamedThreadFactory;
 import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.streams.StreamFaults;
 import java.io.IOException;

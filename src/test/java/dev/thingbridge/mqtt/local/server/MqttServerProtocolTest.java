@@ -125,7 +125,9 @@ class MqttServerProtocolTest {
     }
     try (RawClient c = RawClient.connect(server, Connect.of(5, "pinger", true, 1, 0))) {
       for (int i = 0; i < 6; i++) {
-        Thread.sleep(500); // a ping every half keep-alive keeps the connection
+        // a ping every half keep-alive keeps the connection
+        await().pollDelay(Duration.ofMillis(500)).atMost(WAIT)
+            .until(() -> server.stats().connections() >= 1);
         c.send(new Packet.PingReq());
         assertThat(c.expect(Packet.PingResp.class, WAIT)).isNotNull();
       }

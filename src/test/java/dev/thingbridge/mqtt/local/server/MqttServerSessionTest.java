@@ -113,7 +113,7 @@ class MqttServerSessionTest {
     try (RawClient c = RawClient.connect(server, 5, "short", false, 1)) {
       c.drop();
     }
-    Thread.sleep(2500);
+    await().atMost(WAIT).until(() -> held(server, "short") == -1); // expired after its 1 s
     try (RawClient c = RawClient.connect(server, 5, "short", false, 1)) {
       assertThat(c.connack().sessionPresent()).isFalse();
     }
@@ -159,7 +159,7 @@ class MqttServerSessionTest {
     try (RawClient c = RawClient.connect(server, delayed)) {
       c.drop();
     }
-    Thread.sleep(500);
+    await().atMost(WAIT).until(() -> server.session("w2").map(s -> !s.online()).orElse(false));
     try (RawClient c = RawClient.connect(server, delayed)) {
       assertThat(c.connack().sessionPresent()).isTrue();
       assertThatNothingMore(wills); // back within the delay: no will
@@ -195,7 +195,8 @@ class MqttServerSessionTest {
         MessageProperties.builder().messageExpirySeconds(1L).build())).get(5, TimeUnit.SECONDS);
     publisher.publish(new MqttMessage("e/long", "y".getBytes(), QoS.AT_LEAST_ONCE, false,
         MessageProperties.builder().messageExpirySeconds(100L).build())).get(5, TimeUnit.SECONDS);
-    Thread.sleep(2100);
+    // Expiry is checked when a message goes out, so both are still held two seconds on.
+    await().pollDelay(Duration.ofMillis(2100)).atMost(WAIT).until(() -> held(server, "exp") == 2);
     try (RawClient c = RawClient.connect(server, 5, "exp", false, 600)) {
       Publish p = c.expect(Publish.class, WAIT);
       assertThat(p.topic()).isEqualTo("e/long");

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.shadows.ShadowSettings;
-import dev.thingbridge.twin.shadows.ShadowTopics;
-import dev.thingbridge.twin.shadows.ShadowTopics.Operation;
+import dev.thingbridge.twin.shadows.ShadowServiceTopics;
+import dev.thingbridge.twin.shadows.ShadowServiceTopics.Operation;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome.Accepted;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome.Publication;
 import dev.thingbridge.twin.shadows.internal.ShadowOutcome.Rejected;
@@ -42,7 +42,7 @@ class ShadowEngineTest {
   }
 
   private ShadowOutcome call(Operation op, String payload, long now) {
-    return engine.handle(new ShadowTopics.Request("lamp", "", op), payload.getBytes(StandardCharsets.UTF_8), now);
+    return engine.handle(new ShadowServiceTopics.Request("lamp", "", op), payload.getBytes(StandardCharsets.UTF_8), now);
   }
 
   private Accepted update(String payload, long now) {
@@ -302,7 +302,7 @@ class ShadowEngineTest {
         .isEqualTo("State contains an invalid node: 'delta'");
     assertThat(rejectedUpdate("{\"state\":{\"desired\":{\"a\":[1,null]}}}").message())
         .startsWith("State contains an invalid node");
-    ShadowOutcome utf16 = engine.handle(new ShadowTopics.Request("lamp", "", Operation.UPDATE),
+    ShadowOutcome utf16 = engine.handle(new ShadowServiceTopics.Request("lamp", "", Operation.UPDATE),
         "{\"state\":{}}".getBytes(StandardCharsets.UTF_16), T0);
     assertThat(utf16).isEqualTo(new Rejected(415, "Unsupported documented encoding; supported encoding is UTF-8", null));
     assertThat(update("{\"state\":{},\"clientToken\":\"" + "x".repeat(64) + "\"}", T0)
@@ -312,11 +312,11 @@ class ShadowEngineTest {
   @Test
   void named_shadows_are_separate_documents_listed_in_pages() {
     for (int i = 0; i < 7; i++) {
-      engine.handle(new ShadowTopics.Request("lamp", "s" + i, Operation.UPDATE),
+      engine.handle(new ShadowServiceTopics.Request("lamp", "s" + i, Operation.UPDATE),
           "{\"state\":{\"reported\":{}}}".getBytes(StandardCharsets.UTF_8), T0);
     }
     update("{\"state\":{\"reported\":{}}}", T0);
-    engine.handle(new ShadowTopics.Request("lamp", "s3", Operation.DELETE), new byte[0], T0);
+    engine.handle(new ShadowServiceTopics.Request("lamp", "s3", Operation.DELETE), new byte[0], T0);
     var first = engine.listNamed("lamp", null, 4, T0);
     assertThat(first.results()).containsExactly("s0", "s1", "s2", "s4");
     var second = engine.listNamed("lamp", first.nextToken(), 4, T0);
@@ -329,7 +329,7 @@ class ShadowEngineTest {
   void the_whole_state_survives_its_rows_in_the_store_with_numbers_as_written() {
     update("{\"state\":{\"desired\":{\"price\":1.50,\"big\":12345678901234567890},\"reported\":{\"a\":[1]}}}", T0);
     call(Operation.DELETE, "", T0);
-    engine.handle(new ShadowTopics.Request("lamp", "named", Operation.UPDATE),
+    engine.handle(new ShadowServiceTopics.Request("lamp", "named", Operation.UPDATE),
         "{\"state\":{\"reported\":{\"x\":1.50}}}".getBytes(StandardCharsets.UTF_8), T0);
     Changes changes = new Changes();
     engine.saveAll(new TwinOutbox() {
@@ -346,12 +346,12 @@ class ShadowEngineTest {
       store.commit(changes);
       ShadowEngine loaded = new ShadowEngine(ShadowSettings.DEFAULTS, () -> limits);
       loaded.load(store);
-      ShadowOutcome named = loaded.handle(new ShadowTopics.Request("lamp", "named", Operation.GET), new byte[0], T0);
+      ShadowOutcome named = loaded.handle(new ShadowServiceTopics.Request("lamp", "named", Operation.GET), new byte[0], T0);
       assertThat(new String(ShadowJson.bytes(((Accepted) named).reply().at("/state/reported")),
           StandardCharsets.UTF_8)).isEqualTo("{\"x\":1.50}");
-      assertThat(loaded.handle(new ShadowTopics.Request("lamp", "", Operation.GET), new byte[0], T0))
+      assertThat(loaded.handle(new ShadowServiceTopics.Request("lamp", "", Operation.GET), new byte[0], T0))
           .isInstanceOf(Rejected.class);
-      ShadowOutcome recreated = loaded.handle(new ShadowTopics.Request("lamp", "", Operation.UPDATE),
+      ShadowOutcome recreated = loaded.handle(new ShadowServiceTopics.Request("lamp", "", Operation.UPDATE),
           "{\"state\":{}}".getBytes(StandardCharsets.UTF_8), T0);
       assertThat(((Accepted) recreated).reply().get("version").asLong()).isEqualTo(2);
     }
@@ -361,16 +361,16 @@ class ShadowEngineTest {
   void the_whole_state_survives_a_snapshot_and_restore_with_numbers_as_written() {
     update("{\"state\":{\"desired\":{\"price\":1.50,\"big\":12345678901234567890},\"reported\":{\"a\":[1]}}}", T0);
     call(Operation.DELETE, "", T0);
-    engine.handle(new ShadowTopics.Request("lamp", "named", Operation.UPDATE),
+    engine.handle(new ShadowServiceTopics.Request("lamp", "named", Operation.UPDATE),
         "{\"state\":{\"reported\":{\"x\":1.50}}}".getBytes(StandardCharsets.UTF_8), T0);
     JsonNode snapshot = json(new String(ShadowJson.bytes(engine.snapshot()), StandardCharsets.UTF_8));
 
     ShadowEngine restored = new ShadowEngine(ShadowSettings.DEFAULTS, () -> limits);
     restored.restore(snapshot);
-    ShadowOutcome named = restored.handle(new ShadowTopics.Request("lamp", "named", Operation.GET), new byte[0], T0);
+    ShadowOutcome named = restored.handle(new ShadowServiceTopics.Request("lamp", "named", Operation.GET), new byte[0], T0);
     assertThat(new String(ShadowJson.bytes(((Accepted) named).reply().at("/state/reported")),
         StandardCharsets.UTF_8)).isEqualTo("{\"x\":1.50}");
-    ShadowOutcome recreated = restored.handle(new ShadowTopics.Request("lamp", "", Operation.UPDATE),
+    ShadowOutcome recreated = restored.handle(new ShadowServiceTopics.Request("lamp", "", Operation.UPDATE),
         "{\"state\":{}}".getBytes(StandardCharsets.UTF_8), T0);
     assertThat(((Accepted) recreated).reply().get("version").asLong()).isEqualTo(2);
   }
