@@ -1,5 +1,8 @@
 package dev.thingbridge.cli;
 
+import dev.thingbridge.component.ComponentConfig;
+import dev.thingbridge.component.ConfigurationException;
+import dev.thingbridge.component.events.DeviceEventSink;
 import dev.thingbridge.mqtt.AwsNames;
 import dev.thingbridge.mqtt.MqttLimits;
 import dev.thingbridge.mqtt.local.LocalBroker;
@@ -13,6 +16,8 @@ import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -24,12 +29,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code thingbridge local}: the main job on embedded defaults, with no AWS account. It starts an in-process
- * broker ({@link LocalBroker}, where the local twin of the AWS IoT cloud attaches) with an MQTT server on
- * loopback in front of it ({@link MqttServer}, so that CLI commands, {@code mosquitto_sub} and the AWS IoT
- * device SDK attach to the same bus), connects one device-side client per thing with the component's
- * default settings, prints a line per thing and a {@code ready} line naming the MQTT endpoint, then runs
- * until Ctrl-C, SIGTERM or {@code --duration}.
+ * {@code thingbridge local}: the main job on embedded defaults, with no network and no AWS account. It
+ * starts an in-process broker ({@link LocalBroker}, where the local twin of the AWS IoT cloud attaches) and the
+ * component on it as {@code run} hosts it ({@link LocalDevice}): every agent of every thing on one connection,
+ * so that shadows are kept and acknowledged, jobs run through the configured handlers, commands are answered and
+ * OTA updates and MCU flashes happen. An MQTT server on loopback in front of the broker ({@link MqttServer}) lets
+ * CLI commands, {@code mosquitto_sub} and the AWS IoT device SDK attach to the same bus. It prints a line per
+ * thing, how to drive it, a {@code ready} line naming the MQTT endpoint and then one line per event, and runs until
+ * Ctrl-C, SIGTERM or {@code --duration}.
  *
  * <p>Stopping is bounded: a shutdown hook wakes the command, which closes every client and the broker
  * and prints {@code stopped}; the hook waits at most {@link #STOP_BUDGET} for that, well inside the 5 s
@@ -39,9 +46,9 @@ import picocli.CommandLine.Spec;
     name = "local",
     mixinStandardHelpOptions = true,
     description = {
-      "Run thingbridge locally on embedded defaults: an in-process broker with an MQTT server on loopback, the",
-      "local twin of the AWS IoT cloud, and one device-side client per thing. No AWS account.",
-      "Stops on Ctrl-C, SIGTERM or after --duration."
+      "Run thingbridge locally on embedded defaults: the local twin of AWS IoT and the component hosting every",
+      "thing on one connection (shadows, jobs, commands, OTA, MCUs), one line per event, and an MQTT server on",
+      "loopback in front of the bus. No AWS account. Stops on Ctrl-C, SIGTERM or after --duration."
     })
 public final class LocalCommand implements Callable<Integer> {
   /** The recipe's DefaultConfiguration values, which local mode runs on. */
@@ -103,6 +110,40 @@ public final class LocalCommand implements Callable<Integer> {
       description = "Address the MQTT server listens on. Default: ${DEFAULT-VALUE} (this machine only).")
   String mqttHost = "127.0.0.1";
 
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "The component's configuration (YAML or JSON, as in the recipe's DefaultConfiguration): kept "
+          + "shadows, jobs handlers, commands, OTA, MCUs, Defender. Default: the recipe's defaults.")
+  Path configFile;
+
+  @Option(
+      names = "--handler-dir",
+      paramLabel = "DIR",
+      description = "Executables named by a job document's operation, run as 'jobs handle' runs them (jobs.handlerDir).")
+  Path handlerDir;
+
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description = "Where the component keeps its state (shadows, job and flash journals, OTA files, the local "
+          + "code-signing key). Default: a temporary directory removed at exit.")
+  Path stateDir;
+
+  @Option(
+      names = "--fake-mcu",
+      paramLabel = "N",
+      description = "Attach N fake MCUs (MCUboot and mcumgr over SMP) on pseudo-terminals, each with its own thing "
+          + "<gateway>-mcu-<i>; an OTA update of that thing flashes it. Needs socat. Default: none.")
+  int fakeMcus;
+
+  @Option(
+      names = "--demo",
+      description = "Run the whole scenario unattended (a sibling's shadow update, a delta, a job, a command, an OTA"
+          + " of the gateway, a flash of a fake MCU, a Defender report, provisioning by claim), print a summary and "
+          + "exit 0 if every step is OK, else 1.")
+  boolean demo;
+
   @Override
   public Integer call() throws Exception {
     List<String> names = validatedThings();
@@ -112,45 +153,135 @@ public final class LocalCommand implements Callable<Integer> {
     ApiPorts.requireFree("--api-port", InetAddress.getLoopbackAddress(), apiPort);
     InetAddress mqttAddress = mqttAddress();
     ApiPorts.requireFree("--mqtt-port", mqttAddress, mqttPort);
+    Path work = stateDir != null ? StateDirs.check("--state-dir", stateDir) : null;
+    if (handlerDir != null && !Files.isDirectory(handlerDir)) {
+      throw new UsageException("--handler-dir " + handlerDir + " is not a directory");
+    }
+    if (fakeMcus < 0 || fakeMcus > 16) {
+      throw new UsageException("--fake-mcu must be 0..16: " + fakeMcus);
+    }
+    ComponentConfig base = configFile == null ? ComponentConfig.DEFAULTS : readConfig(configFile);
     PrintWriter out = spec.commandLine().getOut();
     long started = System.nanoTime();
     LocalBroker broker = new LocalBroker();
-    List<LocalMqttClient> clients = new ArrayList<>();
     TwinServer cloud = null;
+    LocalDevice device = null;
+    LocalFakeMcus mcus = null;
     MqttServer mqtt = null;
+    Path temporary = null;
     try (StopSignal stop = ThingBridgeCommand.of(spec).exit().stopSignal(STOP_BUDGET)) {
       try {
         out.println("thingbridge local: in-process broker, no AWS account");
-        cloud = startTwin(broker, names, out);
-        mqtt = startMqttServer(broker, mqttAddress, out); // after the twin: early clients find it answering
-        MqttLimits limits = new MqttLimits(maxPayloadBytes, MAX_TOPIC_BYTES);
-        for (String thing : names) {
-          clients.add(broker.connect(thing, limits));
-          out.println("thing " + thing + ": mqtt.maxPayloadBytes=" + maxPayloadBytes
-              + " mqtt.operationTimeoutSeconds=" + DEFAULT_OPERATION_TIMEOUT_SECONDS
-              + " localApi.topicPrefix=" + DEFAULT_TOPIC_PREFIX + " logLevel=" + DEFAULT_LOG_LEVEL
-              + " state=in-memory");
+        if (work == null) {
+          temporary = work = Files.createTempDirectory("thingbridge-local-");
         }
-        out.println("ready: " + names.size() + (names.size() == 1 ? " thing" : " things") + " running; "
+        ComponentConfig config = localConfig(base, names, work);
+        int mcuCount = demo ? Math.max(1, fakeMcus) : fakeMcus;
+        if (mcuCount > 0) {
+          mcus = LocalFakeMcus.start(mcuCount, work.resolve("mcus"), config.thingName());
+          List<ComponentConfig.Mcu> all = new ArrayList<>(config.mcus());
+          all.addAll(mcus.configs());
+          config = config.withMcus(all);
+          mcus.configs().forEach(m -> out.println("fake MCU " + m.id() + " on " + m.port() + " (thing " + m.thing()
+              + ")"));
+        }
+        if (demo) {
+          config = LocalDemo.configure(config, work);
+        }
+        cloud = startTwin(broker, config.hostedThings(config.thingName()), out);
+        device = LocalDevice.start(broker, config, work, new MqttLimits(maxPayloadBytes, MAX_TOPIC_BYTES),
+            printer(out), null);
+        mqtt = startMqttServer(broker, mqttAddress, out); // after the twin and the device: clients find them answering
+        for (String thing : config.hostedThings(config.thingName())) {
+          out.println("thing " + thing + ": mqtt.maxPayloadBytes=" + config.mqtt().maxPayloadBytes()
+              + " mqtt.operationTimeoutSeconds=" + config.mqtt().operationTimeoutSeconds()
+              + " localApi.topicPrefix=" + config.localApi().topicPrefix() + " logLevel=" + config.logLevel()
+              + " state=" + (temporary != null ? "temporary" : work));
+        }
+        LocalHints.print(out, config, cloud, work);
+        int count = config.hostedThings(config.thingName()).size();
+        out.println("ready: " + count + (count == 1 ? " thing" : " things") + " running on one connection; "
             + (mqtt == null ? "" : "MQTT on " + mqtt.endpoint() + "; ")
             + (duration == null ? "Ctrl-C or SIGTERM stops" : "stopping by itself after " + duration));
         out.flush();
+        if (demo) {
+          return runDemo(cloud, device, mcus, config, work, out) ? ExitCodes.OK : ExitCodes.FAILURE;
+        }
         stop.await(duration);
       } finally {
         if (mqtt != null) {
           mqtt.close();
         }
-        clients.forEach(LocalMqttClient::close);
+        if (device != null) {
+          device.close();
+        }
+        if (mcus != null) {
+          mcus.close();
+        }
         if (cloud != null) {
           cloud.close();
           cloud.twin().mqtt().close();
         }
         broker.stop();
+        if (temporary != null) {
+          LocalHints.deleteTree(temporary);
+        }
         out.printf("stopped after %.1f s%n", (System.nanoTime() - started) / 1e9);
         out.flush();
       }
     }
     return ExitCodes.OK;
+  }
+
+  private static boolean runDemo(TwinServer cloud, LocalDevice device, LocalFakeMcus mcus, ComponentConfig config,
+      Path work, PrintWriter out) throws Exception {
+    try (DemoSibling sibling = DemoSibling.connect(device.localBus(), config.localApi().topicPrefix())) {
+      return new LocalDemo(cloud, config, sibling, mcus, work, out).run();
+    }
+  }
+
+  private static ComponentConfig readConfig(Path file) {
+    try {
+      return ComponentConfig.fromFile(file);
+    } catch (ConfigurationException e) {
+      throw new UsageException("--config: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The configuration {@code local} runs: the file's (or the recipe's defaults), the first {@code --thing} as the
+   * gateway unless the file names one and no {@code --thing} was given, the other things beside it, the flags'
+   * values, and OTA on with the local code-signing certificate unless the file names its own.
+   */
+  private ComponentConfig localConfig(ComponentConfig base, List<String> names, Path work) throws IOException {
+    boolean thingsGiven = spec.commandLine().getParseResult().hasMatchedOption("--thing");
+    ComponentConfig c = base;
+    if (thingsGiven || c.thingName().isEmpty()) {
+      List<String> others = new ArrayList<>(names.subList(1, names.size()));
+      c.things().stream().filter(t -> !others.contains(t) && !t.equals(names.get(0))).forEach(others::add);
+      c = c.withThingName(names.get(0)).withThings(others);
+    }
+    c = c.withMqtt(new ComponentConfig.Mqtt(maxPayloadBytes, c.mqtt().operationTimeoutSeconds()));
+    if (handlerDir != null) {
+      ComponentConfig.Jobs j = c.jobs();
+      c = c.withJobs(new ComponentConfig.Jobs(true, handlerDir.toAbsolutePath().toString(), j.stepTimeoutSeconds(),
+          j.claimWaitSeconds()));
+    }
+    if (c.ota().signingCertificate().isEmpty()) {
+      Path pem = LocalCodeSigning.ensure(work);
+      c = c.withOta(new ComponentConfig.Ota(true, pem.toString(), c.ota().installDir()));
+    }
+    return c;
+  }
+
+  /** Each event as one line on standard output. */
+  private static DeviceEventSink printer(PrintWriter out) {
+    return event -> {
+      synchronized (out) {
+        out.println("event " + event.toLine());
+        out.flush();
+      }
+    };
   }
 
   /** The local cloud on the same bus, with the things registered so jobs and commands can target them. */

@@ -212,6 +212,30 @@ public record ComponentConfig(
         commands, ota, mcus, defender, provisioning);
   }
 
+  /** A copy with another OTA section. */
+  public ComponentConfig withOta(Ota value) {
+    return new ComponentConfig(thingName, things, mqtt, localApi, stateDir, logLevel, connection, shadows, jobs,
+        commands, value, mcus, defender, provisioning);
+  }
+
+  /** A copy with other MCUs. */
+  public ComponentConfig withMcus(List<Mcu> value) {
+    return new ComponentConfig(thingName, things, mqtt, localApi, stateDir, logLevel, connection, shadows, jobs,
+        commands, ota, value, defender, provisioning);
+  }
+
+  /** A copy with another Defender section. */
+  public ComponentConfig withDefender(Defender value) {
+    return new ComponentConfig(thingName, things, mqtt, localApi, stateDir, logLevel, connection, shadows, jobs,
+        commands, ota, mcus, value, provisioning);
+  }
+
+  /** A copy with another provisioning section. */
+  public ComponentConfig withProvisioning(Provisioning value) {
+    return new ComponentConfig(thingName, things, mqtt, localApi, stateDir, logLevel, connection, shadows, jobs,
+        commands, ota, mcus, defender, value);
+  }
+
   /** Parses a YAML or JSON configuration file (the DefaultConfiguration map itself). */
   @SuppressWarnings("unchecked")
   public static ComponentConfig fromFile(Path file) {

@@ -8,6 +8,8 @@ import dev.thingbridge.component.localapi.CommandClaims;
 import dev.thingbridge.component.localapi.JobClaims;
 import dev.thingbridge.component.localapi.LocalBus;
 import dev.thingbridge.internal.NamedThreadFactory;
+import dev.thingbridge.mcu.FlashOptions;
+import dev.thingbridge.mcu.McuOtaPlatform;
 import dev.thingbridge.mcu.serial.SerialLinkOpener;
 import dev.thingbridge.mqtt.ConnectionListener;
 import dev.thingbridge.mqtt.MqttClient;
@@ -48,6 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeviceHost implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeviceHost.class);
+  /** How long a flashed MCU image waits for the OTA self-test's verdict before the MCU reverts it. */
+  private static final Duration MCU_VERDICT_TIMEOUT = Duration.ofMinutes(5);
 
   private final Builder settings;
   private final String gateway;
@@ -336,6 +340,10 @@ public final class DeviceHost implements AutoCloseable {
     return mcus;
   }
 
+  private synchronized dev.thingbridge.mcu.McuDevice mcuDevice(String id) {
+    return mcus == null ? null : mcus.device(id).orElse(null);
+  }
+
   /** Stops every agent, the local API, Defender, the MCUs and the health reports; the MQTT client stays open. */
   @Override
   public void close() {
@@ -439,6 +447,16 @@ public final class DeviceHost implements AutoCloseable {
 
     @Override
     public OtaPlatform otaPlatform(String thing, Path stateDir) {
+      for (ComponentConfig.Mcu m : config.mcus()) {
+        if (m.thing().equals(thing)) {
+          dev.thingbridge.mcu.McuDevice device = mcuDevice(m.id());
+          if (device == null) {
+            return null; // its port could not be opened: logged by the fleet, reported in the health shadow
+          }
+          return McuOtaPlatform.of(device, FlashOptions.builder().stateDir(stateDir.resolve("mcu-" + m.id()))
+              .build(), MCU_VERDICT_TIMEOUT).listener(EventAdapters.flash(m.id(), thing, events));
+        }
+      }
       return settings.otaPlatforms.apply(thing, stateDir);
     }
   }
@@ -490,7 +508,10 @@ public final class DeviceHost implements AutoCloseable {
       return this;
     }
 
-    /** The OTA platform of a thing (default: the gateway's own files for the gateway; none for others). */
+    /**
+     * The OTA platform of a thing that is not an MCU's (default: the gateway's own files for the gateway; none for
+     * others). An MCU's thing is always flashed through its serial port.
+     */
     public Builder otaPlatforms(BiFunction<String, Path, OtaPlatform> value) {
       this.otaPlatforms = Objects.requireNonNull(value);
       return this;

@@ -48,6 +48,7 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
   private final FlashOptions options;
   private final Duration verdictTimeout;
   private final GatewayPlatform.SelfTest selfTest;
+  private volatile FlashListener listener = FlashListener.NONE;
   private byte[] installed;
   private volatile Trial trial;
   private volatile String version = "";
@@ -78,6 +79,12 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
   public static McuOtaPlatform of(McuDevice device, FlashOptions options, Duration verdictTimeout,
       GatewayPlatform.SelfTest selfTest) {
     return new McuOtaPlatform(device, false, options, verdictTimeout, Objects.requireNonNull(selfTest, "selfTest"));
+  }
+
+  /** Also hands each flash step to {@code value} (on the device's thread: it must not block). */
+  public McuOtaPlatform listener(FlashListener value) {
+    this.listener = Objects.requireNonNull(value, "listener");
+    return this;
   }
 
   /** As {@link #of}, closing {@code device} when this platform is closed. */
@@ -326,6 +333,11 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
 
   private void log(FlashProgress p) {
     LOG.debug("{}: {} {}/{} {}", p.device(), p.step(), p.bytesDone(), p.bytesTotal(), p.message());
+    try {
+      listener.onProgress(p);
+    } catch (RuntimeException e) {
+      LOG.warn("flash listener failed: {}", e.toString());
+    }
   }
 
   /** Closes the device if this platform owns it; a flash waiting for its verdict is left to the journal. */

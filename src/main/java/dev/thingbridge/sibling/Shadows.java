@@ -19,6 +19,7 @@ public final class Shadows {
   private static final class Watcher {
     final Consumer<ShadowDelta> consumer;
     long lastVersion = -1;
+    boolean primed;
 
     Watcher(Consumer<ShadowDelta> consumer) {
       this.consumer = consumer;
@@ -66,8 +67,9 @@ public final class Shadows {
 
   /**
    * Watches the shadow's deltas: each goes to {@code consumer} (on the dispatch thread, in order). The pending
-   * delta, if any, is handed over at once, and again after every reconnect if a newer one is waiting, so a
-   * watcher that was away catches up. Completes once the component granted the watch.
+   * delta, if any, is handed over at once, and again after every reconnect if a newer one is waiting; for a shadow
+   * the component keeps, the deltas it applied while this watcher was away follow after a reconnect too. Completes
+   * once the component granted the watch.
    */
   public CompletableFuture<Registration> watch(String thing, String shadow, Consumer<ShadowDelta> consumer) {
     Watcher w = new Watcher(ThingBridgeClient.require(consumer, "consumer"));
@@ -75,13 +77,41 @@ public final class Shadows {
     return client.renewals().take("shadow", "watch", "unwatch", b, answer -> {
       String key = answer.path("thing").asText() + "/" + answer.path("shadow").asText();
       watchers.put(key, w);
-      JsonNode doc = answer.path("document");
-      JsonNode delta = doc.path("state").path("delta");
-      if (delta.isObject() && !delta.isEmpty()) {
-        deliver(w, new ShadowDelta(answer.path("thing").asText(), answer.path("shadow").asText(),
-            doc.path("version").asLong(), (ObjectNode) delta, answer.path("acknowledgedByComponent").asBoolean()));
-      }
+      catchUp(w, answer);
     });
+  }
+
+  /**
+   * A watch's answer: after a reconnect, the deltas the component applied meanwhile (in order), then the pending
+   * delta. The first answer only primes the watcher with the document's version: older deltas are history.
+   */
+  private static void catchUp(Watcher w, JsonNode answer) {
+    String thing = answer.path("thing").asText();
+    String shadow = answer.path("shadow").asText();
+    JsonNode doc = answer.path("document");
+    boolean first;
+    synchronized (w) {
+      first = !w.primed;
+      w.primed = true;
+    }
+    if (!first) {
+      for (JsonNode applied : answer.path("applied")) {
+        if (applied.path("state").isObject()) {
+          deliver(w, new ShadowDelta(thing, shadow, applied.path("version").asLong(), (ObjectNode) applied.get("state"),
+              true));
+        }
+      }
+    }
+    JsonNode delta = doc.path("state").path("delta");
+    if (delta.isObject() && !delta.isEmpty()) {
+      deliver(w, new ShadowDelta(thing, shadow, doc.path("version").asLong(), (ObjectNode) delta,
+          answer.path("acknowledgedByComponent").asBoolean()));
+    }
+    if (first) {
+      synchronized (w) {
+        w.lastVersion = Math.max(w.lastVersion, doc.path("version").asLong(-1));
+      }
+    }
   }
 
   void onDelta(ObjectNode event) {

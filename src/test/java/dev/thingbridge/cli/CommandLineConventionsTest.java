@@ -59,6 +59,7 @@ class CommandLineConventionsTest {
       Map.entry("--handler", Set.of("CMD")), Map.entry("--config", Set.of("FILE")),
       Map.entry("--api-port", Set.of("PORT")), Map.entry("--api-host", Set.of("ADDRESS")),
       Map.entry("--aws-limits", Set.of()), Map.entry("--max-payload-bytes", Set.of("BYTES")),
+      Map.entry("--fake-mcu", Set.of("N")), Map.entry("--demo", Set.of()),
       Map.entry("--mqtt-port", Set.of("PORT")), Map.entry("--mqtt-host", Set.of("ADDRESS")),
       // provisioning, certificates and Device Defender
       Map.entry("--template", Set.of("TEMPLATE")), Map.entry("--param", Set.of("KEY=VALUE")),

@@ -37,25 +37,23 @@ class LocalCommandTest {
   }
 
   @Test
-  void a_bounded_run_prints_each_thing_then_ready_then_stopped_and_exits_0() {
+  void a_bounded_run_prints_each_thing_how_to_drive_it_then_ready_then_stopped_and_exits_0() {
     assertThat(run("local", "--duration", "200ms")).isZero();
-    assertThat(out.toString().lines())
-        .hasSize(6)
-        .satisfies(l -> assertThat(l.get(0)).startsWith("thingbridge local: in-process broker"))
-        .satisfies(l -> assertThat(l.get(1)).matches(
-            "cloud twin: shadows, jobs, commands, things, fleet provisioning and Device Defender on the in-process "
-                + "broker; AWS-compatible API on http://127\\.0\\.0\\.1:\\d+"))
-        .satisfies(l -> assertThat(l.get(2)).matches("mqtt server: mqtt://127\\.0\\.0\\.1:\\d+ \\(MQTT 3\\.1\\.1 and 5\\)"
-            + " for CLI commands, mosquitto_sub and the AWS IoT device SDK"))
-        .satisfies(
-            l ->
-                assertThat(l.get(3))
-                    .isEqualTo(
-                        "thing thingbridge-local: mqtt.maxPayloadBytes=131072 mqtt.operationTimeoutSeconds=10"
-                            + " localApi.topicPrefix=thingbridge logLevel=info state=in-memory"))
-        .satisfies(l -> assertThat(l.get(4)).matches(
-            "ready: 1 thing running; MQTT on mqtt://127\\.0\\.0\\.1:\\d+; stopping by itself after PT0\\.2S"))
-        .satisfies(l -> assertThat(l.get(5)).matches("stopped after \\d+\\.\\d s"));
+    List<String> lines = out.toString().lines().filter(l -> !l.startsWith("event ")).toList();
+    assertThat(lines.get(0)).startsWith("thingbridge local: in-process broker");
+    assertThat(lines.get(1)).matches("cloud twin: shadows, jobs, commands, things, fleet provisioning and Device "
+        + "Defender on the in-process broker; AWS-compatible API on http://127\\.0\\.0\\.1:\\d+");
+    assertThat(lines.get(2)).matches("mqtt server: mqtt://127\\.0\\.0\\.1:\\d+ \\(MQTT 3\\.1\\.1 and 5\\)"
+        + " for CLI commands, mosquitto_sub and the AWS IoT device SDK");
+    assertThat(lines.get(3)).isEqualTo("thing thingbridge-local: mqtt.maxPayloadBytes=131072"
+        + " mqtt.operationTimeoutSeconds=10 localApi.topicPrefix=thingbridge logLevel=info state=temporary");
+    assertThat(lines).anyMatch(l -> l.startsWith("  desired state: curl -s -X POST http://127.0.0.1:"))
+        .anyMatch(l -> l.startsWith("  a job:         curl -s -X PUT http://127.0.0.1:"))
+        .anyMatch(l -> l.startsWith("  an OTA update: thingbridge ota create --api http://127.0.0.1:"));
+    assertThat(lines.get(lines.size() - 2)).matches("ready: 1 thing running on one connection; "
+        + "MQTT on mqtt://127\\.0\\.0\\.1:\\d+; stopping by itself after PT0\\.2S");
+    assertThat(lines.get(lines.size() - 1)).matches("stopped after \\d+\\.\\d s");
+    assertThat(out.toString()).contains("event component.started thing=thingbridge-local");
     assertThat(err.toString()).isEmpty();
   }
 
@@ -85,7 +83,7 @@ class LocalCommandTest {
   @Test
   void the_mqtt_server_can_be_turned_off_and_a_taken_port_is_a_usage_error_before_ready() throws IOException {
     assertThat(run("local", "--duration", "50ms", "--mqtt-port", "-1")).isZero();
-    assertThat(out.toString()).doesNotContain("mqtt server:").contains("ready: 1 thing running; stopping");
+    assertThat(out.toString()).doesNotContain("mqtt server:").contains("ready: 1 thing running on one connection; stopping");
 
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       out.getBuffer().setLength(0);

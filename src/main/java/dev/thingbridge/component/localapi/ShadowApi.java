@@ -1,6 +1,7 @@
 package dev.thingbridge.component.localapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.mqtt.AwsNames;
@@ -16,6 +17,8 @@ import dev.thingbridge.shadows.model.ShadowDeltaMessage;
 import dev.thingbridge.shadows.model.ShadowDocument;
 import dev.thingbridge.shadows.model.ShadowUpdateRequest;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,10 +35,13 @@ import org.slf4j.LoggerFactory;
  * event. A shadow the component keeps has its deltas applied and acknowledged by the component (the event says
  * {@code "acknowledged":true}); for any other shadow the watcher owns the reported state and reports it with
  * {@code update}. A watch is a lease renewed by watching again; {@code watch} answers with the current document
- * so that a watcher that was away catches up.
+ * so that a watcher that was away catches up, and for a kept shadow with the last {@link #RECENT_APPLIED} deltas
+ * the component applied ({@code "applied"}), which a pending delta no longer shows once it is acknowledged.
  */
 public final class ShadowApi implements ApiService {
   private static final Logger log = LoggerFactory.getLogger(ShadowApi.class);
+  /** Applied deltas remembered per kept shadow, for watchers that were away when they were pushed. */
+  static final int RECENT_APPLIED = 16;
 
   private record Key(String thing, String shadow) {}
 
@@ -45,6 +51,7 @@ public final class ShadowApi implements ApiService {
   private final Duration lease;
   private final Leases<Watch> watches = new Leases<>();
   private final Map<Key, CompletableFuture<Subscription>> feeds = new ConcurrentHashMap<>();
+  private final Map<Key, Deque<ObjectNode>> recentApplied = new ConcurrentHashMap<>();
   private volatile BiConsumer<String, ObjectNode> events = (c, e) -> {};
 
   public ShadowApi(ShadowAccess access, Duration lease) {
@@ -138,6 +145,7 @@ public final class ShadowApi implements ApiService {
           ObjectNode out = doc == null ? result(key).putNull("document") : documentResult(key, doc);
           out.put("leaseSeconds", lease.toSeconds()).put("acknowledgedByComponent",
               access.isKept(key.thing, key.shadow));
+          out.set("applied", recentApplied(key));
           return (JsonNode) out;
         }));
   }
@@ -184,7 +192,28 @@ public final class ShadowApi implements ApiService {
    * this from the shadow's listener).
    */
   public void onKeptDelta(String thing, String shadow, long version, ObjectNode delta) {
-    deliver(new Key(thing, shadow == null ? "" : shadow), version, delta, true);
+    Key key = new Key(thing, shadow == null ? "" : shadow);
+    Deque<ObjectNode> recent = recentApplied.computeIfAbsent(key, k -> new ArrayDeque<>());
+    synchronized (recent) {
+      ObjectNode applied = JsonNodeFactory.instance.objectNode().put("version", version);
+      applied.set("state", delta.deepCopy());
+      recent.addLast(applied);
+      while (recent.size() > RECENT_APPLIED) {
+        recent.removeFirst();
+      }
+    }
+    deliver(key, version, delta, true);
+  }
+
+  private ArrayNode recentApplied(Key key) {
+    ArrayNode out = JsonNodeFactory.instance.arrayNode();
+    Deque<ObjectNode> recent = recentApplied.get(key);
+    if (recent != null) {
+      synchronized (recent) {
+        recent.forEach(out::add);
+      }
+    }
+    return out;
   }
 
   private boolean deliver(Key key, long version, ObjectNode delta, boolean acknowledged) {
