@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The backend contract for the direct backend (the real aws-crt MQTT 5 client, with its default session
  * behaviour) attached to {@link MqttServer} over plain TCP; {@link MqttServerCrtTlsContractTest} runs the
  * same over mutual TLS. A broker restart is the bus stopping and starting: the server drops every
- * connection (DISCONNECT 0x88), refuses CONNECTs while the bus is down, and resumes sessions afterwards
+ * connection (DISCONNECT 0x8B), refuses CONNECTs while the bus is down, and resumes sessions afterwards
  * only if the bus kept them.
  */
 class MqttServerCrtContractTest extends MqttClientContract {
