@@ -96,8 +96,13 @@ final class Connection implements IoLoop.Handler {
 
   private void onReadable() {
     ByteBuffer buf = loop.readBuffer();
+    boolean stoppedEarly = false;
     try {
-      for (int i = 0; i < READS_PER_EVENT && !closed && !readPaused; i++) {
+      for (int i = 0; !closed && !readPaused; i++) {
+        if (i == READS_PER_EVENT) {
+          stoppedEarly = true; // fairness towards the loop's other connections
+          break;
+        }
         buf.clear();
         int n = transport.read(buf);
         if (n < 0) {
@@ -125,6 +130,10 @@ final class Connection implements IoLoop.Handler {
     } catch (IOException e) {
       close(ReasonCodes.SUCCESS, "network error: " + e.getMessage(), false);
       return;
+    }
+    if (stoppedEarly && transport.hasBufferedInput()) {
+      // TLS may hold whole packets the socket no longer shows: no read event would come for them.
+      loop.execute(this::onReadable);
     }
     pump();
   }

@@ -219,7 +219,7 @@ final class MqttProtocol {
     try {
       session.attachment().publish(m);
     } catch (MqttNotConnectedException e) {
-      fail(ReasonCodes.SERVER_UNAVAILABLE, e.getMessage());
+      fail(ReasonCodes.SERVER_SHUTTING_DOWN, e.getMessage()); // 0x88 is CONNACK-only
       return;
     }
     if (p.qos() == 1) {
@@ -330,7 +330,7 @@ final class MqttProtocol {
   void sendDisconnect(int code, String why) {
     if (connected && version == Packet.V5) {
       String reason = why != null && why.length() + 16 < limitOr(clientMaximumPacketSize) ? why : null;
-      connection.send(new Disconnect(code, null, reason));
+      connection.send(new Disconnect(ReasonCodes.forDisconnect(code), null, reason));
     }
   }
 

@@ -143,7 +143,8 @@ final class ServerSession implements LocalBroker.Endpoint {
       c = connection;
     }
     if (c != null) {
-      c.closeFromAnyThread(ReasonCodes.SERVER_UNAVAILABLE, "the bus stopped");
+      // Like a broker restarting: 0x8B. 0x88 "server unavailable" exists only in CONNACK.
+      c.closeFromAnyThread(ReasonCodes.SERVER_SHUTTING_DOWN, "the bus stopped");
     }
   }
 

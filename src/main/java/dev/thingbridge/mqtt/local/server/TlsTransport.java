@@ -114,6 +114,11 @@ final class TlsTransport implements Transport {
   }
 
   @Override
+  public boolean hasBufferedInput() {
+    return appIn.hasRemaining() || netIn.position() > 0;
+  }
+
+  @Override
   public boolean hasPendingOutput() {
     return netOut.hasRemaining();
   }

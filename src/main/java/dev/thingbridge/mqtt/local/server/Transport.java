@@ -22,6 +22,14 @@ interface Transport {
    */
   boolean write(ByteBuffer[] srcs, int offset, int length) throws IOException;
 
+  /**
+   * Whether input already taken off the socket waits inside the transport (TLS plaintext not yet handed out,
+   * or ciphertext not yet unwrapped). The selector cannot see it: a reader that stops early must come back.
+   */
+  default boolean hasBufferedInput() {
+    return false;
+  }
+
   /** Whether bytes the transport produced itself (TLS records) still wait for the socket. */
   boolean hasPendingOutput();
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The backend contract for the direct backend (the real aws-crt MQTT 5 client, with its default session
  * behaviour) attached to {@link MqttServer} over plain TCP; {@link MqttServerCrtTlsContractTest} runs the
  * same over mutual TLS. A broker restart is the bus stopping and starting: the server drops every
- * connection (DISCONNECT 0x88), refuses CONNECTs while the bus is down, and resumes sessions afterwards
+ * connection (DISCONNECT 0x8B), refuses CONNECTs while the bus is down, and resumes sessions afterwards
  * only if the bus kept them.
  */
 class MqttServerCrtContractTest extends MqttClientContract {
@@ -32,7 +32,10 @@ class MqttServerCrtContractTest extends MqttClientContract {
   protected Fixture createFixture() throws Exception {
     LocalBroker bus = new LocalBroker();
     TestPki pki = tls() ? TestPki.create(dir.resolve("pki")) : null;
-    MqttServerOptions.Builder options = MqttServerOptions.builder().port(0);
+    // The same queueing as the Mosquitto the contract also runs against (max_queued_messages 0, unlimited):
+    // the default 1000 messages per session is a guard against stuck clients, and a loaded machine can let a
+    // healthy subscriber fall 1000 behind a publisher for a moment. Bytes stay bounded (8 MiB per session).
+    MqttServerOptions.Builder options = MqttServerOptions.builder().port(0).maxQueuedMessages(1_000_000);
     if (pki != null) {
       options.tls(ServerTls.fromPem(pki.serverCertificateFile(), pki.serverKeyFile(), pki.caFile(),
           ServerTls.ClientAuth.REQUIRED));

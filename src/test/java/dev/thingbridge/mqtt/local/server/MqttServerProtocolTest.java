@@ -243,11 +243,12 @@ class MqttServerProtocolTest {
   }
 
   @Test
-  void a_stopped_bus_refuses_connects_with_0x88_and_drops_connections() throws Exception {
+  void a_stopped_bus_refuses_connects_with_0x88_and_drops_connections_with_0x8b() throws Exception {
     try (RawClient c = RawClient.connect(server, 5, "bus-watch", true, 0)) {
       bus.stop();
+      // 0x88 is a CONNACK-only code: in a DISCONNECT the aws-crt client rejects it and misses the event.
       assertThat(c.awaitClose(WAIT)).isInstanceOfSatisfying(Disconnect.class,
-          d -> assertThat(d.reasonCode()).isEqualTo(ReasonCodes.SERVER_UNAVAILABLE));
+          d -> assertThat(d.reasonCode()).isEqualTo(ReasonCodes.SERVER_SHUTTING_DOWN));
     }
     try (RawClient c = RawClient.open(server, 5)) {
       c.send(Connect.of(5, "late", true, 30, 0));

@@ -242,15 +242,18 @@ class MqttServerSessionTest {
       slow.expect(SubAck.class, WAIT);
       fast.send(subscribe(1, "h", 0));
       fast.expect(SubAck.class, WAIT);
-      long start = System.nanoTime();
-      for (int i = 0; i < 30; i++) {
-        publish("h", "m" + i, QoS.AT_LEAST_ONCE);
-      }
-      assertThat(System.nanoTime() - start).as("the publisher is never held up").isLessThan(TimeUnit.SECONDS.toNanos(5));
+      // "fast" reads each message before the next is published: it never holds more than its quota of 10
+      // even when a loaded machine leaves its I/O thread unscheduled for a while (then a burst of 30 would
+      // rightly overflow its queue as well). Only the publish calls are timed.
+      long publishing = 0;
       List<String> fastGot = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
+        long start = System.nanoTime();
+        publish("h", "m" + i, QoS.AT_LEAST_ONCE);
+        publishing += System.nanoTime() - start;
         fastGot.add(text(fast.expect(Publish.class, WAIT)));
       }
+      assertThat(publishing).as("the publisher is never held up").isLessThan(TimeUnit.SECONDS.toNanos(5));
       assertThat(fastGot).hasSize(30).startsWith("m0").endsWith("m29");
       assertThat(held(server, "slow")).isEqualTo(10); // 1 in flight + 9 queued
       assertThat(server.stats().droppedMessages()).isEqualTo(20);

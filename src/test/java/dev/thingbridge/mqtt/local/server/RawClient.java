@@ -43,6 +43,39 @@ final class RawClient implements AutoCloseable {
     return new RawClient(s, version);
   }
 
+  /**
+   * Opens a TLS connection to a server that asks for no client certificate, trusting whatever certificate it
+   * shows (loopback tests of the transport, not of certificate checks); nothing is sent yet.
+   */
+  static RawClient openTls(MqttServer server, int version) throws IOException {
+    try {
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(null, new javax.net.ssl.TrustManager[] {new TrustingAnyServer()}, null);
+      Socket plain = new Socket();
+      plain.setTcpNoDelay(true);
+      plain.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+      javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+          .createSocket(plain, "127.0.0.1", server.port(), true);
+      s.startHandshake();
+      return new RawClient(s, version);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException(e);
+    }
+  }
+
+  private static final class TrustingAnyServer implements javax.net.ssl.X509TrustManager {
+    @Override
+    public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+    @Override
+    public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+      return new java.security.cert.X509Certificate[0];
+    }
+  }
+
   /** Opens a connection, sends {@code connect} and returns the CONNACK. */
   static RawClient connect(MqttServer server, Packet.Connect connect) throws IOException {
     RawClient c = open(server, connect.protocolVersion());

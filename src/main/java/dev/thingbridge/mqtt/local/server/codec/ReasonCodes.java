@@ -1,5 +1,7 @@
 package dev.thingbridge.mqtt.local.server.codec;
 
+import java.util.Set;
+
 /** The MQTT 5 reason codes the server sends or reads, and the MQTT 3.1.1 CONNACK return codes. */
 public final class ReasonCodes {
   public static final int SUCCESS = 0x00;
@@ -35,7 +37,21 @@ public final class ReasonCodes {
   /** MQTT 3.1.1 SUBACK failure. */
   public static final int V4_SUBSCRIBE_FAILURE = 0x80;
 
+  /** The reason codes MQTT 5 allows in a DISCONNECT (table 3.14.2.1); CONNACK-only codes are not among them. */
+  private static final Set<Integer> DISCONNECT_CODES = Set.of(0x00, 0x04, 0x80, 0x81, 0x82,
+      0x83, 0x87, 0x89, 0x8B, 0x8C, 0x8D, 0x8E, 0x8F, 0x90, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9A, 0x9B,
+      0x9C, 0x9D, 0x9E, 0x9F, 0xA0, 0xA1, 0xA2);
+
   private ReasonCodes() {}
+
+  /**
+   * The code to put in a DISCONNECT for {@code code}: itself where MQTT 5 allows it there, else 0x80
+   * unspecified error. A CONNACK-only code such as 0x88 in a DISCONNECT is a protocol error on the client
+   * side (aws-crt throws "Illegal DisconnectReasonCode" and loses the disconnect event).
+   */
+  public static int forDisconnect(int code) {
+    return DISCONNECT_CODES.contains(code) ? code : UNSPECIFIED_ERROR;
+  }
 
   /** A readable name for logs, e.g. {@code 0x8E session taken over}. */
   public static String describe(int code) {

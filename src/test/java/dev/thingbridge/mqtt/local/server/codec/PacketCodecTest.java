@@ -187,4 +187,13 @@ class PacketCodecTest {
     assertThat(PacketDecoder.payloadMatchesFormat(new byte[] {(byte) 0xC3}, utf8)).isFalse();
     assertThat(PacketDecoder.payloadMatchesFormat(new byte[] {(byte) 0xC3}, MessageProperties.NONE)).isTrue();
   }
+
+  @ParameterizedTest
+  @CsvSource({"0x88, 0x80", "0x85, 0x80", "0x84, 0x80", "0x8B, 0x8B", "0x8E, 0x8E", "0x8D, 0x8D"})
+  void a_disconnect_never_carries_a_connack_only_reason_code(String code, String sent) {
+    int in = Integer.decode(code);
+    assertThat(ReasonCodes.forDisconnect(in)).isEqualTo(Integer.decode(sent));
+    byte[] wire = PacketEncoder.encode(new Disconnect(ReasonCodes.forDisconnect(in), null, null), Packet.V5);
+    assertThat(wire[2] & 0xFF).isEqualTo(Integer.decode(sent));
+  }
 }
