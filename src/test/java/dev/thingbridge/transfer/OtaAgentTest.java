@@ -307,6 +307,50 @@ class OtaAgentTest {
   }
 
   @Test
+  void an_http_download_stopped_halfway_resumes_at_its_last_checkpoint() throws Exception {
+    String thing = newThing();
+    Path state = dir.resolve("device");
+    byte[] content = OtaTestbed.randomBytes(600_000, 17);
+    Path file = cloud.writeFile("h.bin", content);
+    cloud.httpJob(thing, "http-resume", List.of(cloud.fileEntry("h.bin", file, 0, 3, cloud.sign(file))), List.of(file),
+        Duration.ofHours(1));
+    cloud.files.faults(dev.thingbridge.twin.ota.FileServerFaults.NONE.withDelay(Duration.ofMillis(300)));
+    OtaConfig config = fast().toBuilder().httpBlocksPerRequest(64).build();
+    OtaAgent first = agent(device(thing), state, GatewayPlatform.builder(state).build(), config);
+    Path ledger = state.resolve("ota/downloads/http-resume-0/state.json");
+    await().atMost(WAIT).until(() -> checkpointed(ledger) >= 128);
+    first.close();
+    int kept = checkpointed(ledger);
+    cloud.files.faults(dev.thingbridge.twin.ota.FileServerFaults.NONE);
+
+    List<TransferProgress> after = new CopyOnWriteArrayList<>();
+    OtaAgent second = OtaAgent.builder(device(thing + "-2"), GatewayPlatform.builder(state).build(), state)
+        .thingName(thing).config(config).verifier(cloud.verifier()).listener(new OtaListener() {
+          @Override
+          public void onProgress(TransferProgress p) {
+            after.add(p);
+          }
+        }).build();
+    closeables.add(second);
+    second.start().get(5, TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> cloud.execution(thing, "http-resume").status() == ExecutionStatus.SUCCEEDED);
+    assertThat(Files.readAllBytes(state.resolve("files/h.bin"))).isEqualTo(content);
+    assertThat(kept).isLessThan(586);
+    assertThat(after.get(0).resumedBytes() / 1024).as("the second run starts from the first one's checkpoint")
+        .isEqualTo(kept);
+  }
+
+  /** Blocks a partial download's ledger records, 0 before its first checkpoint. */
+  private static int checkpointed(Path ledger) {
+    try {
+      return java.util.BitSet.valueOf(java.util.Base64.getDecoder().decode(
+          OtaTestbed.JSON.readTree(ledger.toFile()).path("received").asText())).cardinality();
+    } catch (java.io.IOException e) {
+      return 0;
+    }
+  }
+
+  @Test
   void a_download_stopped_halfway_resumes_without_fetching_more_than_a_window_again() throws Exception {
     String thing = newThing();
     Path state = dir.resolve("device");

@@ -87,8 +87,22 @@ public final class OtaRun {
       }
       return finished(update());
     } catch (OtaException e) {
+      if (!cancel.isCancelled() && interruptedIo(e)) {
+        // A close interrupted a file operation (the JDK then closes the channel): a shutdown, not a failure; the
+        // download's last checkpoint stays for the next run.
+        throw new InterruptedException("stopped during " + e.getMessage());
+      }
       return finished(fail(e));
     }
+  }
+
+  private static boolean interruptedIo(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.channels.ClosedByInterruptException) {
+        return true;
+      }
+    }
+    return Thread.currentThread().isInterrupted();
   }
 
   private OtaResult update() throws OtaException, InterruptedException {
