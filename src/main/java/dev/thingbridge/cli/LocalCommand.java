@@ -147,19 +147,10 @@ public final class LocalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<String> names = validatedThings();
-    if (maxPayloadBytes <= 0) {
-      throw new UsageException("--max-payload-bytes must be positive: " + maxPayloadBytes);
-    }
-    ApiPorts.requireFree("--api-port", InetAddress.getLoopbackAddress(), apiPort);
+    checkFlags();
     InetAddress mqttAddress = mqttAddress();
     ApiPorts.requireFree("--mqtt-port", mqttAddress, mqttPort);
     Path work = stateDir != null ? StateDirs.check("--state-dir", stateDir) : null;
-    if (handlerDir != null && !Files.isDirectory(handlerDir)) {
-      throw new UsageException("--handler-dir " + handlerDir + " is not a directory");
-    }
-    if (fakeMcus < 0 || fakeMcus > 16) {
-      throw new UsageException("--fake-mcu must be 0..16: " + fakeMcus);
-    }
     ComponentConfig base = configFile == null ? ComponentConfig.DEFAULTS : readConfig(configFile);
     PrintWriter out = spec.commandLine().getOut();
     long started = System.nanoTime();
@@ -179,11 +170,7 @@ public final class LocalCommand implements Callable<Integer> {
         int mcuCount = demo ? Math.max(1, fakeMcus) : fakeMcus;
         if (mcuCount > 0) {
           mcus = LocalFakeMcus.start(mcuCount, work.resolve("mcus"), config.thingName());
-          List<ComponentConfig.Mcu> all = new ArrayList<>(config.mcus());
-          all.addAll(mcus.configs());
-          config = config.withMcus(all);
-          mcus.configs().forEach(m -> out.println("fake MCU " + m.id() + " on " + m.port() + " (thing " + m.thing()
-              + ")"));
+          config = withFakeMcus(config, mcus, out);
         }
         if (demo) {
           config = LocalDemo.configure(config, work);
@@ -192,12 +179,7 @@ public final class LocalCommand implements Callable<Integer> {
         device = LocalDevice.start(broker, config, work, new MqttLimits(maxPayloadBytes, MAX_TOPIC_BYTES),
             printer(out), null);
         mqtt = startMqttServer(broker, mqttAddress, out); // after the twin and the device: clients find them answering
-        for (String thing : config.hostedThings(config.thingName())) {
-          out.println("thing " + thing + ": mqtt.maxPayloadBytes=" + config.mqtt().maxPayloadBytes()
-              + " mqtt.operationTimeoutSeconds=" + config.mqtt().operationTimeoutSeconds()
-              + " localApi.topicPrefix=" + config.localApi().topicPrefix() + " logLevel=" + config.logLevel()
-              + " state=" + (temporary != null ? "temporary" : work));
-        }
+        printThings(out, config, temporary != null ? "temporary" : work.toString());
         LocalHints.print(out, config, cloud, work);
         int count = config.hostedThings(config.thingName()).size();
         out.println("ready: " + count + (count == 1 ? " thing" : " things") + " running on one connection; "
@@ -231,6 +213,36 @@ public final class LocalCommand implements Callable<Integer> {
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** The checks made before anything starts: each bad flag is a usage error. */
+  private void checkFlags() {
+    if (maxPayloadBytes <= 0) {
+      throw new UsageException("--max-payload-bytes must be positive: " + maxPayloadBytes);
+    }
+    ApiPorts.requireFree("--api-port", InetAddress.getLoopbackAddress(), apiPort);
+    if (handlerDir != null && !Files.isDirectory(handlerDir)) {
+      throw new UsageException("--handler-dir " + handlerDir + " is not a directory");
+    }
+    if (fakeMcus < 0 || fakeMcus > 16) {
+      throw new UsageException("--fake-mcu must be 0..16: " + fakeMcus);
+    }
+  }
+
+  private static ComponentConfig withFakeMcus(ComponentConfig config, LocalFakeMcus mcus, PrintWriter out) {
+    List<ComponentConfig.Mcu> all = new ArrayList<>(config.mcus());
+    all.addAll(mcus.configs());
+    mcus.configs().forEach(m -> out.println("fake MCU " + m.id() + " on " + m.port() + " (thing " + m.thing() + ")"));
+    return config.withMcus(all);
+  }
+
+  private static void printThings(PrintWriter out, ComponentConfig config, String state) {
+    for (String thing : config.hostedThings(config.thingName())) {
+      out.println("thing " + thing + ": mqtt.maxPayloadBytes=" + config.mqtt().maxPayloadBytes()
+          + " mqtt.operationTimeoutSeconds=" + config.mqtt().operationTimeoutSeconds()
+          + " localApi.topicPrefix=" + config.localApi().topicPrefix() + " logLevel=" + config.logLevel()
+          + " state=" + state);
+    }
   }
 
   private static boolean runDemo(TwinServer cloud, LocalDevice device, LocalFakeMcus mcus, ComponentConfig config,

@@ -55,15 +55,8 @@ final class LocalDevice implements AutoCloseable {
       bus.close();
       throw e;
     }
-    ThingBridgeComponent component = new ThingBridgeComponent(config, mqtt, host, null, List.of(bus));
-    try {
-      host.check(config);
-      component.start(START_TIMEOUT);
-    } catch (Exception e) {
-      component.close();
-      throw e;
-    }
-    return new LocalDevice(component, bus);
+    return new LocalDevice(ThingBridgeComponent.startStandalone(config, mqtt, host, List.of(bus), START_TIMEOUT),
+        bus);
   }
 
   /** The local API's bus, where in-process siblings talk to the component. */

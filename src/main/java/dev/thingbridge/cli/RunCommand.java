@@ -157,15 +157,7 @@ public final class RunCommand implements Callable<Integer> {
         .workDir(Path.of("").toAbsolutePath())
         .component(COMPONENT_NAME, version())
         .build();
-    ThingBridgeComponent component = new ThingBridgeComponent(config, mqtt, host, null, List.of());
-    try {
-      host.check(config);
-      component.start(START_TIMEOUT);
-    } catch (Exception e) {
-      component.close();
-      throw e;
-    }
-    return component;
+    return ThingBridgeComponent.startStandalone(config, mqtt, host, List.of(), START_TIMEOUT);
   }
 
   /** The version in the jar's manifest ("dev" when run from classes). */

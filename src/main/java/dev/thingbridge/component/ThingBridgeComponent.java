@@ -69,6 +69,23 @@ public final class ThingBridgeComponent implements AutoCloseable {
   }
 
   /**
+   * Starts a component outside Greengrass ({@code run} standalone, {@code local}): checks the configuration and
+   * starts the agents; on a failure everything given (the MQTT client, the host, {@code owned}) is closed.
+   */
+  public static ThingBridgeComponent startStandalone(ComponentConfig config, MqttClient mqtt, DeviceHost host,
+      List<AutoCloseable> owned, Duration timeout) throws Exception {
+    ThingBridgeComponent component = new ThingBridgeComponent(config, mqtt, host, null, owned);
+    try {
+      host.check(config);
+      component.start(timeout);
+    } catch (Exception e) {
+      component.close();
+      throw e;
+    }
+    return component;
+  }
+
+  /**
    * Starts the agents, subscribes to configuration validations and updates and reports RUNNING (under
    * Greengrass). Waits at most {@code timeout} per call; agents that are slow to subscribe (the cloud is
    * unreachable) do not hold the start up, they go on subscribing.
