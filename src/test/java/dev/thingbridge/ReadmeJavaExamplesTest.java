@@ -31,12 +31,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * renamed type or method in them fails the build instead of misleading a reader. A block is found by a
  * phrase it contains (not by its position), wrapped as the body of a method whose parameters and helper
  * methods stand for what the README leaves to the reader ({@code mqtt}, {@code install(...)}); a line
- * {@code ...} becomes a comment.
+ * {@code ...} becomes a comment. A block that is a whole compilation unit is compiled as written.
  */
 class ReadmeJavaExamplesTest {
   private static final Pattern JAVA_BLOCK = Pattern.compile("(?m)^```java\\n(.*?)^```", Pattern.DOTALL);
 
-  /** One README block: the phrase that finds it, its imports, what it may call and the method's parameters. */
+  /**
+   * One README block: the phrase that finds it, its imports, what it may call and the method's parameters;
+   * null helpers for a block that is a whole compilation unit.
+   */
   record Example(String phrase, List<String> imports, String helpers, String parameters) {
     @Override
     public String toString() {
@@ -58,7 +61,13 @@ class ReadmeJavaExamplesTest {
             List.of("dev.thingbridge.commands.*", "dev.thingbridge.mqtt.MqttClient", "java.util.Map",
                 "java.util.concurrent.TimeUnit"),
             "interface Valves { int set(int percent); byte[] trace(); }",
-            "MqttClient mqtt, Valves valves"));
+            "MqttClient mqtt, Valves valves"),
+        new Example("OtaAgent ota = OtaAgent.builder(mqtt, platform, stateDir)",
+            List.of("dev.thingbridge.transfer.*", "dev.thingbridge.mqtt.MqttClient", "java.nio.file.Path",
+                "java.util.concurrent.TimeUnit"),
+            "void checkTheNewVersion() {}", "MqttClient mqtt, Path stateDir"),
+        // a whole program: compiled as written
+        new Example("class FlashSensor", List.of(), null, null));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -72,7 +81,8 @@ class ReadmeJavaExamplesTest {
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     JavaFileObject file = new SimpleJavaFileObject(
-        java.net.URI.create("string:///readme/Example.java"), JavaFileObject.Kind.SOURCE) {
+        java.net.URI.create(
+        "string:///" + (example.helpers() == null ? "FlashSensor" : "readme/Example") + ".java"), JavaFileObject.Kind.SOURCE) {
       @Override
       public CharSequence getCharContent(boolean ignoreEncodingErrors) {
         return source;
@@ -98,6 +108,9 @@ class ReadmeJavaExamplesTest {
   }
 
   private static String wrap(Example example, String block) {
+    if (example.helpers() == null) {
+      return block;
+    }
     String body = block.lines()
         .map(line -> line.strip().equals("...") ? "// ..." : line)
         .collect(Collectors.joining("\n    ", "    ", "\n"));
