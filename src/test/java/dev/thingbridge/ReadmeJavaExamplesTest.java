@@ -53,8 +53,8 @@ class ReadmeJavaExamplesTest {
             List.of("dev.thingbridge.sibling.*", "java.util.*"),
             "void setSpeed(int speed) {}\nvoid calibrate() {}\nvoid stop() {}\nvoid log(Object event) {}", ""),
         new Example("JobHandlers handlers = JobHandlers.builder()",
-            List.of("dev.thingbridge.jobs.*", "dev.thingbridge.mqtt.MqttClient", "com.fasterxml.jackson.databind.JsonNode",
-                "java.nio.file.Path", "java.time.Duration", "java.util.Map", "java.util.concurrent.TimeUnit"),
+            List.of("dev.thingbridge.jobs.*", "dev.thingbridge.mqtt.MqttClient",
+                "com.fasterxml.jackson.databind.JsonNode", "java.nio.file.Path", "java.time.Duration", "java.util.Map", "java.util.concurrent.TimeUnit"),
             "void scheduleReboot(int seconds) {}\nboolean install(Object document) { return true; }",
             "MqttClient mqtt"),
         new Example("CommandAgent<Valve> agent = CommandAgent.builder",
@@ -80,9 +80,9 @@ class ReadmeJavaExamplesTest {
     String source = wrap(example, matching.get(0));
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    String name = example.helpers() == null ? "FlashSensor" : "readme/Example";
     JavaFileObject file = new SimpleJavaFileObject(
-        java.net.URI.create(
-        "string:///" + (example.helpers() == null ? "FlashSensor" : "readme/Example") + ".java"), JavaFileObject.Kind.SOURCE) {
+        java.net.URI.create("string:///" + name + ".java"), JavaFileObject.Kind.SOURCE) {
       @Override
       public CharSequence getCharContent(boolean ignoreEncodingErrors) {
         return source;
