@@ -51,10 +51,12 @@ class ReadmeJavaExamplesTest {
     return Stream.of(
         new Example("ThingBridgeClient.builder(\"com.example.Fan\")",
             List.of("dev.thingbridge.sibling.*", "java.util.*"),
-            "void setSpeed(int speed) {}\nvoid calibrate() {}\nvoid stop() {}\nvoid log(Object event) {}", ""),
+            "void setSpeed(int speed) {}\nvoid calibrate() {}\nvoid stop() {}\n"
+                + "void log(Object event) {}", ""),
         new Example("JobHandlers handlers = JobHandlers.builder()",
             List.of("dev.thingbridge.jobs.*", "dev.thingbridge.mqtt.MqttClient",
-                "com.fasterxml.jackson.databind.JsonNode", "java.nio.file.Path", "java.time.Duration", "java.util.Map", "java.util.concurrent.TimeUnit"),
+                "com.fasterxml.jackson.databind.JsonNode", "java.nio.file.Path", "java.time.Duration",
+                "java.util.Map", "java.util.concurrent.TimeUnit"),
             "void scheduleReboot(int seconds) {}\nboolean install(Object document) { return true; }",
             "MqttClient mqtt"),
         new Example("CommandAgent<Valve> agent = CommandAgent.builder",
