@@ -170,12 +170,7 @@ class OtaAgentTest {
     List<TransferProgress> progress = new CopyOnWriteArrayList<>();
     OtaAgent a = OtaAgent.builder(device(thing), GatewayPlatform.builder(state).build(), state)
         .config(fast().toBuilder().maxBlocksPerRequest(1).build()).verifier(cloud.verifier())
-        .listener(new OtaListener() {
-          @Override
-          public void onProgress(TransferProgress p) {
-            progress.add(p);
-          }
-        }).build();
+        .listener(recordingProgress(progress)).build();
     closeables.add(a);
     a.start().get(5, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> !progress.isEmpty() && progress.get(progress.size() - 1).blocksReceived() > 5);
@@ -324,20 +319,30 @@ class OtaAgentTest {
     cloud.files.faults(dev.thingbridge.twin.ota.FileServerFaults.NONE);
 
     List<TransferProgress> after = new CopyOnWriteArrayList<>();
-    OtaAgent second = OtaAgent.builder(device(thing + "-2"), GatewayPlatform.builder(state).build(), state)
-        .thingName(thing).config(config).verifier(cloud.verifier()).listener(new OtaListener() {
-          @Override
-          public void onProgress(TransferProgress p) {
-            after.add(p);
-          }
-        }).build();
-    closeables.add(second);
-    second.start().get(5, TimeUnit.SECONDS);
+    secondRun(thing, state, config, after);
     await().atMost(WAIT).until(() -> cloud.execution(thing, "http-resume").status() == ExecutionStatus.SUCCEEDED);
     assertThat(Files.readAllBytes(state.resolve("files/h.bin"))).isEqualTo(content);
     assertThat(kept).isLessThan(586);
     assertThat(after.get(0).resumedBytes() / 1024).as("the second run starts from the first one's checkpoint")
         .isEqualTo(kept);
+  }
+
+  /** A listener that keeps every progress report in {@code into}. */
+  private static OtaListener recordingProgress(List<TransferProgress> into) {
+    return new OtaListener() {
+      @Override
+      public void onProgress(TransferProgress p) {
+        into.add(p);
+      }
+    };
+  }
+
+  /** Starts the same thing's agent again on {@code state}, as a restarted device does, on a client of its own. */
+  private void secondRun(String thing, Path state, OtaConfig config, List<TransferProgress> into) throws Exception {
+    OtaAgent second = OtaAgent.builder(device(thing + "-2"), GatewayPlatform.builder(state).build(), state)
+        .thingName(thing).config(config).verifier(cloud.verifier()).listener(recordingProgress(into)).build();
+    closeables.add(second);
+    second.start().get(5, TimeUnit.SECONDS);
   }
 
   /** Blocks a partial download's ledger records, 0 before its first checkpoint. */
@@ -361,12 +366,7 @@ class OtaAgentTest {
     List<TransferProgress> progress = new CopyOnWriteArrayList<>();
     OtaConfig config = fast().toBuilder().maxBlocksPerRequest(4).build();
     OtaAgent first = OtaAgent.builder(device(thing), GatewayPlatform.builder(state).build(), state).config(config)
-        .verifier(cloud.verifier()).listener(new OtaListener() {
-          @Override
-          public void onProgress(TransferProgress p) {
-            progress.add(p);
-          }
-        }).build();
+        .verifier(cloud.verifier()).listener(recordingProgress(progress)).build();
     closeables.add(first);
     first.start().get(5, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> !progress.isEmpty() && progress.get(progress.size() - 1).blocksReceived() > 200);
@@ -377,15 +377,7 @@ class OtaAgentTest {
     cloud.streams.faults(StreamFaults.NONE);
 
     List<TransferProgress> after = new CopyOnWriteArrayList<>();
-    OtaAgent second = OtaAgent.builder(device(thing + "-2"), GatewayPlatform.builder(state).build(), state)
-        .thingName(thing).config(config).verifier(cloud.verifier()).listener(new OtaListener() {
-          @Override
-          public void onProgress(TransferProgress p) {
-            after.add(p);
-          }
-        }).build();
-    closeables.add(second);
-    second.start().get(5, TimeUnit.SECONDS);
+    secondRun(thing, state, config, after);
     await().atMost(WAIT).until(() -> cloud.execution(thing, "resume").status() == ExecutionStatus.SUCCEEDED);
     assertThat(Files.readAllBytes(state.resolve("files/a.bin"))).isEqualTo(content);
     long resumedBlocks = after.get(0).resumedBytes() / 1024;
