@@ -129,10 +129,12 @@ public abstract class AbstractMqttClient implements MqttClient {
       everConnected = true;
       state = ConnectionState.CONNECTED;
     }
-    connectedSignal.complete(null);
+    // Listeners first, then the signal: a listener added once awaitConnected returns must not hear this
+    // connection, only later ones.
     for (ConnectionListener l : connectionListeners) {
       callbacks.execute(() -> l.onConnected(sessionPresent));
     }
+    connectedSignal.complete(null);
     if (lost) {
       renewAfterSessionLoss();
     }

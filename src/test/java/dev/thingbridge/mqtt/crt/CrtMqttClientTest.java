@@ -205,7 +205,13 @@ class CrtMqttClientTest {
     assertThat(sessionPresent).containsExactly(false, true);
     pub.awaitConnected(WAIT).get(15, TimeUnit.SECONDS);
     pub.publish("tb/rejoin", bytes("kept"), QoS.AT_LEAST_ONCE, false).get(10, TimeUnit.SECONDS);
-    assertThat(s.next(WAIT).payloadAsString()).isEqualTo("kept");
+    // At least once: if the broker stopped before our PUBACK of "renewed" reached it, the kept session
+    // delivers "renewed" again (with DUP) before "kept".
+    String next = s.next(WAIT).payloadAsString();
+    if (next.equals("renewed")) {
+      next = s.next(WAIT).payloadAsString();
+    }
+    assertThat(next).isEqualTo("kept");
   }
 
   @Test
