@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layers of {@code src/main}, read from the sources: cli → component → services → mqtt → internal, the twin
- * beside the services on mqtt and internal only, the sibling client library on them too. Every import and fully qualified reference between two
+ * The layers of {@code src/main}, read from the sources: cli → component → services → mqtt → internal, with the
+ * Greengrass IPC ({@code greengrass}) beside the services: on mqtt and internal, used by component and cli only.
+ * The twin sits beside the services on mqtt and internal only, the sibling client library on them too. Every import and fully qualified reference between two
  * capabilities must point down (or sideways where named below); so the capabilities also form no cycle.
  */
 class PackageLayersTest {
@@ -29,9 +30,10 @@ class PackageLayersTest {
   private static final Map<String, Set<String>> ALLOWED = Map.of(
       "internal", Set.of(),
       "mqtt", Set.of("internal"),
+      "greengrass", Set.of("mqtt", "internal"),
       "twin", Set.of("mqtt", "internal"),
       "sibling", Set.of("mqtt", "internal"),
-      "component", union(SERVICES, Set.of("mqtt", "internal", "sibling")));
+      "component", union(SERVICES, Set.of("mqtt", "greengrass", "internal", "sibling")));
 
   private static Set<String> union(Set<String> a, Set<String> b) {
     Set<String> all = new TreeSet<>(a);

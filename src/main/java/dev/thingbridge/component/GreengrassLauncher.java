@@ -1,13 +1,13 @@
 package dev.thingbridge.component;
 
 import dev.thingbridge.component.localapi.IpcLocalBus;
+import dev.thingbridge.greengrass.ComponentState;
+import dev.thingbridge.greengrass.GreengrassIpc;
+import dev.thingbridge.greengrass.IpcMqttClient;
+import dev.thingbridge.greengrass.ShadowManagerMqttClient;
 import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mcu.serial.SerialLinkOpener;
 import dev.thingbridge.mqtt.MqttLimits;
-import dev.thingbridge.mqtt.ipc.ComponentState;
-import dev.thingbridge.mqtt.ipc.GreengrassIpc;
-import dev.thingbridge.mqtt.ipc.IpcMqttClient;
-import dev.thingbridge.mqtt.ipc.ShadowManagerMqttClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.thingbridge.component;
 
+import dev.thingbridge.greengrass.ComponentState;
+import dev.thingbridge.greengrass.IpcLifecycle;
+import dev.thingbridge.greengrass.IpcStream;
 import dev.thingbridge.internal.Futures;
 import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.MqttClient;
-import dev.thingbridge.mqtt.ipc.ComponentState;
-import dev.thingbridge.mqtt.ipc.IpcLifecycle;
-import dev.thingbridge.mqtt.ipc.IpcStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,9 +2,9 @@ package dev.thingbridge.component;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.greengrass.GreengrassIpc;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttRequester;
-import dev.thingbridge.mqtt.ipc.GreengrassIpc;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.shadows.ShadowClient;
 import dev.thingbridge.shadows.ShadowTopics;

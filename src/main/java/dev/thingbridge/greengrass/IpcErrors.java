@@ -1,4 +1,4 @@
-package dev.thingbridge.mqtt.ipc;
+package dev.thingbridge.greengrass;
 
 import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mqtt.MqttClosedException;
