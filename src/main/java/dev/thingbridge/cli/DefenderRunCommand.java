@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code defender run}: reports on a schedule until stopped, one JSON line per outcome. */
 @Command(name = "run",
-    description = {"Report the thing's metrics every --interval (spread by ±10 %, the first within a tenth of it)",
+    description = {"Report the thing's metrics every --interval (spread by ±10 %%, the first within a tenth of it)",
         "until Ctrl-C, SIGTERM, --duration or --count; prints one JSON line per report:",
         "{\"event\":\"accepted\"|\"rejected\"|\"failed\",...}. AWS may throttle reports closer than 5 minutes."})
 final class DefenderRunCommand implements Callable<Integer> {

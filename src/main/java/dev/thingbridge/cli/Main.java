@@ -7,7 +7,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    CommandLine cl = ThingBridgeCommand.newProcessCommandLine();
+    CommandLine cl = ThingBridgeCommand.newProcessCommandLine(args);
     ProcessExit exit = ((ThingBridgeCommand) cl.getCommand()).exit();
     exit.installSignalHandlers();
     int code = cl.execute(args);

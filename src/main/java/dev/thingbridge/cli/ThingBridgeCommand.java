@@ -1,6 +1,5 @@
 package dev.thingbridge.cli;
 
-import dev.thingbridge.component.CrtDirectConnector;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -22,10 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "thingbridge",
     mixinStandardHelpOptions = true,
     versionProvider = ThingBridgeCommand.Version.class,
-    description = "The device side of AWS IoT for Java and Greengrass v2, with a local twin of the cloud.",
-    subcommands = {HelpCommand.class, CompletionCommand.class, LocalCommand.class, TwinCommand.class,
-        MqttCommand.class, JobsCommand.class, CommandsCommand.class, ShadowCommand.class, OtaCommand.class,
-        McuCommand.class, ProvisionCommand.class, DefenderCommand.class, CaCommand.class})
+    description = "The device side of AWS IoT for Java and Greengrass v2, with a local twin of the cloud.")
 public final class ThingBridgeCommand {
   @Mixin LoggingOptions logging;
 
@@ -59,14 +55,37 @@ public final class ThingBridgeCommand {
     return build(new ThingBridgeCommand(environment, null, false));
   }
 
-  /** The packaged CLI's command line: it owns the process (signals, the native runtime's release). */
-  static CommandLine newProcessCommandLine() {
-    return build(new ThingBridgeCommand(System.getenv(), null, true));
+  /**
+   * The packaged CLI's command line for {@code args}: it owns the process (signals, the native runtime's
+   * release) and holds only the commands {@code args} need ({@link CommandTree}), which saves most of a
+   * one-off command's start-up.
+   */
+  static CommandLine newProcessCommandLine(String[] args) {
+    return forArgs(new ThingBridgeCommand(System.getenv(), null, true), args, true);
+  }
+
+  /**
+   * The command line the packaged CLI builds for {@code args}, without owning the process and connecting
+   * through {@code connector}: tests check that it behaves as the full tree does.
+   */
+  static CommandLine newCommandLineFor(String[] args, MqttConnector connector) {
+    return forArgs(new ThingBridgeCommand(System.getenv(), connector, false), args, false);
+  }
+
+  private static CommandLine forArgs(ThingBridgeCommand root, String[] args, boolean warmUp) {
+    CommandLine cl = new CommandLine(root);
+    CommandTree.Selection selection = CommandTree.select(cl, args);
+    if (warmUp) {
+      WarmUp.begin(args, selection);
+    }
+    CommandTree.add(cl, selection);
+    Conventions.apply(cl, root.environment);
+    return cl;
   }
 
   private static CommandLine build(ThingBridgeCommand root) {
     CommandLine cl = new CommandLine(root);
-    cl.addSubcommand("run", new RunCommand(root.environment, Optional.of(new CrtDirectConnector())));
+    CommandTree.addAll(cl);
     Conventions.apply(cl, root.environment);
     return cl;
   }

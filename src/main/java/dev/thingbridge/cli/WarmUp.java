@@ -1,0 +1,54 @@
+package dev.thingbridge.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.thingbridge.mqtt.crt.CrtRuntime;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Start-up work a one-off command will need anyway, begun on background threads while picocli reads the
+ * arguments: Jackson's first mapper (its classes, type factory and date format take about a quarter of a
+ * second) and, for a command that connects, aws-crt's native library. The command then finds both ready
+ * instead of paying for them one after the other. Nothing is started for help or the version. A failure here
+ * is ignored: the command meets the same failure itself, and reports it.
+ */
+final class WarmUp {
+  private static final Set<String> HELP_OR_VERSION = Set.of("-h", "--help", "-V", "--version");
+
+  private WarmUp() {}
+
+  /** Starts what {@code args}, which run one command of {@code selection}, will need. */
+  static void begin(String[] args, CommandTree.Selection selection) {
+    if (selection.command() == null || List.of(args).stream().anyMatch(HELP_OR_VERSION::contains)) {
+      return;
+    }
+    start("thingbridge-warm-up-json", WarmUp::json);
+    if (selection.connects()) {
+      start("thingbridge-warm-up-crt", CrtRuntime::load);
+    }
+  }
+
+  /** Loads and initialises the Jackson classes every JSON reply goes through: parser, tree, serializer. */
+  private static void json() {
+    try {
+      ObjectMapper mapper = new ObjectMapper();
+      JsonNode tree = mapper.readTree("{\"state\":{\"desired\":{\"on\":true,\"level\":1.5,\"tags\":[\"a\"]}}}");
+      mapper.writeValueAsBytes(tree);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void start(String name, Runnable work) {
+    Thread thread = new Thread(() -> {
+      try {
+        work.run();
+      } catch (RuntimeException | LinkageError e) {
+        // the command meets the same failure on its own path and reports it there
+      }
+    }, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+}
