@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.transfer.internal.BlockLedger;
-import dev.thingbridge.transfer.internal.ProgressMeter;
-import dev.thingbridge.transfer.internal.StatusReporter;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
