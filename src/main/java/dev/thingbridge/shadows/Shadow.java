@@ -8,7 +8,6 @@ import dev.thingbridge.mqtt.MqttRequester;
 import dev.thingbridge.mqtt.MqttTimeoutException;
 import dev.thingbridge.shadows.internal.JsonLocalState;
 import dev.thingbridge.shadows.internal.LocalState;
-import dev.thingbridge.shadows.internal.ShadowAgent;
 import dev.thingbridge.shadows.internal.TypedLocalState;
 import dev.thingbridge.shadows.model.ShadowDocument;
 import dev.thingbridge.shadows.schema.ShadowDeltaException;

@@ -22,7 +22,12 @@
  * desired cleanup); an update carrying a {@code version} applies only to the document at that version. See the
  * AWS IoT developer guide, "Device Shadow service documents".
  *
+ * <p>The sync core is here, package-private: the per-shadow session both {@code Shadow} and {@code ShadowManager}
+ * drive ({@code ShadowSession}), the agent's control loop and events ({@code ShadowAgent}, {@code AgentEvents}),
+ * the manager's registry, event routing and resync rounds ({@code ManagedShadows}, {@code ShadowEventRouter},
+ * {@code ResyncScheduler}). It speaks this package's vocabulary (events, errors, listeners), so it lives beside it.
+ *
  * <p>Imports: {@code dev.thingbridge.mqtt} (never a backend), {@code shadows.model}, {@code shadows.schema},
- * {@code shadows.store} and the machinery in {@code shadows.internal}.
+ * {@code shadows.store} and the parts in {@code shadows.internal}, which never import this package.
  */
 package dev.thingbridge.shadows;

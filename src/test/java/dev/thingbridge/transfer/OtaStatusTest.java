@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.transfer.internal.BlockLedger;
-import dev.thingbridge.transfer.internal.ProgressMeter;
-import dev.thingbridge.transfer.internal.StatusReporter;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * previous one has finished, replies included, so the state, the versions and the sync gate need no lock, and no
  * thread ever blocks waiting for a reply.
  */
-final class ControlThread implements Executor {
+public final class ControlThread implements Executor {
   private final ScheduledThreadPoolExecutor executor;
   private final String owner;
   private final Duration guard;
@@ -35,7 +35,7 @@ final class ControlThread implements Executor {
    * @param longestRequest the longest any single request may take; an operation gives up a little after it, only as
    *     a guard against a future that would never complete
    */
-  ControlThread(String owner, Duration longestRequest) {
+  public ControlThread(String owner, Duration longestRequest) {
     this.owner = owner;
     this.guard = longestRequest.plusSeconds(5);
     this.executor = new ScheduledThreadPoolExecutor(1,
@@ -48,7 +48,7 @@ final class ControlThread implements Executor {
    * Runs an operation once every earlier one has finished. One whose future was cancelled before it started is
    * skipped; once started it runs to its end.
    */
-  <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> operation) {
+  public <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> operation) {
     CompletableFuture<T> result = new CompletableFuture<>();
     if (!offer(() -> enqueue(() -> start(operation, result)))) {
       result.completeExceptionally(closedException());
@@ -112,7 +112,7 @@ final class ControlThread implements Executor {
   }
 
   /** Queues a task; false when the thread is shut down. */
-  boolean offer(Runnable task) {
+  public boolean offer(Runnable task) {
     try {
       executor.execute(task);
       return true;
@@ -121,7 +121,7 @@ final class ControlThread implements Executor {
     }
   }
 
-  void schedule(Runnable task, long delayMillis) {
+  public void schedule(Runnable task, long delayMillis) {
     try {
       executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException ignored) {
@@ -129,11 +129,11 @@ final class ControlThread implements Executor {
     }
   }
 
-  boolean isClosed() {
+  public boolean isClosed() {
     return closed;
   }
 
-  MqttClosedException closedException() {
+  public MqttClosedException closedException() {
     return new MqttClosedException("the shadow " + owner + " is closed");
   }
 
@@ -141,7 +141,7 @@ final class ControlThread implements Executor {
    * Refuses new operations, lets the one running finish and fails the queued ones, runs {@code last}, then stops
    * the thread, waiting for it at most {@code budget}.
    */
-  void shutdown(Runnable last, Duration budget) {
+  public void shutdown(Runnable last, Duration budget) {
     closed = true;
     offer(last);
     executor.shutdown();

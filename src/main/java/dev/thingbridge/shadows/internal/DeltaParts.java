@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
  * reported once per document version (a GET at the version of a delta already applied brings the same parts again)
  * and, when asked, removed from the cloud's desired state by the acknowledgement's cleanup. Owner's thread only.
  */
-final class DeltaParts {
+public final class DeltaParts {
   private static final int MAX_REJECTED_PARTS = 16;
 
   /**
@@ -23,7 +23,7 @@ final class DeltaParts {
    * @param remaining the delta less its rejected parts
    * @param cleanup the desired section removing the rejected keys (empty when there is none to remove)
    */
-  record Outcome<S>(LocalState.Applied<S> applied, ObjectNode remaining, ObjectNode cleanup) {}
+  public record Outcome<S>(LocalState.Applied<S> applied, ObjectNode remaining, ObjectNode cleanup) {}
 
   private long rejectedVersion = -1;
   private final Set<String> rejectedPaths = new HashSet<>();
@@ -32,7 +32,7 @@ final class DeltaParts {
    * @param rejected told of each rejected part the first time it is seen at this version, with the whole delta
    * @throws dev.thingbridge.shadows.store.ShadowStoreException if the state could not be saved: nothing applied
    */
-  <S> Outcome<S> apply(LocalState<S> local, ObjectNode delta, long version, boolean clearRejected,
+  public <S> Outcome<S> apply(LocalState<S> local, ObjectNode delta, long version, boolean clearRejected,
       BiConsumer<ShadowDeltaException, ObjectNode> rejected) {
     ObjectNode remaining = delta;
     ObjectNode cleanup = JsonNodeFactory.instance.objectNode();

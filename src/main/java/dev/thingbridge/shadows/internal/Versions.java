@@ -7,12 +7,12 @@ package dev.thingbridge.shadows.internal;
  * delta), below which deltas are stale; and the last <em>documents</em> version passed on. Written on the owner's
  * thread only; {@link #known()} may be read from any thread.
  */
-final class Versions {
+public final class Versions {
   /** What to do with a delta of some version. */
-  enum DeltaVerdict { APPLY, STALE, CHECK_WITH_GET }
+  public enum DeltaVerdict { APPLY, STALE, CHECK_WITH_GET }
 
   /** What to do with a GET reply. */
-  enum GetVerdict {
+  public enum GetVerdict {
     /** Apply its delta: it is the latest word. */
     APPLY,
     /** Apply its delta and start the marks again from it: the document was deleted and re-created. */
@@ -25,21 +25,21 @@ final class Versions {
   private long applied;
   private long documents;
 
-  long known() {
+  public long known() {
     return known;
   }
 
-  long applied() {
+  public long applied() {
     return applied;
   }
 
-  void seen(long version) {
+  public void seen(long version) {
     if (version > known) {
       known = version;
     }
   }
 
-  void applied(long version) {
+  public void applied(long version) {
     seen(version);
     if (version > applied) {
       applied = version;
@@ -51,7 +51,7 @@ final class Versions {
    * that means the document was deleted and re-created with fresh numbering (AWS restarts it after 48 hours); one
    * below what was applied since means a delta overtook the reply.
    */
-  GetVerdict fromGet(long version, long appliedAtRequest) {
+  public GetVerdict fromGet(long version, long appliedAtRequest) {
     if (version < appliedAtRequest) {
       reset();
       applied(version);
@@ -69,7 +69,7 @@ final class Versions {
    * already seen elsewhere may have crossed a later update (accepted and delta replies are not ordered): a GET says
    * what is pending now.
    */
-  DeltaVerdict judge(long deltaVersion) {
+  public DeltaVerdict judge(long deltaVersion) {
     if (deltaVersion <= applied) {
       return DeltaVerdict.STALE;
     }
@@ -77,7 +77,7 @@ final class Versions {
   }
 
   /** Whether a documents message is newer than the last one passed on (and records it if so). */
-  boolean newDocuments(long version) {
+  public boolean newDocuments(long version) {
     seen(version);
     if (version <= documents) {
       return false;
@@ -87,7 +87,7 @@ final class Versions {
   }
 
   /** After a deletion: a re-created document may start its numbering anew. */
-  void reset() {
+  public void reset() {
     applied = 0;
     documents = 0;
     known = 0;

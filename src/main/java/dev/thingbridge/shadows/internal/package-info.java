@@ -1,10 +1,11 @@
 /**
- * The machinery behind {@link dev.thingbridge.shadows.Shadow} and {@link dev.thingbridge.shadows.ShadowManager}:
- * the per-shadow sync session both drive ({@link dev.thingbridge.shadows.internal.ShadowSession}), the agent's
- * control thread and event handling, the manager's registry, event routing, resync rounds and request pacing. Not
- * API. Imports {@code dev.thingbridge.mqtt} (never a backend; from {@code mqtt.internal} only the thread factory
- * and the future unwrapping every package shares today), {@code shadows}, {@code shadows.model}, {@code
- * shadows.schema} and {@code shadows.store}.
+ * The parts the shadow sync core (package-private in {@code dev.thingbridge.shadows}) is built from, none of which
+ * needs that package's API: the local state a session applies deltas to ({@code LocalState}, typed or JSON), the
+ * version marks ({@code Versions}) and own client tokens ({@code OwnTokens}), splitting a delta into what applied
+ * and what to clean up ({@code DeltaParts}), JSON tree helpers, the agent's control thread, the delta inbox and the
+ * request pacer. Not API. Imports {@code dev.thingbridge.mqtt} (never a backend), {@code internal},
+ * {@code shadows.model}, {@code shadows.schema} and {@code shadows.store}; never {@code shadows} itself, so the
+ * two packages form no cycle.
  *
  * <p>Concurrency: a session is confined to its owner's thread ({@code thingbridge-shadows-<thing>[-<shadow>]} for
  * an agent, {@code thingbridge-shadows-manager-<thing>} for all of a manager's shadows); replies hop back to it, so

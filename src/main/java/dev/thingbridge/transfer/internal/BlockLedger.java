@@ -94,7 +94,7 @@ public final class BlockLedger {
   }
 
   /** The received bits, as the live set (read-only use). */
-  BitSet bits() {
+  public BitSet bits() {
     return received;
   }
 }

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class PartialDownload implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PartialDownload.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final String DATA = "data.part";
+  /** The file in the download directory that holds the bytes received so far. */
+  public static final String DATA = "data.part";
   static final String STATE = "state.json";
 
   private final Path dir;

@@ -1,9 +1,8 @@
-package dev.thingbridge.shadows.internal;
+package dev.thingbridge.shadows;
 
 import dev.thingbridge.internal.Backoff;
 import dev.thingbridge.internal.Futures;
-import dev.thingbridge.shadows.ShadowClient;
-import dev.thingbridge.shadows.ShadowErrorCode;
+import dev.thingbridge.shadows.internal.RequestPacer;
 import dev.thingbridge.shadows.internal.RequestPacer.Priority;
 import dev.thingbridge.shadows.model.ShadowDeleted;
 import dev.thingbridge.shadows.model.ShadowDocument;

@@ -1,12 +1,12 @@
-package dev.thingbridge.shadows.internal;
+package dev.thingbridge.shadows;
 
 import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttRequester;
 import dev.thingbridge.mqtt.Subscription;
-import dev.thingbridge.shadows.ShadowClient;
-import dev.thingbridge.shadows.ShadowTopics;
+import dev.thingbridge.shadows.internal.OwnTokens;
+import dev.thingbridge.shadows.internal.RequestPacer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * shadow shares, the {@link RequestPacer} and the clientTokens of the manager's own requests. Owned by the manager
  * and shut down with it.
  */
-public final class ManagerRuntime {
+final class ManagerRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(ManagerRuntime.class);
   /** Far more updates than are ever in flight at once, for their echoes to be recognised. */
   private static final int OWN_TOKENS = 1024;

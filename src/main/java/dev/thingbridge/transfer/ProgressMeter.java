@@ -1,10 +1,5 @@
-package dev.thingbridge.transfer.internal;
+package dev.thingbridge.transfer;
 
-import dev.thingbridge.transfer.OtaFile;
-import dev.thingbridge.transfer.OtaListener;
-import dev.thingbridge.transfer.OtaStatusDetails;
-import dev.thingbridge.transfer.SelfTestStatus;
-import dev.thingbridge.transfer.TransferProgress;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -13,7 +8,7 @@ import java.util.concurrent.TimeUnit;
  * (rustot: when the blocks still missing are a multiple of it, and neither none nor all), and tells the listener
  * at most every 200 ms, with the rate over the last few seconds.
  */
-public final class ProgressMeter {
+final class ProgressMeter {
   private static final long EVENT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   private static final long RATE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(3);
 

@@ -1,9 +1,6 @@
-package dev.thingbridge.transfer.internal;
+package dev.thingbridge.transfer;
 
-import dev.thingbridge.transfer.OtaConfig;
-import dev.thingbridge.transfer.OtaErrorCode;
-import dev.thingbridge.transfer.OtaException;
-import dev.thingbridge.transfer.OtaFile;
+import dev.thingbridge.transfer.internal.PartialDownload;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -12,7 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** The files of OTA jobs on disk while they download ({@code <state-dir>/ota/downloads/<job>-<index>}). */
-public final class FileDownloads {
+final class FileDownloads {
   private final Path root;
   private final OtaConfig config;
 

@@ -1,4 +1,4 @@
-package dev.thingbridge.transfer.internal;
+package dev.thingbridge.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,14 +11,7 @@ import dev.thingbridge.mqtt.MqttTimeoutException;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.SubscriptionFilter;
-import dev.thingbridge.transfer.BlockBitmap;
-import dev.thingbridge.transfer.OtaConfig;
-import dev.thingbridge.transfer.OtaErrorCode;
-import dev.thingbridge.transfer.OtaException;
-import dev.thingbridge.transfer.OtaFile;
-import dev.thingbridge.transfer.StreamCodec;
-import dev.thingbridge.transfer.StreamDecodeException;
-import dev.thingbridge.transfer.StreamTopics;
+import dev.thingbridge.transfer.internal.BlockLedger;
 import dev.thingbridge.transfer.model.GetStreamRequest;
 import dev.thingbridge.transfer.model.StreamBlock;
 import dev.thingbridge.transfer.model.StreamDescription;
@@ -53,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * it, unless it is transient ({@code InternalError}, throttling), which waits and asks again. A notify-next that
  * names another job (or none) means ours was canceled or replaced: {@code user_abort}.
  */
-public final class MqttStreamDownload implements AutoCloseable {
+final class MqttStreamDownload implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MqttStreamDownload.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BYTES_PER_REQUEST = 128 * 1024;

@@ -1,25 +1,9 @@
-package dev.thingbridge.transfer.internal;
+package dev.thingbridge.transfer;
 
 import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.mqtt.MqttClient;
-import dev.thingbridge.transfer.ImageState;
-import dev.thingbridge.transfer.OtaConfig;
-import dev.thingbridge.transfer.OtaDocument;
-import dev.thingbridge.transfer.OtaDocumentAdapter;
-import dev.thingbridge.transfer.OtaDocumentException;
-import dev.thingbridge.transfer.OtaErrorCode;
-import dev.thingbridge.transfer.OtaException;
-import dev.thingbridge.transfer.OtaFile;
-import dev.thingbridge.transfer.OtaJob;
-import dev.thingbridge.transfer.OtaListener;
-import dev.thingbridge.transfer.OtaPlatform;
-import dev.thingbridge.transfer.OtaProtocol;
-import dev.thingbridge.transfer.OtaResult;
-import dev.thingbridge.transfer.OtaStatusDetails;
-import dev.thingbridge.transfer.PlatformImageState;
-import dev.thingbridge.transfer.SelfTestStatus;
-import dev.thingbridge.transfer.SignatureVerifier;
-import dev.thingbridge.transfer.VerifiedFile;
+import dev.thingbridge.transfer.internal.BlockLedger;
+import dev.thingbridge.transfer.internal.PartialDownload;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * activation and, once the new image runs, its self-test and commit. Status updates follow §7.8; failures are
  * reported with the codes of §7.11.
  */
-public final class OtaRun {
+final class OtaRun {
   private static final Logger log = LoggerFactory.getLogger(OtaRun.class);
 
   /** What every run shares: the updater's parts. */

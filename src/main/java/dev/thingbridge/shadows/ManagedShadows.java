@@ -1,15 +1,13 @@
-package dev.thingbridge.shadows.internal;
+package dev.thingbridge.shadows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mqtt.AwsNames;
-import dev.thingbridge.shadows.DeltaEvent;
-import dev.thingbridge.shadows.ShadowErrorCode;
-import dev.thingbridge.shadows.ShadowException;
-import dev.thingbridge.shadows.ShadowManagerListener;
 import dev.thingbridge.shadows.ShadowManagerListener.Removal;
-import dev.thingbridge.shadows.ShadowTopics;
+import dev.thingbridge.shadows.internal.JsonLocalState;
+import dev.thingbridge.shadows.internal.LocalState;
 import dev.thingbridge.shadows.internal.RequestPacer.Priority;
+import dev.thingbridge.shadows.internal.TypedLocalState;
 import dev.thingbridge.shadows.schema.ShadowDeltaException;
 import dev.thingbridge.shadows.schema.ShadowSchema;
 import dev.thingbridge.shadows.store.KeyValueStore;
@@ -35,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <S> the state type
  */
-public final class ManagedShadows<S> {
+final class ManagedShadows<S> {
   private static final Logger LOG = LoggerFactory.getLogger(ManagedShadows.class);
 
   /** One managed shadow: its session, and its place in the resync rounds. */

@@ -1,11 +1,8 @@
-package dev.thingbridge.shadows.internal;
+package dev.thingbridge.shadows;
 
 import dev.thingbridge.mqtt.MqttMessage;
-import dev.thingbridge.shadows.ShadowCodec;
+import dev.thingbridge.shadows.ManagedShadows.Managed;
 import dev.thingbridge.shadows.ShadowManagerListener.Removal;
-import dev.thingbridge.shadows.ShadowTopic;
-import dev.thingbridge.shadows.ShadowTopics;
-import dev.thingbridge.shadows.internal.ManagedShadows.Managed;
 import dev.thingbridge.shadows.model.ShadowDeleted;
 import dev.thingbridge.shadows.model.ShadowDeltaMessage;
 import java.util.Optional;
@@ -16,7 +13,7 @@ import java.util.Optional;
  * echo of one of the manager's own updates); a {@code delete/accepted} that the session judges a deletion by
  * someone else removes the shadow. A malformed message is reported and ignored.
  */
-public final class ShadowEventRouter<S> {
+final class ShadowEventRouter<S> {
   private final ManagedShadows<S> shadows;
   private final ManagerRuntime runtime;
   private final String topicPrefix;

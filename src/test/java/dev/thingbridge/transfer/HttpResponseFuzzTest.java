@@ -1,12 +1,9 @@
-package dev.thingbridge.transfer.internal;
+package dev.thingbridge.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.thingbridge.transfer.OtaConfig;
-import dev.thingbridge.transfer.OtaErrorCode;
-import dev.thingbridge.transfer.OtaException;
-import dev.thingbridge.transfer.OtaFile;
+import dev.thingbridge.transfer.internal.PartialDownload;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,8 @@
-package dev.thingbridge.transfer.internal;
+package dev.thingbridge.transfer;
 
-import dev.thingbridge.transfer.OtaConfig;
-import dev.thingbridge.transfer.OtaErrorCode;
-import dev.thingbridge.transfer.OtaException;
-import dev.thingbridge.transfer.OtaFile;
+import dev.thingbridge.transfer.internal.BlockLedger;
+import dev.thingbridge.transfer.internal.ContentRange;
+import dev.thingbridge.transfer.internal.Redaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The URL is a credential: it never appears in a log line or an exception message.
  */
-public final class HttpRangeDownload {
+final class HttpRangeDownload {
   private static final Logger log = LoggerFactory.getLogger(HttpRangeDownload.class);
   private static final long MAX_BACKOFF_MS = 30_000;
 

@@ -1,15 +1,10 @@
-package dev.thingbridge.transfer.internal;
+package dev.thingbridge.transfer;
 
 import dev.thingbridge.internal.Futures;
 import dev.thingbridge.jobs.JobErrorCode;
 import dev.thingbridge.jobs.JobException;
 import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.mqtt.MqttNotConnectedException;
-import dev.thingbridge.transfer.OtaErrorCode;
-import dev.thingbridge.transfer.OtaException;
-import dev.thingbridge.transfer.OtaJobControl;
-import dev.thingbridge.transfer.OtaListener;
-import dev.thingbridge.transfer.OtaStatusDetails;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * ackTimeout}. A progress update the service refused means the job is no longer ours; {@link #checkRefused}
  * turns that into {@code user_abort}.
  */
-public final class StatusReporter {
+final class StatusReporter {
   private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
 
   private final String jobId;

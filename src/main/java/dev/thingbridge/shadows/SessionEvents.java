@@ -1,11 +1,10 @@
-package dev.thingbridge.shadows.internal;
+package dev.thingbridge.shadows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.shadows.DeltaEvent;
 import dev.thingbridge.shadows.schema.ShadowDeltaException;
 
 /** What a {@link ShadowSession} tells its owner, on the owner's thread. */
-public interface SessionEvents<S> {
+interface SessionEvents<S> {
   /** A delta was applied, persisted and its acknowledgement sent. */
   void applied(DeltaEvent<S> event);
 

@@ -1,6 +1,5 @@
-package dev.thingbridge.shadows.internal;
+package dev.thingbridge.shadows;
 
-import dev.thingbridge.shadows.ShadowClient;
 import dev.thingbridge.shadows.internal.RequestPacer.Priority;
 import dev.thingbridge.shadows.model.ShadowDeleted;
 import dev.thingbridge.shadows.model.ShadowDocument;

@@ -1,10 +1,7 @@
-package dev.thingbridge.transfer.internal;
+package dev.thingbridge.transfer;
 
-import dev.thingbridge.transfer.OtaErrorCode;
-import dev.thingbridge.transfer.OtaException;
-import dev.thingbridge.transfer.OtaFile;
-import dev.thingbridge.transfer.SignatureVerifier;
-import dev.thingbridge.transfer.VerifiedFile;
+import dev.thingbridge.transfer.internal.BlockLedger;
+import dev.thingbridge.transfer.internal.PartialDownload;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,7 +14,7 @@ import java.util.HexFormat;
  * feeds what is already on disk. The signature check starts before the first block: an unsigned file, or one
  * signed with a key this device does not trust, is refused without being downloaded.
  */
-public final class StreamingVerification {
+final class StreamingVerification {
   private final OtaFile file;
   private final PartialDownload partial;
   private final BlockLedger ledger;

@@ -1,15 +1,6 @@
-package dev.thingbridge.transfer.internal;
+package dev.thingbridge.transfer;
 
 import dev.thingbridge.jobs.model.JobExecutionStatus;
-import dev.thingbridge.transfer.ImageState;
-import dev.thingbridge.transfer.OtaErrorCode;
-import dev.thingbridge.transfer.OtaException;
-import dev.thingbridge.transfer.OtaJob;
-import dev.thingbridge.transfer.OtaPlatform;
-import dev.thingbridge.transfer.OtaResult;
-import dev.thingbridge.transfer.OtaStatusDetails;
-import dev.thingbridge.transfer.PlatformImageState;
-import dev.thingbridge.transfer.SelfTestStatus;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;

@@ -1,7 +1,5 @@
-package dev.thingbridge.transfer.internal;
+package dev.thingbridge.transfer;
 
-import dev.thingbridge.transfer.OtaErrorCode;
-import dev.thingbridge.transfer.OtaException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,7 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Whether the job was taken away while it ran: canceled, timed out or replaced in the cloud. Set from outside
  * (the job agent's signal) or by the download itself (a notify-next naming another job).
  */
-public final class Cancellation {
+final class Cancellation {
   private final List<Runnable> hooks = new CopyOnWriteArrayList<>();
   private volatile String reason;
 

@@ -1,7 +1,5 @@
-package dev.thingbridge.transfer.internal;
+package dev.thingbridge.transfer;
 
-import dev.thingbridge.transfer.OtaErrorCode;
-import dev.thingbridge.transfer.OtaPlatformException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -14,7 +12,7 @@ import java.util.regex.Pattern;
  * inside the directory (an absolute one only when it already lies inside), and {@code ..} segments, links on the
  * way, device names and destinations that are not regular files are refused.
  */
-public final class InstallPaths {
+final class InstallPaths {
   private static final Pattern DEVICE_NAME =
       Pattern.compile("(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9]|conin\\$|conout\\$)(\\..*)?");
 

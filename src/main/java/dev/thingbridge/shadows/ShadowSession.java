@@ -1,13 +1,15 @@
-package dev.thingbridge.shadows.internal;
+package dev.thingbridge.shadows;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mqtt.MqttTimeoutException;
-import dev.thingbridge.shadows.DeltaEvent;
-import dev.thingbridge.shadows.ShadowErrorCode;
-import dev.thingbridge.shadows.ShadowException;
+import dev.thingbridge.shadows.internal.DeltaParts;
+import dev.thingbridge.shadows.internal.JsonTrees;
+import dev.thingbridge.shadows.internal.LocalState;
+import dev.thingbridge.shadows.internal.OwnTokens;
 import dev.thingbridge.shadows.internal.RequestPacer.Priority;
+import dev.thingbridge.shadows.internal.Versions;
 import dev.thingbridge.shadows.model.ShadowDeleted;
 import dev.thingbridge.shadows.model.ShadowDeltaMessage;
 import dev.thingbridge.shadows.model.ShadowDocument;
@@ -36,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <S> the state type
  */
-public final class ShadowSession<S> {
+final class ShadowSession<S> {
   private static final Logger LOG = LoggerFactory.getLogger(ShadowSession.class);
 
   /**

@@ -1,15 +1,11 @@
-package dev.thingbridge.shadows.internal;
+package dev.thingbridge.shadows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.SubscriptionListener;
-import dev.thingbridge.shadows.DeltaEvent;
-import dev.thingbridge.shadows.ShadowCodec;
-import dev.thingbridge.shadows.ShadowErrorCode;
-import dev.thingbridge.shadows.ShadowListener;
-import dev.thingbridge.shadows.ShadowTopic;
-import dev.thingbridge.shadows.ShadowTopics;
+import dev.thingbridge.shadows.internal.ControlThread;
+import dev.thingbridge.shadows.internal.DeltaInbox;
 import dev.thingbridge.shadows.internal.RequestPacer.Priority;
 import dev.thingbridge.shadows.model.ShadowDeleted;
 import dev.thingbridge.shadows.model.ShadowDocuments;

@@ -1,8 +1,7 @@
-package dev.thingbridge.transfer.internal;
+package dev.thingbridge.transfer;
 
-import dev.thingbridge.transfer.OtaErrorCode;
-import dev.thingbridge.transfer.OtaException;
-import dev.thingbridge.transfer.OtaFile;
+import dev.thingbridge.transfer.internal.BlockLedger;
+import dev.thingbridge.transfer.internal.PartialDownload;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -11,7 +10,7 @@ import java.nio.ByteBuffer;
  * demands, written at {@code id × blockSize} unless it is a duplicate, and recorded; the download is
  * checkpointed as it goes. Owned by the download's thread.
  */
-public final class FileIngest {
+final class FileIngest {
   /** What became of a block. */
   public enum Result {
     /** New, valid and written. */

@@ -1,15 +1,11 @@
-package dev.thingbridge.shadows.internal;
+package dev.thingbridge.shadows;
 
 import dev.thingbridge.internal.Backoff;
 import dev.thingbridge.internal.Futures;
 import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.AwsNames;
-import dev.thingbridge.shadows.ShadowDiscovery;
-import dev.thingbridge.shadows.ShadowErrorCode;
+import dev.thingbridge.shadows.ManagedShadows.Managed;
 import dev.thingbridge.shadows.ShadowManagerListener.Removal;
-import dev.thingbridge.shadows.ShadowSyncReport;
-import dev.thingbridge.shadows.ShadowTopics;
-import dev.thingbridge.shadows.internal.ManagedShadows.Managed;
 import dev.thingbridge.shadows.internal.RequestPacer.Priority;
 import dev.thingbridge.shadows.store.ShadowStateStore;
 import java.time.Duration;
@@ -37,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * at background priority, so urgent work goes first. Runs on the control thread of its {@link ManagerRuntime},
  * apart from the discovery, which has its own short-lived thread ({@code thingbridge-shadows-manager-N-discovery}).
  */
-public final class ResyncScheduler<S> {
+final class ResyncScheduler<S> {
   private static final Logger LOG = LoggerFactory.getLogger(ResyncScheduler.class);
 
   private final ManagedShadows<S> engine;

@@ -1,15 +1,9 @@
-package dev.thingbridge.transfer.internal;
+package dev.thingbridge.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.thingbridge.transfer.CodeSigningVerifier;
-import dev.thingbridge.transfer.OtaErrorCode;
-import dev.thingbridge.transfer.OtaException;
-import dev.thingbridge.transfer.OtaFile;
-import dev.thingbridge.transfer.SignatureAlgorithm;
-import dev.thingbridge.transfer.SignatureVerifier;
-import dev.thingbridge.transfer.VerifiedFile;
+import dev.thingbridge.transfer.internal.PartialDownload;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,14 +1,13 @@
-package dev.thingbridge.shadows.internal;
+package dev.thingbridge.shadows;
 
 import dev.thingbridge.mqtt.ConnectionListener;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttRequester;
 import dev.thingbridge.mqtt.Subscription;
-import dev.thingbridge.shadows.DeltaEvent;
-import dev.thingbridge.shadows.ShadowClient;
-import dev.thingbridge.shadows.ShadowListener;
-import dev.thingbridge.shadows.ShadowOptions;
-import dev.thingbridge.shadows.ShadowTopics;
+import dev.thingbridge.shadows.internal.ControlThread;
+import dev.thingbridge.shadows.internal.DeltaInbox;
+import dev.thingbridge.shadows.internal.LocalState;
+import dev.thingbridge.shadows.internal.OwnTokens;
 import dev.thingbridge.shadows.internal.RequestPacer.Priority;
 import dev.thingbridge.shadows.model.ShadowDocument;
 import dev.thingbridge.shadows.store.CommitResult;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <S> the state type
  */
-public final class ShadowAgent<S> {
+final class ShadowAgent<S> {
   private static final Logger LOG = LoggerFactory.getLogger(ShadowAgent.class);
   private static final Duration CLOSE_ACK_WAIT = Duration.ofSeconds(2);
   private static final int OWN_TOKENS = 256;
