@@ -34,6 +34,10 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * signature is what proves the file.
  */
 public final class CodeSigningVerifier implements SignatureVerifier {
+  /** DER of DigestInfo {sha256, NULL} up to the 32 digest bytes (RFC 8017 §9.2, note 1). */
+  private static final byte[] SHA256_DIGEST_INFO = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, (byte) 0x86, 0x48, 0x01,
+      0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
+
   private final PublicKey configured;
   private final Path trustDirectory;
   private final boolean allowSha1;
@@ -63,10 +67,13 @@ public final class CodeSigningVerifier implements SignatureVerifier {
     } catch (IllegalArgumentException e) {
       throw refused(file, sig.algorithm().documentKey() + " is not base64");
     }
-    // ECDSA signs the digest itself: with SHA-256 the check takes the digest the download computes anyway, so the
-    // file is hashed once, not twice. The other forms hash what they are fed.
-    boolean prehashed = sig.algorithm() == SignatureAlgorithm.SHA256_ECDSA;
-    String jca = prehashed ? "NONEwithECDSA" : sig.algorithm().jcaName();
+    // With SHA-256 the check takes the digest the download computes anyway, so the file is hashed once, not twice:
+    // ECDSA signs the digest itself; PKCS#1 v1.5 RSA signs the digest's DigestInfo, which NONEwithRSA is given
+    // whole. The SHA-1 forms hash what they are fed.
+    boolean prehashed = sig.algorithm() == SignatureAlgorithm.SHA256_ECDSA
+        || sig.algorithm() == SignatureAlgorithm.SHA256_RSA;
+    boolean rsaDigestInfo = sig.algorithm() == SignatureAlgorithm.SHA256_RSA;
+    String jca = !prehashed ? sig.algorithm().jcaName() : rsaDigestInfo ? "NONEwithRSA" : "NONEwithECDSA";
     if (sig.algorithm().isEcdsa() && (sigBytes.length == 0 || sigBytes[0] != 0x30)) {
       jca += "inP1363Format"; // raw r||s instead of DER
     }
@@ -96,6 +103,9 @@ public final class CodeSigningVerifier implements SignatureVerifier {
       public void verify(byte[] sha256) throws OtaException {
         boolean ok;
         try {
+          if (rsaDigestInfo) {
+            s.update(SHA256_DIGEST_INFO);
+          }
           if (prehashed) {
             s.update(sha256);
           }

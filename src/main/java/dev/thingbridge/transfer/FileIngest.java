@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
 /**
  * Where the blocks of one file go, whichever way they came: each is checked against the size its position
  * demands, written at {@code id × blockSize} unless it is a duplicate, and recorded; the download is
- * checkpointed as it goes. Owned by the download's thread.
+ * checkpointed as it goes (in the background: every {@code checkpointBlocks} blocks, at most once a second), and
+ * at once by {@link #checkpoint}. Owned by the download's thread.
  */
 final class FileIngest {
   /** What became of a block. */
@@ -83,21 +84,67 @@ final class FileIngest {
       duplicates++;
       return Result.DUPLICATE;
     }
+    record(id, 1, payload, offset, length);
+    return Result.WRITTEN;
+  }
+
+  /**
+   * Takes consecutive blocks from {@code first} that fill {@code data[offset, offset + length)}: every one full
+   * size except the file's last. The new ones go to the file with one write per unbroken run; blocks already
+   * received, or of the wrong size for their place, are skipped as {@link #accept} would.
+   */
+  public void acceptRun(long first, byte[] data, int offset, int length) throws OtaException {
+    int bs = ledger.blockSize();
+    long id = first;
+    int at = 0;
+    while (at < length) {
+      int size = Math.min(bs, length - at);
+      if (!ledger.isValid(id, size)) {
+        invalid++;
+      } else if (ledger.has(id)) {
+        duplicates++;
+      } else {
+        int runStart = at;
+        long runFirst = id;
+        while (at < length && ledger.isValid(id, Math.min(bs, length - at)) && !ledger.has(id)) {
+          at += Math.min(bs, length - at);
+          id++;
+        }
+        record(runFirst, (int) (id - runFirst), data, offset + runStart, at - runStart);
+        continue;
+      }
+      at += size;
+      id++;
+    }
+  }
+
+  /** Writes {@code count} new, valid, consecutive blocks with one write, then records and feeds them. */
+  private void record(long first, int count, byte[] data, int offset, int length) throws OtaException {
     try {
-      partial.write(id, ByteBuffer.wrap(payload, offset, length));
+      partial.write(first, ByteBuffer.wrap(data, offset, length));
     } catch (IOException e) {
-      throw new OtaException(OtaErrorCode.FILE_WRITE_FAILED, "writing block " + id + " of " + file.filepath()
+      throw new OtaException(OtaErrorCode.FILE_WRITE_FAILED, "writing block " + first + " of " + file.filepath()
           + " failed: " + e.getMessage(), e);
     }
-    ledger.mark(id);
+    for (int i = 0; i < count; i++) {
+      ledger.mark(first + i);
+    }
     if (verification != null) {
-      verification.written(id, payload, offset, length);
+      verification.written(first, count, data, offset, length);
     }
     if (partial.uncheckpointed() >= checkpointBlocks && System.nanoTime() - lastCheckpoint >= MIN_CHECKPOINT_NANOS) {
-      checkpoint();
+      lastCheckpoint = System.nanoTime();
+      try {
+        partial.checkpointInBackground();
+      } catch (IOException e) {
+        throw new OtaException(OtaErrorCode.FILE_WRITE_FAILED, "saving the download state of " + file.filepath()
+            + " failed: " + e.getMessage(), e);
+      }
     }
-    observer.onBlockWritten(this, id, length);
-    return Result.WRITTEN;
+    int bs = ledger.blockSize();
+    for (int i = 0; i < count; i++) {
+      observer.onBlockWritten(this, first + i, Math.min(bs, length - i * bs));
+    }
   }
 
   /** Records what has been received so far (the end of a window or a range request). */

@@ -37,14 +37,17 @@ final class StreamingVerification {
     catchUp();
   }
 
-  /** A block was written: feeds it if it is the next one, and whatever followed it. */
-  public void written(long id, byte[] data, int offset, int length) throws OtaException {
-    if (id != next) {
+  /**
+   * Consecutive blocks were written ({@code count} of them, from {@code first}, in {@code data[offset, offset +
+   * length)}): feeds them if they are the next ones, and whatever followed them.
+   */
+  public void written(long first, int count, byte[] data, int offset, int length) throws OtaException {
+    if (first != next) {
       return;
     }
     sha.update(data, offset, length);
     check.update(data, offset, length);
-    next++;
+    next += count;
     catchUp();
   }
 

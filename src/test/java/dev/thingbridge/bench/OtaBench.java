@@ -215,9 +215,22 @@ public final class OtaBench {
 
   /** One update through a fresh device process; seconds from CreateOTAUpdate to its succeeded line. */
   private double update(IotClient iot, Path file, Protocol protocol, List<String> flags, String id) throws Exception {
-    try (Device device = Device.start(this, List.of(), flags)) {
+    try (Device device = Device.start(this, deviceJvm(), flags)) {
       return device.take(iot, this, file, protocol, id != null ? id : "u-" + (updates + 1));
     }
+  }
+
+  /**
+   * JVM options for the device processes of the throughput rows, from {@code -Dota.bench.deviceJvm="..."} (split at
+   * spaces; {@code %n} becomes the update's number), e.g. {@code -XX:StartFlightRecording=filename=dev-%n.jfr} to
+   * profile them.
+   */
+  private List<String> deviceJvm() {
+    String opts = System.getProperty("ota.bench.deviceJvm", "").trim();
+    if (opts.isEmpty()) {
+      return List.of();
+    }
+    return List.of(opts.replace("%n", Integer.toString(updates + 1)).split(" +"));
   }
 
   private void create(IotClient iot, String id, Path file, byte[] sig, Protocol protocol) {
@@ -279,6 +292,8 @@ public final class OtaBench {
       double seconds = (System.nanoTime() - start) / 1e9;
       peakRssMiB = peakRss(process.pid());
       if (Boolean.getBoolean("ota.bench.verbose")) {
+        System.out.printf(Locale.ROOT, "%s: created at %s, done %.3f s later%n", id,
+            java.time.Instant.now().minusNanos(System.nanoTime() - start), seconds);
         System.out.println(process.output());
       }
       if (!end.contains("succeeded")) {

@@ -72,6 +72,30 @@ class CodeSigningVerifierTest {
   }
 
   @Test
+  void rsa_sha256_is_checked_over_the_digest_the_download_computed_without_hashing_the_bytes_again() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048);
+    KeyPair rsa = g.generateKeyPair();
+    CodeSigningVerifier v = CodeSigningVerifier.builder().publicKey(rsa.getPublic()).build();
+    OtaFile f = file(null, Map.of(SignatureAlgorithm.SHA256_RSA, sign(rsa, "SHA256withRSA", content)));
+    byte[] digest = MessageDigest.getInstance("SHA-256").digest(content);
+    SignatureVerifier.Check fedNothing = v.begin(f);
+    fedNothing.verify(digest); // the bytes are not needed: the digest is the whole input
+    byte[] other = content.clone();
+    other[70] ^= 1;
+    SignatureVerifier.Check wrongDigest = v.begin(f);
+    assertThatThrownBy(() -> wrongDigest.verify(MessageDigest.getInstance("SHA-256").digest(other)))
+        .isInstanceOf(OtaException.class).hasMessageContaining("does not match");
+    refused(v, file(null, Map.of(SignatureAlgorithm.SHA256_RSA, sign(rsa, "SHA256withRSA", other))), "does not match");
+    // A PKCS#1 signature over the bare digest (no DigestInfo) is not an AWS code signature.
+    Signature bare = Signature.getInstance("NONEwithRSA");
+    bare.initSign(rsa.getPrivate());
+    bare.update(digest);
+    refused(v, file(null, Map.of(SignatureAlgorithm.SHA256_RSA, Base64.getEncoder().encodeToString(bare.sign()))),
+        "does not match");
+  }
+
+  @Test
   void the_jobs_certfile_is_used_when_it_names_a_certificate_in_the_trust_directory() throws Exception {
     KeyPair jobKey = OtaTestbed.newKey();
     Path trust = Files.createDirectories(dir.resolve("trust"));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.internal.AtomicFiles;
+import dev.thingbridge.internal.NamedThreadFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,6 +16,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.Base64;
 import java.util.BitSet;
 import java.util.Comparator;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * the ledger atomically, so the ledger never claims a block the file does not hold; a kill at any moment loses at
  * most the blocks since the last checkpoint. The ledger names the download ({@code identity}); a directory left by
  * another download (another job, file, size or block size) is wiped instead of resumed.
+ *
+ * <p>{@link #checkpointInBackground} takes the same steps on a thread of its own ({@code
+ * thingbridge-ota-checkpoint}, started when first needed), so that the download does not wait for the disk: it
+ * records the blocks written before it was called, and the fsync that precedes the ledger covers them. One runs
+ * at a time; {@link #checkpoint}, {@link #finish} and {@link #close} wait for it. Only the download's thread
+ * calls into this class.
  */
 public final class PartialDownload implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PartialDownload.class);
@@ -41,7 +52,9 @@ public final class PartialDownload implements AutoCloseable {
   private final BlockLedger ledger;
   private final int resumedBlocks;
   private FileChannel data;
-  private int checkpointedCount;
+  private volatile int checkpointedCount;
+  private ExecutorService background;
+  private Future<?> pending;
 
   private PartialDownload(Path dir, String identity, boolean sync, BlockLedger ledger, FileChannel data) {
     this.dir = dir;
@@ -132,9 +145,68 @@ public final class PartialDownload implements AutoCloseable {
 
   /** Makes the blocks received so far survive a kill (and, with sync, a power loss). */
   public void checkpoint() throws IOException {
+    awaitPending();
     if (ledger.receivedCount() == checkpointedCount) {
       return;
     }
+    save(ledger.bits().toByteArray(), ledger.receivedCount());
+  }
+
+  /**
+   * Starts a checkpoint of the blocks received so far on the checkpoint thread and returns at once; does nothing
+   * while one is still running.
+   *
+   * @throws IOException if the previous one failed
+   */
+  public void checkpointInBackground() throws IOException {
+    if (pending != null) {
+      if (!pending.isDone()) {
+        return;
+      }
+      awaitPending();
+    }
+    if (ledger.receivedCount() == checkpointedCount) {
+      return;
+    }
+    byte[] bits = ledger.bits().toByteArray();
+    int count = ledger.receivedCount();
+    if (background == null) {
+      background = Executors.newSingleThreadExecutor(new NamedThreadFactory("thingbridge-ota-checkpoint", true));
+    }
+    pending = background.submit(() -> {
+      save(bits, count);
+      return null;
+    });
+  }
+
+  /** Waits for the checkpoint running in the background, if any; throws what it failed with. */
+  private void awaitPending() throws IOException {
+    Future<?> p = pending;
+    if (p == null) {
+      return;
+    }
+    pending = null;
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          p.get();
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true; // the ledger must not be left half-written behind the caller's back
+        } catch (ExecutionException e) {
+          Throwable c = e.getCause();
+          throw c instanceof IOException io ? io : new IOException("checkpoint failed: " + c, c);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void save(byte[] received, int count) throws IOException {
     if (sync) {
       data.force(false);
     }
@@ -142,7 +214,7 @@ public final class PartialDownload implements AutoCloseable {
     n.put("identity", identity);
     n.put("size", ledger.fileSize());
     n.put("blockSize", ledger.blockSize());
-    n.put("received", Base64.getEncoder().encodeToString(ledger.bits().toByteArray()));
+    n.put("received", Base64.getEncoder().encodeToString(received));
     byte[] bytes = JSON.writeValueAsBytes(n);
     Path state = dir.resolve(STATE);
     if (sync) {
@@ -156,11 +228,12 @@ public final class PartialDownload implements AutoCloseable {
         Files.move(tmp, state, StandardCopyOption.REPLACE_EXISTING);
       }
     }
-    checkpointedCount = ledger.receivedCount();
+    checkpointedCount = count;
   }
 
   /** Completes the file: every block is in, the data is flushed, the size is exact. */
   public void finish() throws IOException {
+    awaitPending();
     data.truncate(ledger.fileSize());
     data.force(true);
     checkpoint();
@@ -169,6 +242,15 @@ public final class PartialDownload implements AutoCloseable {
   /** Closes the file, keeping it for a later resume. */
   @Override
   public void close() {
+    try {
+      awaitPending();
+    } catch (IOException e) {
+      log.debug("ota: the last checkpoint failed: {}", e.toString());
+    }
+    if (background != null) {
+      background.shutdown();
+      background = null;
+    }
     try {
       if (data != null && data.isOpen()) {
         data.close();
