@@ -2,6 +2,8 @@ package dev.thingbridge.greengrass;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.thingbridge.greengrass.internal.DurableStream;
+import dev.thingbridge.greengrass.internal.IpcValues;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
