@@ -80,6 +80,9 @@ public final class DeviceHost implements AutoCloseable {
     this.shadowStore = b.workDir == null ? new InMemoryKeyValueStore()
         : FileKeyValueStore.open(stateDir(b.config).resolve("shadows"));
     this.context = new SharedContext(this);
+    if (b.bus != null) {
+      b.bus.onReconnected(this::siblingsReconnected);
+    }
     this.services = new HostServices(b.mqtt, gateway, events, timer, this::healthReport);
     this.connectionEvents = new ConnectionListener() {
       @Override
@@ -206,7 +209,20 @@ public final class DeviceHost implements AutoCloseable {
     }
   }
 
-    private void useShadowBackend(ComponentConfig c) {
+    /**
+   * The local bus is back after a loss (a nucleus restart): no sibling could renew a claim meanwhile, and one that
+   * renewed just before the component listened again was not heard, so every claim gets a full lease more.
+   */
+  private void siblingsReconnected() {
+    jobClaims.reconnected();
+    commandClaims.reconnected();
+    LocalApiHost api = localApi;
+    if (api != null) {
+      api.reconnected();
+    }
+  }
+
+  private void useShadowBackend(ComponentConfig c) {
     MqttRequester old = shadowRequester;
     if (old != null) {
       old.close();

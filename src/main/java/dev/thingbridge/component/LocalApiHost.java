@@ -60,6 +60,12 @@ final class LocalApiHost implements AutoCloseable {
     host.events().add(events);
   }
 
+  /** The link to the siblings came back: watches and event subscriptions get a full lease to be renewed in. */
+  void reconnected() {
+    shadows.reconnected();
+    events.reconnected();
+  }
+
   CompletableFuture<Void> start() {
     return server.start();
   }

@@ -39,6 +39,8 @@ final class Renewals {
     private final Object lock = new Object();
     private ScheduledFuture<?> next;
     private volatile boolean closed;
+    /** The lease the component granted last; 0 before the first answer. */
+    private volatile long leaseMillis;
 
     Lease(String service, String operation, String release, ObjectNode body, Consumer<JsonNode> onAnswer) {
       this.service = service;
@@ -52,7 +54,12 @@ final class Renewals {
       if (closed) {
         return CompletableFuture.completedFuture(null);
       }
-      CompletableFuture<JsonNode> answer = client.call(service, operation, body);
+      // A renewal lost on the way (say, published just before the component re-subscribed after a nucleus restart)
+      // must be retried while the lease still runs: wait at most a third of the lease for its answer.
+      long granted = leaseMillis;
+      CompletableFuture<JsonNode> answer = granted == 0 ? client.call(service, operation, body)
+          : client.call(service, operation, body,
+              Duration.ofMillis(Math.min(client.requestTimeout().toMillis(), Math.max(1000, granted / 3))));
       answer.whenComplete((result, error) -> {
         if (closed) {
           return;
@@ -60,11 +67,12 @@ final class Renewals {
         long delay;
         if (error == null) {
           client.connection().onDispatch(() -> onAnswer.accept(result));
-          delay = Math.max(1000, result.path("leaseSeconds").asLong(60) * 1000 / 3);
+          leaseMillis = result.path("leaseSeconds").asLong(60) * 1000;
+          delay = Math.max(1000, leaseMillis / 3);
         } else {
           LOG.log(System.Logger.Level.INFO, "thingbridge sibling: renewing " + service + "/" + operation
               + " failed: " + error.getMessage());
-          delay = RETRY_MS;
+          delay = granted == 0 ? RETRY_MS : Math.max(500, Math.min(RETRY_MS, granted / 6));
         }
         schedule(delay);
       });

@@ -141,6 +141,11 @@ public final class ThingBridgeClient implements AutoCloseable {
     return call(service, operation, body, requestTimeout);
   }
 
+  /** How long a call waits for its answer unless given its own timeout. */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
   /** {@link #call(String, String, ObjectNode)} with its own timeout. */
   public CompletableFuture<JsonNode> call(String service, String operation, ObjectNode body, Duration timeout) {
     String name = service + "/" + operation;

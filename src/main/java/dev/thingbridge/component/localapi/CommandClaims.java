@@ -186,4 +186,9 @@ public final class CommandClaims {
     r.timeoutIfKnown().ifPresent(t -> e.put("timeoutSeconds", t.toSeconds()));
     return e;
   }
+
+  /** After the component's link to its siblings came back: every claim gets a full lease to be renewed in. */
+  public void reconnected() {
+    claims.extendAll(lease);
+  }
 }

@@ -127,4 +127,9 @@ public final class EventsApi implements ApiService, DeviceEventSink {
     values.forEach(a::add);
     return a;
   }
+
+  /** After the component's link to its siblings came back: every claim gets a full lease to be renewed in. */
+  public void reconnected() {
+    subscriptions.extendAll(lease);
+  }
 }

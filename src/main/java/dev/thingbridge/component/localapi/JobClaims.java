@@ -230,4 +230,9 @@ public final class JobClaims {
     }
     return e;
   }
+
+  /** After the component's link to its siblings came back: every claim gets a full lease to be renewed in. */
+  public void reconnected() {
+    claims.extendAll(lease);
+  }
 }

@@ -53,6 +53,16 @@ final class Leases<K> {
     return true;
   }
 
+  /**
+   * Gives every live claim at least {@code lease} more: after the component's own connection to its siblings was
+   * down, none of them could renew meanwhile, and a renewal sent just before the component listened again is lost.
+   */
+  synchronized void extendAll(Duration lease) {
+    long until = nanos.getAsLong() + lease.toNanos();
+    holders(); // drops the lapsed ones
+    leases.replaceAll((k, l) -> l.expiresAt - until < 0 ? new Lease(l.holder, until) : l);
+  }
+
   /** Who holds {@code key} now. */
   synchronized Optional<String> holder(K key) {
     Lease l = live(key);

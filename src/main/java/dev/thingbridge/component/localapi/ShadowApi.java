@@ -258,4 +258,9 @@ public final class ShadowApi implements ApiService {
     feeds.values().forEach(f -> f.thenAccept(Subscription::close));
     feeds.clear();
   }
+
+  /** After the component's link to its siblings came back: every claim gets a full lease to be renewed in. */
+  public void reconnected() {
+    watches.extendAll(lease);
+  }
 }
