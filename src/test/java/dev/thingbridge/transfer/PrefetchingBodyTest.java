@@ -1,4 +1,4 @@
-package dev.thingbridge.transfer.internal;
+package dev.thingbridge.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,8 +1,6 @@
-package dev.thingbridge.transfer.internal;
+package dev.thingbridge.transfer;
 
-import dev.thingbridge.transfer.OtaErrorCode;
-import dev.thingbridge.transfer.OtaException;
-import dev.thingbridge.transfer.OtaFile;
+import dev.thingbridge.transfer.internal.BlockLedger;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,17 +15,17 @@ import java.nio.file.StandardOpenOption;
  * and journaled the same way. The path is relative to a root the updater was given; paths that leave it, symbolic
  * links included, are refused.
  */
-public final class LocalFileDownload {
+final class LocalFileDownload {
   private final Path root;
   private final Cancellation cancel;
 
-  public LocalFileDownload(Path root, Cancellation cancel) {
+  LocalFileDownload(Path root, Cancellation cancel) {
     this.root = root.toAbsolutePath().normalize();
     this.cancel = cancel;
   }
 
   /** Resolves a job's relative path under the root, or fails with {@code INVALID_DOCUMENT}. */
-  public Path resolve(OtaFile file, String relative) throws OtaException {
+  Path resolve(OtaFile file, String relative) throws OtaException {
     Path p = Path.of(relative);
     Path resolved = root.resolve(p).normalize();
     if (p.isAbsolute() || !resolved.startsWith(root)) {
@@ -47,7 +45,7 @@ public final class LocalFileDownload {
   }
 
   /** Copies every block {@code ingest} is missing from {@code source}; the size must be the job's. */
-  public void download(FileIngest ingest, Path source) throws OtaException, InterruptedException {
+  void download(FileIngest ingest, Path source) throws OtaException, InterruptedException {
     BlockLedger ledger = ingest.ledger();
     try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       if (in.size() != ledger.fileSize()) {

@@ -1,4 +1,4 @@
-package dev.thingbridge.transfer.internal;
+package dev.thingbridge.transfer;
 
 import java.io.IOException;
 import java.io.InputStream;
