@@ -116,12 +116,14 @@ class MqttServerProtocolTest {
 
   @Test
   void silence_beyond_one_and_a_half_keep_alives_closes_with_0x8d() throws Exception {
+    // Timed from before CONNECT: the server's clock starts when it reads CONNECT, and on a loaded machine the
+    // CONNACK can take a while to come back.
+    long start = System.nanoTime();
     try (RawClient c = RawClient.connect(server, Connect.of(5, "sleepy", true, 1, 0))) {
-      long start = System.nanoTime();
       Packet last = c.awaitClose(WAIT);
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertThat(last).isEqualTo(new Disconnect(ReasonCodes.KEEP_ALIVE_TIMEOUT, null, "keep alive timeout"));
-      assertThat(millis).isBetween(1400L, 4000L);
+      assertThat(millis).isBetween(1500L, 4000L);
     }
     try (RawClient c = RawClient.connect(server, Connect.of(5, "pinger", true, 1, 0))) {
       for (int i = 0; i < 6; i++) {
