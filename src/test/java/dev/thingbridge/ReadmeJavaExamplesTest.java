@@ -47,6 +47,11 @@ class ReadmeJavaExamplesTest {
   }
 
   static Stream<Example> examples() {
+    return Stream.concat(serviceExamples(), deviceExamples());
+  }
+
+  /** The sibling client, the AWS SDK against the twin, jobs, commands and shadows. */
+  private static Stream<Example> serviceExamples() {
     return Stream.of(
         new Example("ThingBridgeClient.builder(\"com.example.Fan\")",
             List.of("dev.thingbridge.sibling.*", "java.util.*"),
@@ -81,7 +86,12 @@ class ReadmeJavaExamplesTest {
                 "com.fasterxml.jackson.databind.node.ObjectNode", "java.nio.file.Path", "java.util.Map"),
             "org.slf4j.Logger log;\ninterface Serial { void push(String id, McuConfig state); void forget(String id); }\n"
                 + "Serial serial;",
-            "MqttClient mqtt"),
+            "MqttClient mqtt"));
+  }
+
+  /** OTA, provisioning, Defender and the MCU: the device-side programs. */
+  private static Stream<Example> deviceExamples() {
+    return Stream.of(
         new Example("OtaAgent ota = OtaAgent.builder(mqtt, platform, stateDir)",
             List.of("dev.thingbridge.transfer.*", "dev.thingbridge.mqtt.MqttClient", "java.nio.file.Path",
                 "java.util.concurrent.TimeUnit"),

@@ -207,4 +207,45 @@ class CliProcessIT {
         + "or with a unit: 500ms, 30s, 2m, 1h, 1d, PT1M30S)\ntry: thingbridge shadow get --help\n");
     assertThat(new String(r.out().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isEmpty();
   }
+
+  /**
+   * The launcher script beside the jar runs it with the same arguments; its first run makes the class-data
+   * archive in the background, and the next run maps the command's classes from it without a warning.
+   */
+  @Test
+  void the_launcher_runs_the_jar_and_maps_the_class_archive_its_first_run_made() throws Exception {
+    Path cache = dir.resolve("xdg-cache");
+    Result version = runToEnd(launcher(cache, Map.of(), "--version"));
+    assertThat(version.exitCode()).as(version.err()).isZero();
+    assertThat(version.out()).isEqualTo(runToEnd(jar(Map.of(), "--version")).out()).startsWith("thingbridge ");
+
+    Path archiveDir = cache.resolve("thingbridge");
+    await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      try (var files = Files.list(archiveDir)) {
+        List<String> names = files.map(f -> f.getFileName().toString()).toList();
+        return names.stream().anyMatch(n -> n.endsWith(".jsa")) && names.stream().noneMatch(n -> n.endsWith(".lock"));
+      }
+    });
+    Path classLog = dir.resolve("launcher-classes.log");
+    Result pub = runToEnd(launcher(cache, Map.of("THINGBRIDGE_JAVA_OPTS", "-Xlog:class+load:file=" + classLog),
+        "mqtt", "pub", "-t", "tb/launcher", "-m", "hi"));
+    assertThat(pub.exitCode()).as(pub.err()).isZero();
+    assertThat(pub.err()).as("no warning about the archive").isEmpty();
+    assertThat(Files.readString(classLog))
+        .contains("dev.thingbridge.cli.MqttPublishCommand source: shared objects file (top)")
+        .contains("com.fasterxml.jackson.databind.ObjectMapper source: shared objects file (top)");
+  }
+
+  private static ProcessBuilder launcher(Path cache, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(JAR).resolveSibling("thingbridge").toString());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().keySet().removeIf(k -> k.startsWith("THINGBRIDGE_"));
+    pb.environment().putAll(broker());
+    pb.environment().putAll(env);
+    pb.environment().put("XDG_CACHE_HOME", cache.toString());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    return pb;
+  }
 }
