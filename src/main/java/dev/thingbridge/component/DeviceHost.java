@@ -1,34 +1,25 @@
 package dev.thingbridge.component;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.component.ComponentConfig.ShadowBackend;
 import dev.thingbridge.component.events.DeviceEvent;
 import dev.thingbridge.component.events.DeviceEvents;
 import dev.thingbridge.component.localapi.CommandClaims;
 import dev.thingbridge.component.localapi.JobClaims;
-import dev.thingbridge.component.localapi.LocalBus;
 import dev.thingbridge.internal.NamedThreadFactory;
-import dev.thingbridge.mcu.serial.SerialLinkOpener;
 import dev.thingbridge.mqtt.ConnectionListener;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttRequester;
-import dev.thingbridge.shadows.ShadowDiscovery;
 import dev.thingbridge.shadows.store.FileKeyValueStore;
 import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
 import dev.thingbridge.shadows.store.KeyValueStore;
-import dev.thingbridge.transfer.GatewayPlatform;
-import dev.thingbridge.transfer.OtaPlatform;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class DeviceHost implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeviceHost.class);
 
-  private final Builder settings;
+  private final DeviceHostBuilder settings;
   private final String gateway;
   private final DeviceEvents events;
   private final SharedContext context;
@@ -67,7 +58,7 @@ public final class DeviceHost implements AutoCloseable {
   private final HostServices services;
   private boolean closed;
 
-  private DeviceHost(Builder b) {
+  DeviceHost(DeviceHostBuilder b) {
     this.settings = b;
     this.gateway = b.gateway;
     this.config = b.config;
@@ -101,8 +92,8 @@ public final class DeviceHost implements AutoCloseable {
    * A host on {@code mqtt} (the one connection), speaking for {@code gateway} and the things the configuration
    * adds.
    */
-  public static Builder builder(MqttClient mqtt, String gateway, ComponentConfig config) {
-    return new Builder(mqtt, gateway, config);
+  public static DeviceHostBuilder builder(MqttClient mqtt, String gateway, ComponentConfig config) {
+    return new DeviceHostBuilder(mqtt, gateway, config);
   }
 
   /**
@@ -303,7 +294,7 @@ public final class DeviceHost implements AutoCloseable {
 
   // ---- what the shared context reads ----
 
-  Builder settings() {
+  DeviceHostBuilder settings() {
     return settings;
   }
 
@@ -356,97 +347,5 @@ public final class DeviceHost implements AutoCloseable {
 
   private Path stateDir(ComponentConfig c) {
     return stateDir(c, settings.workDir);
-  }
-
-  /** Configures a {@link DeviceHost}. */
-  public static final class Builder {
-    final MqttClient mqtt;
-    private final String gateway;
-    private final ComponentConfig config;
-    private Function<ShadowBackend, MqttClient> shadowBackends;
-    BiFunction<ShadowBackend, String, ShadowDiscovery> discovery = (backend, thing) -> null;
-    BiFunction<String, Path, OtaPlatform> otaPlatforms;
-    Path workDir;
-    private LocalBus bus;
-    private DeviceEvents events = DeviceEvents.logging();
-    private SerialLinkOpener serialPorts;
-    private String componentName = "dev.thingbridge.ThingBridge";
-    private String version = "dev";
-
-    private Builder(MqttClient mqtt, String gateway, ComponentConfig config) {
-      this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
-      this.gateway = Objects.requireNonNull(gateway, "gateway");
-      this.config = Objects.requireNonNull(config, "config");
-      this.shadowBackends = backend -> backend == ShadowBackend.CLOUD ? mqtt : null;
-      this.otaPlatforms = (thing, stateDir) -> thing.equals(gateway) ? gatewayPlatform(stateDir) : null;
-    }
-
-    private GatewayPlatform gatewayPlatform(Path thingState) {
-      GatewayPlatform.Builder b = GatewayPlatform.builder(thingState.resolve("ota"));
-      String dir = config.ota().installDir();
-      if (!dir.isEmpty()) {
-        b.installDir(workDir.resolve(config.stateDir()).resolve(dir));
-      }
-      return b.build();
-    }
-
-    /**
-     * The MQTT view of each shadow backend: CLOUD is the host's connection by default; SHADOW_MANAGER must be
-     * given (over Greengrass IPC) or the configuration is refused.
-     */
-    public Builder shadowBackends(Function<ShadowBackend, MqttClient> value) {
-      this.shadowBackends = Objects.requireNonNull(value);
-      return this;
-    }
-
-    /** How a prefix manager lists a thing's shadows at start, per backend (default: none). */
-    public Builder discovery(BiFunction<ShadowBackend, String, ShadowDiscovery> value) {
-      this.discovery = Objects.requireNonNull(value);
-      return this;
-    }
-
-    /**
-     * The OTA platform of a thing that is not an MCU's (default: the gateway's own files for the gateway; none for
-     * others). An MCU's thing is always flashed through its serial port.
-     */
-    public Builder otaPlatforms(BiFunction<String, Path, OtaPlatform> value) {
-      this.otaPlatforms = Objects.requireNonNull(value);
-      return this;
-    }
-
-    /** The working directory the configuration's paths are relative to; null keeps all state in memory. */
-    public Builder workDir(Path value) {
-      this.workDir = value;
-      return this;
-    }
-
-    /** Local publish/subscribe for the local API (default: none, no local API). */
-    public Builder localBus(LocalBus value) {
-      this.bus = value;
-      return this;
-    }
-
-    /** Where events go (default: one log line each). */
-    public Builder events(DeviceEvents value) {
-      this.events = Objects.requireNonNull(value);
-      return this;
-    }
-
-    /** How MCU serial ports are opened (default: the real ports). */
-    public Builder serialPorts(SerialLinkOpener value) {
-      this.serialPorts = value;
-      return this;
-    }
-
-    /** The component's name and version, for its status and health. */
-    public Builder component(String name, String version) {
-      this.componentName = Objects.requireNonNull(name);
-      this.version = Objects.requireNonNull(version);
-      return this;
-    }
-
-    public DeviceHost build() {
-      return new DeviceHost(this);
-    }
   }
 }

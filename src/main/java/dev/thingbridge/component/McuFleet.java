@@ -128,8 +128,8 @@ final class McuFleet implements AutoCloseable {
   /** The flashes under way, one line each ({@code mcu-1 UPLOADING 12288/40000 bytes}); empty when none. */
   List<String> flashesInProgress() {
     List<String> out = new ArrayList<>();
-    platforms.forEach((id, p) -> p.flashInProgress().ifPresent(f ->
-        out.add(id + " " + f.step() + (f.bytesTotal() > 0 ? " " + f.bytesDone() + "/" + f.bytesTotal() + " bytes" : ""))));
+    platforms.forEach((id, p) -> p.flashInProgress().ifPresent(f -> out.add(id + " " + f.step()
+        + (f.bytesTotal() > 0 ? " " + f.bytesDone() + "/" + f.bytesTotal() + " bytes" : ""))));
     return out;
   }
 

@@ -42,9 +42,11 @@ class McuFlashOverIpcTest {
 
   @BeforeEach
   void start() throws Exception {
-    // Slow flash writes (about 1 s for the image) so that the test can act while it runs.
+    // Slow flash writes (about 1 s for the image) and a 1 s boot, so that the test can act while the flash runs
+    // even when a loaded machine delays it between seeing the upload and acting.
     mcu = FakeMcu.start(FakeMcuPort.inMemory(ports, "ttyMCU1"), FakeMcuOptions.builder()
-        .resetDelay(Duration.ofMillis(5)).flashTiming(Duration.ZERO, Duration.ofMillis(40))
+        .resetDelay(Duration.ofMillis(5)).bootDelay(Duration.ofSeconds(1))
+        .flashTiming(Duration.ZERO, Duration.ofMillis(40))
         .initialImage(McubootImageBuilder.create().version("1.0.0").randomBody(4_000, 1).build()).build());
     OtaFixtures.writeCertificate(work.resolve("codesign.pem"), OtaFixtures.ecKey(), "flash test", Duration.ofDays(1));
     rig = new SiblingRig(work, b -> b
