@@ -83,6 +83,27 @@ public final class GreengrassIpc implements AutoCloseable {
     connection.close();
   }
 
+  /**
+   * How an MQTT client over this connection follows it: {@code up} now if the connection is up and after every
+   * rebuild (always without session: the nucleus keeps none), {@code down} with the reason when it is lost.
+   */
+  void follow(Runnable up, Consumer<String> down) {
+    addConnectionListener(new ConnectionListener() {
+      @Override
+      public void onConnected(boolean sessionPresent) {
+        up.run();
+      }
+
+      @Override
+      public void onDisconnected(String reason) {
+        down.accept(reason);
+      }
+    });
+    if (isConnected()) {
+      up.run();
+    }
+  }
+
   /** The connection under this one, for the clients of this package. */
   IpcConnection connection() {
     return connection;

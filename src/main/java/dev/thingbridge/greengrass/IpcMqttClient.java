@@ -1,7 +1,6 @@
 package dev.thingbridge.greengrass;
 
 import dev.thingbridge.greengrass.internal.IoTCoreStreamPool;
-import dev.thingbridge.mqtt.ConnectionListener;
 import dev.thingbridge.mqtt.MessageProperties;
 import dev.thingbridge.mqtt.MqttLimits;
 import dev.thingbridge.mqtt.MqttMessage;
@@ -57,21 +56,10 @@ public final class IpcMqttClient extends AbstractMqttClient {
     this.ownsIpc = b.ownsIpc;
     this.operationTimeout = b.ipc.operationTimeout();
     this.pool = new IoTCoreStreamPool(ipc.connection(), b.linger, b.settle, timer(), this::deliver);
-    ipc.addConnectionListener(new ConnectionListener() {
-      @Override
-      public void onConnected(boolean sessionPresent) {
-        connected(false);
-      }
-
-      @Override
-      public void onDisconnected(String reason) {
-        pool.connectionLost();
-        disconnected(reason);
-      }
+    ipc.follow(() -> connected(false), reason -> {
+      pool.connectionLost();
+      disconnected(reason);
     });
-    if (ipc.isConnected()) {
-      connected(false);
-    }
   }
 
   /** A builder over a connected {@link GreengrassIpc}. */

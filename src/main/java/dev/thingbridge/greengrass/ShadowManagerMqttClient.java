@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.mqtt.ConnectionListener;
 import dev.thingbridge.mqtt.MessageProperties;
 import dev.thingbridge.mqtt.MqttLimits;
 import dev.thingbridge.mqtt.MqttMessage;
@@ -74,20 +73,7 @@ public final class ShadowManagerMqttClient extends AbstractMqttClient {
     super(clientId, new MqttLimits(30 * 1024, 256), 10_000);
     this.ipc = ipc;
     this.lifecycle = ipc.lifecycle();
-    ipc.addConnectionListener(new ConnectionListener() {
-      @Override
-      public void onConnected(boolean sessionPresent) {
-        connected(false);
-      }
-
-      @Override
-      public void onDisconnected(String reason) {
-        disconnected(reason);
-      }
-    });
-    if (ipc.isConnected()) {
-      connected(false);
-    }
+    ipc.follow(() -> connected(false), this::disconnected);
   }
 
   @Override

@@ -1,7 +1,5 @@
 package dev.thingbridge.mcu;
 
-import dev.thingbridge.mcu.internal.FlashFlow;
-import dev.thingbridge.mcu.internal.McuConnection;
 import dev.thingbridge.mcu.smp.ImageState;
 import java.io.IOException;
 import java.io.InterruptedIOException;

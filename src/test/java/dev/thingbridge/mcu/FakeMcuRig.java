@@ -8,8 +8,6 @@ import dev.thingbridge.mcu.fake.FakeMcuPort;
 import dev.thingbridge.mcu.serial.InMemorySerialPorts;
 import dev.thingbridge.mcu.serial.SerialLink;
 import dev.thingbridge.mcu.serial.SerialSettings;
-import dev.thingbridge.mcu.smp.McuMgr;
-import dev.thingbridge.mcu.smp.SmpClient;
 import java.io.IOException;
 import java.time.Duration;
 

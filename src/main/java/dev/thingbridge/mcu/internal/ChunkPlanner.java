@@ -11,7 +11,7 @@ import java.util.Map;
  * CBOR fit {@code maxMessage} (console framing: buffer size − 4). Non-final chunks carry a multiple of 8 bytes, so
  * devices that write only whole flash words (MCUboot recovery) need not make the gateway resend a tail.
  */
-final class ChunkPlanner {
+public final class ChunkPlanner {
   private static final int ALIGN = 8;
 
   private final int maxMessage;
@@ -20,7 +20,7 @@ final class ChunkPlanner {
   private final boolean upgrade;
   private final int[] capacity = new int[5];
 
-  ChunkPlanner(int maxMessage, byte[] file, byte[] sha, boolean upgrade) {
+  public ChunkPlanner(int maxMessage, byte[] file, byte[] sha, boolean upgrade) {
     this.maxMessage = maxMessage;
     this.file = file;
     this.sha = sha;
@@ -31,7 +31,7 @@ final class ChunkPlanner {
   }
 
   /** The body of the chunk at {@code off}; the first chunk ({@code off == 0}) also names image, length and sha. */
-  Map<String, Object> chunk(long off) {
+  public Map<String, Object> chunk(long off) {
     int n = chunkData(off == 0, off);
     Map<String, Object> body = fields(off == 0, off);
     body.put("data", Arrays.copyOfRange(file, (int) off, (int) off + n));
@@ -42,7 +42,7 @@ final class ChunkPlanner {
   }
 
   /** Data bytes the chunk at {@code off} carries. */
-  int chunkData(boolean first, long off) {
+  public int chunkData(boolean first, long off) {
     int sizeClass = first ? 0 : off < 24 ? 1 : off < 256 ? 2 : off < 65536 ? 3 : 4;
     if (capacity[sizeClass] == 0) {
       capacity[sizeClass] = capacity(first, off); // the same for every offset that encodes in as many bytes

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.thingbridge.mcu.FakeMcuRig;
 import dev.thingbridge.mcu.McuErrorResponseException;
 import dev.thingbridge.mcu.McuTimeoutException;
+import dev.thingbridge.mcu.SmpClient;
 import dev.thingbridge.mcu.fake.FakeMcuOptions;
 import dev.thingbridge.mcu.image.McubootImage;
 import dev.thingbridge.mcu.image.McubootImageBuilder;

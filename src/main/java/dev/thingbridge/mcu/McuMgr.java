@@ -1,9 +1,15 @@
-package dev.thingbridge.mcu.smp;
+package dev.thingbridge.mcu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.mcu.McuErrorResponseException;
-import dev.thingbridge.mcu.McuProtocolException;
+import dev.thingbridge.mcu.smp.BootloaderInfo;
+import dev.thingbridge.mcu.smp.BootloaderMode;
+import dev.thingbridge.mcu.smp.ImageSlot;
+import dev.thingbridge.mcu.smp.ImageState;
+import dev.thingbridge.mcu.smp.McuParams;
+import dev.thingbridge.mcu.smp.SmpError;
+import dev.thingbridge.mcu.smp.SmpOp;
+import dev.thingbridge.mcu.smp.UploadReply;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -171,8 +177,12 @@ public final class McuMgr {
     return n.asInt();
   }
 
-  /** Parses the {@code images} list of a state read or write reply. */
-  static ImageState state(ObjectNode body) {
+  /**
+   * Parses the {@code images} list of a state read or write reply.
+   *
+   * @throws McuProtocolException if the list or an entry is malformed
+   */
+  public static ImageState state(ObjectNode body) {
     JsonNode images = body.get("images");
     if (images == null || !images.isArray()) {
       throw new McuProtocolException("image state: the reply has no 'images' list");

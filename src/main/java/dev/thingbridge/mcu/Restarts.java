@@ -1,12 +1,5 @@
-package dev.thingbridge.mcu.internal;
+package dev.thingbridge.mcu;
 
-import dev.thingbridge.mcu.FlashStep;
-import dev.thingbridge.mcu.HealthCheck;
-import dev.thingbridge.mcu.HealthContext;
-import dev.thingbridge.mcu.McuConfig;
-import dev.thingbridge.mcu.McuErrorResponseException;
-import dev.thingbridge.mcu.McuPortException;
-import dev.thingbridge.mcu.McuTimeoutException;
 import dev.thingbridge.mcu.image.ImageVersion;
 import dev.thingbridge.mcu.image.McubootImage;
 import dev.thingbridge.mcu.internal.FlashJournal.Phase;

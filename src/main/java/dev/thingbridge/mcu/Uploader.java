@@ -1,13 +1,7 @@
-package dev.thingbridge.mcu.internal;
+package dev.thingbridge.mcu;
 
-import dev.thingbridge.mcu.FlashStep;
-import dev.thingbridge.mcu.McuConfig;
-import dev.thingbridge.mcu.McuErrorResponseException;
-import dev.thingbridge.mcu.McuException;
-import dev.thingbridge.mcu.McuPortException;
-import dev.thingbridge.mcu.McuProtocolException;
-import dev.thingbridge.mcu.McuTimeoutException;
 import dev.thingbridge.mcu.image.McubootImage;
+import dev.thingbridge.mcu.internal.ChunkPlanner;
 import dev.thingbridge.mcu.serial.SerialLinkClosedException;
 import dev.thingbridge.mcu.smp.ImageMgmtError;
 import dev.thingbridge.mcu.smp.UploadReply;

@@ -1,8 +1,17 @@
-package dev.thingbridge.mcu.smp;
+package dev.thingbridge.mcu;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.mcu.McuTimeoutException;
 import dev.thingbridge.mcu.serial.SerialLink;
+import dev.thingbridge.mcu.smp.McuMgrError;
+import dev.thingbridge.mcu.smp.RawFraming;
+import dev.thingbridge.mcu.smp.SmpCbor;
+import dev.thingbridge.mcu.smp.SmpError;
+import dev.thingbridge.mcu.smp.SmpFormatException;
+import dev.thingbridge.mcu.smp.SmpFrameDecoder;
+import dev.thingbridge.mcu.smp.SmpFraming;
+import dev.thingbridge.mcu.smp.SmpHeader;
+import dev.thingbridge.mcu.smp.SmpMessage;
+import dev.thingbridge.mcu.smp.SmpOp;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;

@@ -1,18 +1,9 @@
-package dev.thingbridge.mcu.internal;
+package dev.thingbridge.mcu;
 
-import dev.thingbridge.mcu.DeviceInfo;
-import dev.thingbridge.mcu.McuConfig;
-import dev.thingbridge.mcu.McuErrorResponseException;
-import dev.thingbridge.mcu.McuNotRespondingException;
-import dev.thingbridge.mcu.McuPortException;
-import dev.thingbridge.mcu.McuTimeoutException;
-import dev.thingbridge.mcu.ResetLine;
 import dev.thingbridge.mcu.serial.LineControl;
 import dev.thingbridge.mcu.serial.SerialLink;
 import dev.thingbridge.mcu.smp.BootloaderInfo;
-import dev.thingbridge.mcu.smp.McuMgr;
 import dev.thingbridge.mcu.smp.McuParams;
-import dev.thingbridge.mcu.smp.SmpClient;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -24,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * The open port of one MCU and the SMP client on it: opens (and after a reset or re-enumeration reopens) the port
  * by name, probes the device and settles the buffer size. Used by one thread at a time (the device's).
  */
-public final class McuConnection implements AutoCloseable {
+final class McuConnection implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(McuConnection.class);
   /** Buffer sizes when the device does not report one (serial-bridge.md §1.5). */
   static final int DEFAULT_APP_BUF = 384;

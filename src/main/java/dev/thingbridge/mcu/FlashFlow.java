@@ -1,19 +1,9 @@
-package dev.thingbridge.mcu.internal;
+package dev.thingbridge.mcu;
 
-import dev.thingbridge.mcu.DeviceInfo;
-import dev.thingbridge.mcu.FlashListener;
-import dev.thingbridge.mcu.FlashOptions;
-import dev.thingbridge.mcu.FlashProgress;
-import dev.thingbridge.mcu.FlashResult;
 import dev.thingbridge.mcu.FlashResult.Outcome;
-import dev.thingbridge.mcu.FlashStep;
-import dev.thingbridge.mcu.HealthCheck;
-import dev.thingbridge.mcu.ImageRejectedException;
-import dev.thingbridge.mcu.McuConfig;
-import dev.thingbridge.mcu.McuErrorResponseException;
-import dev.thingbridge.mcu.McuProtocolException;
 import dev.thingbridge.mcu.image.ImageFormatException;
 import dev.thingbridge.mcu.image.McubootImage;
+import dev.thingbridge.mcu.internal.FlashJournal;
 import dev.thingbridge.mcu.internal.FlashJournal.Phase;
 import dev.thingbridge.mcu.smp.BootloaderMode;
 import dev.thingbridge.mcu.smp.ImageSlot;
@@ -39,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>Returns a {@link FlashResult} when the device's state is known; throws (journal kept) when it is not: the
  * device stopped answering, the port went away, or the thread was interrupted.
  */
-public final class FlashFlow {
+final class FlashFlow {
   private static final Logger LOG = LoggerFactory.getLogger(FlashFlow.class);
 
   private final McuConnection conn;

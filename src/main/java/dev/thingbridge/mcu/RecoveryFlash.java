@@ -1,12 +1,6 @@
-package dev.thingbridge.mcu.internal;
+package dev.thingbridge.mcu;
 
-import dev.thingbridge.mcu.DeviceInfo;
-import dev.thingbridge.mcu.FlashResult;
 import dev.thingbridge.mcu.FlashResult.Outcome;
-import dev.thingbridge.mcu.HealthCheck;
-import dev.thingbridge.mcu.McuConfig;
-import dev.thingbridge.mcu.McuErrorResponseException;
-import dev.thingbridge.mcu.McuProtocolException;
 import dev.thingbridge.mcu.image.McubootImage;
 import dev.thingbridge.mcu.internal.FlashJournal.Phase;
 import dev.thingbridge.mcu.smp.ImageState;
