@@ -41,7 +41,10 @@ import software.amazon.awssdk.services.iot.model.Protocol;
  *       FreeRTOS defaults (4 KiB blocks, one block per request) are the baseline; rustot's (4 KiB, 16 per request)
  *       and 32 KiB blocks, 4 per request (128 KiB per request, AWS's largest) beside them.
  *   <li>HTTP: a plain {@code java.net.http.HttpClient} GET of the same pre-signed URL into a file, in this process,
- *       is the baseline for {@code ota run --protocol http}.
+ *       is the baseline for {@code ota run --protocol http}; beside it the same with an fsync, and the same with
+ *       an fsync in a fresh JVM ({@link PlainGet}: a device's first download pays class loading and the JIT, a
+ *       GET in this warmed-up process does not). A 1 MiB update measures the job's fixed cost (notification,
+ *       status updates, checks, installation), which the last row takes off.
  *   <li>Heap: the device with {@code -Xmx64m -XX:+UseSerialGC} taking a 256 MiB file over MQTT (32 KiB blocks);
  *       the live heap after each collection, idle (baseline) and during the download, from its GC log.
  * </ul>
@@ -132,6 +135,7 @@ public final class OtaBench {
 
   private void http(long mib) throws Exception {
     Path file = file("http.bin", mib << 20);
+    Path small = file("small-http.bin", 1 << 20);
     List<Row> rows = new ArrayList<>();
     try (TwinProcess twin = twin("http", false); IotClient iot = iot(twin)) {
       iot.createThing(b -> b.thingName(THING));
@@ -140,6 +144,8 @@ public final class OtaBench {
       update(iot, file("warm-http.bin", 1 << 20), Protocol.HTTP, List.of("--protocol", "http"), warmId);
       String url = url(iot, "AFR_OTA-" + warmId);
       plainGet(client, url, dir.resolve("plain-warm.bin"));
+      // The job's fixed cost (notification, status updates, checks, installation) with next to no download.
+      double fixed = update(iot, small, Protocol.HTTP, List.of("--protocol", "http"), "http-small-" + (updates + 1));
       String id = "http-" + (updates + 1);
       double ours = update(iot, file, Protocol.HTTP, List.of("--protocol", "http"), id);
       String bigUrl = url(iot, "AFR_OTA-" + id);
@@ -152,11 +158,29 @@ public final class OtaBench {
         ch.force(true);
       }
       double synced = (System.nanoTime() - start) / 1e9;
-      rows.add(new Row("java.net.http.HttpClient GET into a file (baseline)", mib << 20, plain));
-      rows.add(new Row("the same, then fsync (what a durable install needs)", mib << 20, synced));
-      rows.add(new Row("ota run --protocol http (ranges, SHA-256, ECDSA, install)", mib << 20, ours));
+      double fresh = freshJvmGet(bigUrl, dir.resolve("plain-fresh.bin"));
+      long bytes = mib << 20;
+      rows.add(new Row("java.net.http.HttpClient GET into a file (baseline)", bytes, plain));
+      rows.add(new Row("the same, then fsync (what a durable install needs)", bytes, synced));
+      rows.add(new Row("GET and fsync in a fresh JVM (first download of a process)", bytes, fresh));
+      rows.add(new Row("ota run --protocol http (ranges, SHA-256, ECDSA, install)", bytes, ours));
+      rows.add(new Row("ota run, less a 1 MiB update's time (the job's fixed cost)", bytes - (1 << 20), ours - fixed));
     }
     print("HTTP from the twin's file server, the same pre-signed URL", rows);
+    Row fresh = rows.get(2);
+    System.out.printf(Locale.ROOT, "ota run against the fresh-JVM GET and fsync: %.2f end to end, %.2f without the "
+        + "job's fixed cost%n", rows.get(3).mibPerSecond() / fresh.mibPerSecond(),
+        rows.get(4).mibPerSecond() / fresh.mibPerSecond());
+  }
+
+  /** {@link PlainGet} in its own JVM; the seconds it reports (JVM start-up not counted). */
+  private static double freshJvmGet(String url, Path into) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+        System.getProperty("java.class.path"), PlainGet.class.getName(), url, into.toString());
+    try (ChildProcess p = ChildProcess.start(pb)) {
+      String line = p.awaitLine(l -> l.matches("[0-9.]+"), Duration.ofMinutes(5));
+      return Double.parseDouble(line);
+    }
   }
 
   private void heap(long mib) throws Exception {
