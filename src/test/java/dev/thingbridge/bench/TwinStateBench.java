@@ -81,6 +81,8 @@ public final class TwinStateBench {
   private final AtomicInteger jobIds = new AtomicInteger();
   /** Executions queued per thing by this run (each cycle takes one). */
   private final java.util.Map<String, Integer> queued = new java.util.HashMap<>();
+  /** The echo responder's process id, for its CPU time per round trip. */
+  private static long echoPid = -1;
 
   private TwinStateBench(Mosquitto broker, Path dir) {
     this.broker = broker;
@@ -121,12 +123,12 @@ public final class TwinStateBench {
   private void shadows() throws Exception {
     header("Shadow update round trips, closed loop, one thing per client (best of " + ROUNDS + " rounds of "
         + MEASURE.toSeconds() + " s)");
-    System.out.printf(Locale.ROOT, "%-34s %22s %22s %7s%n", "case", "echo /s (p50/p99 us)", "twin /s (p50/p99 us)",
-        "ratio");
+    System.out.printf(Locale.ROOT, "%-34s %22s %22s %7s %16s%n", "case", "echo /s (p50/p99 us)", "twin /s (p50/p99 us)",
+        "ratio", "CPU us/trip e/t");
     for (String sync : System.getProperty("bench.sync", "normal,full").split(",")) {
       try (TwinProcess twin = TwinProcess.start(broker, dir.resolve("shadows-" + sync), sync)) {
         for (int clients : List.of(1, 16)) {
-          Pair p = compare(clients, "bench-");
+          Pair p = compare(clients, "bench-", twin);
           row(String.format(Locale.ROOT, "%d client%s, --sync %s", clients, clients == 1 ? "" : "s", sync), p);
         }
       }
@@ -144,7 +146,7 @@ public final class TwinStateBench {
     List<Pair> small = new ArrayList<>();
     try (TwinProcess twin = TwinProcess.start(broker, dir.resolve("scale-small"), "normal")) {
       for (int clients : List.of(1, 16)) {
-        Pair p = compare(clients, "bench-");
+        Pair p = compare(clients, "bench-", twin);
         small.add(p);
         row(String.format(Locale.ROOT, "%d client%s, small state", clients, clients == 1 ? "" : "s"), p);
       }
@@ -155,7 +157,7 @@ public final class TwinStateBench {
           (System.nanoTime() - started) / 1e9, twin.rssMiB());
       for (int i = 0; i < 2; i++) {
         int clients = i == 0 ? 1 : 16;
-        Pair p = compare(clients, "bench-");
+        Pair p = compare(clients, "bench-", twin);
         System.out.printf(Locale.ROOT, "%-34s %22s %22s %7.2f %9.2f%n",
             String.format(Locale.ROOT, "%d client%s, %,d shadows", clients, clients == 1 ? "" : "s", BIG),
             cell(p.echo()), cell(p.twin()), p.twin().perSecond() / p.echo().perSecond(),
@@ -194,15 +196,15 @@ public final class TwinStateBench {
   }
 
   /** Interleaved rounds of the echo responder and the twin with the same clients; the best of each. */
-  private Pair compare(int clients, String thingPrefix) throws Exception {
+  private Pair compare(int clients, String thingPrefix, TwinProcess twinProcess) throws Exception {
     List<String> things = IntStream.range(0, clients).mapToObj(i -> thingPrefix + i).toList();
     ClosedLoop.Result echo = null;
     ClosedLoop.Result twin = null;
     try (ClosedLoop e = new ClosedLoop(endpoint, EchoResponder.PREFIX, things, "c-echo");
         ClosedLoop t = new ClosedLoop(endpoint, "$aws/things/", things, "c-twin")) {
       for (int r = 0; r < ROUNDS; r++) {
-        echo = better(echo, e.run(WARM_UP, MEASURE));
-        twin = better(twin, t.run(WARM_UP, MEASURE));
+        echo = better(echo, e.run(WARM_UP, MEASURE, echoPid));
+        twin = better(twin, t.run(WARM_UP, MEASURE, twinProcess.process.pid()));
       }
     }
     if (twin.rejected() > 0) {
@@ -407,6 +409,7 @@ public final class TwinStateBench {
         System.getProperty("java.class.path"), EchoResponder.class.getName(), broker.endpoint().toString()));
     ChildProcess echo = ChildProcess.start(new ProcessBuilder(command));
     echo.awaitLine(l -> l.equals("echo ready"), Duration.ofSeconds(60));
+    echoPid = echo.pid();
     return echo;
   }
 
@@ -416,8 +419,9 @@ public final class TwinStateBench {
   }
 
   private static void row(String name, Pair p) {
-    System.out.printf(Locale.ROOT, "%-34s %22s %22s %7.2f%n", name, cell(p.echo()), cell(p.twin()),
-        p.twin().perSecond() / p.echo().perSecond());
+    System.out.printf(Locale.ROOT, "%-34s %22s %22s %7.2f %16s%n", name, cell(p.echo()), cell(p.twin()),
+        p.twin().perSecond() / p.echo().perSecond(),
+        String.format(Locale.ROOT, "%.0f / %.0f", p.echo().cpuMicros(), p.twin().cpuMicros()));
   }
 
   private static String cell(ClosedLoop.Result r) {
