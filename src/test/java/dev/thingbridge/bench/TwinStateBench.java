@@ -73,6 +73,12 @@ public final class TwinStateBench {
   private static final int BIG = Integer.getInteger("bench.shadows", 100_000);
   private static final String ACCOUNT_ARN = "arn:aws:iot:us-east-1:123456789012:";
   private static final int JOB_BATCH = 100;
+  /**
+   * How long each new twin process serves 16 clients before its rows are measured: a twin runs for days, and
+   * without this the first row measures its JIT compiler (C2 took a quarter of the twin's CPU time in the
+   * first seconds on this machine), not its steady state.
+   */
+  private static final Duration TWIN_WARM_UP = Duration.ofSeconds(Long.getLong("bench.twinWarmUp", 15));
 
   private final Mosquitto broker;
   private final MqttEndpoint endpoint;
@@ -127,6 +133,7 @@ public final class TwinStateBench {
         "ratio", "CPU us/trip e/t");
     for (String sync : System.getProperty("bench.sync", "normal,full").split(",")) {
       try (TwinProcess twin = TwinProcess.start(broker, dir.resolve("shadows-" + sync), sync)) {
+        warmUp();
         for (int clients : List.of(1, 16)) {
           Pair p = compare(clients, "bench-", twin);
           row(String.format(Locale.ROOT, "%d client%s, --sync %s", clients, clients == 1 ? "" : "s", sync), p);
@@ -145,6 +152,7 @@ public final class TwinStateBench {
         "ratio", "vs small");
     List<Pair> small = new ArrayList<>();
     try (TwinProcess twin = TwinProcess.start(broker, dir.resolve("scale-small"), "normal")) {
+      warmUp();
       for (int clients : List.of(1, 16)) {
         Pair p = compare(clients, "bench-", twin);
         small.add(p);
@@ -155,6 +163,7 @@ public final class TwinStateBench {
     try (TwinProcess twin = TwinProcess.start(broker, big, "normal")) {
       System.out.printf(Locale.ROOT, "(the twin loaded %,d shadows in %.1f s, resident memory %.0f MiB)%n", BIG,
           (System.nanoTime() - started) / 1e9, twin.rssMiB());
+      warmUp();
       for (int i = 0; i < 2; i++) {
         int clients = i == 0 ? 1 : 16;
         Pair p = compare(clients, "bench-", twin);
@@ -195,6 +204,16 @@ public final class TwinStateBench {
     }
   }
 
+  /** Serves the twin and the echo with 16 clients for {@link #TWIN_WARM_UP}, unmeasured. */
+  private void warmUp() throws Exception {
+    List<String> things = IntStream.range(0, 16).mapToObj(i -> "bench-warm-" + i).toList();
+    try (ClosedLoop e = new ClosedLoop(endpoint, EchoResponder.PREFIX, things, "c-warm-echo");
+        ClosedLoop t = new ClosedLoop(endpoint, "$aws/things/", things, "c-warm-twin")) {
+      t.run(TWIN_WARM_UP, Duration.ofSeconds(1));
+      e.run(Duration.ofSeconds(2), Duration.ofSeconds(1));
+    }
+  }
+
   /** Interleaved rounds of the echo responder and the twin with the same clients; the best of each. */
   private Pair compare(int clients, String thingPrefix, TwinProcess twinProcess) throws Exception {
     List<String> things = IntStream.range(0, clients).mapToObj(i -> thingPrefix + i).toList();
@@ -224,6 +243,7 @@ public final class TwinStateBench {
   private void jobs() throws Exception {
     header("Jobs cycles of one device: start-next + update(SUCCEEDED), two round trips each");
     try (TwinProcess twin = TwinProcess.start(broker, dir.resolve("jobs"), "normal")) {
+      warmUp();
       double echoRoundTrips = echoOnly(1);
       double bound = echoRoundTrips / 2;
       double echoCycles = 0;
@@ -242,7 +262,7 @@ public final class TwinStateBench {
         post(twin.api, "/things/" + thing, "{}", "POST");
         double best = 0;
         try (JobCycles device = new JobCycles(endpoint, "$aws/things/", thing)) {
-          cycles(twin.api, device, thing, depth, 300);
+          cycles(twin.api, device, thing, depth, 1000); // warm-up
           for (int r = 0; r < ROUNDS; r++) {
             best = Math.max(best, cycles(twin.api, device, thing, depth, 2000));
           }
@@ -297,7 +317,7 @@ public final class TwinStateBench {
       for (int t = 0; t < 100; t++) {
         post(twin.api, "/things/bench-http-" + t, "{}", "POST");
       }
-      for (int i = 0; i < 300; i++) {
+      for (int i = 0; i < 2000; i++) { // warm-up
         createJob(twin.api, "warm-" + i, "bench-http-" + (i % 100));
       }
       for (int callers : List.of(1, 4, 16)) {
