@@ -156,67 +156,88 @@ public final class LocalCommand implements Callable<Integer> {
     Path work = stateDir != null ? StateDirs.check("--state-dir", stateDir) : null;
     ComponentConfig base = configFile == null ? ComponentConfig.DEFAULTS : readConfig(configFile);
     PrintWriter out = spec.commandLine().getOut();
-    long started = System.nanoTime();
-    LocalBroker broker = new LocalBroker();
-    TwinServer cloud = null;
-    LocalDevice device = null;
-    LocalFakeMcus mcus = null;
-    MqttServer mqtt = null;
-    Path temporary = null;
-    try (StopSignal stop = ThingBridgeCommand.of(spec).exit().stopSignal(STOP_BUDGET)) {
-      try {
-        out.println("thingbridge local: in-process broker, no AWS account");
-        if (work == null) {
-          temporary = work = Files.createTempDirectory("thingbridge-local-");
-        }
-        ComponentConfig config = localConfig(base, names, work);
-        int mcuCount = demo ? Math.max(1, fakeMcus) : fakeMcus;
-        if (mcuCount > 0) {
-          mcus = LocalFakeMcus.start(mcuCount, work.resolve("mcus"), config.thingName());
-          config = withFakeMcus(config, mcus, out);
-        }
-        if (demo) {
-          config = LocalDemo.configure(config, work);
-        }
-        cloud = startTwin(broker, config.hostedThings(config.thingName()), out);
-        device = LocalDevice.start(broker, config, work, new MqttLimits(maxPayloadBytes, MAX_TOPIC_BYTES),
-            printer(out), null);
-        mqtt = startMqttServer(broker, mqttAddress, out); // after the twin and the device: clients find them answering
-        printThings(out, config, temporary != null ? "temporary" : work.toString());
-        LocalHints.print(out, config, cloud, work);
-        int count = config.hostedThings(config.thingName()).size();
-        out.println("ready: " + count + (count == 1 ? " thing" : " things") + " running on one connection; "
-            + (mqtt == null ? "" : "MQTT on " + mqtt.endpoint() + "; ")
-            + (duration == null ? "Ctrl-C or SIGTERM stops" : "stopping by itself after " + duration));
-        out.flush();
-        if (demo) {
-          return runDemo(cloud, device, mcus, config, work, out) ? ExitCodes.OK : ExitCodes.FAILURE;
-        }
-        stop.await(duration);
-      } finally {
-        if (mqtt != null) {
-          mqtt.close();
-        }
-        if (device != null) {
-          device.close();
-        }
-        if (mcus != null) {
-          mcus.close();
-        }
-        if (cloud != null) {
-          cloud.close();
-          cloud.twin().mqtt().close();
-        }
-        broker.stop();
-        if (temporary != null) {
-          LocalHints.deleteTree(temporary);
-        }
-        out.printf("stopped after %.1f s%n", (System.nanoTime() - started) / 1e9);
-        out.flush();
+    try (StopSignal stop = ThingBridgeCommand.of(spec).exit().stopSignal(STOP_BUDGET);
+        Session session = new Session(out)) {
+      out.println("thingbridge local: in-process broker, no AWS account");
+      session.start(base, names, work, mqttAddress);
+      if (demo) {
+        return session.runDemo() ? ExitCodes.OK : ExitCodes.FAILURE;
       }
+      stop.await(duration);
     }
     return ExitCodes.OK;
   }
+
+  /** What one run starts (the twin, the device, the fake MCUs, the MQTT server), closed in reverse order. */
+  private final class Session implements AutoCloseable {
+    private final PrintWriter out;
+    private final long started = System.nanoTime();
+    private final LocalBroker broker = new LocalBroker();
+    private TwinServer cloud;
+    private LocalDevice device;
+    private LocalFakeMcus mcus;
+    private MqttServer mqtt;
+    private Path temporary;
+    private Path work;
+    private ComponentConfig config;
+
+    Session(PrintWriter out) {
+      this.out = out;
+    }
+
+    /** Starts everything in turn, then prints the things, the hints and the {@code ready} line. */
+    void start(ComponentConfig base, List<String> names, Path stateDir, InetAddress mqttAddress) throws Exception {
+      work = stateDir != null ? stateDir : (temporary = Files.createTempDirectory("thingbridge-local-"));
+      config = localConfig(base, names, work);
+      int mcuCount = demo ? Math.max(1, fakeMcus) : fakeMcus;
+      if (mcuCount > 0) {
+        mcus = LocalFakeMcus.start(mcuCount, work.resolve("mcus"), config.thingName());
+        config = withFakeMcus(config, mcus, out);
+      }
+      if (demo) {
+        config = LocalDemo.configure(config, work);
+      }
+      cloud = startTwin(broker, config.hostedThings(config.thingName()), out);
+      device = LocalDevice.start(broker, config, work, new MqttLimits(maxPayloadBytes, MAX_TOPIC_BYTES),
+          printer(out), null);
+      mqtt = startMqttServer(broker, mqttAddress, out); // after the twin and the device: clients find them answering
+      printThings(out, config, temporary != null ? "temporary" : work.toString());
+      LocalHints.print(out, config, cloud, work);
+      int count = config.hostedThings(config.thingName()).size();
+      out.println("ready: " + count + (count == 1 ? " thing" : " things") + " running on one connection; "
+          + (mqtt == null ? "" : "MQTT on " + mqtt.endpoint() + "; ")
+          + (duration == null ? "Ctrl-C or SIGTERM stops" : "stopping by itself after " + duration));
+      out.flush();
+    }
+
+    boolean runDemo() throws Exception {
+      return LocalCommand.runDemo(cloud, device, mcus, config, work, out);
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (mqtt != null) {
+        mqtt.close();
+      }
+      if (device != null) {
+        device.close();
+      }
+      if (mcus != null) {
+        mcus.close();
+      }
+      if (cloud != null) {
+        cloud.close();
+        cloud.twin().mqtt().close();
+      }
+      broker.stop();
+      if (temporary != null) {
+        LocalHints.deleteTree(temporary);
+      }
+      out.printf("stopped after %.1f s%n", (System.nanoTime() - started) / 1e9);
+      out.flush();
+    }
+  }
+
 
   /** The checks made before anything starts: each bad flag is a usage error. */
   private void checkFlags() {

@@ -3,21 +3,24 @@ package dev.thingbridge.cli;
 import dev.thingbridge.component.ComponentConfig;
 import dev.thingbridge.component.ConfigurationException;
 import dev.thingbridge.component.DeviceHost;
-import dev.thingbridge.component.GreengrassLauncher;
 import dev.thingbridge.component.DirectConnectionSettings;
 import dev.thingbridge.component.DirectConnector;
+import dev.thingbridge.component.GreengrassLauncher;
 import dev.thingbridge.component.ThingBridgeComponent;
+import dev.thingbridge.component.localapi.LocalBus;
+import dev.thingbridge.greengrass.GreengrassIpc;
+import dev.thingbridge.greengrass.GreengrassIpcException;
+import dev.thingbridge.greengrass.IpcMqttClient;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttEndpoint;
 import dev.thingbridge.mqtt.MqttLimits;
 import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.mqtt.internal.AbstractMqttClient;
-import dev.thingbridge.mqtt.ipc.GreengrassIpc;
-import dev.thingbridge.mqtt.ipc.GreengrassIpcException;
-import dev.thingbridge.mqtt.ipc.IpcMqttClient;
 import dev.thingbridge.mqtt.local.LocalBroker;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,6 +88,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "MQTT client id; overrides connection.clientId (default: the thing name).")
   String clientId;
 
+  @Option(names = "--local-api-port", paramLabel = "PORT", converter = PortConverter.class,
+      description = "Outside Greengrass: serve the local API to other processes of this machine over an MQTT server "
+          + "on 127.0.0.1:PORT (0 picks a free one, written to the log). Off by default.")
+  Integer localApiPort;
+
   private final Map<String, String> environment;
   private final Optional<DirectConnector> direct;
 
@@ -99,8 +107,12 @@ public final class RunCommand implements Callable<Integer> {
     log = LoggerFactory.getLogger(RunCommand.class);
     ProcessExit exit = ThingBridgeCommand.of(spec).exit();
     try (StopSignal stop = exit.stopSignal(STOP_BUDGET)) {
-      ThingBridgeComponent component = GreengrassIpc.insideGreengrass(environment) ? startInGreengrass()
-          : startStandalone(exit);
+      boolean greengrass = GreengrassIpc.insideGreengrass(environment);
+      if (greengrass && localApiPort != null) {
+        throw new UsageException("--local-api-port is for run outside Greengrass: under Greengrass, sibling "
+            + "components reach the local API over local publish/subscribe");
+      }
+      ThingBridgeComponent component = greengrass ? startInGreengrass() : startStandalone(exit);
       try {
         stop.await(null);
         log.info("stopping (signal received)");
@@ -153,11 +165,33 @@ public final class RunCommand implements Callable<Integer> {
       log.info("no connection.endpoint configured: using the in-process broker (local mode, nothing leaves this process)");
       mqtt = new LocalBroker().connect(thing);
     }
+    List<AutoCloseable> owned = new ArrayList<>();
+    LocalBus siblings = null;
+    try {
+      if (localApiPort != null && localApiPort >= 0) {
+        siblings = StandaloneLocalApi.start(localApiPort, config, owned);
+      }
+    } catch (IOException e) {
+      mqtt.close();
+      closeAll(owned);
+      throw new UsageException("--local-api-port " + localApiPort + ": " + e.getMessage());
+    }
     DeviceHost host = DeviceHost.builder(mqtt, thing, config)
         .workDir(Path.of("").toAbsolutePath())
+        .localBus(siblings)
         .component(COMPONENT_NAME, version())
         .build();
-    return ThingBridgeComponent.startStandalone(config, mqtt, host, List.of(), START_TIMEOUT);
+    return ThingBridgeComponent.startStandalone(config, mqtt, host, owned, START_TIMEOUT);
+  }
+
+  private static void closeAll(List<AutoCloseable> owned) {
+    for (int i = owned.size() - 1; i >= 0; i--) {
+      try {
+        owned.get(i).close();
+      } catch (Exception e) {
+        // closing what was half started
+      }
+    }
   }
 
   /** The version in the jar's manifest ("dev" when run from classes). */

@@ -8,8 +8,6 @@ import dev.thingbridge.component.localapi.CommandClaims;
 import dev.thingbridge.component.localapi.JobClaims;
 import dev.thingbridge.component.localapi.LocalBus;
 import dev.thingbridge.internal.NamedThreadFactory;
-import dev.thingbridge.mcu.FlashOptions;
-import dev.thingbridge.mcu.McuOtaPlatform;
 import dev.thingbridge.mcu.serial.SerialLinkOpener;
 import dev.thingbridge.mqtt.ConnectionListener;
 import dev.thingbridge.mqtt.MqttClient;
@@ -20,7 +18,6 @@ import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
 import dev.thingbridge.shadows.store.KeyValueStore;
 import dev.thingbridge.transfer.GatewayPlatform;
 import dev.thingbridge.transfer.OtaPlatform;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,13 +47,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeviceHost implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeviceHost.class);
-  /** How long a flashed MCU image waits for the OTA self-test's verdict before the MCU reverts it. */
-  private static final Duration MCU_VERDICT_TIMEOUT = Duration.ofMinutes(5);
 
   private final Builder settings;
   private final String gateway;
   private final DeviceEvents events;
-  private final Context context = new Context();
+  private final SharedContext context;
   private final JobClaims jobClaims;
   private final CommandClaims commandClaims;
   private final ScheduledThreadPoolExecutor timer;
@@ -67,10 +62,9 @@ public final class DeviceHost implements AutoCloseable {
   private volatile ComponentConfig config;
   private volatile MqttClient shadowMqtt;
   private volatile MqttRequester shadowRequester;
-  private LocalApiHost localApi;
-  private DefenderHost defender;
+  private volatile LocalApiHost localApi;
   private McuFleet mcus;
-  private HealthReporter health;
+  private final HostServices services;
   private boolean closed;
 
   private DeviceHost(Builder b) {
@@ -85,6 +79,8 @@ public final class DeviceHost implements AutoCloseable {
     timer.setRemoveOnCancelPolicy(true);
     this.shadowStore = b.workDir == null ? new InMemoryKeyValueStore()
         : FileKeyValueStore.open(stateDir(b.config).resolve("shadows"));
+    this.context = new SharedContext(this);
+    this.services = new HostServices(b.mqtt, gateway, events, timer, this::healthReport);
     this.connectionEvents = new ConnectionListener() {
       @Override
       public void onConnected(boolean sessionPresent) {
@@ -113,31 +109,7 @@ public final class DeviceHost implements AutoCloseable {
    * @throws ConfigurationException naming the key
    */
   public void check(ComponentConfig candidate) {
-    check(candidate, settings.workDir, settings.shadowBackends);
-  }
-
-  static void check(ComponentConfig c, Path workDir, Function<ShadowBackend, MqttClient> backends) {
-    Path base = workDir == null ? Path.of("") : workDir;
-    if (!c.jobs().handlerDir().isEmpty() && !Files.isDirectory(base.resolve(c.jobs().handlerDir()))) {
-      throw ComponentConfig.bad("jobs.handlerDir", "is not a directory", base.resolve(c.jobs().handlerDir()));
-    }
-    if (c.ota().enabled()) {
-      if (c.ota().signingCertificate().isEmpty()) {
-        throw ComponentConfig.bad("ota.signingCertificate", "is required when ota.enabled is true (files are only "
-            + "installed when their signature checks out)", "");
-      }
-      if (!Files.isReadable(base.resolve(c.ota().signingCertificate()))) {
-        throw ComponentConfig.bad("ota.signingCertificate", "is not a readable file",
-            base.resolve(c.ota().signingCertificate()));
-      }
-      if (workDir == null) {
-        throw ComponentConfig.bad("ota.enabled", "needs a state directory on disk", true);
-      }
-    }
-    if (c.shadows().enabled() && backends.apply(c.shadows().backend()) == null) {
-      throw ComponentConfig.bad("shadows.backend", "is not available here (shadowManager needs Greengrass and "
-          + "aws.greengrass.ShadowManager)", c.shadows().backend() == ShadowBackend.CLOUD ? "cloud" : "shadowManager");
-    }
+    ConfigChecks.check(candidate, settings.workDir, settings.shadowBackends);
   }
 
   /** Starts every agent; completes when each has subscribed (a part that could not start is logged, not fatal). */
@@ -153,8 +125,7 @@ public final class DeviceHost implements AutoCloseable {
         things.put(thing, t);
         started.add(t.start(config));
       }
-      startDefender(config);
-      startHealth(config);
+      services.start(config, shadowRequester);
       if (config.localApi().enabled() && settings.bus != null) {
         localApi = new LocalApiHost(settings.bus, config, this);
         started.add(localApi.start());
@@ -186,6 +157,22 @@ public final class DeviceHost implements AutoCloseable {
       mcus.close();
       mcus = new McuFleet(next.mcus(), settings.serialPorts, events);
     }
+    reconcileThings(old, next, started);
+    services.apply(old, next, shadowRequester);
+    reconfigureLocalApi(old, next, started);
+    if (!old.stateDir().equals(next.stateDir())) {
+      log.warn("configuration: stateDir changed; the new directory is used from the next start");
+    }
+    if (!old.logLevel().equals(next.logLevel())) {
+      log.info("configuration: logLevel changed; the recipe passes it to the JVM, so it applies at the next start");
+    }
+    events.accept(DeviceEvent.of("component", "component.reconfigured", gateway,
+        "changes", String.join("; ", next.changesFrom(old))));
+    return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
+  }
+
+/** Stops the things no longer wanted, reconfigures the others and starts the new ones. */
+  private void reconcileThings(ComponentConfig old, ComponentConfig next, List<CompletableFuture<Void>> started) {
     List<String> wanted = next.hostedThings(gateway);
     for (var it = things.entrySet().iterator(); it.hasNext();) {
       var e = it.next();
@@ -204,15 +191,9 @@ public final class DeviceHost implements AutoCloseable {
         started.add(t.start(next));
       }
     }
-    if (!old.defender().equals(next.defender())) {
-      stopDefender();
-      startDefender(next);
-    }
-    if (!old.shadows().healthShadow().equals(next.shadows().healthShadow())
-        || !old.shadows().backend().equals(next.shadows().backend())) {
-      stopHealth();
-      startHealth(next);
-    }
+  }
+
+  private void reconfigureLocalApi(ComponentConfig old, ComponentConfig next, List<CompletableFuture<Void>> started) {
     if (!old.localApi().equals(next.localApi()) || localApi == null && next.localApi().enabled()) {
       if (localApi != null) {
         localApi.close();
@@ -223,18 +204,9 @@ public final class DeviceHost implements AutoCloseable {
         started.add(localApi.start());
       }
     }
-    if (!old.stateDir().equals(next.stateDir())) {
-      log.warn("configuration: stateDir changed; the new directory is used from the next start");
-    }
-    if (!old.logLevel().equals(next.logLevel())) {
-      log.info("configuration: logLevel changed; the recipe passes it to the JVM, so it applies at the next start");
-    }
-    events.accept(DeviceEvent.of("component", "component.reconfigured", gateway,
-        "changes", String.join("; ", next.changesFrom(old))));
-    return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
   }
 
-  private void useShadowBackend(ComponentConfig c) {
+    private void useShadowBackend(ComponentConfig c) {
     MqttRequester old = shadowRequester;
     if (old != null) {
       old.close();
@@ -244,39 +216,6 @@ public final class DeviceHost implements AutoCloseable {
     shadowRequester = new MqttRequester(shadowMqtt);
     if (localApi != null) {
       localApi.shadowBackendChanged();
-    }
-  }
-
-  private void startDefender(ComponentConfig c) {
-    if (c.defender().enabled()) {
-      defender = new DefenderHost(settings.mqtt, gateway, c.defender(), events);
-    }
-  }
-
-  private void stopDefender() {
-    if (defender != null) {
-      defender.close();
-      defender = null;
-    }
-  }
-
-  private void startHealth(ComponentConfig c) {
-    if (c.shadows().enabled() && !c.shadows().healthShadow().isEmpty()) {
-      health = new HealthReporter(
-          new dev.thingbridge.shadows.ShadowClient(shadowRequester,
-              dev.thingbridge.shadows.ShadowTopics.named(gateway, c.shadows().healthShadow()),
-              Duration.ofSeconds(c.mqtt().operationTimeoutSeconds())),
-          this::healthReport, timer);
-      events.add(health);
-      health.reportNow();
-    }
-  }
-
-  private void stopHealth() {
-    if (health != null) {
-      events.remove(health);
-      health.close();
-      health = null;
     }
   }
 
@@ -332,16 +271,37 @@ public final class DeviceHost implements AutoCloseable {
     return settings.mqtt;
   }
 
-  synchronized DefenderHost defender() {
-    return defender;
+  DefenderHost defender() {
+    return services.defender();
   }
 
   synchronized McuFleet mcus() {
     return mcus;
   }
 
-  private synchronized dev.thingbridge.mcu.McuDevice mcuDevice(String id) {
-    return mcus == null ? null : mcus.device(id).orElse(null);
+  /** The MCU flashes under way, one line each; empty when none (see {@link ThingBridgeComponent}'s deferral). */
+  public List<String> flashesInProgress() {
+    McuFleet fleet = mcus();
+    return fleet == null ? List.of() : fleet.flashesInProgress();
+  }
+
+  // ---- what the shared context reads ----
+
+  Builder settings() {
+    return settings;
+  }
+
+  KeyValueStore shadowStore() {
+    return shadowStore;
+  }
+
+  LocalApiHost localApi() {
+    return localApi;
+  }
+
+  /** The things' state directories' root; null when the component keeps no state on disk. */
+  Path stateRoot() {
+    return settings.workDir == null ? null : stateDir(config);
   }
 
   /** Stops every agent, the local API, Defender, the MCUs and the health reports; the MQTT client stays open. */
@@ -355,8 +315,7 @@ public final class DeviceHost implements AutoCloseable {
       if (localApi != null) {
         localApi.close();
       }
-      stopHealth();
-      stopDefender();
+      services.close();
       things.values().forEach(HostedThing::close);
       things.clear();
       if (mcus != null) {
@@ -383,93 +342,15 @@ public final class DeviceHost implements AutoCloseable {
     return stateDir(c, settings.workDir);
   }
 
-  /** The context the hosted things share. */
-  private final class Context implements HostContext {
-    @Override
-    public MqttClient mqtt() {
-      return settings.mqtt;
-    }
-
-    @Override
-    public MqttClient shadowMqtt() {
-      return shadowMqtt;
-    }
-
-    @Override
-    public MqttRequester shadowRequester() {
-      return shadowRequester;
-    }
-
-    @Override
-    public KeyValueStore shadowStore() {
-      return shadowStore;
-    }
-
-    @Override
-    public ShadowDiscovery discovery(String thing) {
-      return settings.discovery.apply(config.shadows().backend(), thing);
-    }
-
-    @Override
-    public dev.thingbridge.component.events.DeviceEventSink events() {
-      return events;
-    }
-
-    @Override
-    public EventAdapters.ShadowDeltaSink deltas() {
-      return (thing, shadow, version, delta) -> {
-        LocalApiHost api = localApi;
-        if (api != null) {
-          api.keptDelta(thing, shadow, version, delta);
-        }
-      };
-    }
-
-    @Override
-    public JobClaims jobClaims() {
-      return jobClaims;
-    }
-
-    @Override
-    public CommandClaims commandClaims() {
-      return commandClaims;
-    }
-
-    @Override
-    public Path resolve(String path) {
-      return settings.workDir == null ? Path.of(path) : settings.workDir.resolve(path);
-    }
-
-    @Override
-    public Path thingState(String thing) {
-      return settings.workDir == null ? null : stateDir(config).resolve("things").resolve(thing);
-    }
-
-    @Override
-    public OtaPlatform otaPlatform(String thing, Path stateDir) {
-      for (ComponentConfig.Mcu m : config.mcus()) {
-        if (m.thing().equals(thing)) {
-          dev.thingbridge.mcu.McuDevice device = mcuDevice(m.id());
-          if (device == null) {
-            return null; // its port could not be opened: logged by the fleet, reported in the health shadow
-          }
-          return McuOtaPlatform.of(device, FlashOptions.builder().stateDir(stateDir.resolve("mcu-" + m.id()))
-              .build(), MCU_VERDICT_TIMEOUT).listener(EventAdapters.flash(m.id(), thing, events));
-        }
-      }
-      return settings.otaPlatforms.apply(thing, stateDir);
-    }
-  }
-
   /** Configures a {@link DeviceHost}. */
   public static final class Builder {
-    private final MqttClient mqtt;
+    final MqttClient mqtt;
     private final String gateway;
     private final ComponentConfig config;
     private Function<ShadowBackend, MqttClient> shadowBackends;
-    private BiFunction<ShadowBackend, String, ShadowDiscovery> discovery = (backend, thing) -> null;
-    private BiFunction<String, Path, OtaPlatform> otaPlatforms;
-    private Path workDir;
+    BiFunction<ShadowBackend, String, ShadowDiscovery> discovery = (backend, thing) -> null;
+    BiFunction<String, Path, OtaPlatform> otaPlatforms;
+    Path workDir;
     private LocalBus bus;
     private DeviceEvents events = DeviceEvents.logging();
     private SerialLinkOpener serialPorts;

@@ -1,12 +1,13 @@
 package dev.thingbridge.component;
 
 import dev.thingbridge.component.localapi.IpcLocalBus;
+import dev.thingbridge.greengrass.ComponentState;
+import dev.thingbridge.greengrass.GreengrassIpc;
+import dev.thingbridge.greengrass.IpcMqttClient;
+import dev.thingbridge.greengrass.ShadowManagerMqttClient;
 import dev.thingbridge.internal.Futures;
+import dev.thingbridge.mcu.serial.SerialLinkOpener;
 import dev.thingbridge.mqtt.MqttLimits;
-import dev.thingbridge.mqtt.ipc.ComponentState;
-import dev.thingbridge.mqtt.ipc.GreengrassIpc;
-import dev.thingbridge.mqtt.ipc.IpcMqttClient;
-import dev.thingbridge.mqtt.ipc.ShadowManagerMqttClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,11 +29,18 @@ public final class GreengrassLauncher {
   private final String componentName;
   private final String version;
   private final Duration timeout;
+  private SerialLinkOpener serialPorts;
 
   public GreengrassLauncher(String componentName, String version, Duration timeout) {
     this.componentName = Objects.requireNonNull(componentName, "componentName");
     this.version = Objects.requireNonNull(version, "version");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+  }
+
+  /** How MCU serial ports are opened (default: the real ports; in-memory ports or PTYs in tests and demos). */
+  public GreengrassLauncher serialPorts(SerialLinkOpener value) {
+    this.serialPorts = value;
+    return this;
   }
 
   /**
@@ -68,6 +76,7 @@ public final class GreengrassLauncher {
           .shadowBackends(b -> b == ComponentConfig.ShadowBackend.CLOUD ? mqtt : localShadows)
           .discovery((b, t) -> b == ComponentConfig.ShadowBackend.SHADOW_MANAGER ? localShadows::listNamedShadows : null)
           .component(componentName, version)
+          .serialPorts(serialPorts)
           .build();
       ThingBridgeComponent component =
           new ThingBridgeComponent(config, mqtt, host, ipc.lifecycle(), List.of(localShadows, ipc));

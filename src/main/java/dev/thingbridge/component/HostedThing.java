@@ -18,10 +18,13 @@ import dev.thingbridge.jobs.ProcessJobHandler;
 import dev.thingbridge.shadows.Shadow;
 import dev.thingbridge.shadows.ShadowDiscovery;
 import dev.thingbridge.shadows.ShadowManager;
+import dev.thingbridge.mcu.FlashJobDocument;
+import dev.thingbridge.mcu.McuOtaPlatform;
 import dev.thingbridge.transfer.CodeSigningVerifier;
 import dev.thingbridge.transfer.OtaJobHandler;
 import dev.thingbridge.transfer.OtaPlatform;
 import dev.thingbridge.transfer.OtaUpdater;
+import dev.thingbridge.transfer.SignatureVerifier;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 final class HostedThing implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HostedThing.class);
+  /** Where the {@code file} of a flash job is looked up, relative to the component's working directory. */
+  static final String IMAGE_DIR = "images";
 
   private final String thing;
   private final HostContext host;
@@ -188,10 +193,18 @@ final class HostedThing implements AutoCloseable {
     }
     OtaUpdater.Builder b = OtaUpdater.builder(host.mqtt(), platform, stateDir).thingName(thing)
         .listener(EventAdapters.ota(thing, host.events()));
+    SignatureVerifier signed;
     try {
-      b.verifier(CodeSigningVerifier.builder().certificate(host.resolve(config.ota().signingCertificate())).build());
+      signed = CodeSigningVerifier.builder().certificate(host.resolve(config.ota().signingCertificate())).build();
     } catch (IOException e) {
       throw new ConfigurationException("configuration: ota.signingCertificate cannot be read: " + e.getMessage());
+    }
+    if (platform instanceof McuOtaPlatform) {
+      // An MCU's thing also takes flash jobs: images by URL, stream or a file under <work>/images.
+      b.documentAdapter(FlashJobDocument.FLASH_OR_AFR_OTA).localFiles(host.resolve(IMAGE_DIR))
+          .verifier(FlashJobDocument.signedOrPinned(signed));
+    } else {
+      b.verifier(signed);
     }
     return b.build();
   }

@@ -8,13 +8,18 @@ import dev.thingbridge.component.events.DeviceEvent;
 import dev.thingbridge.component.events.DeviceEventSink;
 import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mcu.DeviceInfo;
+import dev.thingbridge.mcu.FlashOptions;
+import dev.thingbridge.mcu.McuOtaPlatform;
 import dev.thingbridge.mcu.McuConfig;
 import dev.thingbridge.mcu.McuDevice;
 import dev.thingbridge.mcu.serial.SerialLinkOpener;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +31,14 @@ import org.slf4j.LoggerFactory;
 final class McuFleet implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(McuFleet.class);
 
+  /** How long a flashed image waits for the OTA self-test's verdict before the MCU reverts it. */
+  static final Duration VERDICT_TIMEOUT = Duration.ofMinutes(5);
+
   private record Entry(Mcu config, McuDevice device, ObjectNode state) {}
 
   private final Map<String, Entry> mcus = new LinkedHashMap<>();
+  /** The OTA platform of each MCU, the latest one built (an agent rebuilt by a configuration change replaces it). */
+  private final Map<String, McuOtaPlatform> platforms = new ConcurrentHashMap<>();
   private final DeviceEventSink events;
 
   /**
@@ -96,12 +106,31 @@ final class McuFleet implements AutoCloseable {
     return out;
   }
 
-  /** The open device of an MCU, if its port could be opened. */
-  Optional<McuDevice> device(String id) {
+  /**
+   * The OTA platform of the MCU whose thing is {@code thing}, flashing through its open port with its flash journal
+   * under {@code stateDir}; null when no MCU is that thing or its port could not be opened.
+   */
+  McuOtaPlatform otaPlatform(String thing, Path stateDir) {
+    Entry e;
     synchronized (mcus) {
-      Entry e = mcus.get(id);
-      return e == null ? Optional.empty() : Optional.ofNullable(e.device);
+      e = mcus.values().stream().filter(m -> m.config.thing().equals(thing)).findFirst().orElse(null);
     }
+    if (e == null || e.device == null) {
+      return null; // no such MCU, or its port could not be opened: logged, reported in the health shadow
+    }
+    McuOtaPlatform platform = McuOtaPlatform.of(e.device,
+        FlashOptions.builder().stateDir(stateDir.resolve("mcu-" + e.config.id())).build(), VERDICT_TIMEOUT)
+        .listener(EventAdapters.flash(e.config.id(), thing, events));
+    platforms.put(e.config.id(), platform);
+    return platform;
+  }
+
+  /** The flashes under way, one line each ({@code mcu-1 UPLOADING 12288/40000 bytes}); empty when none. */
+  List<String> flashesInProgress() {
+    List<String> out = new ArrayList<>();
+    platforms.forEach((id, p) -> p.flashInProgress().ifPresent(f ->
+        out.add(id + " " + f.step() + (f.bytesTotal() > 0 ? " " + f.bytesDone() + "/" + f.bytesTotal() + " bytes" : ""))));
+    return out;
   }
 
   @Override
@@ -114,5 +143,6 @@ final class McuFleet implements AutoCloseable {
       });
       mcus.clear();
     }
+    platforms.clear();
   }
 }

@@ -1,11 +1,11 @@
 package dev.thingbridge.component;
 
+import dev.thingbridge.greengrass.ComponentState;
+import dev.thingbridge.greengrass.IpcLifecycle;
+import dev.thingbridge.greengrass.IpcStream;
 import dev.thingbridge.internal.Futures;
 import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.MqttClient;
-import dev.thingbridge.mqtt.ipc.ComponentState;
-import dev.thingbridge.mqtt.ipc.IpcLifecycle;
-import dev.thingbridge.mqtt.ipc.IpcStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * bad configuration before a deployment applies it ({@code SubscribeToValidateConfigurationUpdates}, with the
  * reason), follows configuration updates (a burst of key-path events is debounced, then the whole configuration
  * is re-read, validated and applied to the host without a restart; a bad one is logged and the previous one
- * kept) and reports {@code RUNNING} once its subscriptions are in place. {@link #close()} releases everything in
+ * kept), defers deployments while an MCU is being flashed ({@link UpdateDeferral}) and reports {@code RUNNING}
+ * once its subscriptions are in place. {@link #close()} releases everything in
  * well under 3 seconds.
  */
 public final class ThingBridgeComponent implements AutoCloseable {
@@ -47,6 +48,7 @@ public final class ThingBridgeComponent implements AutoCloseable {
   private ScheduledFuture<?> pendingReload;
   private IpcStream updates;
   private IpcStream validations;
+  private UpdateDeferral deferral;
   private boolean closed;
 
   /**
@@ -101,6 +103,8 @@ public final class ThingBridgeComponent implements AutoCloseable {
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       updates = lifecycle.subscribeToConfigurationUpdate(List.of(), path -> scheduleReload())
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      deferral = new UpdateDeferral(lifecycle, host::flashesInProgress, host.gateway(), host.events());
+      deferral.start().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       lifecycle.updateState(ComponentState.RUNNING).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
     log.info("thingbridge running: client {} ({}), local API prefix {}", mqtt.clientId(),
@@ -209,6 +213,9 @@ public final class ThingBridgeComponent implements AutoCloseable {
     }
     if (validations != null) {
       validations.close();
+    }
+    if (deferral != null) {
+      deferral.close();
     }
     timer.shutdownNow();
     host.close();

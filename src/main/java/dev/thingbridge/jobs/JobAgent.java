@@ -1,6 +1,5 @@
 package dev.thingbridge.jobs;
 
-import dev.thingbridge.jobs.internal.JobEngine;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;

@@ -4,7 +4,6 @@ import dev.thingbridge.jobs.model.DescribeJobExecutionRequest;
 import dev.thingbridge.jobs.model.DescribeJobExecutionResponse;
 import dev.thingbridge.jobs.model.GetPendingJobExecutionsRequest;
 import dev.thingbridge.jobs.model.GetPendingJobExecutionsResponse;
-import dev.thingbridge.jobs.model.JobErrorResponse;
 import dev.thingbridge.jobs.model.StartNextJobExecutionResponse;
 import dev.thingbridge.jobs.model.StartNextPendingJobExecutionRequest;
 import dev.thingbridge.jobs.model.UpdateJobExecutionRequest;

@@ -1,6 +1,5 @@
 package dev.thingbridge.jobs;
 
-import dev.thingbridge.jobs.model.JobErrorResponse;
 import dev.thingbridge.jobs.model.JobExecutionState;
 import dev.thingbridge.mqtt.MqttException;
 import java.util.Optional;

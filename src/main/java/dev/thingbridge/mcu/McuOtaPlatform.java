@@ -53,6 +53,7 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
   private volatile Trial trial;
   private volatile String version = "";
   private volatile String lastResult = "";
+  private volatile FlashProgress lastProgress;
 
   private McuOtaPlatform(McuDevice device, boolean ownsDevice, FlashOptions options, Duration verdictTimeout,
       GatewayPlatform.SelfTest selfTest) {
@@ -125,6 +126,7 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
     byte[] image = installed;
     installed = null;
     Trial t = new Trial();
+    lastProgress = null;
     t.result = device.flash(image, gated(t), this::log).thenApply(Optional::of);
     trial = t;
     Optional<FlashResult> early = awaitVerdictOrResult(t);
@@ -184,6 +186,17 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
     return v.isEmpty() ? Map.of() : Map.of("mcu_version", v);
   }
 
+  /**
+   * The flash under way, by its latest progress: from the start of the upload until the image is confirmed or
+   * reverted (the wait for the OTA self-test's verdict included); empty when the MCU is not being flashed. What a
+   * component looks at before it lets Greengrass restart it.
+   */
+  public Optional<FlashProgress> flashInProgress() {
+    FlashProgress p = lastProgress;
+    return trial == null ? Optional.empty()
+        : Optional.of(p != null ? p : new FlashProgress(device.config().id(), FlashStep.VERIFYING_IMAGE, 0, 0, ""));
+  }
+
   /** The last flash's outcome and reason, for the MCU's shadow; empty before the first. */
   public String lastResult() {
     return lastResult;
@@ -195,6 +208,7 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
       return;
     }
     Trial t = new Trial();
+    lastProgress = null;
     t.result = device.recover(gated(t), this::log);
     trial = t;
     Optional<FlashResult> early = awaitVerdictOrResult(t);
@@ -332,6 +346,7 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
   }
 
   private void log(FlashProgress p) {
+    lastProgress = p;
     LOG.debug("{}: {} {}/{} {}", p.device(), p.step(), p.bytesDone(), p.bytesTotal(), p.message());
     try {
       listener.onProgress(p);

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The one MQTT client every thingbridge service talks through. Three backends implement it: Greengrass IPC
- * ({@code mqtt.ipc}), direct MQTT 5 over aws-crt ({@code mqtt.crt}) and an in-process bus
+ * ({@code dev.thingbridge.greengrass}), direct MQTT 5 over aws-crt ({@code mqtt.crt}) and an in-process bus
  * ({@code mqtt.local}).
  *
  * <p>Contract shared by all backends:

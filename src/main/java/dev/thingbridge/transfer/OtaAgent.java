@@ -114,6 +114,12 @@ public final class OtaAgent implements AutoCloseable {
       return this;
     }
 
+    /** See {@link OtaUpdater.Builder#localFiles}. */
+    public Builder localFiles(Path root) {
+      updater.localFiles(root);
+      return this;
+    }
+
     public Builder listener(OtaListener value) {
       updater.listener(value);
       return this;

@@ -18,4 +18,12 @@ public interface OtaDocument {
 
   /** The files, at least one. */
   List<OtaFile> files();
+
+  /**
+   * For {@link OtaProtocol#FILE}: where a file already is on the device, relative to the updater's {@link
+   * OtaUpdater.Builder#localFiles} root; empty (the default) when the document does not say.
+   */
+  default Optional<String> localPath(OtaFile file) {
+    return Optional.empty();
+  }
 }

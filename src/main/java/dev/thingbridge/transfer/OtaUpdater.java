@@ -62,7 +62,7 @@ public final class OtaUpdater implements AutoCloseable {
     };
     this.parts = new OtaRun.Parts(b.mqtt, thing, b.config, b.platform, verifier, b.adapter, b.listener,
         Set.copyOf(b.protocols), new FileDownloads(b.stateDir, b.config), http, timers, selfTests,
-        new JobUrls(jobs, b.adapter));
+        new JobUrls(jobs, b.adapter), b.localFiles);
   }
 
   /**
@@ -151,6 +151,7 @@ public final class OtaUpdater implements AutoCloseable {
     private OtaListener listener = OtaListener.NONE;
     private Set<OtaProtocol> protocols = EnumSet.allOf(OtaProtocol.class);
     private HttpClient httpClient;
+    private Path localFiles;
 
     private Builder(MqttClient mqtt, OtaPlatform platform, Path stateDir) {
       this.mqtt = Objects.requireNonNull(mqtt, "mqtt");
@@ -201,6 +202,16 @@ public final class OtaUpdater implements AutoCloseable {
     /** The HTTP client for {@code update_data_url} downloads (default: a JDK client of the updater's own). */
     public Builder httpClient(HttpClient value) {
       this.httpClient = value;
+      return this;
+    }
+
+    /**
+     * Where {@link OtaProtocol#FILE} files are read from (default: none, such jobs fail with {@code
+     * invalid_protocol}): a document's {@link OtaDocument#localPath} is resolved under this directory and may not
+     * leave it.
+     */
+    public Builder localFiles(Path root) {
+      this.localFiles = root;
       return this;
     }
 

@@ -1,9 +1,9 @@
 package dev.thingbridge.bench;
 
+import dev.thingbridge.greengrass.GreengrassIpc;
+import dev.thingbridge.greengrass.IpcMqttClient;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
-import dev.thingbridge.mqtt.ipc.GreengrassIpc;
-import dev.thingbridge.mqtt.ipc.IpcMqttClient;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.testing.nucleus.AccessControl;
 import dev.thingbridge.testing.nucleus.FakeNucleus;
@@ -12,8 +12,8 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;

@@ -61,6 +61,7 @@ class CommandLineConventionsTest {
       Map.entry("--aws-limits", Set.of()), Map.entry("--max-payload-bytes", Set.of("BYTES")),
       Map.entry("--fake-mcu", Set.of("N")), Map.entry("--demo", Set.of()),
       Map.entry("--mqtt-port", Set.of("PORT")), Map.entry("--mqtt-host", Set.of("ADDRESS")),
+      Map.entry("--local-api-port", Set.of("PORT")),
       // provisioning, certificates and Device Defender
       Map.entry("--template", Set.of("TEMPLATE")), Map.entry("--param", Set.of("KEY=VALUE")),
       Map.entry("--csr", Set.of("ALGORITHM")), Map.entry("--csr-file", Set.of("FILE")),

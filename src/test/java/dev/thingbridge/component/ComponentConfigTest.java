@@ -125,13 +125,13 @@ class ComponentConfigTest {
   @Test
   void the_host_refuses_what_parsing_cannot_see(@TempDir Path dir) {
     ComponentConfig ota = ComponentConfig.fromMap(Map.of("ota", Map.of("enabled", "true")));
-    assertThatThrownBy(() -> DeviceHost.check(ota, dir, b -> null))
+    assertThatThrownBy(() -> ConfigChecks.check(ota, dir, b -> null))
         .hasMessageContaining("ota.signingCertificate is required when ota.enabled is true");
     ComponentConfig handlers = ComponentConfig.fromMap(Map.of("jobs", Map.of("handlerDir", "missing")));
-    assertThatThrownBy(() -> DeviceHost.check(handlers, dir, b -> null))
+    assertThatThrownBy(() -> ConfigChecks.check(handlers, dir, b -> null))
         .hasMessageContaining("jobs.handlerDir is not a directory");
     ComponentConfig sm = ComponentConfig.fromMap(Map.of("shadows", Map.of("backend", "shadowManager")));
-    assertThatThrownBy(() -> DeviceHost.check(sm, dir, b -> null))
+    assertThatThrownBy(() -> ConfigChecks.check(sm, dir, b -> null))
         .hasMessageContaining("shadows.backend is not available here");
   }
 }

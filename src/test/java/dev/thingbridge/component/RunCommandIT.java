@@ -3,8 +3,8 @@ package dev.thingbridge.component;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.thingbridge.greengrass.GreengrassIpc;
 import dev.thingbridge.mqtt.local.LocalBroker;
-import dev.thingbridge.mqtt.ipc.GreengrassIpc;
 import dev.thingbridge.testing.nucleus.FakeNucleus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,9 +2,9 @@ package dev.thingbridge.component;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.greengrass.GreengrassIpc;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttRequester;
-import dev.thingbridge.mqtt.ipc.GreengrassIpc;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.shadows.ShadowClient;
 import dev.thingbridge.shadows.ShadowTopics;
@@ -78,11 +78,16 @@ final class SiblingRig implements AutoCloseable {
 
   /** Starts the component as {@code run} does under Greengrass. */
   ThingBridgeComponent startComponent() throws Exception {
+    return startComponent(null);
+  }
+
+  /** Starts the component as {@code run} does under Greengrass, its MCUs' ports opened by {@code serialPorts}. */
+  ThingBridgeComponent startComponent(dev.thingbridge.mcu.serial.SerialLinkOpener serialPorts) throws Exception {
     GreengrassIpc ipc = GreengrassIpc.builder().socketPath(nucleus.socketPath()).authToken(nucleus.token())
         .operationTimeout(Duration.ofSeconds(5)).reconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
         .connect();
     component = new GreengrassLauncher("dev.thingbridge.ThingBridge", "test", Duration.ofSeconds(10))
-        .start(ipc, Map.of(), workDir);
+        .serialPorts(serialPorts).start(ipc, Map.of(), workDir);
     return component;
   }
 
@@ -122,11 +127,20 @@ final class SiblingRig implements AutoCloseable {
 
   /** Creates a job on the gateway with this document. */
   void createJob(String jobId, String document) {
-    jobs.createJob(JobRequest.builder(jobId).document(document).target(things.registry().thingArn(GATEWAY)).build());
+    createJob(GATEWAY, jobId, document);
+  }
+
+  /** Creates a job on {@code thing} with this document. */
+  void createJob(String thing, String jobId, String document) {
+    jobs.createJob(JobRequest.builder(jobId).document(document).target(things.registry().thingArn(thing)).build());
   }
 
   dev.thingbridge.twin.jobs.JobExecutionDescription execution(String jobId) {
-    return jobs.describeJobExecution(GATEWAY, jobId, null);
+    return execution(GATEWAY, jobId);
+  }
+
+  dev.thingbridge.twin.jobs.JobExecutionDescription execution(String thing, String jobId) {
+    return jobs.describeJobExecution(thing, jobId, null);
   }
 
   /** Creates a command with a JSON payload and starts one execution of it on the gateway. */

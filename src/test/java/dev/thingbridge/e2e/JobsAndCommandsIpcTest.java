@@ -1,8 +1,8 @@
 package dev.thingbridge.e2e;
 
+import dev.thingbridge.greengrass.GreengrassIpc;
+import dev.thingbridge.greengrass.IpcMqttClient;
 import dev.thingbridge.mqtt.MqttClient;
-import dev.thingbridge.mqtt.ipc.GreengrassIpc;
-import dev.thingbridge.mqtt.ipc.IpcMqttClient;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.testing.nucleus.FakeNucleus;
 import java.nio.file.Path;

@@ -11,7 +11,6 @@ import dev.thingbridge.jobs.model.DescribeJobExecutionRequest;
 import dev.thingbridge.jobs.model.DescribeJobExecutionResponse;
 import dev.thingbridge.jobs.model.GetPendingJobExecutionsRequest;
 import dev.thingbridge.jobs.model.GetPendingJobExecutionsResponse;
-import dev.thingbridge.jobs.model.JobErrorResponse;
 import dev.thingbridge.jobs.model.JobExecutionsChanged;
 import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.jobs.model.NextJobExecutionChanged;

@@ -1,9 +1,9 @@
 package dev.thingbridge.shadows;
 
+import dev.thingbridge.greengrass.GreengrassIpc;
+import dev.thingbridge.greengrass.IpcMqttClient;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.crt.CrtMqttClient;
-import dev.thingbridge.mqtt.ipc.GreengrassIpc;
-import dev.thingbridge.mqtt.ipc.IpcMqttClient;
 import dev.thingbridge.testing.Mosquitto;
 import dev.thingbridge.testing.TcpProxy;
 import dev.thingbridge.testing.nucleus.AccessControl;

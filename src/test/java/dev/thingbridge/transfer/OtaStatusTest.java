@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.thingbridge.jobs.model.JobExecutionStatus;
+import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.transfer.internal.BlockLedger;
 import dev.thingbridge.transfer.internal.ProgressMeter;
 import dev.thingbridge.transfer.internal.StatusReporter;
@@ -111,5 +112,32 @@ class OtaStatusTest {
     reporter.progress(OtaStatusDetails.of(SelfTestStatus.RECEIVING).withProgress(1, 2));
     org.assertj.core.api.Assertions.assertThatThrownBy(reporter::checkRefused).isInstanceOf(OtaException.class)
         .satisfies(e -> assertThat(((OtaException) e).code()).isEqualTo(OtaErrorCode.USER_ABORT));
+  }
+
+  @Test
+  void a_confirmed_update_that_could_not_leave_is_sent_again_once_the_connection_is_back() throws Exception {
+    RecordingControl control = new RecordingControl();
+    control.failBeforeSending.add(new MqttNotConnectedException("greengrass ipc is reconnecting"));
+    control.failBeforeSending.add(new MqttNotConnectedException("greengrass ipc is reconnecting"));
+    StatusReporter reporter = new StatusReporter("job", control, Duration.ofSeconds(5), Map::of, OtaListener.NONE);
+
+    reporter.confirm(JobExecutionStatus.IN_PROGRESS, OtaStatusDetails.of(SelfTestStatus.READY));
+
+    assertThat(control.failBeforeSending).isEmpty();
+    assertThat(control.sent).extracting(RecordingControl.Sent::confirmed).containsExactly(true);
+  }
+
+  @Test
+  void an_update_still_not_sent_when_the_wait_ends_fails_the_update_as_other() {
+    RecordingControl control = new RecordingControl();
+    for (int i = 0; i < 100; i++) {
+      control.failBeforeSending.add(new MqttNotConnectedException("broker down"));
+    }
+    StatusReporter reporter = new StatusReporter("job", control, Duration.ofMillis(400), Map::of, OtaListener.NONE);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> reporter.confirm(JobExecutionStatus.IN_PROGRESS, OtaStatusDetails.of(SelfTestStatus.READY)))
+        .isInstanceOfSatisfying(OtaException.class, e -> assertThat(e.code()).isEqualTo(OtaErrorCode.OTHER));
+    assertThat(control.sent).isEmpty();
   }
 }

@@ -13,6 +13,8 @@ final class RecordingControl implements OtaJobControl {
 
   final List<Sent> sent = new CopyOnWriteArrayList<>();
   volatile RuntimeException refuse;
+  /** The next confirmed updates that fail with this, one each, before they reach the service. */
+  final java.util.Queue<RuntimeException> failBeforeSending = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   @Override
   public CompletableFuture<Void> progress(Map<String, String> details) {
@@ -22,6 +24,10 @@ final class RecordingControl implements OtaJobControl {
 
   @Override
   public CompletableFuture<Void> update(JobExecutionStatus status, Map<String, String> details) {
+    RuntimeException notSent = failBeforeSending.poll();
+    if (notSent != null) {
+      return CompletableFuture.failedFuture(notSent);
+    }
     sent.add(new Sent(status, details, true));
     return refuse == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(refuse);
   }

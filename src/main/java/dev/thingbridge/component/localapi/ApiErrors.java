@@ -1,11 +1,11 @@
 package dev.thingbridge.component.localapi;
 
+import dev.thingbridge.greengrass.GreengrassIpcException;
 import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.mqtt.MqttPayloadTooLargeException;
 import dev.thingbridge.mqtt.MqttTimeoutException;
-import dev.thingbridge.mqtt.ipc.GreengrassIpcException;
 import dev.thingbridge.shadows.ShadowErrorCode;
 import dev.thingbridge.shadows.ShadowException;
 import dev.thingbridge.sibling.LocalApiErrorCode;

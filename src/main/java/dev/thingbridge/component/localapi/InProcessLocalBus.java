@@ -1,9 +1,9 @@
 package dev.thingbridge.component.localapi;
 
+import dev.thingbridge.greengrass.LocalTopicMessage;
 import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.Topics;
 import dev.thingbridge.mqtt.internal.SerialExecutor;
-import dev.thingbridge.mqtt.ipc.LocalTopicMessage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;

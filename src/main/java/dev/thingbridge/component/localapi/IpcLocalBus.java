@@ -1,8 +1,8 @@
 package dev.thingbridge.component.localapi;
 
+import dev.thingbridge.greengrass.GreengrassIpc;
+import dev.thingbridge.greengrass.LocalTopicMessage;
 import dev.thingbridge.mqtt.ConnectionListener;
-import dev.thingbridge.mqtt.ipc.GreengrassIpc;
-import dev.thingbridge.mqtt.ipc.LocalTopicMessage;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;

@@ -1,6 +1,6 @@
 package dev.thingbridge.component.localapi;
 
-import dev.thingbridge.mqtt.ipc.LocalTopicMessage;
+import dev.thingbridge.greengrass.LocalTopicMessage;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 

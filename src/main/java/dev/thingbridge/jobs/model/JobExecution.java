@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * A job execution as the Jobs MQTT API sends it (in describe, start-next and notify-next replies).
  * Timestamps are epoch seconds. The job document is kept as JSON; decode it into your own type with
- * {@link dev.thingbridge.jobs.JobDocumentType#decode}.
+ * {@code JobDocumentType.decode} (package {@code jobs}).
  *
  * @param jobId the job's id (1-64 characters)
  * @param thingName the thing it runs on, when the service includes it

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public interface FieldConverter {
   /**
    * Returns the new field's value for an old stored value. Throwing fails the load with a
-   * {@link dev.thingbridge.shadows.store.ShadowStoreException} naming the field, rather than silently dropping the
+   * {@code ShadowStoreException} (package {@code shadows.store}) naming the field, rather than silently dropping the
    * old value.
    */
   JsonNode convert(JsonNode oldValue) throws Exception;

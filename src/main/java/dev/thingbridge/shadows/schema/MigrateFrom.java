@@ -14,7 +14,7 @@ import java.lang.annotation.Target;
  * <p>The path is relative to the shadow, with {@code /} between segments ({@code "old_timeout"},
  * {@code "/network/timeout_ms"}). The value found is passed through the {@link #converter()} (if any), checked
  * against the field's type and written to the field's own key. The old key is kept until
- * {@link dev.thingbridge.shadows.store.ShadowStateStore#commit()}, so firmware rolled back by OTA still finds it.
+ * {@code ShadowStateStore.commit()} (package {@code shadows.store}), so firmware rolled back by OTA still finds it.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

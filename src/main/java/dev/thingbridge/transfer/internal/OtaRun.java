@@ -44,7 +44,7 @@ public final class OtaRun {
   public record Parts(MqttClient mqtt, String thingName, OtaConfig config, OtaPlatform platform,
       SignatureVerifier verifier, OtaDocumentAdapter adapter, OtaListener listener, Set<OtaProtocol> protocols,
       FileDownloads downloads, HttpClient http, ScheduledExecutorService timers, ExecutorService selfTests,
-      HttpRangeDownload.UrlSource urls) {}
+      HttpRangeDownload.UrlSource urls, java.nio.file.Path localFiles) {}
 
   private final Parts parts;
   private final OtaJob job;
@@ -142,6 +142,10 @@ public final class OtaRun {
       if (p == OtaProtocol.HTTP && document.files().stream().allMatch(f -> f.updateDataUrl() != null)) {
         return p;
       }
+      if (p == OtaProtocol.FILE && parts.localFiles() != null
+          && document.files().stream().allMatch(f -> document.localPath(f).isPresent())) {
+        return p;
+      }
     }
     parts.platform().setImageState(ImageState.aborted(OtaErrorCode.INVALID_PROTOCOL));
     throw new OtaException(OtaErrorCode.INVALID_PROTOCOL, "the job offers " + document.protocols()
@@ -167,14 +171,21 @@ public final class OtaRun {
             document.streamName().orElseThrow(), job.jobId(), parts.config(), cancel)) {
           mqtt.open();
           for (int i = 0; i < partials.size(); i++) {
-            verified.add(fetch(document.files().get(i), partials.get(i), protocol, mqtt, null));
+            verified.add(fetch(document.files().get(i), partials.get(i), protocol, mqtt::download));
           }
+        }
+      } else if (protocol == OtaProtocol.FILE) {
+        LocalFileDownload local = new LocalFileDownload(parts.localFiles(), cancel);
+        for (int i = 0; i < partials.size(); i++) {
+          OtaFile f = document.files().get(i);
+          java.nio.file.Path source = local.resolve(f, document.localPath(f).orElseThrow());
+          verified.add(fetch(f, partials.get(i), protocol, ingest -> local.download(ingest, source)));
         }
       } else {
         HttpRangeDownload http = new HttpRangeDownload(parts.http(), parts.config(), cancel, parts.urls(),
             parts.timers(), job.jobId());
         for (int i = 0; i < partials.size(); i++) {
-          verified.add(fetch(document.files().get(i), partials.get(i), protocol, null, http));
+          verified.add(fetch(document.files().get(i), partials.get(i), protocol, http::download));
         }
       }
       return verified;
@@ -183,8 +194,14 @@ public final class OtaRun {
     }
   }
 
-  private VerifiedFile fetch(OtaFile f, PartialDownload p, OtaProtocol protocol, MqttStreamDownload mqtt,
-      HttpRangeDownload http) throws OtaException, InterruptedException {
+  /** One protocol's way of filling a file's missing blocks. */
+  @FunctionalInterface
+  private interface Transport {
+    void download(FileIngest ingest) throws OtaException, InterruptedException;
+  }
+
+  private VerifiedFile fetch(OtaFile f, PartialDownload p, OtaProtocol protocol, Transport transport)
+      throws OtaException, InterruptedException {
     StreamingVerification checks = new StreamingVerification(f, p, parts.verifier());
     FileIngest ingest = new FileIngest(f, p, parts.config().checkpointBlocks(), (i, id, size) -> {
       meter.block(f, size);
@@ -192,11 +209,7 @@ public final class OtaRun {
     }).verifyWith(checks);
     if (!p.ledger().isComplete()) {
       log.info("ota {}: downloading {} ({} bytes) over {}", job.jobId(), f.filepath(), f.size(), protocol);
-      if (mqtt != null) {
-        mqtt.download(ingest);
-      } else {
-        http.download(ingest);
-      }
+      transport.download(ingest);
     }
     ingest.finish();
     meter.flush(f);

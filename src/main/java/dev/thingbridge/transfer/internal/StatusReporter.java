@@ -4,6 +4,7 @@ import dev.thingbridge.internal.Futures;
 import dev.thingbridge.jobs.JobErrorCode;
 import dev.thingbridge.jobs.JobException;
 import dev.thingbridge.jobs.model.JobExecutionStatus;
+import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.transfer.OtaErrorCode;
 import dev.thingbridge.transfer.OtaException;
 import dev.thingbridge.transfer.OtaJobControl;
@@ -113,7 +114,7 @@ public final class StatusReporter {
     }
     Map<String, String> m = details.withExtras(extras.get()).toMap();
     try {
-      control.update(status, m).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      updateUntilSent(status, m);
     } catch (TimeoutException e) {
       throw new OtaException(OtaErrorCode.OTHER, "the cloud did not accept the " + status + " update within "
           + ackTimeout.toSeconds() + " s");
@@ -125,6 +126,37 @@ public final class StatusReporter {
       throw new OtaException(OtaErrorCode.OTHER, "the cloud refused the " + status + " update: " + c.getMessage(), c);
     }
     listener.onStatus(jobId, status, m);
+  }
+
+  /**
+   * Sends the update, again while it could not leave (the connection is being rebuilt, or the service throttled
+   * it), within {@code ackTimeout} in all: a gateway whose nucleus or broker restarts in the middle of a job
+   * must not fail the job for it. An update that left but went unanswered is not repeated.
+   */
+  private void updateUntilSent(JobExecutionStatus status, Map<String, String> m)
+      throws TimeoutException, ExecutionException, InterruptedException {
+    long deadline = System.nanoTime() + ackTimeout.toNanos();
+    long pauseMillis = 50;
+    while (true) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new TimeoutException();
+      }
+      try {
+        control.update(status, m).get(left, TimeUnit.NANOSECONDS);
+        return;
+      } catch (ExecutionException e) {
+        Throwable c = Futures.unwrap(e);
+        boolean notSent = c instanceof MqttNotConnectedException
+            || c instanceof JobException je && je.code() == JobErrorCode.REQUEST_THROTTLED;
+        if (!notSent || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) >= deadline) {
+          throw e;
+        }
+        log.debug("ota {}: {} update not sent, again in {} ms: {}", jobId, status, pauseMillis, c.toString());
+        Thread.sleep(pauseMillis);
+        pauseMillis = Math.min(pauseMillis * 2, 1_000);
+      }
+    }
   }
 
   private static boolean ended(JobErrorCode code) {

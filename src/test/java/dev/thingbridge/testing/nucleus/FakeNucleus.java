@@ -313,6 +313,50 @@ public final class FakeNucleus implements AutoCloseable {
     connections.forEach(c -> c.componentUpdate(deploymentId, nucleusRestarting));
   }
 
+  /** How the notification of a deployment ended, with every answer to it in order. */
+  public record DeploymentNotice(String deploymentId, boolean acknowledged, int notifications, List<Deferral> answers) {}
+
+  /**
+   * What the nucleus does before a cloud deployment with the default "notify components" update policy: sends a
+   * PreComponentUpdateEvent to the subscribers and, while the latest answer defers ({@code recheckAfterMs > 0}),
+   * sends it again after the recheck (shortened to at most {@code recheckCap}, to keep tests quick), until an answer
+   * says go ahead (0: acknowledged) or {@code policyTimeout} passes (the deployment then proceeds anyway). Blocks
+   * the caller meanwhile.
+   */
+  public DeploymentNotice notifyDeployment(String deploymentId, Duration policyTimeout, Duration recheckCap)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + policyTimeout.toNanos();
+    int notifications = 0;
+    while (true) {
+      int seen = answersTo(deploymentId).size();
+      announceComponentUpdate(deploymentId, false);
+      notifications++;
+      Deferral answer = null;
+      while (answer == null && System.nanoTime() < deadline) {
+        List<Deferral> answers = answersTo(deploymentId);
+        if (answers.size() > seen) {
+          answer = answers.get(answers.size() - 1);
+        } else {
+          Thread.sleep(10);
+        }
+      }
+      if (answer == null || answer.recheckAfterMs() == 0) {
+        return new DeploymentNotice(deploymentId, answer != null, notifications, answersTo(deploymentId));
+      }
+      long pause = Math.min(answer.recheckAfterMs(), recheckCap.toMillis());
+      long left = (deadline - System.nanoTime()) / 1_000_000;
+      if (left <= pause) {
+        Thread.sleep(Math.max(0, left));
+        return new DeploymentNotice(deploymentId, false, notifications, answersTo(deploymentId));
+      }
+      Thread.sleep(pause);
+    }
+  }
+
+  private List<Deferral> answersTo(String deploymentId) {
+    return deferrals.stream().filter(d -> d.deploymentId().equals(deploymentId)).toList();
+  }
+
   /** Publishes on local pub/sub as another component would (binary or JSON). */
   public void publishLocal(String topic, byte[] payload) {
     connections.forEach(c -> c.localMessage(topic, payload, null, "other.component"));

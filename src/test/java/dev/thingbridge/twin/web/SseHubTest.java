@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class SseHubTest {
   private static final Duration LONG_HEARTBEAT = Duration.ofSeconds(30);
+  // Generous: these waits end as soon as the event happens; the bound matters only on a loaded machine.
+  private static final Duration WAIT = Duration.ofSeconds(20);
   private final List<SseHub> hubs = new ArrayList<>();
 
   @AfterEach
@@ -51,25 +53,26 @@ class SseHubTest {
     hub.activate(fast);
 
     hub.broadcast(event("first"));
-    assertThat(stuck.writing.await(5, TimeUnit.SECONDS)).as("the slow client's writer is stuck in a write").isTrue();
+    assertThat(stuck.writing.await(WAIT.toSeconds(), TimeUnit.SECONDS))
+        .as("the slow client's writer is stuck in a write").isTrue();
     long broadcastNanos = 0;
     for (int i = 0; i < 20; i++) {
       long started = System.nanoTime();
       hub.broadcast(event("e" + i));
       broadcastNanos += System.nanoTime() - started;
       // The healthy browser keeps up (its writer drains between events); the stuck one cannot.
-      await().atMost(Duration.ofSeconds(5)).until(() -> fast.queued() == 0);
+      await().atMost(WAIT).until(() -> fast.queued() == 0);
     }
 
     assertThat(broadcastNanos / 1_000_000).as("20 broadcasts never wait for the stuck write").isLessThan(1_000);
     assertThat(slow.isOpen()).isFalse();
     assertThat(slow.queued()).as("its buffer is dropped").isZero();
-    assertThat(slow.awaitClosed(5_000)).as("the stuck write was interrupted and the writer ended").isTrue();
+    assertThat(slow.awaitClosed(WAIT.toMillis())).as("the stuck write was interrupted and the writer ended").isTrue();
     assertThat(stuck.interrupted.get()).isTrue();
     assertThat(stuck.closed.get()).isTrue();
-    await().atMost(Duration.ofSeconds(5)).until(() -> hub.clientCount() == 1);
+    await().atMost(WAIT).until(() -> hub.clientCount() == 1);
     // The healthy client got every event, in order.
-    await().atMost(Duration.ofSeconds(5)).until(() -> healthy.text().contains("data: e19"));
+    await().atMost(WAIT).until(() -> healthy.text().contains("data: e19"));
     assertThat(healthy.text()).containsSubsequence("data: first", "data: e0", "data: e1", "data: e19");
     assertThat(fast.isOpen()).isTrue();
   }
@@ -81,7 +84,7 @@ class SseHubTest {
     SseClient slow = hub.open(stuck).orElseThrow();
     hub.activate(slow);
     hub.broadcast(event("x"));
-    assertThat(stuck.writing.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(stuck.writing.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
     byte[] kilobyte = event("y".repeat(1_000));
     int accepted = 0;
@@ -90,8 +93,8 @@ class SseHubTest {
       assertThat(accepted).as("bounded by bytes").isLessThan(100);
     }
     assertThat(accepted).isBetween(3, 4);
-    assertThat(slow.awaitClosed(5_000)).isTrue();
-    await().atMost(Duration.ofSeconds(5)).until(() -> hub.clientCount() == 0);
+    assertThat(slow.awaitClosed(WAIT.toMillis())).isTrue();
+    await().atMost(WAIT).until(() -> hub.clientCount() == 0);
   }
 
   @Test
@@ -100,7 +103,7 @@ class SseHubTest {
     RecordingSink sink = new RecordingSink();
     SseClient c = hub.open(sink).orElseThrow();
     assertThat(c.offer(event("s".repeat(10_000)))).isTrue();
-    await().atMost(Duration.ofSeconds(5)).until(() -> sink.text().length() > 10_000);
+    await().atMost(WAIT).until(() -> sink.text().length() > 10_000);
     assertThat(c.isOpen()).isTrue();
   }
 
@@ -111,14 +114,14 @@ class SseHubTest {
     SseClient c = hub.open(sink).orElseThrow();
     hub.activate(c);
     hub.broadcast(event("one"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> sink.text().contains("one"));
+    await().atMost(WAIT).until(() -> sink.text().contains("one"));
 
     sink.gone.set(true);
     hub.broadcast(event("two"));
 
-    assertThat(c.awaitClosed(5_000)).as("writer thread ended").isTrue();
+    assertThat(c.awaitClosed(WAIT.toMillis())).as("writer thread ended").isTrue();
     assertThat(sink.closed.get()).isTrue();
-    await().atMost(Duration.ofSeconds(5)).until(() -> hub.clientCount() == 0);
+    await().atMost(WAIT).until(() -> hub.clientCount() == 0);
     assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("thingbridge-twin-web-sse-"
         + c.id()));
   }
@@ -128,12 +131,12 @@ class SseHubTest {
     SseHub hub = hub(4, 16, 1 << 20, Duration.ofMillis(50));
     RecordingSink sink = new RecordingSink();
     SseClient c = hub.open(sink).orElseThrow();
-    await().atMost(Duration.ofSeconds(5)).until(() -> sink.text().contains(": keep-alive\n\n"));
+    await().atMost(WAIT).until(() -> sink.text().contains(": keep-alive\n\n"));
 
     sink.gone.set(true);
 
-    assertThat(c.awaitClosed(5_000)).isTrue();
-    await().atMost(Duration.ofSeconds(5)).until(() -> hub.clientCount() == 0);
+    assertThat(c.awaitClosed(WAIT.toMillis())).isTrue();
+    await().atMost(WAIT).until(() -> hub.clientCount() == 0);
   }
 
   @Test
@@ -145,8 +148,8 @@ class SseHubTest {
     assertThat(hub.open(new RecordingSink())).isEmpty();
 
     a.close("test");
-    assertThat(a.awaitClosed(5_000)).isTrue();
-    await().atMost(Duration.ofSeconds(5)).until(hub::hasRoom);
+    assertThat(a.awaitClosed(WAIT.toMillis())).isTrue();
+    await().atMost(WAIT).until(hub::hasRoom);
     assertThat(hub.open(new RecordingSink())).isPresent();
   }
 
@@ -160,12 +163,12 @@ class SseHubTest {
     hub.activate(live);
 
     hub.broadcast(event("update"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> liveSink.text().contains("update"));
+    await().atMost(WAIT).until(() -> liveSink.text().contains("update"));
     assertThat(pendingSink.text()).isEmpty();
 
     hub.close();
-    assertThat(pending.awaitClosed(5_000)).isTrue();
-    assertThat(live.awaitClosed(5_000)).isTrue();
+    assertThat(pending.awaitClosed(WAIT.toMillis())).isTrue();
+    assertThat(live.awaitClosed(WAIT.toMillis())).isTrue();
     assertThat(pendingSink.closed.get()).isTrue();
     assertThat(liveSink.closed.get()).isTrue();
     assertThat(hub.clientCount()).isZero();

@@ -1,6 +1,6 @@
-package dev.thingbridge.jobs.model;
+package dev.thingbridge.jobs;
 
-import dev.thingbridge.jobs.JobErrorCode;
+import dev.thingbridge.jobs.model.JobExecutionState;
 
 /**
  * A Jobs {@code rejected} reply. {@code executionState} comes only with {@code VersionMismatch} and

@@ -1,21 +1,12 @@
-package dev.thingbridge.jobs.internal;
+package dev.thingbridge.jobs;
 
-import static dev.thingbridge.jobs.internal.ExecutionRules.codeOf;
-import static dev.thingbridge.jobs.internal.ExecutionRules.jobException;
-import static dev.thingbridge.jobs.internal.ExecutionRules.key;
+import static dev.thingbridge.jobs.ExecutionRules.codeOf;
+import static dev.thingbridge.jobs.ExecutionRules.jobException;
+import static dev.thingbridge.jobs.ExecutionRules.key;
 import static dev.thingbridge.internal.Futures.unwrap;
 
 import dev.thingbridge.internal.NamedThreadFactory;
-import dev.thingbridge.jobs.JobAgentListener;
-import dev.thingbridge.jobs.JobClient;
-import dev.thingbridge.jobs.JobCodec;
-import dev.thingbridge.jobs.JobDocumentException;
-import dev.thingbridge.jobs.JobDocumentType;
-import dev.thingbridge.jobs.JobErrorCode;
-import dev.thingbridge.jobs.JobException;
-import dev.thingbridge.jobs.JobHandler;
-import dev.thingbridge.jobs.JobOutcome;
-import dev.thingbridge.jobs.JobTopics;
+import dev.thingbridge.jobs.internal.JobStateFile;
 import dev.thingbridge.jobs.model.DescribeJobExecutionRequest;
 import dev.thingbridge.jobs.model.JobExecution;
 import dev.thingbridge.jobs.model.JobExecutionStatus;
@@ -45,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <D> the job document type
  */
-public final class JobEngine<D> implements AutoCloseable {
+final class JobEngine<D> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobEngine.class);
   private static final int REMEMBERED = 128;
   private static final int MAX_CLAIM_ATTEMPTS = 3;

@@ -1,4 +1,4 @@
-package dev.thingbridge.mqtt.ipc;
+package dev.thingbridge.greengrass;
 
 /** The states a component may report with Greengrass IPC {@code UpdateState}. */
 public enum ComponentState {

@@ -1,4 +1,4 @@
-package dev.thingbridge.mqtt.ipc;
+package dev.thingbridge.greengrass.internal;
 
 import dev.thingbridge.internal.Backoff;
 import dev.thingbridge.internal.NamedThreadFactory;
@@ -6,9 +6,7 @@ import dev.thingbridge.mqtt.ConnectionListener;
 import dev.thingbridge.mqtt.internal.SerialExecutor;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,14 +32,13 @@ import software.amazon.awssdk.eventstreamrpc.EventStreamRPCConnectionConfig;
 import software.amazon.awssdk.eventstreamrpc.GreengrassConnectMessageSupplier;
 
 /**
- * The one Greengrass IPC connection of the process (the nucleus' {@code GreengrassCoreIPCClientV2} on the
- * component's Unix socket), shared by {@link IpcMqttClient} and the component's lifecycle and configuration
- * calls. AWS recommends one IPC client per process; this class is that client plus what the SDK leaves out.
+ * The supervised Greengrass IPC connection under the public {@code GreengrassIpc}: the SDK's
+ * {@code GreengrassCoreIPCClientV2} on the component's Unix socket plus what the SDK leaves out.
  *
  * <ul>
  *   <li>A supervisor notices when the connection closes, reports {@link ConnectionListener#onDisconnected},
- *       rebuilds the client with exponential backoff and jitter, re-opens every {@link IpcStream}, then reports
- *       {@link ConnectionListener#onConnected onConnected(false)}: the nucleus keeps no state for a new
+ *       rebuilds the client with exponential backoff and jitter, re-opens every {@link DurableStream}, then
+ *       reports {@link ConnectionListener#onConnected onConnected(false)}: the nucleus keeps no state for a new
  *       connection.
  *   <li>Every operation is asynchronous and bounded by the operation timeout; the SDK's blocking calls, which
  *       wait forever, are never used.
@@ -49,20 +46,12 @@ import software.amazon.awssdk.eventstreamrpc.GreengrassConnectMessageSupplier;
  *       order (the SDK's default pool reorders them); callbacks and future completions run on {@code
  *       thingbridge-ipc-N}, never on the CRT event loop.
  * </ul>
- *
- * <p>Failures complete futures with {@link GreengrassIpcException}. See <a
- * href="https://docs.aws.amazon.com/greengrass/v2/developerguide/interprocess-communication.html">Greengrass
- * IPC</a>.
  */
-public final class GreengrassIpc implements AutoCloseable {
-  /** The socket path environment variable the nucleus sets for every lifecycle script. */
-  public static final String SOCKET_ENV = "AWS_GG_NUCLEUS_DOMAIN_SOCKET_FILEPATH_FOR_COMPONENT";
-  /** The component's secret IPC token, set by the nucleus. */
-  public static final String TOKEN_ENV = "SVCUID";
+public final class IpcConnection implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(IpcConnection.class);
 
-  private static final Logger log = LoggerFactory.getLogger(GreengrassIpc.class);
-
-  private final Builder settings;
+  private final Settings settings;
+  private final IpcFailures failures;
   private final EventLoopGroup eventLoop;
   private final ClientBootstrap bootstrap;
   private final SocketOptions socketOptions;
@@ -78,15 +67,38 @@ public final class GreengrassIpc implements AutoCloseable {
   private long generation;
   private volatile boolean closed;
 
-  /** A connected client and the connection under it; replaced as a whole on reconnect. */
-  record Link(EventStreamRPCConnection connection, GreengrassCoreIPCClientV2 client, long generation) {}
+  /**
+   * What to connect to and how patiently; checked by the public builder.
+   *
+   * @param socketPath the nucleus socket (may be relative to the working directory)
+   * @param authToken the component's IPC token; never logged
+   */
+  public record Settings(String socketPath, String authToken, Duration connectTimeout, Duration operationTimeout,
+      Backoff backoff) {
+    public Settings {
+      Objects.requireNonNull(socketPath, "socketPath");
+      Objects.requireNonNull(authToken, "authToken");
+      Objects.requireNonNull(connectTimeout, "connectTimeout");
+      Objects.requireNonNull(operationTimeout, "operationTimeout");
+      Objects.requireNonNull(backoff, "backoff");
+    }
 
-  private GreengrassIpc(Builder settings) {
+    @Override
+    public String toString() {
+      return "IpcConnection.Settings[socket=" + socketPath + ", token=***]";
+    }
+  }
+
+  /** A connected client and the connection under it; replaced as a whole on reconnect. */
+  public record Link(EventStreamRPCConnection connection, GreengrassCoreIPCClientV2 client, long generation) {}
+
+  private IpcConnection(Settings settings, IpcFailures failures) {
     this.settings = settings;
+    this.failures = Objects.requireNonNull(failures, "failures");
     this.eventLoop = new EventLoopGroup(1);
     this.bootstrap = new ClientBootstrap(eventLoop, null);
     this.socketOptions = new SocketOptions();
-    socketOptions.connectTimeoutMs = (int) settings.connectTimeout.toMillis();
+    socketOptions.connectTimeoutMs = (int) settings.connectTimeout().toMillis();
     socketOptions.domain = SocketOptions.SocketDomain.LOCAL;
     socketOptions.type = SocketOptions.SocketType.STREAM;
     this.dispatch = Executors.newSingleThreadExecutor(new NamedThreadFactory("thingbridge-ipc-dispatch", true));
@@ -98,28 +110,24 @@ public final class GreengrassIpc implements AutoCloseable {
     this.notifications = new SerialExecutor(callbacks);
   }
 
-  /** A builder; {@link Builder#fromEnvironment} fills it from the nucleus' environment variables. */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** Whether the process runs under a Greengrass nucleus: both {@link #SOCKET_ENV} and {@link #TOKEN_ENV} set. */
-  public static boolean insideGreengrass(Map<String, String> environment) {
-    return notBlank(environment.get(SOCKET_ENV)) && notBlank(environment.get(TOKEN_ENV));
-  }
-
-  // ---- connection and supervision ----
-
-  private void connectFirst() {
+  /**
+   * Connects, waiting at most the connect timeout; on failure everything opened so far is closed.
+   *
+   * @throws RuntimeException what {@code failures} makes of a refused token or an unreachable socket
+   */
+  public static IpcConnection connect(Settings settings, IpcFailures failures) {
+    IpcConnection connection = new IpcConnection(settings, failures);
     try {
-      Link first = open(nextGeneration());
-      link = first;
-      log.info("greengrass ipc connected to {}", settings.socketPath);
+      connection.link = connection.open(connection.nextGeneration());
+      log.info("greengrass ipc connected to {}", settings.socketPath());
+      return connection;
     } catch (RuntimeException e) {
-      close();
+      connection.close();
       throw e;
     }
   }
+
+  // ---- connection and supervision ----
 
   private long nextGeneration() {
     synchronized (lock) {
@@ -129,8 +137,8 @@ public final class GreengrassIpc implements AutoCloseable {
 
   private Link open(long gen) {
     EventStreamRPCConnectionConfig config = new EventStreamRPCConnectionConfig(
-        bootstrap, eventLoop, socketOptions, null, settings.socketPath, 0,
-        GreengrassConnectMessageSupplier.connectMessageSupplier(settings.authToken));
+        bootstrap, eventLoop, socketOptions, null, settings.socketPath(), 0,
+        GreengrassConnectMessageSupplier.connectMessageSupplier(settings.authToken()));
     EventStreamRPCConnection connection = new EventStreamRPCConnection(config);
     CompletableFuture<Void> connected = connection.connect(new EventStreamRPCConnection.LifecycleHandler() {
       @Override
@@ -149,7 +157,7 @@ public final class GreengrassIpc implements AutoCloseable {
       }
     });
     try {
-      connected.get(settings.connectTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      connected.get(settings.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
       GreengrassCoreIPCClientV2 client = GreengrassCoreIPCClientV2.builder()
           .withClient(new GreengrassCoreIPCClient(connection))
           .withExecutor(dispatch)
@@ -158,15 +166,14 @@ public final class GreengrassIpc implements AutoCloseable {
     } catch (InterruptedException e) {
       connection.close();
       Thread.currentThread().interrupt();
-      throw new GreengrassIpcException(GreengrassIpcException.Kind.NOT_CONNECTED, "interrupted while connecting");
+      throw failures.notConnected("interrupted while connecting", null);
     } catch (ExecutionException | TimeoutException | IOException | RuntimeException e) {
       connection.close();
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       boolean denied = cause != null && cause.getClass().getSimpleName().contains("AccessDenied");
-      throw new GreengrassIpcException(
-          denied ? GreengrassIpcException.Kind.UNAUTHORIZED : GreengrassIpcException.Kind.NOT_CONNECTED,
-          "cannot connect to the Greengrass nucleus at " + settings.socketPath + ": "
-              + (denied ? "the IPC token was refused" : String.valueOf(cause)), cause);
+      String message = "cannot connect to the Greengrass nucleus at " + settings.socketPath() + ": "
+          + (denied ? "the IPC token was refused" : String.valueOf(cause));
+      throw denied ? failures.unauthorized(message, cause) : failures.notConnected(message, cause);
     }
   }
 
@@ -196,7 +203,7 @@ public final class GreengrassIpc implements AutoCloseable {
   }
 
   private void scheduleReconnect(int attempt) {
-    long jittered = settings.backoff.jittered(attempt).toMillis();
+    long jittered = settings.backoff().jittered(attempt).toMillis();
     try {
       supervisor.schedule(() -> reconnect(attempt), jittered, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closing) {
@@ -211,9 +218,9 @@ public final class GreengrassIpc implements AutoCloseable {
     Link fresh;
     try {
       fresh = open(nextGeneration());
-    } catch (GreengrassIpcException e) {
+    } catch (RuntimeException e) {
       log.info("greengrass ipc: reconnect failed ({}); next attempt in about {} ms", e.getMessage(),
-          settings.backoff.delay(attempt + 1).toMillis());
+          settings.backoff().delay(attempt + 1).toMillis());
       scheduleReconnect(attempt + 1);
       return;
     }
@@ -224,7 +231,7 @@ public final class GreengrassIpc implements AutoCloseable {
       }
       link = fresh;
     }
-    log.info("greengrass ipc reconnected to {}", settings.socketPath);
+    log.info("greengrass ipc reconnected to {}", settings.socketPath());
     for (DurableStream<?> s : streams) {
       s.reopen(fresh, 0);
     }
@@ -233,49 +240,61 @@ public final class GreengrassIpc implements AutoCloseable {
     }
   }
 
-  /** Observes the IPC connection: lost, and rebuilt (always without session: the nucleus keeps none). */
+  /** Observes the connection: lost, and rebuilt (always without session: the nucleus keeps none). */
   public void addConnectionListener(ConnectionListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
-  /** Whether the IPC connection is up right now. */
+  /** Whether the connection is up right now. */
   public boolean isConnected() {
     return link != null && !closed;
   }
 
   /** The operation timeout every call is bounded by. */
   public Duration operationTimeout() {
-    return settings.operationTimeout;
+    return settings.operationTimeout();
   }
 
-  /** The live link, for {@link IpcMqttClient}; null while reconnecting. */
-  Link link() {
+  /** The live link; null while reconnecting. */
+  public Link link() {
     return link;
   }
 
-  ExecutorService callbackExecutor() {
+  /** The pool callbacks and future completions run on ({@code thingbridge-ipc-N}). */
+  public ExecutorService callbackExecutor() {
     return callbacks;
   }
 
-  ScheduledExecutorService scheduler() {
+  /** The supervisor's timer, for timeouts and delayed re-opens. */
+  public ScheduledExecutorService scheduler() {
     return supervisor;
+  }
+
+  /** The reconnect backoff, also used to pace stream re-opens. */
+  public Backoff backoff() {
+    return settings.backoff();
+  }
+
+  /** How failures are reported. */
+  public IpcFailures failures() {
+    return failures;
   }
 
   // ---- operations ----
 
   /**
    * Runs one IPC call against the live client: fails at once when disconnected or closed, is bounded by the
-   * operation timeout, maps errors to {@link GreengrassIpcException} and completes on {@code thingbridge-ipc}.
+   * operation timeout, maps errors with {@link IpcFailures#toIpc} and completes on {@code thingbridge-ipc}.
    */
-  <T> CompletableFuture<T> call(String operation, Function<GreengrassCoreIPCClientV2, CompletableFuture<T>> rpc) {
+  public <T> CompletableFuture<T> call(String operation,
+      Function<GreengrassCoreIPCClientV2, CompletableFuture<T>> rpc) {
     if (closed) {
-      return CompletableFuture.failedFuture(
-          new GreengrassIpcException(GreengrassIpcException.Kind.CLOSED, operation + ": greengrass ipc is closed"));
+      return CompletableFuture.failedFuture(failures.closed(operation + ": greengrass ipc is closed"));
     }
     Link current = link;
     if (current == null) {
-      return CompletableFuture.failedFuture(new GreengrassIpcException(
-          GreengrassIpcException.Kind.NOT_CONNECTED, operation + ": greengrass ipc is reconnecting"));
+      return CompletableFuture.failedFuture(
+          failures.notConnected(operation + ": greengrass ipc is reconnecting", null));
     }
     CompletableFuture<T> source;
     try {
@@ -286,42 +305,42 @@ public final class GreengrassIpc implements AutoCloseable {
     return bounded(source, operation);
   }
 
-  <T> CompletableFuture<T> bounded(CompletableFuture<T> source, String operation) {
+  /** {@code source} bounded by the operation timeout, its errors mapped, completed on {@code thingbridge-ipc}. */
+  public <T> CompletableFuture<T> bounded(CompletableFuture<T> source, String operation) {
     CompletableFuture<T> out = new CompletableFuture<>();
     try {
       var timeout = supervisor.schedule(() -> {
-        if (out.completeExceptionally(new GreengrassIpcException(GreengrassIpcException.Kind.TIMEOUT,
-            operation + ": no answer from the nucleus within " + settings.operationTimeout.toMillis() + " ms"))) {
+        if (out.completeExceptionally(failures.timeout(operation + ": no answer from the nucleus within "
+            + settings.operationTimeout().toMillis() + " ms"))) {
           source.cancel(false);
         }
-      }, settings.operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      }, settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
       out.whenComplete((v, e) -> timeout.cancel(false));
     } catch (RejectedExecutionException closing) {
-      out.completeExceptionally(
-          new GreengrassIpcException(GreengrassIpcException.Kind.CLOSED, operation + ": greengrass ipc is closed"));
+      out.completeExceptionally(failures.closed(operation + ": greengrass ipc is closed"));
       return out;
     }
     source.whenCompleteAsync((v, e) -> {
       if (e == null) {
         out.complete(v);
       } else {
-        out.completeExceptionally(IpcErrors.toIpc(e, operation));
+        out.completeExceptionally(failures.toIpc(e, operation));
       }
     }, callbacks);
     return out;
   }
 
   /** Opens a stream that is re-opened after every reconnect; completes when the nucleus answered the first open. */
-  <E> CompletableFuture<IpcStream> durable(String what, DurableStream.Opener<E> opener, Consumer<E> onEvent) {
+  public <E> CompletableFuture<DurableStream<E>> durable(String what, DurableStream.Opener<E> opener,
+      Consumer<E> onEvent) {
     DurableStream<E> stream = new DurableStream<>(this, what, opener, onEvent);
     streams.add(stream);
     Link current = link;
     if (current == null) {
       streams.remove(stream);
-      return CompletableFuture.failedFuture(new GreengrassIpcException(
-          GreengrassIpcException.Kind.NOT_CONNECTED, what + ": greengrass ipc is reconnecting"));
+      return CompletableFuture.failedFuture(failures.notConnected(what + ": greengrass ipc is reconnecting", null));
     }
-    return stream.openFirst(current).thenApply(v -> (IpcStream) stream).whenComplete((s, e) -> {
+    return stream.openFirst(current).thenApply(v -> stream).whenComplete((s, e) -> {
       if (e != null) {
         streams.remove(stream);
       }
@@ -330,15 +349,6 @@ public final class GreengrassIpc implements AutoCloseable {
 
   void forget(DurableStream<?> stream) {
     streams.remove(stream);
-  }
-
-  Backoff backoff() {
-    return settings.backoff;
-  }
-
-  /** See {@link IpcLifecycle}: configuration, state, component updates and local pub/sub. */
-  public IpcLifecycle lifecycle() {
-    return new IpcLifecycle(this);
   }
 
   /** Closes the connection, every stream and every thread this instance owns. Idempotent. */
@@ -374,90 +384,5 @@ public final class GreengrassIpc implements AutoCloseable {
     socketOptions.close();
     bootstrap.close();
     eventLoop.close();
-  }
-
-  private static boolean notBlank(String s) {
-    return s != null && !s.isBlank();
-  }
-
-  /** Connection settings. The token is never logged or printed. */
-  public static final class Builder {
-    private String socketPath;
-    private String authToken;
-    private Duration connectTimeout = Duration.ofSeconds(5);
-    private Duration operationTimeout = Duration.ofSeconds(10);
-    private Backoff backoff = Backoff.IPC_RECONNECT;
-
-    private Builder() {}
-
-    /** Takes socket path and token from {@link #SOCKET_ENV} and {@link #TOKEN_ENV}. */
-    public Builder fromEnvironment(Map<String, String> environment) {
-      this.socketPath = environment.get(SOCKET_ENV);
-      this.authToken = environment.get(TOKEN_ENV);
-      return this;
-    }
-
-    /** The nucleus socket; may be relative to the working directory, as the nucleus sometimes gives it. */
-    public Builder socketPath(String path) {
-      this.socketPath = path;
-      return this;
-    }
-
-    public Builder authToken(String token) {
-      this.authToken = token;
-      return this;
-    }
-
-    public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = requirePositive(timeout, "connectTimeout");
-      return this;
-    }
-
-    public Builder operationTimeout(Duration timeout) {
-      this.operationTimeout = requirePositive(timeout, "operationTimeout");
-      return this;
-    }
-
-    /**
-     * Reconnect backoff: starts at {@code min}, doubles per failure up to {@code max}, ±25 % jitter (default
-     * {@link Backoff#IPC_RECONNECT}, 200 ms to 10 s).
-     */
-    public Builder reconnectBackoff(Duration min, Duration max) {
-      this.backoff = backoff.withBounds(requirePositive(min, "min"), requirePositive(max, "max"));
-      return this;
-    }
-
-    /**
-     * Connects, waiting at most the connect timeout.
-     *
-     * @throws GreengrassIpcException {@code UNAUTHORIZED} if the nucleus refused the token, {@code
-     *     NOT_CONNECTED} if the socket could not be reached
-     * @throws IllegalStateException if socket path or token is missing
-     */
-    public GreengrassIpc connect() {
-      if (!notBlank(socketPath) || !notBlank(authToken)) {
-        throw new IllegalStateException("Greengrass IPC needs a socket path and a token (" + SOCKET_ENV
-            + " and " + TOKEN_ENV + " when run by the nucleus)");
-      }
-      GreengrassIpc ipc = new GreengrassIpc(this);
-      ipc.connectFirst();
-      return ipc;
-    }
-
-    private static Duration requirePositive(Duration d, String name) {
-      if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive");
-      }
-      return d;
-    }
-
-    @Override
-    public String toString() {
-      return "GreengrassIpc.Builder[socket=" + socketPath + ", token=" + (authToken == null ? "unset" : "***") + "]";
-    }
-  }
-
-  static List<String> copyPath(List<String> keyPath) {
-    return new ArrayList<>(List.copyOf(keyPath));
   }
 }

@@ -1,4 +1,4 @@
-package dev.thingbridge.mqtt.ipc;
+package dev.thingbridge.greengrass.internal;
 
 import dev.thingbridge.mqtt.internal.SerialExecutor;
 import java.util.concurrent.CompletableFuture;
@@ -11,22 +11,22 @@ import software.amazon.awssdk.aws.greengrass.GreengrassCoreIPCClientV2;
 import software.amazon.awssdk.eventstreamrpc.StreamResponseHandler;
 
 /**
- * An IPC stream that outlives connections and nucleus-side closes: {@link GreengrassIpc} re-opens it on every
+ * An IPC stream that outlives connections and nucleus-side closes: {@link IpcConnection} re-opens it on every
  * new connection, and it re-opens itself (with backoff) if the nucleus closes it while the connection is up.
  * Events reach the consumer in order on a serial executor over {@code thingbridge-ipc-N}.
  */
-final class DurableStream<E> implements IpcStream {
+public final class DurableStream<E> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DurableStream.class);
 
   /** Starts one stream on a client. */
-  interface Opener<E> {
+  public interface Opener<E> {
     Opened open(GreengrassCoreIPCClientV2 client, StreamResponseHandler<E> handler);
   }
 
   /** A started stream: the nucleus' response and how to terminate the stream. */
-  record Opened(CompletableFuture<?> response, Runnable terminate) {}
+  public record Opened(CompletableFuture<?> response, Runnable terminate) {}
 
-  private final GreengrassIpc ipc;
+  private final IpcConnection ipc;
   private final String what;
   private final Opener<E> opener;
   private final Consumer<E> onEvent;
@@ -37,7 +37,7 @@ final class DurableStream<E> implements IpcStream {
   private long newestLink;
   private volatile boolean closed;
 
-  DurableStream(GreengrassIpc ipc, String what, Opener<E> opener, Consumer<E> onEvent) {
+  DurableStream(IpcConnection ipc, String what, Opener<E> opener, Consumer<E> onEvent) {
     this.ipc = ipc;
     this.what = what;
     this.opener = opener;
@@ -45,11 +45,11 @@ final class DurableStream<E> implements IpcStream {
     this.serial = new SerialExecutor(ipc.callbackExecutor());
   }
 
-  CompletableFuture<Void> openFirst(GreengrassIpc.Link link) {
+  CompletableFuture<Void> openFirst(IpcConnection.Link link) {
     return attempt(link);
   }
 
-  private CompletableFuture<Void> attempt(GreengrassIpc.Link link) {
+  private CompletableFuture<Void> attempt(IpcConnection.Link link) {
     long mine;
     synchronized (lock) {
       if (closed || link.generation() < newestLink) {
@@ -80,7 +80,7 @@ final class DurableStream<E> implements IpcStream {
 
       @Override
       public void onStreamClosed() {
-        GreengrassIpc.Link now = ipc.link();
+        IpcConnection.Link now = ipc.link();
         if (!closed && isCurrent(mine) && now != null && now.generation() == link.generation()) {
           log.warn("greengrass ipc {}: the nucleus closed the stream; re-opening", what);
           reopen(now, 1);
@@ -91,7 +91,7 @@ final class DurableStream<E> implements IpcStream {
     try {
       opened = opener.open(link.client(), handler);
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(IpcErrors.toIpc(e, what));
+      return CompletableFuture.failedFuture(ipc.failures().toIpc(e, what));
     }
     synchronized (lock) {
       if (closed) {
@@ -103,14 +103,14 @@ final class DurableStream<E> implements IpcStream {
     return ipc.bounded(opened.response(), what).handle((r, e) -> {
       if (e != null) {
         terminateQuietly(opened);
-        throw IpcErrors.toIpc(e, what);
+        throw ipc.failures().toIpc(e, what);
       }
       return null;
     });
   }
 
   /** Re-opens on {@code link}: at once for attempt 0, else after the IPC backoff's delay for that attempt. */
-  void reopen(GreengrassIpc.Link link, int attempt) {
+  void reopen(IpcConnection.Link link, int attempt) {
     if (closed) {
       return;
     }
@@ -123,7 +123,7 @@ final class DurableStream<E> implements IpcStream {
         }
       }), attempt == 0 ? 0 : ipc.backoff().delay(attempt).toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closing) {
-      // GreengrassIpc is closing.
+      // The connection is closing.
     }
   }
 
@@ -133,6 +133,7 @@ final class DurableStream<E> implements IpcStream {
     }
   }
 
+  /** Terminates the stream; no further events are delivered. Idempotent. */
   @Override
   public void close() {
     Opened last;

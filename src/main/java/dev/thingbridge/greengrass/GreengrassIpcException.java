@@ -1,4 +1,4 @@
-package dev.thingbridge.mqtt.ipc;
+package dev.thingbridge.greengrass;
 
 /**
  * A Greengrass IPC call that is not an MQTT operation (configuration, lifecycle, local pub/sub) failed. The

@@ -1,4 +1,4 @@
-package dev.thingbridge.mqtt.ipc;
+package dev.thingbridge.greengrass;
 
 import dev.thingbridge.mqtt.MqttClientContract;
 

@@ -1,11 +1,13 @@
-package dev.thingbridge.mqtt.ipc;
+package dev.thingbridge.greengrass;
 
+import dev.thingbridge.greengrass.internal.IpcFailures;
 import dev.thingbridge.internal.Futures;
 import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttException;
 import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.mqtt.MqttRefusedException;
 import dev.thingbridge.mqtt.MqttTimeoutException;
+import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.aws.greengrass.model.InvalidArgumentsError;
 import software.amazon.awssdk.aws.greengrass.model.ResourceNotFoundError;
@@ -16,6 +18,39 @@ import software.amazon.awssdk.eventstreamrpc.UnmappedDataException;
 
 /** Maps what the IPC client throws to thingbridge's typed errors. */
 final class IpcErrors {
+  /** The failures of the connection under {@link GreengrassIpc}: {@link GreengrassIpcException}s. */
+  static final IpcFailures FAILURES = new IpcFailures() {
+    @Override
+    public RuntimeException closed(String message) {
+      return new GreengrassIpcException(GreengrassIpcException.Kind.CLOSED, message);
+    }
+
+    @Override
+    public RuntimeException notConnected(String message, Throwable cause) {
+      return new GreengrassIpcException(GreengrassIpcException.Kind.NOT_CONNECTED, message, cause);
+    }
+
+    @Override
+    public RuntimeException unauthorized(String message, Throwable cause) {
+      return new GreengrassIpcException(GreengrassIpcException.Kind.UNAUTHORIZED, message, cause);
+    }
+
+    @Override
+    public RuntimeException timeout(String message) {
+      return new GreengrassIpcException(GreengrassIpcException.Kind.TIMEOUT, message);
+    }
+
+    @Override
+    public RuntimeException toIpc(Throwable error, String operation) {
+      return IpcErrors.toIpc(error, operation);
+    }
+
+    @Override
+    public MqttException toMqtt(Throwable error, String operation, Duration timeout) {
+      return IpcErrors.toMqtt(error, operation, timeout);
+    }
+  };
+
   /** MQTT 5 "Not authorized". */
   static final int NOT_AUTHORIZED = 0x87;
   /** MQTT 5 "Unspecified error". */
@@ -24,7 +59,7 @@ final class IpcErrors {
   private IpcErrors() {}
 
   /** An MQTT-layer error for a failed PublishToIoTCore / SubscribeToIoTCore. */
-  static MqttException toMqtt(Throwable error, String operation, java.time.Duration timeout) {
+  static MqttException toMqtt(Throwable error, String operation, Duration timeout) {
     Throwable e = Futures.unwrap(error);
     if (e instanceof MqttException m) {
       return m;

@@ -1,5 +1,6 @@
-package dev.thingbridge.mqtt.ipc;
+package dev.thingbridge.greengrass;
 
+import dev.thingbridge.greengrass.internal.IoTCoreStreamPool;
 import dev.thingbridge.mqtt.ConnectionListener;
 import dev.thingbridge.mqtt.MessageProperties;
 import dev.thingbridge.mqtt.MqttLimits;
@@ -28,7 +29,7 @@ import software.amazon.awssdk.aws.greengrass.model.UserProperty;
  *   <li>One IoT Core stream per topic filter, shared by every local subscriber; a subscribe completes only once
  *       the nucleus answered (it drops messages that arrive earlier). Released streams linger (default 5 s)
  *       and are reused; a filter re-opened right after its stream was terminated waits out a settle time
- *       (default 500 ms). See {@link IoTCoreStreamPool}.
+ *       (default 500 ms). See {@code greengrass.internal.IoTCoreStreamPool}.
  *   <li>Inbound messages carry the QoS of their stream's subscription: IPC does not report the delivery QoS.
  *       No Local is not available through IPC and is ignored.
  *   <li>When the IPC connection drops, the client goes CONNECTING; once {@link GreengrassIpc} has rebuilt it
@@ -55,7 +56,7 @@ public final class IpcMqttClient extends AbstractMqttClient {
     this.ipc = b.ipc;
     this.ownsIpc = b.ownsIpc;
     this.operationTimeout = b.ipc.operationTimeout();
-    this.pool = new IoTCoreStreamPool(ipc, b.linger, b.settle, timer(), this::deliver);
+    this.pool = new IoTCoreStreamPool(ipc.connection(), b.linger, b.settle, timer(), this::deliver);
     ipc.addConnectionListener(new ConnectionListener() {
       @Override
       public void onConnected(boolean sessionPresent) {

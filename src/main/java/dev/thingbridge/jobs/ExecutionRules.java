@@ -1,10 +1,6 @@
-package dev.thingbridge.jobs.internal;
+package dev.thingbridge.jobs;
 
 import dev.thingbridge.internal.Futures;
-import dev.thingbridge.jobs.JobErrorCode;
-import dev.thingbridge.jobs.JobException;
-import dev.thingbridge.jobs.JobHandler;
-import dev.thingbridge.jobs.JobOutcome;
 import dev.thingbridge.jobs.model.JobExecution;
 import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.jobs.model.JobLimits;

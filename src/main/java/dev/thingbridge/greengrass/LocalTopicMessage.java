@@ -1,4 +1,4 @@
-package dev.thingbridge.mqtt.ipc;
+package dev.thingbridge.greengrass;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;

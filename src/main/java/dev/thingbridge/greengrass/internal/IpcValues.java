@@ -1,4 +1,4 @@
-package dev.thingbridge.mqtt.ipc;
+package dev.thingbridge.greengrass.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,13 +10,14 @@ import java.util.Map;
  * every JSON number arrives as a {@code Double}. An integral value that a double represents exactly comes
  * back as a {@code Long} (8883.0 becomes 8883); anything else stays a {@code Double}.
  */
-final class IpcValues {
+public final class IpcValues {
   /** 2^53: above it a double no longer holds every integer, so we cannot claim the value was integral. */
   private static final double EXACT_INTEGER_LIMIT = 9_007_199_254_740_992d;
 
   private IpcValues() {}
 
-  static Map<String, Object> restoreNumbers(Map<String, ?> map) {
+  /** A copy of {@code map} with its numbers restored, at every depth; null gives an empty map. */
+  public static Map<String, Object> restoreNumbers(Map<String, ?> map) {
     Map<String, Object> out = new LinkedHashMap<>();
     if (map != null) {
       map.forEach((k, v) -> out.put(k, restore(v)));
@@ -24,7 +25,8 @@ final class IpcValues {
     return out;
   }
 
-  static Object restore(Object value) {
+  /** {@code value} with its numbers restored, at every depth. */
+  public static Object restore(Object value) {
     if (value instanceof Double d) {
       double x = d;
       if (!Double.isInfinite(x) && x == Math.rint(x) && Math.abs(x) <= EXACT_INTEGER_LIMIT) {

@@ -1,5 +1,6 @@
-package dev.thingbridge.jobs.internal;
+package dev.thingbridge.jobs;
 
+import dev.thingbridge.jobs.internal.JobStateFile;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 

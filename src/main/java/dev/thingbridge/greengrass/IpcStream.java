@@ -1,4 +1,4 @@
-package dev.thingbridge.mqtt.ipc;
+package dev.thingbridge.greengrass;
 
 /**
  * A long-lived Greengrass IPC subscription (configuration updates, component updates, a local topic) that

@@ -1,4 +1,4 @@
-package dev.thingbridge.mqtt.ipc;
+package dev.thingbridge.greengrass.internal;
 
 import dev.thingbridge.mqtt.MessageProperties;
 import dev.thingbridge.mqtt.MqttException;
@@ -45,10 +45,10 @@ import software.amazon.awssdk.eventstreamrpc.StreamResponseHandler;
  * enqueues); timers run on the owning client's timer. {@code lock} guards {@code slots} and
  * {@code terminatedAt}; stream calls are made outside it.
  */
-final class IoTCoreStreamPool {
+public final class IoTCoreStreamPool {
   private static final Logger log = LoggerFactory.getLogger(IoTCoreStreamPool.class);
 
-  private final GreengrassIpc ipc;
+  private final IpcConnection ipc;
   private final Duration linger;
   private final Duration settle;
   private final ScheduledExecutorService timer;
@@ -74,7 +74,15 @@ final class IoTCoreStreamPool {
     }
   }
 
-  IoTCoreStreamPool(GreengrassIpc ipc, Duration linger, Duration settle, ScheduledExecutorService timer,
+  /**
+   * A pool over {@code ipc}.
+   *
+   * @param linger how long a released stream is kept for reuse (zero: terminated at once)
+   * @param settle the wait before re-opening a filter whose stream was just terminated
+   * @param timer the owning client's timer, for lingering and settling
+   * @param sink receives every inbound message with the filter of the stream it came on; must only enqueue
+   */
+  public IoTCoreStreamPool(IpcConnection ipc, Duration linger, Duration settle, ScheduledExecutorService timer,
       BiConsumer<MqttMessage, String> sink) {
     this.ipc = ipc;
     this.linger = linger;
@@ -84,7 +92,7 @@ final class IoTCoreStreamPool {
   }
 
   /** Claims the filter's stream, opening one (after the settle time, if needed) when none is pooled. */
-  CompletableFuture<Void> acquire(SubscriptionFilter wanted) {
+  public CompletableFuture<Void> acquire(SubscriptionFilter wanted) {
     Slot fresh;
     Slot replaced;
     long wait;
@@ -121,7 +129,7 @@ final class IoTCoreStreamPool {
   }
 
   private void open(Slot slot, Slot replaced) {
-    GreengrassIpc.Link link = ipc.link();
+    IpcConnection.Link link = ipc.link();
     String operation = "subscribe to " + slot.filter;
     if (link == null) {
       fail(slot, new MqttNotConnectedException(operation + ": greengrass ipc is reconnecting"));
@@ -159,7 +167,7 @@ final class IoTCoreStreamPool {
       }
       response = r.getResponse();
     } catch (RuntimeException e) {
-      fail(slot, IpcErrors.toMqtt(e, operation, ipc.operationTimeout()));
+      fail(slot, ipc.failures().toMqtt(e, operation, ipc.operationTimeout()));
       return;
     }
     // The nucleus drops messages that arrive before it has sent this response: only then is the filter live.
@@ -170,7 +178,7 @@ final class IoTCoreStreamPool {
           terminate(replaced);
         }
       } else {
-        fail(slot, IpcErrors.toMqtt(e, operation, ipc.operationTimeout()));
+        fail(slot, ipc.failures().toMqtt(e, operation, ipc.operationTimeout()));
       }
     });
   }
@@ -186,7 +194,7 @@ final class IoTCoreStreamPool {
   }
 
   /** Gives up the caller's claim on the filter; the stream lingers, then is terminated if nobody reclaims it. */
-  CompletableFuture<Void> release(String filter) {
+  public CompletableFuture<Void> release(String filter) {
     Slot slot;
     long generation;
     synchronized (lock) {
@@ -220,7 +228,7 @@ final class IoTCoreStreamPool {
     terminate(slot);
   }
 
-  private void streamEnded(Slot slot, GreengrassIpc.Link link) {
+  private void streamEnded(Slot slot, IpcConnection.Link link) {
     boolean reopen;
     synchronized (lock) {
       if (slots.get(slot.filter) != slot) {
@@ -259,12 +267,12 @@ final class IoTCoreStreamPool {
   }
 
   /** The connection is gone and every stream with it: forget them all. */
-  void connectionLost() {
+  public void connectionLost() {
     drain(false);
   }
 
   /** Terminates every stream; later calls fail. */
-  void close() {
+  public void close() {
     drain(true);
   }
 
@@ -296,20 +304,21 @@ final class IoTCoreStreamPool {
   }
 
   /** Filters that have a pooled stream (claimed or lingering). */
-  Set<String> pooledFilters() {
+  public Set<String> pooledFilters() {
     synchronized (lock) {
       return new TreeSet<>(slots.keySet());
     }
   }
 
   /** Filters terminated by this pool (recently, for the settle rule). */
-  Set<String> recentlyTerminated() {
+  public Set<String> recentlyTerminated() {
     synchronized (lock) {
       return new TreeSet<>(terminatedAt.keySet());
     }
   }
 
-  static MqttMessage toMessage(MQTTMessage m, QoS qos) {
+  /** An inbound IoT Core message as an {@link MqttMessage}, with the QoS of the stream it came on. */
+  public static MqttMessage toMessage(MQTTMessage m, QoS qos) {
     MessageProperties.Builder p = MessageProperties.builder()
         .contentType(m.getContentType())
         .messageExpirySeconds(m.getMessageExpiryIntervalSeconds())

@@ -1,7 +1,5 @@
-package dev.thingbridge.jobs.internal;
+package dev.thingbridge.jobs;
 
-import dev.thingbridge.jobs.ActiveJob;
-import dev.thingbridge.jobs.JobOutcome;
 import dev.thingbridge.jobs.model.JobExecution;
 import dev.thingbridge.jobs.model.JobExecutionStatus;
 import java.time.Instant;

@@ -1,0 +1,123 @@
+package dev.thingbridge.component;
+
+import static dev.thingbridge.component.SiblingRig.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.thingbridge.mcu.fake.FakeMcu;
+import dev.thingbridge.mcu.fake.FakeMcuOptions;
+import dev.thingbridge.mcu.fake.FakeMcuPort;
+import dev.thingbridge.mcu.image.McubootImageBuilder;
+import dev.thingbridge.mcu.serial.InMemorySerialPorts;
+import dev.thingbridge.testing.OtaFixtures;
+import dev.thingbridge.testing.nucleus.FakeNucleus;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A {@code flash} job for an MCU attached to the component, through the component as Greengrass runs it (the real
+ * IPC client against the fake nucleus, the twin as the cloud, a fake MCU on an in-memory serial port): while the
+ * flash runs, a deployment is deferred ({@code DeferComponentUpdate} with a recheck and a message naming the
+ * flash) and it goes ahead once the MCU is confirmed; a nucleus restart in the middle of the flash loses neither
+ * the flash nor the job.
+ */
+@Timeout(90)
+class McuFlashOverIpcTest {
+  private static final String MCU_THING = "mcu-1";
+
+  @TempDir Path work;
+  private final InMemorySerialPorts ports = new InMemorySerialPorts();
+  private SiblingRig rig;
+  private FakeMcu mcu;
+
+  @BeforeEach
+  void start() throws Exception {
+    // Slow flash writes (about 1 s for the image) so that the test can act while it runs.
+    mcu = FakeMcu.start(FakeMcuPort.inMemory(ports, "ttyMCU1"), FakeMcuOptions.builder()
+        .resetDelay(Duration.ofMillis(5)).flashTiming(Duration.ZERO, Duration.ofMillis(40))
+        .initialImage(McubootImageBuilder.create().version("1.0.0").randomBody(4_000, 1).build()).build());
+    OtaFixtures.writeCertificate(work.resolve("codesign.pem"), OtaFixtures.ecKey(), "flash test", Duration.ofDays(1));
+    rig = new SiblingRig(work, b -> b
+        .configuration("mcus", Map.of("mcu-1", Map.of("port", "ttyMCU1", "thing", MCU_THING, "baud", "115200")))
+        .configuration("ota", Map.of("enabled", "true", "signingCertificate", "codesign.pem")));
+    rig.things.createThing(MCU_THING);
+    rig.startComponent(ports);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    rig.close();
+    mcu.close();
+  }
+
+  /** Puts an image of {@code version} under the component's image directory and creates a flash job for it. */
+  private void flashJob(String jobId, String version) throws Exception {
+    byte[] image = McubootImageBuilder.create().version(version).randomBody(24_000, 7).build();
+    Files.createDirectories(work.resolve("images"));
+    Files.write(work.resolve("images").resolve(jobId + ".bin"), image);
+    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(image));
+    rig.createJob(MCU_THING, jobId, "{\"operation\":\"flash\",\"image\":{\"file\":\"" + jobId + ".bin\",\"size\":"
+        + image.length + ",\"sha256\":\"" + sha + "\"}}");
+  }
+
+  private void awaitUploading() {
+    await().atMost(WAIT).until(() -> rig.component.host().flashesInProgress(),
+        f -> f.stream().anyMatch(line -> line.startsWith("mcu-1 UPLOADING")));
+  }
+
+  private void assertFlashedAndSucceeded(String jobId, String version) {
+    await().atMost(WAIT.multipliedBy(2)).until(() -> rig.execution(MCU_THING, jobId).status(),
+        s -> s == ExecutionStatus.SUCCEEDED || s == ExecutionStatus.FAILED || s == ExecutionStatus.REJECTED);
+    assertThat(rig.execution(MCU_THING, jobId).status()).as(rig.execution(MCU_THING, jobId).statusDetails()
+        .toString()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(mcu.state().runningVersion()).contains(version);
+    assertThat(mcu.state().runningConfirmed()).isTrue();
+  }
+
+  @Test
+  void a_deployment_is_deferred_while_the_mcu_flashes_and_goes_ahead_once_it_is_confirmed() throws Exception {
+    FakeNucleus.DeploymentNotice idle = rig.nucleus.notifyDeployment("d-idle", WAIT, Duration.ofMillis(100));
+    assertThat(idle.acknowledged()).isTrue();
+    assertThat(idle.answers()).singleElement().satisfies(a -> assertThat(a.recheckAfterMs()).isZero());
+
+    flashJob("flash-1", "2.0.0");
+    awaitUploading();
+    FakeNucleus.DeploymentNotice busy = rig.nucleus.notifyDeployment("d-busy", Duration.ofSeconds(60),
+        Duration.ofMillis(200));
+
+    assertThat(busy.acknowledged()).as("went ahead before the policy timeout").isTrue();
+    assertThat(busy.notifications()).isGreaterThan(1);
+    FakeNucleus.Deferral first = busy.answers().get(0);
+    assertThat(first.recheckAfterMs()).isEqualTo(UpdateDeferral.RECHECK.toMillis());
+    assertThat(first.message()).contains("flashing mcu-1 UPLOADING");
+    assertThat(busy.answers().get(busy.answers().size() - 1).recheckAfterMs()).isZero();
+    assertThat(mcu.state().runningConfirmed()).as("the go-ahead came only once the new image was confirmed").isTrue();
+    assertThat(mcu.state().runningVersion()).contains("2.0.0");
+    assertFlashedAndSucceeded("flash-1", "2.0.0");
+  }
+
+  @Test
+  void a_nucleus_restart_in_the_middle_of_a_flash_loses_neither_the_flash_nor_the_job() throws Exception {
+    flashJob("flash-2", "2.1.0");
+    awaitUploading();
+
+    rig.nucleus.refuseConnections();
+    rig.nucleus.dropConnections();
+    Thread.sleep(1500); // the nucleus restarts: no IPC at all meanwhile
+    assertThat(rig.component.host().flashesInProgress()).as("the flash goes on without the nucleus").isNotEmpty();
+    rig.nucleus.acceptConnections();
+
+    assertFlashedAndSucceeded("flash-2", "2.1.0");
+    assertThat(rig.execution(MCU_THING, "flash-2").statusDetails()).containsEntry("self_test", "accepted");
+  }
+}
