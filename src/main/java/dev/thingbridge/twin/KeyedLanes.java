@@ -30,8 +30,8 @@ final class KeyedLanes {
    * #CONCURRENT_HOLD_NANOS} after, everything goes to the pool, whose threads serve the things in parallel and
    * whose commits are grouped, where a network thread would serve them one by one with a commit each.
    */
-  static final long CONCURRENT_WINDOW_NANOS = 2_000_000;
-  static final long CONCURRENT_HOLD_NANOS = 20_000_000;
+  private static final long CONCURRENT_WINDOW_NANOS = 2_000_000;
+  private static final long CONCURRENT_HOLD_NANOS = 20_000_000;
 
   private final Executor pool;
   private final long concurrentWindowNanos;
