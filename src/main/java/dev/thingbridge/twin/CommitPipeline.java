@@ -110,6 +110,13 @@ final class CommitPipeline {
     }
   }
 
+  /** Whether nothing is queued or being committed right now. */
+  boolean isIdle() {
+    synchronized (queue) {
+      return !leading && queue.isEmpty();
+    }
+  }
+
   /** Waits until nothing is queued or being committed, or the time is up; true if idle. */
   boolean awaitIdle(long millis) throws InterruptedException {
     long deadline = System.currentTimeMillis() + millis;

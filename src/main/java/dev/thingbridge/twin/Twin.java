@@ -86,6 +86,12 @@ public final class Twin implements AutoCloseable {
   /** Why the twin refuses every change: the state could not be reloaded after a failed commit. */
   private volatile String broken;
   private volatile boolean closed;
+  /**
+   * Whether a request may be handled on the thread that delivers it when the twin is otherwise idle (see
+   * {@link KeyedLanes#runHereIfIdle}): not with {@code --sync full}, whose fsync would hold up the network
+   * thread for milliseconds.
+   */
+  private final boolean handleOnArrival;
 
   private Twin(Builder b) {
     this.mqtt = b.mqtt;
@@ -96,6 +102,7 @@ public final class Twin implements AutoCloseable {
     this.sync = b.sync;
     this.tickInterval = b.tickInterval;
     this.script = b.script;
+    this.handleOnArrival = b.stateDir == null || b.sync != SyncMode.FULL;
     this.ticker = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("thingbridge-twin-tick", true));
     this.pool = Executors.newCachedThreadPool(new NamedThreadFactory("thingbridge-twin", true));
     this.lanes = new KeyedLanes(pool);
@@ -276,15 +283,20 @@ public final class Twin implements AutoCloseable {
   }
 
   private SubscriptionListener listenerFor(TwinService service) {
-    // Only hands each request to its thing's lane, so the client may call it on its network thread.
+    // Hands each request to its thing's lane, or handles it at once when the service's handler is quick,
+    // nothing else is going on and no lock or commit would make it wait (tryHandleHere), so the client may
+    // call it on its network thread.
     return new HandOffListener() {
       @Override
       public void onMessage(MqttMessage message) {
         List<MqttMessage> scripted = script == null ? null : script.onRequest(message);
-        if (scripted == null) {
-          lanes.execute(orderingKey(message.topic()), () -> handleRequest(service, message));
+        String key = orderingKey(message.topic());
+        if (scripted != null) {
+          lanes.execute(key, () -> scripted.forEach(Twin.this::send));
+        } else if (handleOnArrival && service.handlesQuickly()) {
+          lanes.runHereIfIdle(key, () -> tryHandleHere(service, message), () -> handleRequest(service, message));
         } else {
-          lanes.execute(orderingKey(message.topic()), () -> scripted.forEach(Twin.this::send));
+          lanes.execute(key, () -> handleRequest(service, message));
         }
       }
 
@@ -312,10 +324,36 @@ public final class Twin implements AutoCloseable {
 
   /** Handles one device request in its thing's lane. */
   private void handleRequest(TwinService service, MqttMessage message) {
-    TwinOperation op = new TwinOperation(service, message, this::send);
-    Lock l = service.concurrentByThing() ? lock.readLock() : lock.writeLock();
-    boolean lead;
+    Lock l = lockFor(service);
     l.lock();
+    handleLocked(service, message, l);
+  }
+
+  /**
+   * Handles a request on the delivering thread if that waits for nothing: no commit under way (this thread
+   * then commits it and publishes the replies itself) and the lock free at once. Returns false, having done
+   * nothing, otherwise.
+   */
+  private boolean tryHandleHere(TwinService service, MqttMessage message) {
+    if (!pipeline.isIdle()) {
+      return false;
+    }
+    Lock l = lockFor(service);
+    if (!l.tryLock()) {
+      return false;
+    }
+    handleLocked(service, message, l);
+    return true;
+  }
+
+  private Lock lockFor(TwinService service) {
+    return service.concurrentByThing() ? lock.readLock() : lock.writeLock();
+  }
+
+  /** Handles a request with {@code l} held; releases it, then commits if no other thread does. */
+  private void handleLocked(TwinService service, MqttMessage message, Lock l) {
+    TwinOperation op = new TwinOperation(service, message, this::send);
+    boolean lead;
     try {
       if (closed) {
         return;

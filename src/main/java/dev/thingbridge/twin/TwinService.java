@@ -57,6 +57,16 @@ public interface TwinService {
   }
 
   /**
+   * Whether {@link #handle} is quick: it works on memory only and never blocks, waits or does I/O. Then the
+   * twin may handle a request on the thread that delivered it (the MQTT client's network thread) when
+   * nothing else is going on, which saves two thread wake-ups per request; a slow handler there would hold up
+   * every other thing's requests. Default false: requests always go to the twin's pool.
+   */
+  default boolean handlesQuickly() {
+    return false;
+  }
+
+  /**
    * Answers a request whose changes could not be saved (the database refused the commit, so the request had
    * no effect): the service's internal-error rejection on the request's reply topic, with its client token.
    * The default answers nothing.

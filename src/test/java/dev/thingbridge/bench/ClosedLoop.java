@@ -17,7 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ClosedLoop implements AutoCloseable {
   /** Round trips per second (all clients together) and latency percentiles. */
-  record Result(int clients, double perSecond, double p50Micros, double p99Micros, long rejected) {}
+  /**
+   * @param cpuMicros CPU time (user + system) the responder process spent per round trip in the measured
+   *     window, or NaN if not measured
+   */
+  record Result(int clients, double perSecond, double p50Micros, double p99Micros, long rejected, double cpuMicros) {}
 
   private final List<Client> clients = new ArrayList<>();
   private volatile long measureFrom = Long.MAX_VALUE;
@@ -84,12 +88,24 @@ final class ClosedLoop implements AutoCloseable {
 
   /** Runs every client for {@code warmUp + measure}, measuring the second part. */
   Result run(Duration warmUp, Duration measure) throws InterruptedException {
+    return run(warmUp, measure, -1);
+  }
+
+  /** The same, and the CPU time process {@code responderPid} spends per round trip (Linux; -1 for none). */
+  Result run(Duration warmUp, Duration measure, long responderPid) throws InterruptedException {
     long now = System.nanoTime();
     measureFrom = now + warmUp.toNanos();
     measureUntil = measureFrom + measure.toNanos();
     stopped = new CountDownLatch(clients.size());
     rejected.set(0);
     clients.forEach(Client::start);
+    double cpuSeconds = Double.NaN;
+    if (responderPid > 0) {
+      TimeUnit.NANOSECONDS.sleep(Math.max(0, measureFrom - System.nanoTime()));
+      double before = cpuSeconds(responderPid);
+      TimeUnit.NANOSECONDS.sleep(Math.max(0, measureUntil - System.nanoTime()));
+      cpuSeconds = cpuSeconds(responderPid) - before;
+    }
     if (!stopped.await(warmUp.plus(measure).toSeconds() + 30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("a client got no reply for 30 s (is the responder up?)");
     }
@@ -106,7 +122,19 @@ final class ClosedLoop implements AutoCloseable {
       throw new IllegalStateException("no round trip completed in the measuring window");
     }
     return new Result(clients.size(), total / (measure.toNanos() / 1e9), merged[merged.length / 2] / 1e3,
-        merged[(int) Math.min(merged.length - 1, merged.length * 0.99)] / 1e3, rejected.get());
+        merged[(int) Math.min(merged.length - 1, merged.length * 0.99)] / 1e3, rejected.get(),
+        cpuSeconds * 1e6 / total);
+  }
+
+  /** User + system CPU seconds of a process so far, from {@code /proc/PID/stat} (clock ticks of 10 ms). */
+  static double cpuSeconds(long pid) {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    } catch (java.io.IOException | RuntimeException e) {
+      return Double.NaN;
+    }
   }
 
   @Override

@@ -73,6 +73,12 @@ public final class TwinStateBench {
   private static final int BIG = Integer.getInteger("bench.shadows", 100_000);
   private static final String ACCOUNT_ARN = "arn:aws:iot:us-east-1:123456789012:";
   private static final int JOB_BATCH = 100;
+  /**
+   * How long each new twin process serves 16 clients before its rows are measured: a twin runs for days, and
+   * without this the first row measures its JIT compiler (C2 took a quarter of the twin's CPU time in the
+   * first seconds on this machine), not its steady state.
+   */
+  private static final Duration TWIN_WARM_UP = Duration.ofSeconds(Long.getLong("bench.twinWarmUp", 15));
 
   private final Mosquitto broker;
   private final MqttEndpoint endpoint;
@@ -81,6 +87,8 @@ public final class TwinStateBench {
   private final AtomicInteger jobIds = new AtomicInteger();
   /** Executions queued per thing by this run (each cycle takes one). */
   private final java.util.Map<String, Integer> queued = new java.util.HashMap<>();
+  /** The echo responder's process id, for its CPU time per round trip. */
+  private static long echoPid = -1;
 
   private TwinStateBench(Mosquitto broker, Path dir) {
     this.broker = broker;
@@ -121,12 +129,13 @@ public final class TwinStateBench {
   private void shadows() throws Exception {
     header("Shadow update round trips, closed loop, one thing per client (best of " + ROUNDS + " rounds of "
         + MEASURE.toSeconds() + " s)");
-    System.out.printf(Locale.ROOT, "%-34s %22s %22s %7s%n", "case", "echo /s (p50/p99 us)", "twin /s (p50/p99 us)",
-        "ratio");
+    System.out.printf(Locale.ROOT, "%-34s %22s %22s %7s %16s%n", "case", "echo /s (p50/p99 us)", "twin /s (p50/p99 us)",
+        "ratio", "CPU us/trip e/t");
     for (String sync : System.getProperty("bench.sync", "normal,full").split(",")) {
       try (TwinProcess twin = TwinProcess.start(broker, dir.resolve("shadows-" + sync), sync)) {
+        warmUp();
         for (int clients : List.of(1, 16)) {
-          Pair p = compare(clients, "bench-");
+          Pair p = compare(clients, "bench-", twin);
           row(String.format(Locale.ROOT, "%d client%s, --sync %s", clients, clients == 1 ? "" : "s", sync), p);
         }
       }
@@ -143,8 +152,9 @@ public final class TwinStateBench {
         "ratio", "vs small");
     List<Pair> small = new ArrayList<>();
     try (TwinProcess twin = TwinProcess.start(broker, dir.resolve("scale-small"), "normal")) {
+      warmUp();
       for (int clients : List.of(1, 16)) {
-        Pair p = compare(clients, "bench-");
+        Pair p = compare(clients, "bench-", twin);
         small.add(p);
         row(String.format(Locale.ROOT, "%d client%s, small state", clients, clients == 1 ? "" : "s"), p);
       }
@@ -153,9 +163,10 @@ public final class TwinStateBench {
     try (TwinProcess twin = TwinProcess.start(broker, big, "normal")) {
       System.out.printf(Locale.ROOT, "(the twin loaded %,d shadows in %.1f s, resident memory %.0f MiB)%n", BIG,
           (System.nanoTime() - started) / 1e9, twin.rssMiB());
+      warmUp();
       for (int i = 0; i < 2; i++) {
         int clients = i == 0 ? 1 : 16;
-        Pair p = compare(clients, "bench-");
+        Pair p = compare(clients, "bench-", twin);
         System.out.printf(Locale.ROOT, "%-34s %22s %22s %7.2f %9.2f%n",
             String.format(Locale.ROOT, "%d client%s, %,d shadows", clients, clients == 1 ? "" : "s", BIG),
             cell(p.echo()), cell(p.twin()), p.twin().perSecond() / p.echo().perSecond(),
@@ -193,16 +204,26 @@ public final class TwinStateBench {
     }
   }
 
+  /** Serves the twin and the echo with 16 clients for {@link #TWIN_WARM_UP}, unmeasured. */
+  private void warmUp() throws Exception {
+    List<String> things = IntStream.range(0, 16).mapToObj(i -> "bench-warm-" + i).toList();
+    try (ClosedLoop e = new ClosedLoop(endpoint, EchoResponder.PREFIX, things, "c-warm-echo");
+        ClosedLoop t = new ClosedLoop(endpoint, "$aws/things/", things, "c-warm-twin")) {
+      t.run(TWIN_WARM_UP, Duration.ofSeconds(1));
+      e.run(Duration.ofSeconds(2), Duration.ofSeconds(1));
+    }
+  }
+
   /** Interleaved rounds of the echo responder and the twin with the same clients; the best of each. */
-  private Pair compare(int clients, String thingPrefix) throws Exception {
+  private Pair compare(int clients, String thingPrefix, TwinProcess twinProcess) throws Exception {
     List<String> things = IntStream.range(0, clients).mapToObj(i -> thingPrefix + i).toList();
     ClosedLoop.Result echo = null;
     ClosedLoop.Result twin = null;
     try (ClosedLoop e = new ClosedLoop(endpoint, EchoResponder.PREFIX, things, "c-echo");
         ClosedLoop t = new ClosedLoop(endpoint, "$aws/things/", things, "c-twin")) {
       for (int r = 0; r < ROUNDS; r++) {
-        echo = better(echo, e.run(WARM_UP, MEASURE));
-        twin = better(twin, t.run(WARM_UP, MEASURE));
+        echo = better(echo, e.run(WARM_UP, MEASURE, echoPid));
+        twin = better(twin, t.run(WARM_UP, MEASURE, twinProcess.process.pid()));
       }
     }
     if (twin.rejected() > 0) {
@@ -222,6 +243,7 @@ public final class TwinStateBench {
   private void jobs() throws Exception {
     header("Jobs cycles of one device: start-next + update(SUCCEEDED), two round trips each");
     try (TwinProcess twin = TwinProcess.start(broker, dir.resolve("jobs"), "normal")) {
+      warmUp();
       double echoRoundTrips = echoOnly(1);
       double bound = echoRoundTrips / 2;
       double echoCycles = 0;
@@ -240,7 +262,7 @@ public final class TwinStateBench {
         post(twin.api, "/things/" + thing, "{}", "POST");
         double best = 0;
         try (JobCycles device = new JobCycles(endpoint, "$aws/things/", thing)) {
-          cycles(twin.api, device, thing, depth, 300);
+          cycles(twin.api, device, thing, depth, 1000); // warm-up
           for (int r = 0; r < ROUNDS; r++) {
             best = Math.max(best, cycles(twin.api, device, thing, depth, 2000));
           }
@@ -295,7 +317,7 @@ public final class TwinStateBench {
       for (int t = 0; t < 100; t++) {
         post(twin.api, "/things/bench-http-" + t, "{}", "POST");
       }
-      for (int i = 0; i < 300; i++) {
+      for (int i = 0; i < 2000; i++) { // warm-up
         createJob(twin.api, "warm-" + i, "bench-http-" + (i % 100));
       }
       for (int callers : List.of(1, 4, 16)) {
@@ -407,6 +429,7 @@ public final class TwinStateBench {
         System.getProperty("java.class.path"), EchoResponder.class.getName(), broker.endpoint().toString()));
     ChildProcess echo = ChildProcess.start(new ProcessBuilder(command));
     echo.awaitLine(l -> l.equals("echo ready"), Duration.ofSeconds(60));
+    echoPid = echo.pid();
     return echo;
   }
 
@@ -416,8 +439,9 @@ public final class TwinStateBench {
   }
 
   private static void row(String name, Pair p) {
-    System.out.printf(Locale.ROOT, "%-34s %22s %22s %7.2f%n", name, cell(p.echo()), cell(p.twin()),
-        p.twin().perSecond() / p.echo().perSecond());
+    System.out.printf(Locale.ROOT, "%-34s %22s %22s %7.2f %16s%n", name, cell(p.echo()), cell(p.twin()),
+        p.twin().perSecond() / p.echo().perSecond(),
+        String.format(Locale.ROOT, "%.0f / %.0f", p.echo().cpuMicros(), p.twin().cpuMicros()));
   }
 
   private static String cell(ClosedLoop.Result r) {

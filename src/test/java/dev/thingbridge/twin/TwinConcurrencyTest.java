@@ -146,6 +146,43 @@ class TwinConcurrencyTest {
     }
   }
 
+  @Test
+  void a_lone_request_is_handled_where_it_arrives_and_answered_after_its_commit_and_a_busy_twin_hands_off()
+      throws Exception {
+    LocalBroker broker = new LocalBroker();
+    GateService gate = new GateService();
+    List<String> committedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (MqttClient twinClient = broker.connect("twin"); MqttClient device = broker.connect("device");
+        Twin twin = Twin.builder(twinClient).stateDir(dir).service(gate).service(new ShadowsService()).build()) {
+      twin.start().get(5, TimeUnit.SECONDS);
+      twin.addChangeListener(rows -> committedOn.add(Thread.currentThread().getName()));
+      Subscription accepted = device.subscribe("$aws/things/+/shadow/update/accepted", QoS.AT_LEAST_ONCE)
+          .get(5, TimeUnit.SECONDS);
+
+      send(device, "$aws/things/solo/shadow/update", "{\"state\":{\"reported\":{\"x\":1}}}");
+      int version = JSON.readTree(accepted.next(WAIT).payload()).get("version").asInt();
+      // The reply went out only once the row was in the database (read through a connection of our own).
+      try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("twin.db"));
+          java.sql.ResultSet row = db.createStatement().executeQuery(
+              "SELECT version FROM shadows WHERE thing_name = 'solo'")) {
+        assertThat(row.next()).isTrue();
+        assertThat(row.getInt(1)).isEqualTo(version).isEqualTo(1);
+      }
+      // (the listener hears of a commit just after its replies went out)
+      org.awaitility.Awaitility.await().atMost(WAIT).until(() -> committedOn.size() == 1);
+      assertThat(committedOn.get(0)).doesNotStartWith("thingbridge-twin");
+
+      // With another thing's request in the pool, a request goes to the pool too.
+      send(device, "$aws/things/slow/gate", "block");
+      assertThat(gate.blocked.await(5, TimeUnit.SECONDS)).isTrue();
+      send(device, "$aws/things/busy/shadow/update", "{\"state\":{\"reported\":{\"x\":2}}}");
+      assertThat(JSON.readTree(accepted.next(WAIT).payload()).get("version").asInt()).isEqualTo(1);
+      gate.gate.countDown();
+      org.awaitility.Awaitility.await().atMost(WAIT).until(() -> committedOn.size() >= 2);
+      assertThat(committedOn.get(1)).startsWith("thingbridge-twin");
+    }
+  }
+
   private static void send(MqttClient device, String topic, String payload) throws Exception {
     device.publish(topic, payload.getBytes(StandardCharsets.UTF_8), QoS.AT_LEAST_ONCE, false).get(5, TimeUnit.SECONDS);
   }

@@ -463,6 +463,12 @@ public final class CommandsService implements TwinService {
     return out;
   }
 
+  /** Device requests only change memory; the commit comes after, off this call. */
+  @Override
+  public boolean handlesQuickly() {
+    return true;
+  }
+
   @Override
   public boolean concurrentByThing() {
     return true;

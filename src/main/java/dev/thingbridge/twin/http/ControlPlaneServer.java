@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * endpoint override and dummy credentials. Request signatures are accepted and not checked.
  *
  * <p>Errors carry {@code x-amzn-ErrorType} and a {@code {"message": ...}} body, the way AWS's restJson
- * protocol reports them. Threads: {@code thingbridge-twin-http-N} ({@value #HANDLER_THREADS}).
+ * protocol reports them. Threads: the server's dispatcher, which handles a call itself when no other is under
+ * way ({@link CallerRunsWhenIdle}), and {@code thingbridge-twin-http-N} ({@value #HANDLER_THREADS}).
  */
 public final class ControlPlaneServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlPlaneServer.class);
@@ -82,7 +83,7 @@ public final class ControlPlaneServer implements AutoCloseable {
         new NamedThreadFactory("thingbridge-twin-http", true));
     ControlPlaneServer cps = new ControlPlaneServer(server, executor, List.copyOf(compiled));
     server.createContext("/", cps::serve);
-    server.setExecutor(executor);
+    server.setExecutor(new CallerRunsWhenIdle(executor));
     server.start();
     log.info("twin control plane listening on http://{}:{}", address.getHostAddress(), cps.port());
     return cps;
@@ -106,8 +107,8 @@ public final class ControlPlaneServer implements AutoCloseable {
   /**
    * Serves every path under {@code pathPrefix} with {@code handler} instead of the routes: for a response
    * that outlives the request, such as an event stream, which a route's one-shot {@link ApiResponse} cannot
-   * be. The handler runs on the server's two threads, so it must hand long work to threads of its own and
-   * return.
+   * be. The handler runs on the server's dispatcher or handler threads, so it must hand long work to threads
+   * of its own and return.
    */
   public void mount(String pathPrefix, HttpHandler handler) {
     server.createContext(pathPrefix, handler);

@@ -74,6 +74,12 @@ public final class JobsService implements TwinService {
     return List.of(SubscriptionFilter.of("$aws/things/+/jobs/#", QoS.AT_LEAST_ONCE));
   }
 
+  /** Device requests only change memory; the commit comes after, off this call. */
+  @Override
+  public boolean handlesQuickly() {
+    return true;
+  }
+
   @Override
   public boolean handle(MqttMessage request, TwinOutbox out) {
     boolean changed = device.handle(request, requireContext().now(), context.limits(), out);

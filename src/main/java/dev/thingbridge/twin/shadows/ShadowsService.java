@@ -130,6 +130,12 @@ public final class ShadowsService implements TwinService {
     return new ShadowsRoutes(this).routes();
   }
 
+  /** Device requests only change memory; the commit comes after, off this call. */
+  @Override
+  public boolean handlesQuickly() {
+    return true;
+  }
+
   @Override
   public boolean concurrentByThing() {
     return true;
