@@ -13,6 +13,7 @@ import dev.thingbridge.mcu.fake.FakeMcuPort;
 import dev.thingbridge.mcu.image.ImageVersion;
 import dev.thingbridge.mcu.image.McubootImageBuilder;
 import dev.thingbridge.mcu.serial.InMemorySerialPorts;
+import dev.thingbridge.shadows.model.ShadowUpdateRequest;
 import dev.thingbridge.testing.OtaFixtures;
 import dev.thingbridge.testing.nucleus.FakeNucleus;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(90)
 class McuFlashOverIpcTest {
   private static final String MCU_THING = "mcu-1";
+  private static final String GONE_THING = "mcu-2";
 
   @TempDir Path work;
   private final InMemorySerialPorts ports = new InMemorySerialPorts();
@@ -59,9 +61,14 @@ class McuFlashOverIpcTest {
         .initialImage(McubootImageBuilder.create().version("1.0.0").randomBody(4_000, 1).build()).build());
     OtaFixtures.writeCertificate(work.resolve("codesign.pem"), OtaFixtures.ecKey(), "flash test", Duration.ofDays(1));
     rig = new SiblingRig(work, b -> b
-        .configuration("mcus", Map.of("mcu-1", Map.of("port", "ttyMCU1", "thing", MCU_THING, "baud", "115200")))
+        .configuration("mcus", Map.of("mcu-1", Map.of("port", "ttyMCU1", "thing", MCU_THING, "baud", "115200"),
+            "mcu-2", Map.of("port", "ttyGONE", "thing", GONE_THING, "baud", "115200")))
         .configuration("ota", Map.of("enabled", "true", "signingCertificate", "codesign.pem")));
     rig.things.createThing(MCU_THING);
+    rig.things.createThing(GONE_THING);
+    // What an earlier run reported for the MCU that is now unplugged.
+    rig.cloudShadow(GONE_THING, McuShadowReporter.SHADOW).update(new ShadowUpdateRequest(null,
+        SiblingRig.json("{\"state\":\"online\",\"version\":\"0.9.0\"}"), null, null)).get(5, TimeUnit.SECONDS);
     rig.startComponent(ports);
   }
 
@@ -97,7 +104,11 @@ class McuFlashOverIpcTest {
 
   /** The {@code reported} section of the MCU thing's firmware shadow, in the cloud (the twin). */
   private ObjectNode firmwareShadow() throws Exception {
-    ObjectNode reported = rig.cloudShadow(MCU_THING, McuShadowReporter.SHADOW).get().get(5, TimeUnit.SECONDS)
+    return firmwareShadow(MCU_THING);
+  }
+
+  private ObjectNode firmwareShadow(String thing) throws Exception {
+    ObjectNode reported = rig.cloudShadow(thing, McuShadowReporter.SHADOW).get().get(5, TimeUnit.SECONDS)
         .reported();
     return reported == null ? JsonNodeFactory.instance.objectNode() : reported;
   }
@@ -145,6 +156,15 @@ class McuFlashOverIpcTest {
     assertThat(reverted.path("lastFlash").path("errorCode").asText()).isNotEmpty();
     assertThat(reverted.path("lastFlash").path("errorMessage").asText()).isNotEmpty();
     assertThat(mcu.state().runningVersion()).contains("2.0.0");
+  }
+
+  @Test
+  void an_mcu_that_cannot_be_reached_is_reported_so_and_keeps_its_last_known_version() {
+    ObjectNode gone = await().atMost(WAIT).ignoreExceptions().until(() -> firmwareShadow(GONE_THING),
+        r -> r.path("state").asText().equals("unreachable"));
+    assertThat(gone.path("reason").asText()).isNotEmpty();
+    assertThat(gone.path("mcu").asText()).isEqualTo("mcu-2");
+    assertThat(gone.path("version").asText()).as("the last known version stays").isEqualTo("0.9.0");
   }
 
   @Test
