@@ -1,5 +1,7 @@
 package dev.thingbridge.cli;
 
+import dev.thingbridge.mcu.FlashJobDocument;
+import dev.thingbridge.mcu.McuOtaPlatform;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.transfer.CodeSigningVerifier;
 import dev.thingbridge.transfer.GatewayPlatform;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code ota run}: takes the thing's OTA jobs and applies them until stopped. */
 @Command(name = "run",
-    description = {"Take the thing's OTA jobs (afr_ota) and apply them: download over MQTT streams or HTTP "
+    description = {"Take the thing's OTA jobs (afr_ota; with --platform mcu:PORT also flash jobs) and apply them: "
+        + "download over MQTT streams or HTTP "
         + "(resumed after a restart), check the signature, install into the install directory, activate firmware "
         + "and commit it after its self-test.",
         "Prints one JSON line when ready and one per update (succeeded, failed, rejected, canceled, restarting); "
@@ -112,9 +115,19 @@ final class OtaRunCommand implements Callable<Integer> {
           stop.stopNow();
         }
       });
-      try (MqttClient mqtt = connection.connect(thing.name(), stop)) {
+      // The platform is closed last (an MCU's port is released once the agent has stopped), also when the
+      // connection cannot be made.
+      try (AutoCloseable owned = p instanceof AutoCloseable c ? c : () -> { };
+          MqttClient mqtt = connection.connect(thing.name(), stop)) {
         OtaAgent.Builder b = OtaAgent.builder(mqtt, p, stateDir).thingName(thing.name()).config(config)
-            .verifier(verifier).listener(printer);
+            .listener(printer);
+        if (p instanceof McuOtaPlatform) {
+          // An MCU also takes flash jobs (image by URL or stream, pinned by its SHA-256, signed or not), as in the
+          // component; a flash job's "file" source has no directory here and is refused.
+          b.documentAdapter(FlashJobDocument.FLASH_OR_AFR_OTA).verifier(FlashJobDocument.signedOrPinned(verifier));
+        } else {
+          b.verifier(verifier);
+        }
         if (protocols != null) {
           b.protocols(protocols());
         }

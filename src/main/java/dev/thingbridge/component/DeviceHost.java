@@ -9,6 +9,8 @@ import dev.thingbridge.internal.NamedThreadFactory;
 import dev.thingbridge.mqtt.ConnectionListener;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttRequester;
+import dev.thingbridge.shadows.ShadowClient;
+import dev.thingbridge.shadows.ShadowTopics;
 import dev.thingbridge.shadows.store.FileKeyValueStore;
 import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
 import dev.thingbridge.shadows.store.KeyValueStore;
@@ -113,7 +115,7 @@ public final class DeviceHost implements AutoCloseable {
     List<CompletableFuture<Void>> started = new ArrayList<>();
     synchronized (this) {
       useShadowBackend(config);
-      mcus = new McuFleet(config.mcus(), settings.serialPorts, events);
+      startMcus(config);
       for (String thing : config.hostedThings(gateway)) {
         HostedThing t = new HostedThing(thing, context);
         things.put(thing, t);
@@ -148,8 +150,8 @@ public final class DeviceHost implements AutoCloseable {
       useShadowBackend(next);
     }
     if (!old.mcus().equals(next.mcus())) {
-      mcus.close();
-      mcus = new McuFleet(next.mcus(), settings.serialPorts, events);
+      stopMcus();
+      startMcus(next);
     }
     reconcileThings(old, next, started);
     services.apply(old, next, shadowRequester);
@@ -223,6 +225,24 @@ public final class DeviceHost implements AutoCloseable {
     shadowRequester = new MqttRequester(shadowMqtt);
     if (localApi != null) {
       localApi.shadowBackendChanged();
+    }
+  }
+
+  /** Opens the MCUs of {@code c}; each reports its firmware in its thing's shadow while shadows are on. */
+  private void startMcus(ComponentConfig c) {
+    mcus = new McuFleet(c.mcus(), settings.serialPorts, events, thing -> {
+      ComponentConfig now = config;
+      MqttRequester requester = shadowRequester;
+      return !now.shadows().enabled() || requester == null ? null : new ShadowClient(requester,
+          ShadowTopics.named(thing, McuShadowReporter.SHADOW), Duration.ofSeconds(now.mqtt().operationTimeoutSeconds()));
+    });
+    events.add(mcus);
+  }
+
+  private void stopMcus() {
+    if (mcus != null) {
+      events.remove(mcus);
+      mcus.close();
     }
   }
 
@@ -325,9 +345,7 @@ public final class DeviceHost implements AutoCloseable {
       services.close();
       things.values().forEach(HostedThing::close);
       things.clear();
-      if (mcus != null) {
-        mcus.close();
-      }
+      stopMcus();
       if (shadowRequester != null) {
         shadowRequester.close();
       }

@@ -200,7 +200,8 @@ final class EventAdapters {
       public void onJobFinished(String jobId, OtaResult result) {
         sink.accept(DeviceEvent.of("ota", "ota.finished", thing, "jobId", jobId, "status", result.status().name(),
             "restarting", result.isRestarting(),
-            "error", result.error() == null ? null : result.error().getMessage()));
+            "error", result.error() == null ? null : result.error().getMessage(),
+            "errorCode", result.error() == null ? null : result.error().code().name()));
       }
     };
   }

@@ -13,6 +13,7 @@ import dev.thingbridge.mcu.McuOtaPlatform;
 import dev.thingbridge.mcu.McuConfig;
 import dev.thingbridge.mcu.McuDevice;
 import dev.thingbridge.mcu.serial.SerialLinkOpener;
+import dev.thingbridge.shadows.ShadowClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,15 +21,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The MCUs attached by serial: each port opened and probed at start, its state ({@code online}, {@code
  * unavailable} with the reason) reported as an {@code mcu.state} event and kept for {@code mcu/list} and the
- * health shadow. The open devices are what an MCU's OTA platform flashes through.
+ * health shadow. The open devices are what an MCU's OTA platform flashes through. Each MCU's firmware (version,
+ * slots, last flash) is reported in its own thing's shadow by a {@link McuShadowReporter}, which hears the fleet's
+ * OTA events through {@link #accept}.
  */
-final class McuFleet implements AutoCloseable {
+final class McuFleet implements DeviceEventSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(McuFleet.class);
 
   /** How long a flashed image waits for the OTA self-test's verdict before the MCU reverts it. */
@@ -40,13 +44,17 @@ final class McuFleet implements AutoCloseable {
   /** The OTA platform of each MCU, the latest one built (an agent rebuilt by a configuration change replaces it). */
   private final Map<String, McuOtaPlatform> platforms = new ConcurrentHashMap<>();
   private final DeviceEventSink events;
+  private final McuShadowReporter shadows;
 
   /**
    * @param opener how ports are opened (the real serial ports; in-memory ones or PTYs in tests and demos), or null
    *     for the default
+   * @param shadowOf the client of a thing's {@value McuShadowReporter#SHADOW} shadow, or null when shadows are off
    */
-  McuFleet(List<Mcu> configs, SerialLinkOpener opener, DeviceEventSink events) {
+  McuFleet(List<Mcu> configs, SerialLinkOpener opener, DeviceEventSink events,
+      Function<String, ShadowClient> shadowOf) {
     this.events = events;
+    this.shadows = new McuShadowReporter(shadowOf, platforms::get);
     for (Mcu m : configs) {
       McuConfig.Builder b = McuConfig.builder(m.port()).id(m.id()).baud(m.baud());
       if (opener != null) {
@@ -70,6 +78,7 @@ final class McuFleet implements AutoCloseable {
         device.info().whenComplete((info, error) -> probed(entry, info, error));
       } else {
         emit(entry);
+        shadows.probed(m.id(), m.thing(), null, null);
       }
     }
   }
@@ -86,6 +95,13 @@ final class McuFleet implements AutoCloseable {
       }
     }
     emit(e);
+    shadows.probed(e.config.id(), e.config.thing(), e.device, error);
+  }
+
+  /** Hands OTA events to the shadow reporter: the end of a job for an MCU's thing is reported in its shadow. */
+  @Override
+  public void accept(DeviceEvent event) {
+    shadows.accept(event);
   }
 
   private void emit(Entry e) {
@@ -135,6 +151,7 @@ final class McuFleet implements AutoCloseable {
 
   @Override
   public void close() {
+    shadows.close();
     synchronized (mcus) {
       mcus.values().forEach(e -> {
         if (e.device != null) {

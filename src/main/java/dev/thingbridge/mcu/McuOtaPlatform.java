@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,7 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
   private volatile Trial trial;
   private volatile String version = "";
   private volatile String lastResult = "";
+  private final AtomicLong flashesEnded = new AtomicLong();
   private volatile FlashProgress lastProgress;
 
   private McuOtaPlatform(McuDevice device, boolean ownsDevice, FlashOptions options, Duration verdictTimeout,
@@ -202,6 +204,14 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
     return lastResult;
   }
 
+  /**
+   * How many flashes have ended (with a result or a failure) since this platform was built: a caller that reads
+   * it before and after a job knows whether {@link #lastResult} belongs to that job.
+   */
+  public long flashesEnded() {
+    return flashesEnded.get();
+  }
+
   /** After a gateway restart: the new image runs unconfirmed, and the journal says which flash it belongs to. */
   private void resumeTrial() throws OtaPlatformException {
     if (trial != null) {
@@ -322,6 +332,7 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
 
   private void remember(FlashResult r) {
     lastResult = r.outcome() + ": " + r.reason();
+    flashesEnded.incrementAndGet();
     if (!r.version().isEmpty()) {
       version = r.version();
     }
@@ -333,6 +344,7 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
       return new OtaPlatformException(OtaErrorCode.OTHER, what + " cancelled", cause);
     }
     lastResult = "FAILED: " + cause.getMessage();
+    flashesEnded.incrementAndGet();
     return new OtaPlatformException(OtaErrorCode.FILE_WRITE_FAILED, device.config().id() + ": " + what + " failed: "
         + cause.getMessage(), cause);
   }

@@ -2,9 +2,21 @@ package dev.thingbridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.thingbridge.mcu.fake.FakeMcu;
+import dev.thingbridge.mcu.fake.FakeMcuOptions;
+import dev.thingbridge.mcu.fake.FakeMcuPort;
+import dev.thingbridge.mcu.fake.PtyPair;
+import dev.thingbridge.mcu.image.McubootImageBuilder;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.jobs.JobRequest;
+import dev.thingbridge.twin.jobs.JobsService;
+import dev.thingbridge.twin.streams.FileSource;
+import dev.thingbridge.twin.streams.StreamDefinition;
+import dev.thingbridge.twin.streams.StreamFile;
+import dev.thingbridge.twin.streams.StreamsService;
+import dev.thingbridge.twin.things.ThingsService;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -14,10 +26,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
+import java.security.MessageDigest;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +65,7 @@ class OtaCliTest {
     twinClient = broker.connect("twin");
     twin = TwinServer.start(twinClient, TwinServer.Options.defaults().withApi(InetAddress.getLoopbackAddress(), 0));
     api = twin.controlPlane().orElseThrow().endpoint().toString();
-    twin.twin().service(dev.thingbridge.twin.things.ThingsService.class).createThing(THING);
+    twin.twin().service(ThingsService.class).createThing(THING);
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair pair = g.generateKeyPair();
@@ -161,5 +177,33 @@ class OtaCliTest {
         .isZero();
     assertThat(run("ota", "status", "--api", api, "--job", "AFR_OTA-idle", "--timeout", "300ms").code())
         .isEqualTo(ExitCodes.TIMEOUT);
+  }
+
+  @Test
+  void run_with_an_mcu_platform_takes_a_flash_job_to_the_fake_mcu_on_a_pty() throws Exception {
+    assertThat(PtyPair.socatAvailable()).as("socat is installed (.ci/run installs it)").isTrue();
+    Path port = dir.resolve("ttyMCU");
+    try (FakeMcu mcu = FakeMcu.start(FakeMcuPort.pty(port), FakeMcuOptions.builder().resetDelay(Duration.ofMillis(5))
+        .initialImage(McubootImageBuilder.create().version("1.0.0").randomBody(4_000, 1).build()).build())) {
+      byte[] image = McubootImageBuilder.create().version("2.0.0").randomBody(12_000, 5).build();
+      Path file = Files.write(dir.resolve("fw-2.bin"), image);
+      twin.twin().service(StreamsService.class).catalog().put(StreamDefinition.of("fw-2", "flash",
+          List.of(new StreamFile(0, FileSource.of(file)))));
+      String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(image));
+      twin.twin().service(JobsService.class).createJob(JobRequest.builder("flash-2")
+          .document("{\"operation\":\"flash\",\"image\":{\"stream\":\"fw-2\",\"size\":" + image.length
+              + ",\"sha256\":\"" + sha + "\"}}")
+          .target(twin.twin().service(ThingsService.class).registry().thingArn(THING)).build());
+
+      Run ran = CompletableFuture.supplyAsync(() -> run("ota", "run", "--thing", THING, "--state-dir",
+          dir.resolve("device").toString(), "--platform", "mcu:" + port, "--count", "1")).get(60, TimeUnit.SECONDS);
+
+      assertThat(ran.code()).as(ran.out() + ran.err()).isZero();
+      assertThat(ran.out()).contains("{\"event\":\"succeeded\",\"jobId\":\"flash-2\"");
+      assertThat(mcu.state().runningVersion()).contains("2.0.0");
+      assertThat(mcu.state().runningConfirmed()).isTrue();
+      Run status = run("ota", "status", "--api", api, "--job", "flash-2", "--timeout", "5s", "--interval", "50ms");
+      assertThat(status.out()).contains("\"status\":\"SUCCEEDED\"");
+    }
   }
 }

@@ -4,11 +4,16 @@ import static dev.thingbridge.component.SiblingRig.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.mcu.fake.FakeMcu;
 import dev.thingbridge.mcu.fake.FakeMcuOptions;
 import dev.thingbridge.mcu.fake.FakeMcuPort;
+import dev.thingbridge.mcu.image.ImageVersion;
 import dev.thingbridge.mcu.image.McubootImageBuilder;
 import dev.thingbridge.mcu.serial.InMemorySerialPorts;
+import dev.thingbridge.shadows.model.ShadowUpdateRequest;
 import dev.thingbridge.testing.OtaFixtures;
 import dev.thingbridge.testing.nucleus.FakeNucleus;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
@@ -16,8 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,11 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
  * IPC client against the fake nucleus, the twin as the cloud, a fake MCU on an in-memory serial port): while the
  * flash runs, a deployment is deferred ({@code DeferComponentUpdate} with a recheck and a message naming the
  * flash) and it goes ahead once the MCU is confirmed; a nucleus restart in the middle of the flash loses neither
- * the flash nor the job.
+ * the flash nor the job. The MCU's thing reports its firmware in its {@code firmware} shadow: at start, after a
+ * flash, and after a new image that crashes is reverted.
  */
 @Timeout(90)
 class McuFlashOverIpcTest {
   private static final String MCU_THING = "mcu-1";
+  private static final String GONE_THING = "mcu-2";
 
   @TempDir Path work;
   private final InMemorySerialPorts ports = new InMemorySerialPorts();
@@ -47,12 +57,18 @@ class McuFlashOverIpcTest {
     mcu = FakeMcu.start(FakeMcuPort.inMemory(ports, "ttyMCU1"), FakeMcuOptions.builder()
         .resetDelay(Duration.ofMillis(5)).bootDelay(Duration.ofSeconds(1))
         .flashTiming(Duration.ZERO, Duration.ofMillis(40))
+        .failingVersion(ImageVersion.parse("3.0.0"), FakeMcuOptions.Failure.CRASHES).crashAfter(Duration.ofMillis(50))
         .initialImage(McubootImageBuilder.create().version("1.0.0").randomBody(4_000, 1).build()).build());
     OtaFixtures.writeCertificate(work.resolve("codesign.pem"), OtaFixtures.ecKey(), "flash test", Duration.ofDays(1));
     rig = new SiblingRig(work, b -> b
-        .configuration("mcus", Map.of("mcu-1", Map.of("port", "ttyMCU1", "thing", MCU_THING, "baud", "115200")))
+        .configuration("mcus", Map.of("mcu-1", Map.of("port", "ttyMCU1", "thing", MCU_THING, "baud", "115200"),
+            "mcu-2", Map.of("port", "ttyGONE", "thing", GONE_THING, "baud", "115200")))
         .configuration("ota", Map.of("enabled", "true", "signingCertificate", "codesign.pem")));
     rig.things.createThing(MCU_THING);
+    rig.things.createThing(GONE_THING);
+    // What an earlier run reported for the MCU that is now unplugged.
+    rig.cloudShadow(GONE_THING, McuShadowReporter.SHADOW).update(new ShadowUpdateRequest(null,
+        SiblingRig.json("{\"state\":\"online\",\"version\":\"0.9.0\"}"), null, null)).get(5, TimeUnit.SECONDS);
     rig.startComponent(ports);
   }
 
@@ -84,6 +100,71 @@ class McuFlashOverIpcTest {
         .toString()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(mcu.state().runningVersion()).contains(version);
     assertThat(mcu.state().runningConfirmed()).isTrue();
+  }
+
+  /** The {@code reported} section of the MCU thing's firmware shadow, in the cloud (the twin). */
+  private ObjectNode firmwareShadow() throws Exception {
+    return firmwareShadow(MCU_THING);
+  }
+
+  private ObjectNode firmwareShadow(String thing) throws Exception {
+    ObjectNode reported = rig.cloudShadow(thing, McuShadowReporter.SHADOW).get().get(5, TimeUnit.SECONDS)
+        .reported();
+    return reported == null ? JsonNodeFactory.instance.objectNode() : reported;
+  }
+
+  private ObjectNode awaitFirmwareShadow(Predicate<ObjectNode> until) {
+    return await().atMost(WAIT).ignoreExceptions().until(this::firmwareShadow, until);
+  }
+
+  private static void assertActive(ObjectNode reported, String version) {
+    assertThat(reported.path("version").asText()).isEqualTo(version);
+    assertThat(reported.path("imageState").asText()).isEqualTo("confirmed");
+    JsonNode active = null;
+    for (JsonNode slot : reported.path("images")) {
+      if (slot.path("active").asBoolean()) {
+        active = slot;
+      }
+    }
+    assertThat(active).as("an active slot in %s", reported).isNotNull();
+    assertThat(active.path("version").asText()).isEqualTo(version);
+    assertThat(active.path("confirmed").asBoolean()).isTrue();
+    assertThat(active.path("pending").asBoolean()).isFalse();
+    assertThat(active.path("hash").asText()).hasSize(64);
+  }
+
+  @Test
+  void the_mcu_thing_reports_its_firmware_at_start_after_a_flash_and_after_a_revert() throws Exception {
+    ObjectNode atStart = awaitFirmwareShadow(r -> r.path("state").asText().equals("online"));
+    assertActive(atStart, "1.0.0");
+    assertThat(atStart.has("lastFlash")).as("no flash yet").isFalse();
+
+    flashJob("flash-ok", "2.0.0");
+    ObjectNode flashed = awaitFirmwareShadow(r -> r.path("lastFlash").path("jobId").asText().equals("flash-ok"));
+    assertActive(flashed, "2.0.0");
+    assertThat(flashed.path("lastFlash").path("outcome").asText()).isEqualTo("UPDATED");
+    assertThat(flashed.path("lastFlash").path("jobStatus").asText()).isEqualTo("SUCCEEDED");
+    assertThat(Instant.parse(flashed.path("lastFlash").path("time").asText())).isAfter(Instant.now().minusSeconds(60));
+    assertThat(flashed.path("lastFlash").has("errorCode")).as("a null in reported deletes the key").isFalse();
+
+    flashJob("flash-crash", "3.0.0");
+    ObjectNode reverted = awaitFirmwareShadow(r -> r.path("lastFlash").path("jobId").asText().equals("flash-crash"));
+    assertThat(rig.execution(MCU_THING, "flash-crash").status()).isEqualTo(ExecutionStatus.FAILED);
+    assertActive(reverted, "2.0.0");
+    assertThat(reverted.path("lastFlash").path("outcome").asText()).isEqualTo("REVERTED");
+    assertThat(reverted.path("lastFlash").path("jobStatus").asText()).isEqualTo("FAILED");
+    assertThat(reverted.path("lastFlash").path("errorCode").asText()).isNotEmpty();
+    assertThat(reverted.path("lastFlash").path("errorMessage").asText()).isNotEmpty();
+    assertThat(mcu.state().runningVersion()).contains("2.0.0");
+  }
+
+  @Test
+  void an_mcu_that_cannot_be_reached_is_reported_so_and_keeps_its_last_known_version() {
+    ObjectNode gone = await().atMost(WAIT).ignoreExceptions().until(() -> firmwareShadow(GONE_THING),
+        r -> r.path("state").asText().equals("unreachable"));
+    assertThat(gone.path("reason").asText()).isNotEmpty();
+    assertThat(gone.path("mcu").asText()).isEqualTo("mcu-2");
+    assertThat(gone.path("version").asText()).as("the last known version stays").isEqualTo("0.9.0");
   }
 
   @Test
