@@ -6,8 +6,6 @@ import dev.thingbridge.component.ConfigurationException;
 import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.mqtt.MqttRefusedException;
 import dev.thingbridge.mqtt.MqttTimeoutException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -34,18 +32,12 @@ class CliChecksBeforeStartTest {
   @TempDir Path dir;
   private final List<String> connections = new ArrayList<>();
 
-  record Run(int exitCode, String out, String err) {}
-
-  private Run run(String... args) {
+  private CliRun run(String... args) {
     CommandLine cl = ThingBridgeCommand.newCommandLine(id -> {
       connections.add(id);
       throw new MqttNotConnectedException("the test refuses every connection");
     });
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Run(cl.execute(args), out.toString(), err.toString());
+    return CliRun.of(cl, args);
   }
 
   private Path handler() throws Exception {
@@ -55,7 +47,7 @@ class CliChecksBeforeStartTest {
     return p;
   }
 
-  private void assertUsage(Run r, String... mentions) {
+  private void assertUsage(CliRun r, String... mentions) {
     assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).startsWith("error: ").contains(mentions);
     assertThat(r.out()).isEmpty();
@@ -82,7 +74,7 @@ class CliChecksBeforeStartTest {
 
   @Test
   void commands_handle_serves_a_client_target_as_that_client() throws Exception {
-    Run r = run("commands", "handle", "--client-target", "sensor-7", "--handler", handler().toString());
+    CliRun r = run("commands", "handle", "--client-target", "sensor-7", "--handler", handler().toString());
     assertThat(r.exitCode()).isEqualTo(ExitCodes.CONNECTION);
     assertThat(connections).containsExactly("sensor-7");
   }
@@ -113,10 +105,10 @@ class CliChecksBeforeStartTest {
 
   @Test
   void local_refuses_a_bad_or_busy_port_before_its_banner() throws Exception {
-    Run tooHigh = run("local", "--api-port", "99999", "--duration", "1");
+    CliRun tooHigh = run("local", "--api-port", "99999", "--duration", "1");
     assertUsage(tooHigh, "--api-port", "99999");
     try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Run inUse = run("local", "--api-port", Integer.toString(busy.getLocalPort()), "--duration", "1");
+      CliRun inUse = run("local", "--api-port", Integer.toString(busy.getLocalPort()), "--duration", "1");
       assertUsage(inUse, "--api-port " + busy.getLocalPort() + " is in use");
     }
   }
@@ -151,7 +143,7 @@ class CliChecksBeforeStartTest {
   @Test
   void the_component_reports_a_bad_configuration_as_a_usage_error() throws Exception {
     Path config = Files.writeString(dir.resolve("config.yaml"), "mqtt:\n  maxPayloadBytes: -1\n");
-    Run r = run("run", "--config", config.toString());
+    CliRun r = run("run", "--config", config.toString());
     assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).isEqualTo("error: configuration: mqtt.maxPayloadBytes must be an integer between 1 and "
         + "131072, got \"-1\"" + System.lineSeparator());

@@ -3,8 +3,6 @@ package dev.thingbridge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.reflect.AnnotatedElement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,14 +98,8 @@ class CommandLineConventionsTest {
   private static final Pattern PLACEHOLDER = Pattern.compile("[A-Z0-9][A-Z0-9_]*(?:[|=,.\\[\\]-]+[A-Z0-9_.\\[\\]]*)*");
   private static final Pattern LONG_NAME = Pattern.compile("--[a-z][a-z0-9]*(-[a-z0-9]+)*");
 
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run run(CommandLine cl, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Run(cl.execute(args), out.toString(), err.toString());
+  private static CliRun run(CommandLine cl, String... args) {
+    return CliRun.of(cl, args);
   }
 
   /** A command line whose MQTT commands fail the test if they ever connect. */
@@ -168,11 +160,11 @@ class CommandLineConventionsTest {
   Stream<DynamicTest> every_command_prints_its_own_help_with_dash_dash_help_and_with_help_path() {
     CommandLine cl = commandLine();
     return forEachCommand(path -> {
-      Run help = run(cl, args(path, "--help"));
+      CliRun help = run(cl, args(path, "--help"));
       assertThat(help.exitCode()).as(help.err()).isZero();
       assertThat(help.out()).startsWith("Usage: thingbridge " + String.join(" ", path) + " ");
       assertThat(help.err()).isEmpty();
-      Run byPath = run(cl, args(List.of("help"), path.toArray(String[]::new)));
+      CliRun byPath = run(cl, args(List.of("help"), path.toArray(String[]::new)));
       assertThat(byPath.exitCode()).isZero();
       assertThat(byPath.out()).isEqualTo(help.out());
       assertThat(spec(path).usageMessage().description()).as("a description").isNotEmpty();
@@ -185,10 +177,10 @@ class CommandLineConventionsTest {
     String version = run(cl, "-V").out();
     assertThat(version).startsWith("thingbridge ");
     return forEachCommand(path -> {
-      Run v = run(cl, args(path, "-V"));
+      CliRun v = run(cl, args(path, "-V"));
       assertThat(v.exitCode()).isZero();
       assertThat(v.out()).isEqualTo(version);
-      Run longForm = run(cl, args(path, "--version"));
+      CliRun longForm = run(cl, args(path, "--version"));
       assertThat(longForm.out()).isEqualTo(version);
     });
   }
@@ -200,7 +192,7 @@ class CommandLineConventionsTest {
       if (spec(path).subcommands().isEmpty()) {
         return;
       }
-      Run bare = run(cl, args(path));
+      CliRun bare = run(cl, args(path));
       assertThat(bare.exitCode()).as(bare.err()).isZero();
       assertThat(bare.out()).isEqualTo(run(cl, args(path, "--help")).out());
     });
@@ -322,7 +314,7 @@ class CommandLineConventionsTest {
           continue; // free text and paths are checked by the command (see the per-command tests)
         }
         String flag = o.longestName();
-        Run bad = run(cl, args(path, flag, "%%not-a-value%%"));
+        CliRun bad = run(cl, args(path, flag, "%%not-a-value%%"));
         assertThat(bad.exitCode()).as("%s %s: %s", String.join(" ", path), flag, bad.err()).isEqualTo(ExitCodes.USAGE);
         assertThat(bad.err()).as(String.join(" ", path)).startsWith("error: ").contains(flag)
             .contains("try: thingbridge " + String.join(" ", path) + " --help");
@@ -335,7 +327,7 @@ class CommandLineConventionsTest {
   void environment_variables_give_the_connection_defaults_and_help_shows_them() {
     CommandLine cl = ThingBridgeCommand.newCommandLine(Map.of("THINGBRIDGE_ENDPOINT", "mqtts://broker.example:8884",
         "THINGBRIDGE_CA", "/etc/ca.pem"));
-    Run help = run(cl, "shadow", "get", "--help");
+    CliRun help = run(cl, "shadow", "get", "--help");
     assertThat(help.out()).contains("Default: mqtts://broker.example:").contains("8884");
     CommandLine parsed = ThingBridgeCommand.newCommandLine(Map.of("THINGBRIDGE_ENDPOINT", "mqtts://broker.example:8884",
         "THINGBRIDGE_CA", "/etc/ca.pem"));
@@ -354,7 +346,7 @@ class CommandLineConventionsTest {
 
   @Test
   void help_with_an_unknown_path_is_a_usage_error() {
-    Run r = run(commandLine(), "help", "shadow", "nope");
+    CliRun r = run(commandLine(), "help", "shadow", "nope");
     assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).contains("'shadow nope' is not a command").contains("get, update, delete, watch");
   }

@@ -2,8 +2,6 @@ package dev.thingbridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +23,8 @@ class CommandTreeTest {
     throw new IllegalStateException("no broker in this test");
   };
 
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run run(CommandLine cl, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Run(cl.execute(args), out.toString(), err.toString());
+  private static CliRun run(CommandLine cl, String... args) {
+    return CliRun.of(cl, args);
   }
 
   /**
@@ -42,12 +34,12 @@ class CommandTreeTest {
   private static final CommandLine FULL = ThingBridgeCommand.newCommandLine(NO_BROKER);
   private static final Map<CommandTree.Selection, CommandLine> BRANCHES = new ConcurrentHashMap<>();
 
-  private static Run full(String... args) {
+  private static CliRun full(String... args) {
     return run(FULL, args);
   }
 
   /** The packaged CLI's command line for {@code args}, one per set of top-level commands it holds. */
-  private static Run branch(String... args) {
+  private static CliRun branch(String... args) {
     CommandLine built = BRANCHES.computeIfAbsent(CommandTree.select(FULL, args),
         selection -> ThingBridgeCommand.newCommandLineFor(args, NO_BROKER));
     return run(built, args);
@@ -91,7 +83,7 @@ class CommandTreeTest {
   @MethodSource("rootLevel")
   void rootOptionsHelpAndErrorsAreTheFullTrees(List<String> args) {
     String[] a = args.toArray(String[]::new);
-    Run full = full(a);
+    CliRun full = full(a);
     assertThat(branch(a)).isEqualTo(full);
   }
 

@@ -8,7 +8,6 @@ import dev.thingbridge.mqtt.crt.CrtMqttClient;
 import dev.thingbridge.mqtt.crt.CrtMqttOptions;
 import dev.thingbridge.testing.Mosquitto;
 import dev.thingbridge.twin.TwinServer;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,16 +55,12 @@ class ConnectionTakeoverTest {
     mosquitto.close();
   }
 
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run run(StringWriter out, StringWriter err, String... args) {
+  private static CliRun run(StringWriter out, StringWriter err, String... args) {
     CommandLine cl = ThingBridgeCommand.newCommandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Run(cl.execute(args), out.toString(), err.toString());
+    return CliRun.of(cl, out, err, args);
   }
 
-  private static Run run(String... args) {
+  private static CliRun run(String... args) {
     return run(new StringWriter(), new StringWriter(), args);
   }
 
@@ -88,9 +83,9 @@ class ConnectionTakeoverTest {
     assertThat(handler).as(err.toString()).isNotDone();
 
     for (int i = 0; i < 3; i++) {
-      Run list = run("jobs", "list", "--endpoint", endpoint, "--thing", thing);
+      CliRun list = run("jobs", "list", "--endpoint", endpoint, "--thing", thing);
       assertThat(list.exitCode()).as(list.err()).isZero();
-      Run get = run("shadow", "get", "--endpoint", endpoint, "--thing", thing);
+      CliRun get = run("shadow", "get", "--endpoint", endpoint, "--thing", thing);
       assertThat(get.exitCode()).isEqualTo(ExitCodes.FAILURE); // no shadow yet: 404, but answered
     }
     assertThat(mosquitto.log()).doesNotContain("Client " + thing + " already connected");
@@ -124,10 +119,10 @@ class ConnectionTakeoverTest {
 
   @Test
   void two_twins_on_one_broker_do_not_take_each_other_over() {
-    CompletableFuture<Run> first = CompletableFuture.supplyAsync(() ->
+    CompletableFuture<CliRun> first = CompletableFuture.supplyAsync(() ->
         run("twin", "--endpoint", endpoint, "--api-port", "0", "--duration", "3"));
-    Run second = run("twin", "--endpoint", endpoint, "--api-port", "0", "--duration", "3");
-    Run one = first.join();
+    CliRun second = run("twin", "--endpoint", endpoint, "--api-port", "0", "--duration", "3");
+    CliRun one = first.join();
     assertThat(List.of(one.exitCode(), second.exitCode())).containsOnly(ExitCodes.OK);
     String idOne = one.out().replaceAll("(?s).* as (thingbridge-twin-[0-9a-f]{8}),.*", "$1");
     String idTwo = second.out().replaceAll("(?s).* as (thingbridge-twin-[0-9a-f]{8}),.*", "$1");

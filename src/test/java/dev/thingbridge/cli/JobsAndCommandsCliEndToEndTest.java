@@ -3,7 +3,6 @@ package dev.thingbridge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.thingbridge.commands.CommandFormat;
 import dev.thingbridge.mqtt.MqttClient;
@@ -100,17 +99,11 @@ class JobsAndCommandsCliEndToEndTest {
   }
 
   /** One CLI run's exit code and what it printed. */
-  record Run(int exitCode, String out, String err) {
-    JsonNode json() throws Exception {
-      return JSON.readTree(out);
-    }
-  }
-
-  private Run run(String... args) {
+  private CliRun run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = execute(out, err, args);
-    return new Run(code, out.toString(), err.toString());
+    return new CliRun(code, out.toString(), err.toString());
   }
 
   private static int execute(StringWriter out, StringWriter err, String... args) {
@@ -163,7 +156,7 @@ class JobsAndCommandsCliEndToEndTest {
     createJob("nope", "{\"operation\":\"format-disk\"}");
     createJob("stuck", "{\"operation\":\"slow\"}");
 
-    Run r = run(jobs("handle", "--handler-dir", dir.resolve("handlers").toString(), "--step-timeout", "1s",
+    CliRun r = run(jobs("handle", "--handler-dir", dir.resolve("handlers").toString(), "--step-timeout", "1s",
         "--max-jobs", "4"));
 
     assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.OK);
@@ -189,29 +182,29 @@ class JobsAndCommandsCliEndToEndTest {
     createJob("fw-42", "{\"operation\":\"install\",\"url\":\"https://example.com/fw.bin\"}");
     createJob("cfg-7", "{\"operation\":\"configure\"}");
 
-    Run next = run(jobs("next"));
+    CliRun next = run(jobs("next"));
     assertThat(next.exitCode()).as(next.err()).isEqualTo(ExitCodes.OK);
     assertThat(next.json().at("/execution/jobId").asText()).isEqualTo("fw-42");
     assertThat(next.json().at("/execution/jobDocument/url").asText()).isEqualTo("https://example.com/fw.bin");
 
-    Run list = run(jobs("list"));
+    CliRun list = run(jobs("list"));
     assertThat(list.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(list.json().get("queuedJobs")).extracting(j -> j.get("jobId").asText())
         .containsExactly("fw-42", "cfg-7");
 
-    Run update = run(jobs("update", "--job", "fw-42", "--status", "IN_PROGRESS", "--detail", "step=download",
+    CliRun update = run(jobs("update", "--job", "fw-42", "--status", "IN_PROGRESS", "--detail", "step=download",
         "--expected-version", "1"));
     assertThat(update.exitCode()).as(update.err()).isEqualTo(ExitCodes.OK);
     assertThat(update.json().at("/executionState/status").asText()).isEqualTo("IN_PROGRESS");
     assertThat(update.json().at("/executionState/versionNumber").asLong()).isEqualTo(2);
     assertThat(execution("fw-42").statusDetails().detailsMap()).containsEntry("step", "download");
 
-    Run describe = run(jobs("describe", "--job", "fw-42"));
+    CliRun describe = run(jobs("describe", "--job", "fw-42"));
     assertThat(describe.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(describe.json().at("/execution/status").asText()).isEqualTo("IN_PROGRESS");
     assertThat(describe.json().at("/execution/statusDetails/step").asText()).isEqualTo("download");
 
-    Run stale = run(jobs("update", "--job", "fw-42", "--status", "SUCCEEDED", "--expected-version", "1"));
+    CliRun stale = run(jobs("update", "--job", "fw-42", "--status", "SUCCEEDED", "--expected-version", "1"));
     assertThat(stale.exitCode()).isEqualTo(ExitCodes.FAILURE);
     assertThat(stale.err()).contains("VersionMismatch");
     assertThat(execution("fw-42").status()).isEqualTo(JobExecutionStatus.IN_PROGRESS);
@@ -219,18 +212,18 @@ class JobsAndCommandsCliEndToEndTest {
 
   @Test
   void jobs_exit_codes_say_usage_connection_and_timeout() throws Exception {
-    Run usage = run(jobs("describe", "--job", "x".repeat(65)));
+    CliRun usage = run(jobs("describe", "--job", "x".repeat(65)));
     assertThat(usage.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(usage.err()).contains("job id must be 1-64");
     assertThat(run(jobs("update", "--job", "j", "--status", "CANCELED")).exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(run("jobs", "next", "--endpoint", endpoint).exitCode()).isEqualTo(ExitCodes.USAGE); // no --thing
 
-    Run refused = run("jobs", "next", "--thing", thing, "--endpoint", "mqtt://127.0.0.1:1",
+    CliRun refused = run("jobs", "next", "--thing", thing, "--endpoint", "mqtt://127.0.0.1:1",
         "--connect-timeout", "2s");
     assertThat(refused.exitCode()).isEqualTo(ExitCodes.CONNECTION);
 
     try (Mosquitto noTwin = Mosquitto.plain(dir.resolve("no-twin"))) {
-      Run silent = run("jobs", "next", "--thing", thing, "--endpoint", "mqtt://127.0.0.1:" + noTwin.port(),
+      CliRun silent = run("jobs", "next", "--thing", thing, "--endpoint", "mqtt://127.0.0.1:" + noTwin.port(),
           "--timeout", "300ms");
       assertThat(silent.exitCode()).isEqualTo(ExitCodes.TIMEOUT);
     }
@@ -310,7 +303,7 @@ class JobsAndCommandsCliEndToEndTest {
   @Test
   void commands_handle_exit_codes_say_usage_and_connection() throws Exception {
     Path handler = script("noop.sh", "true");
-    Run both = run("commands", "handle", "--endpoint", endpoint, "--thing", thing, "--client-target", "c1",
+    CliRun both = run("commands", "handle", "--endpoint", endpoint, "--thing", thing, "--client-target", "c1",
         "--handler", handler.toString());
     assertThat(both.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(both.err()).contains("--thing").contains("--client-target").contains("mutually exclusive");

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.thingbridge.testing.Mosquitto;
 import dev.thingbridge.testing.TestPki;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -46,16 +44,9 @@ class MqttCommandTest {
   }
 
   /** One run of the command line with captured output. */
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
+  private static CliRun run(String... args) {
     CommandLine cl = ThingBridgeCommand.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+    return CliRun.of(cl, args);
   }
 
   private static List<String> tls(String... more) {
@@ -66,7 +57,7 @@ class MqttCommandTest {
     return args;
   }
 
-  private static Run mqtt(String sub, List<String> args) {
+  private static CliRun mqtt(String sub, List<String> args) {
     List<String> all = new ArrayList<>(List.of("mqtt", sub));
     all.addAll(args);
     return run(all.toArray(String[]::new));
@@ -74,10 +65,10 @@ class MqttCommandTest {
 
   @Test
   void a_retained_publish_is_what_a_later_subscriber_prints() {
-    Run pub = mqtt("pub", tls("--topic", "tb/cli/retained", "--message", "hello world", "--retain"));
+    CliRun pub = mqtt("pub", tls("--topic", "tb/cli/retained", "--message", "hello world", "--retain"));
     assertThat(pub.exitCode()).as(pub.err()).isZero();
 
-    Run sub = mqtt("sub", tls("--topic", "tb/cli/retained", "--count", "1", "--timeout", "10s"));
+    CliRun sub = mqtt("sub", tls("--topic", "tb/cli/retained", "--count", "1", "--timeout", "10s"));
     assertThat(sub.exitCode()).as(sub.err()).isZero();
     assertThat(sub.out()).isEqualTo("tb/cli/retained hello world" + System.lineSeparator());
   }
@@ -87,7 +78,7 @@ class MqttCommandTest {
     Path file = dir.resolve("binary.bin");
     byte[] binary = {0, 1, 2, (byte) 0xfe, '\n'};
     Files.write(file, binary);
-    CompletableFuture<Run> sub = CompletableFuture.supplyAsync(() -> mqtt("sub",
+    CompletableFuture<CliRun> sub = CompletableFuture.supplyAsync(() -> mqtt("sub",
         tls("--topic", "tb/cli/live/+", "--topic", "tb/cli/other", "--count", "2", "--timeout", "20s", "--base64")));
 
     // Publish until the subscriber has had its two messages: it may not have subscribed yet at first.
@@ -96,7 +87,7 @@ class MqttCommandTest {
       return sub.isDone();
     });
 
-    Run result = sub.get();
+    CliRun result = sub.get();
     assertThat(result.exitCode()).as(result.err()).isZero();
     String encoded = Base64.getEncoder().encodeToString(binary);
     assertThat(result.out().lines()).containsExactly("tb/cli/live/a " + encoded, "tb/cli/live/a " + encoded);
@@ -104,35 +95,35 @@ class MqttCommandTest {
 
   @Test
   void sub_exits_with_4_when_the_timeout_runs_out_before_the_count() {
-    Run sub = mqtt("sub", tls("--topic", "tb/cli/silence", "--count", "1", "--timeout", "500ms"));
+    CliRun sub = mqtt("sub", tls("--topic", "tb/cli/silence", "--count", "1", "--timeout", "500ms"));
     assertThat(sub.exitCode()).isEqualTo(ExitCodes.TIMEOUT);
     assertThat(sub.err()).contains("timed out").contains("got 0");
   }
 
   @Test
   void bad_flags_exit_with_2_and_one_clear_line() {
-    Run badQos = mqtt("pub", tls("--topic", "a", "--message", "x", "--qos", "2"));
+    CliRun badQos = mqtt("pub", tls("--topic", "a", "--message", "x", "--qos", "2"));
     assertThat(badQos.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(badQos.err()).startsWith("error: ").contains("QoS must be 0 or 1");
 
-    Run badEndpoint = run("mqtt", "pub", "--endpoint", "http://localhost", "--topic", "a", "--message", "x");
+    CliRun badEndpoint = run("mqtt", "pub", "--endpoint", "http://localhost", "--topic", "a", "--message", "x");
     assertThat(badEndpoint.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(badEndpoint.err()).contains("mqtt://");
 
-    Run noPayload = mqtt("pub", tls("--topic", "a"));
+    CliRun noPayload = mqtt("pub", tls("--topic", "a"));
     assertThat(noPayload.exitCode()).isEqualTo(ExitCodes.USAGE);
 
-    Run wildcardTopic = mqtt("pub", tls("--topic", "a/+", "--message", "x"));
+    CliRun wildcardTopic = mqtt("pub", tls("--topic", "a/+", "--message", "x"));
     assertThat(wildcardTopic.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(wildcardTopic.err()).contains("wildcards");
 
-    Run zeroCount = mqtt("sub", tls("--topic", "a", "--count", "0"));
+    CliRun zeroCount = mqtt("sub", tls("--topic", "a", "--count", "0"));
     assertThat(zeroCount.exitCode()).isEqualTo(ExitCodes.USAGE);
   }
 
   @Test
   void a_missing_certificate_file_exits_with_2() {
-    Run pub = run("mqtt", "pub", "--endpoint", broker.endpoint().toString(),
+    CliRun pub = run("mqtt", "pub", "--endpoint", broker.endpoint().toString(),
         "--cert", dir.resolve("nope.pem").toString(), "--key", device.privateKey().toString(),
         "--topic", "a", "--message", "x");
     assertThat(pub.exitCode()).isEqualTo(ExitCodes.USAGE);
@@ -145,7 +136,7 @@ class MqttCommandTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
     }
-    Run pub = run("mqtt", "pub", "--endpoint", "mqtt://127.0.0.1:" + closedPort, "--topic", "a", "--message", "x");
+    CliRun pub = run("mqtt", "pub", "--endpoint", "mqtt://127.0.0.1:" + closedPort, "--topic", "a", "--message", "x");
     assertThat(pub.exitCode()).isEqualTo(ExitCodes.CONNECTION);
     assertThat(pub.err()).contains("could not connect").contains("CONNECTION_REFUSED");
   }
@@ -154,7 +145,7 @@ class MqttCommandTest {
   void a_broker_refusing_the_client_certificate_exits_with_3() {
     TestPki stranger = TestPki.create(dir.resolve("stranger"), "stranger");
     TestPki.ClientCredentials foreign = stranger.newClient("foreign");
-    Run pub = run("mqtt", "pub", "--endpoint", broker.endpoint().toString(),
+    CliRun pub = run("mqtt", "pub", "--endpoint", broker.endpoint().toString(),
         "--cert", foreign.certificate().toString(), "--key", foreign.privateKey().toString(),
         "--ca", pki.caFile().toString(), "--topic", "a", "--message", "x");
     assertThat(pub.exitCode()).isEqualTo(ExitCodes.CONNECTION);
@@ -164,13 +155,13 @@ class MqttCommandTest {
 
   @Test
   void pub_reads_standard_input_with_file_dash_and_sub_prints_payloads_only_for_jq() throws Exception {
-    CompletableFuture<Run> sub = CompletableFuture.supplyAsync(() -> mqtt("sub",
+    CompletableFuture<CliRun> sub = CompletableFuture.supplyAsync(() -> mqtt("sub",
         tls("--topic", "tb/cli/stdin", "-C", "1", "-W", "20", "--payload-only")));
     java.io.InputStream stdin = System.in;
     try {
       await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
         System.setIn(new java.io.ByteArrayInputStream("{\"t\":21.5}".getBytes(StandardCharsets.UTF_8)));
-        Run pub = mqtt("pub", tls("--topic", "tb/cli/stdin", "--file", "-", "--qos", "0"));
+        CliRun pub = mqtt("pub", tls("--topic", "tb/cli/stdin", "--file", "-", "--qos", "0"));
         assertThat(pub.exitCode()).as(pub.err()).isZero();
         return sub.isDone();
       });
@@ -183,7 +174,7 @@ class MqttCommandTest {
 
   @Test
   void a_bare_number_timeout_is_seconds() {
-    Run sub = mqtt("sub", tls("--topic", "tb/cli/silence", "--count", "1", "--timeout", "1"));
+    CliRun sub = mqtt("sub", tls("--topic", "tb/cli/silence", "--count", "1", "--timeout", "1"));
     assertThat(sub.exitCode()).isEqualTo(ExitCodes.TIMEOUT);
     assertThat(sub.err()).contains("timed out after 1000 ms");
   }

@@ -12,8 +12,6 @@ import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.testing.AwsSdkClients;
 import dev.thingbridge.testing.Mosquitto;
 import dev.thingbridge.twin.TwinServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,21 +54,11 @@ class ProvisioningCliTest {
   private String endpoint;
   private final List<AutoCloseable> closing = new ArrayList<>();
 
-  record Run(int exitCode, String out, String err) {
-    JsonNode json() throws Exception {
-      return JSON.readTree(out);
-    }
+  private static CliRun run(picocli.CommandLine cl, String... args) {
+    return CliRun.of(cl, args);
   }
 
-  private static Run run(picocli.CommandLine cl, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Run(cl.execute(args), out.toString(), err.toString());
-  }
-
-  private static Run run(String... args) {
+  private static CliRun run(String... args) {
     return run(ThingBridgeCommand.newCommandLine(java.util.Map.of()), args);
   }
 
@@ -89,7 +77,7 @@ class ProvisioningCliTest {
     dir = tempDir;
     state = dir.resolve("state");
     tls = dir.resolve("tls");
-    Run ca = run("ca", "--state-dir", state.toString(), "--out", tls.toString());
+    CliRun ca = run("ca", "--state-dir", state.toString(), "--out", tls.toString());
     assertThat(ca.exitCode()).as(ca.err()).isZero();
     assertThat(ca.json().get("ca").asText()).endsWith("ca" + java.io.File.separator + "ca.pem");
     broker = Mosquitto.builder(dir.resolve("mosquitto"))
@@ -134,7 +122,7 @@ class ProvisioningCliTest {
   void a_device_provisions_by_claim_and_reports_with_its_new_certificate_and_the_twin_remembers_after_a_restart()
       throws Exception {
     Path out = dir.resolve("device-1");
-    Run p = run(claimArgs("provision", "--template", "Fleet", "--param", "Serial=SN-1", "--format", "cbor",
+    CliRun p = run(claimArgs("provision", "--template", "Fleet", "--param", "Serial=SN-1", "--format", "cbor",
         "--out", out.toString()));
     assertThat(p.exitCode()).as(p.err()).isZero();
     assertThat(p.out().lines()).hasSize(1);
@@ -146,7 +134,7 @@ class ProvisioningCliTest {
     assertThat(JSON.readTree(out.resolve("thing.json").toFile()).get("certificateId").asText())
         .isEqualTo(line.get("certificateId").asText());
 
-    Run report = run(tlsArgs(out.resolve("certificate.pem.crt").toString(), out.resolve("private.pem.key").toString(),
+    CliRun report = run(tlsArgs(out.resolve("certificate.pem.crt").toString(), out.resolve("private.pem.key").toString(),
         "defender", "report", "--thing", "Device-SN-1", "--custom", "boots=number:1",
         "--custom", "peers=ip-list:10.0.0.1,fd00::1", "--standard", "--client-id", "Device-SN-1"));
     assertThat(report.exitCode()).as(report.err()).isZero();
@@ -163,7 +151,7 @@ class ProvisioningCliTest {
           .startTime(java.time.Instant.EPOCH).endTime(java.time.Instant.now().plusSeconds(60))).metricDatumList())
           .hasSize(1);
     }
-    Run again = run(claimArgs("provision", "--template", "Fleet", "--param", "Serial=SN-2", "--csr",
+    CliRun again = run(claimArgs("provision", "--template", "Fleet", "--param", "Serial=SN-2", "--csr",
         "--out", dir.resolve("device-2").toString()));
     assertThat(again.exitCode()).as(again.err()).isZero();
     assertThat(Files.readString(dir.resolve("device-2/private.pem.key"))).startsWith("-----BEGIN EC PRIVATE KEY-----");
@@ -171,13 +159,13 @@ class ProvisioningCliTest {
 
   @Test
   void csr_forms_write_the_right_files() throws Exception {
-    Run rsa = run(claimArgs("provision", "--template", "Fleet", "--param", "Serial=SN-3", "--csr=rsa-2048",
+    CliRun rsa = run(claimArgs("provision", "--template", "Fleet", "--param", "Serial=SN-3", "--csr=rsa-2048",
         "--out", dir.resolve("device-3").toString()));
     assertThat(rsa.exitCode()).as(rsa.err()).isZero();
     assertThat(Files.readString(dir.resolve("device-3/private.pem.key"))).startsWith("-----BEGIN RSA PRIVATE KEY-----");
     Path csr = Files.writeString(dir.resolve("own.csr"),
         Pki.csrPem(Pki.newCsr(Pki.newEcP256(), new X500Name("CN=own"))));
-    Run own = run(claimArgs("provision", "--template", "Fleet", "--param", "Serial=SN-4", "--csr-file", csr.toString(),
+    CliRun own = run(claimArgs("provision", "--template", "Fleet", "--param", "Serial=SN-4", "--csr-file", csr.toString(),
         "--out", dir.resolve("device-4").toString()));
     assertThat(own.exitCode()).as(own.err()).isZero();
     assertThat(dir.resolve("device-4/private.pem.key")).doesNotExist();
@@ -186,10 +174,10 @@ class ProvisioningCliTest {
 
   @Test
   void a_rejection_exits_1_with_awss_code_and_message() {
-    Run r = run(claimArgs("provision", "--template", "Fleet", "--out", dir.resolve("device-x").toString()));
+    CliRun r = run(claimArgs("provision", "--template", "Fleet", "--out", dir.resolve("device-x").toString()));
     assertThat(r.exitCode()).isEqualTo(ExitCodes.FAILURE);
     assertThat(r.err()).startsWith("error: RegisterThing rejected: 400 InvalidParameters: Parameter Serial is required");
-    Run missing = run(claimArgs("provision", "--template", "Nope", "--param", "Serial=1",
+    CliRun missing = run(claimArgs("provision", "--template", "Nope", "--param", "Serial=1",
         "--out", dir.resolve("device-y").toString()));
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.FAILURE);
     assertThat(missing.err()).contains("404 ResourceNotFoundException");
@@ -216,7 +204,7 @@ class ProvisioningCliTest {
         {"defender", "report", "--thing", "t", "--custom", "ips=ip-list:999.1.1.1"},
         {"defender", "report", "--thing", "t", "--custom", "a=number:1", "--custom", "a=number:2"},
         {"defender", "run", "--thing", "t", "--custom", "a=number:1", "--count", "0"}}) {
-      Run r = run(noConnect, args);
+      CliRun r = run(noConnect, args);
       assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(ExitCodes.USAGE);
       assertThat(r.err()).startsWith("error: ");
     }
@@ -226,10 +214,10 @@ class ProvisioningCliTest {
   void no_answer_is_a_timeout_and_defender_run_reports_on_its_schedule() {
     LocalBroker bus = new LocalBroker();
     picocli.CommandLine noTwin = ThingBridgeCommand.newCommandLine(bus::connect);
-    Run silent = run(noTwin, "provision", "--template", "Fleet", "--timeout", "0.3", "--out",
+    CliRun silent = run(noTwin, "provision", "--template", "Fleet", "--timeout", "0.3", "--out",
         dir.resolve("silent").toString());
     assertThat(silent.exitCode()).as(silent.err()).isEqualTo(ExitCodes.TIMEOUT);
-    Run reports = run(tlsArgs(tls.resolve("claim.pem").toString(), tls.resolve("claim.key").toString(),
+    CliRun reports = run(tlsArgs(tls.resolve("claim.pem").toString(), tls.resolve("claim.key").toString(),
         "defender", "run", "--thing", "gw-7", "--custom", "temp=number:21.5", "--interval", "0.2", "--count", "3"));
     assertThat(reports.exitCode()).as(reports.err()).isZero();
     assertThat(reports.out().lines()).hasSize(3).allSatisfy(l -> assertThat(l).contains("\"event\":\"accepted\""));
