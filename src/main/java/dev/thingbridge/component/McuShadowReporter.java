@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@code imageState} ({@code confirmed} or {@code testing}), {@code images} (every slot with its flags) and {@code
  * lastFlash} (outcome, job id, time, version, error code and message). A report is sent after the MCU is probed at
  * start and after every OTA or flash job for its thing ends (flashed, refused, reverted or failed), with the image
- * state read afresh. An unreachable MCU reports only its state and reason: the shadow keeps the last known version
- * and images, since a shadow update merges.
+ * state read afresh. While a job for the MCU runs, {@code flashing} names it ({@code jobId}, {@code since}); the
+ * report at its end removes it. An unreachable MCU reports only its state and reason: the shadow keeps the last
+ * known version and images, since a shadow update merges.
  *
  * <p>Reports of one MCU are sent one after the other, in the order they were asked for. A report that fails is
  * logged; the next one carries the whole state again.
@@ -89,12 +90,19 @@ final class McuShadowReporter implements DeviceEventSink {
     }
     if (event.type().equals("ota.status")) {
       String jobId = event.fields().path("jobId").asText(null);
+      boolean started = false;
       synchronized (m) {
         if (jobId != null && !jobId.equals(m.jobId)) {
           m.jobId = jobId;
           m.platformAtStart = platforms.apply(m.id);
           m.flashesAtStart = m.platformAtStart == null ? 0 : m.platformAtStart.flashesEnded();
+          started = true;
         }
+      }
+      if (started) {
+        ObjectNode flashing = JsonNodeFactory.instance.objectNode();
+        flashing.putObject("flashing").put("jobId", jobId).put("since", Instant.now().toString());
+        report(m, flashing);
       }
     } else if (event.type().equals("ota.finished")) {
       synchronized (m) {
@@ -131,7 +139,7 @@ final class McuShadowReporter implements DeviceEventSink {
   }
 
   private static ObjectNode online(ImageState images) {
-    ObjectNode r = JsonNodeFactory.instance.objectNode().put("state", "online").putNull("reason");
+    ObjectNode r = JsonNodeFactory.instance.objectNode().put("state", "online").putNull("reason").putNull("flashing");
     ArrayNode slots = r.putArray("images");
     for (ImageSlot s : images.slots()) {
       slots.addObject().put("image", s.image()).put("slot", s.slot()).put("version", s.version())
@@ -144,7 +152,8 @@ final class McuShadowReporter implements DeviceEventSink {
   }
 
   private static ObjectNode unreachable(String reason) {
-    return JsonNodeFactory.instance.objectNode().put("state", "unreachable").put("reason", String.valueOf(reason));
+    return JsonNodeFactory.instance.objectNode().put("state", "unreachable").put("reason", String.valueOf(reason))
+        .putNull("flashing");
   }
 
   private void report(Mcu m, ObjectNode reported) {

@@ -140,7 +140,10 @@ class McuFlashOverIpcTest {
     assertThat(atStart.has("lastFlash")).as("no flash yet").isFalse();
 
     flashJob("flash-ok", "2.0.0");
+    ObjectNode during = awaitFirmwareShadow(r -> r.path("flashing").path("jobId").asText().equals("flash-ok"));
+    assertThat(Instant.parse(during.path("flashing").path("since").asText())).isAfter(Instant.now().minusSeconds(60));
     ObjectNode flashed = awaitFirmwareShadow(r -> r.path("lastFlash").path("jobId").asText().equals("flash-ok"));
+    assertThat(flashed.has("flashing")).as("the end of the job removes it").isFalse();
     assertActive(flashed, "2.0.0");
     assertThat(flashed.path("lastFlash").path("outcome").asText()).isEqualTo("UPDATED");
     assertThat(flashed.path("lastFlash").path("jobStatus").asText()).isEqualTo("SUCCEEDED");
