@@ -90,7 +90,6 @@ class PackageLayersTest {
    * shrink: a cycle that is gone must be removed from it, a new one fails the build.
    */
   private static final Set<String> KNOWN_CYCLES = Set.of(
-      "dev.thingbridge.shadows.schema,dev.thingbridge.shadows.schema.internal",
       "dev.thingbridge.twin,dev.thingbridge.twin.commands,dev.thingbridge.twin.commands.internal,"
           + "dev.thingbridge.twin.defender,dev.thingbridge.twin.defender.internal,dev.thingbridge.twin.jobs,"
           + "dev.thingbridge.twin.jobs.internal,dev.thingbridge.twin.ota,dev.thingbridge.twin.ota.internal,"

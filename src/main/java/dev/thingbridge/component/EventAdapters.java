@@ -19,7 +19,7 @@ import dev.thingbridge.mcu.FlashListener;
 import dev.thingbridge.shadows.DeltaEvent;
 import dev.thingbridge.shadows.ShadowListener;
 import dev.thingbridge.shadows.ShadowManagerListener;
-import dev.thingbridge.shadows.schema.ShadowDeltaException;
+import dev.thingbridge.shadows.schema.spec.ShadowDeltaException;
 import dev.thingbridge.transfer.OtaDocument;
 import dev.thingbridge.transfer.OtaListener;
 import dev.thingbridge.transfer.OtaResult;

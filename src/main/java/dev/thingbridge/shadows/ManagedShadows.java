@@ -8,7 +8,7 @@ import dev.thingbridge.shadows.internal.JsonLocalState;
 import dev.thingbridge.shadows.internal.LocalState;
 import dev.thingbridge.shadows.internal.RequestPacer.Priority;
 import dev.thingbridge.shadows.internal.TypedLocalState;
-import dev.thingbridge.shadows.schema.ShadowDeltaException;
+import dev.thingbridge.shadows.schema.spec.ShadowDeltaException;
 import dev.thingbridge.shadows.schema.ShadowSchema;
 import dev.thingbridge.shadows.store.KeyValueStore;
 import dev.thingbridge.shadows.store.LoadResult;

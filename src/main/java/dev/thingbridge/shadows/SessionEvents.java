@@ -1,7 +1,7 @@
 package dev.thingbridge.shadows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.shadows.schema.ShadowDeltaException;
+import dev.thingbridge.shadows.schema.spec.ShadowDeltaException;
 
 /** What a {@link ShadowSession} tells its owner, on the owner's thread. */
 interface SessionEvents<S> {

@@ -10,7 +10,7 @@ import dev.thingbridge.shadows.internal.JsonLocalState;
 import dev.thingbridge.shadows.internal.LocalState;
 import dev.thingbridge.shadows.internal.TypedLocalState;
 import dev.thingbridge.shadows.model.ShadowDocument;
-import dev.thingbridge.shadows.schema.ShadowDeltaException;
+import dev.thingbridge.shadows.schema.spec.ShadowDeltaException;
 import dev.thingbridge.shadows.schema.ShadowSchema;
 import dev.thingbridge.shadows.store.CommitResult;
 import dev.thingbridge.shadows.store.KeyValueStore;

@@ -2,7 +2,7 @@ package dev.thingbridge.shadows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.shadows.model.ShadowDocuments;
-import dev.thingbridge.shadows.schema.ShadowDeltaException;
+import dev.thingbridge.shadows.schema.spec.ShadowDeltaException;
 
 /**
  * Observes a {@link Shadow}. Called on the shadow's control thread ({@code thingbridge-shadows-<thing>[-<shadow>]}),

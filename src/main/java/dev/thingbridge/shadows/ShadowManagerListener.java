@@ -1,7 +1,7 @@
 package dev.thingbridge.shadows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.shadows.schema.ShadowDeltaException;
+import dev.thingbridge.shadows.schema.spec.ShadowDeltaException;
 
 /**
  * Observes a {@link ShadowManager}: the application's hook for acting on configuration changes (pushing them to

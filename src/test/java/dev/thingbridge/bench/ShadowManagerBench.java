@@ -13,7 +13,7 @@ import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.shadows.ShadowManager;
-import dev.thingbridge.shadows.schema.DefaultValue;
+import dev.thingbridge.shadows.schema.spec.DefaultValue;
 import dev.thingbridge.shadows.store.FileKeyValueStore;
 import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
 import dev.thingbridge.shadows.store.KeyValueStore;

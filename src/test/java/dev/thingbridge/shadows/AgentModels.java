@@ -1,12 +1,12 @@
 package dev.thingbridge.shadows;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
-import dev.thingbridge.shadows.schema.FieldConverter;
-import dev.thingbridge.shadows.schema.MigrateFrom;
-import dev.thingbridge.shadows.schema.ReportOnly;
+import dev.thingbridge.shadows.schema.spec.FieldConverter;
+import dev.thingbridge.shadows.schema.spec.MigrateFrom;
+import dev.thingbridge.shadows.schema.spec.ReportOnly;
 import dev.thingbridge.shadows.schema.ShadowSchema;
-import dev.thingbridge.shadows.schema.TaggedUnion;
-import dev.thingbridge.shadows.schema.Tagging;
+import dev.thingbridge.shadows.schema.spec.TaggedUnion;
+import dev.thingbridge.shadows.schema.spec.Tagging;
 import java.util.HashMap;
 import java.util.Map;
 

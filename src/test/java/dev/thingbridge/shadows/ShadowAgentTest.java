@@ -11,7 +11,7 @@ import dev.thingbridge.mqtt.MqttTimeoutException;
 import dev.thingbridge.shadows.AgentModels.Device;
 import dev.thingbridge.shadows.AgentModels.ModeB;
 import dev.thingbridge.shadows.AgentModels.Pair;
-import dev.thingbridge.shadows.schema.ShadowDeltaException;
+import dev.thingbridge.shadows.schema.spec.ShadowDeltaException;
 import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
 import dev.thingbridge.shadows.store.ShadowStateStore;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.thingbridge.shadows.internal;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.shadows.schema.ShadowDeltaException;
+import dev.thingbridge.shadows.schema.spec.ShadowDeltaException;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.BiConsumer;

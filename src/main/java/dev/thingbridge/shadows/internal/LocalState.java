@@ -1,7 +1,7 @@
 package dev.thingbridge.shadows.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.shadows.schema.ShadowDeltaException;
+import dev.thingbridge.shadows.schema.spec.ShadowDeltaException;
 import dev.thingbridge.shadows.store.CommitResult;
 import dev.thingbridge.shadows.store.LoadResult;
 import java.util.function.UnaryOperator;

@@ -1,7 +1,7 @@
 package dev.thingbridge.shadows.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.thingbridge.shadows.schema.ShadowDeltaException;
+import dev.thingbridge.shadows.schema.spec.ShadowDeltaException;
 import dev.thingbridge.shadows.schema.internal.FieldSpec;
 import dev.thingbridge.shadows.schema.internal.LeafNode;
 import dev.thingbridge.shadows.schema.internal.MapNode;

@@ -1,6 +1,6 @@
 package dev.thingbridge.shadows.store;
 
-import dev.thingbridge.shadows.schema.MigrateFrom;
+import dev.thingbridge.shadows.schema.spec.MigrateFrom;
 import java.util.List;
 
 /**

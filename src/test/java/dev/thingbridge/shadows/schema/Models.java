@@ -5,6 +5,14 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
+import dev.thingbridge.shadows.schema.spec.DefaultValue;
+import dev.thingbridge.shadows.schema.spec.FieldConverter;
+import dev.thingbridge.shadows.schema.spec.Flatten;
+import dev.thingbridge.shadows.schema.spec.MigrateFrom;
+import dev.thingbridge.shadows.schema.spec.Opaque;
+import dev.thingbridge.shadows.schema.spec.ReportOnly;
+import dev.thingbridge.shadows.schema.spec.TaggedUnion;
+import dev.thingbridge.shadows.schema.spec.Tagging;
 import java.util.List;
 import java.util.Map;
 

@@ -11,6 +11,7 @@ import dev.thingbridge.shadows.schema.Models.Rich;
 import dev.thingbridge.shadows.schema.Models.Single;
 import dev.thingbridge.shadows.schema.Models.Sio;
 import dev.thingbridge.shadows.schema.Models.Static;
+import dev.thingbridge.shadows.schema.spec.ShadowDeltaException;
 import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
 import dev.thingbridge.shadows.store.ShadowStateStore;
 import java.io.IOException;

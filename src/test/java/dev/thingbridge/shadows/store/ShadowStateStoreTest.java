@@ -12,7 +12,7 @@ import dev.thingbridge.shadows.schema.Models.Sio;
 import dev.thingbridge.shadows.schema.Models.Static;
 import dev.thingbridge.shadows.schema.Models.Value;
 import dev.thingbridge.shadows.schema.Models;
-import dev.thingbridge.shadows.schema.ShadowDeltaException;
+import dev.thingbridge.shadows.schema.spec.ShadowDeltaException;
 import dev.thingbridge.shadows.schema.ShadowSchema;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

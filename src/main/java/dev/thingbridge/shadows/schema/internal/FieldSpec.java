@@ -1,6 +1,6 @@
 package dev.thingbridge.shadows.schema.internal;
 
-import dev.thingbridge.shadows.schema.FieldConverter;
+import dev.thingbridge.shadows.schema.spec.FieldConverter;
 import java.util.List;
 
 /**

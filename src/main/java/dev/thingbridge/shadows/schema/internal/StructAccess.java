@@ -1,6 +1,6 @@
 package dev.thingbridge.shadows.schema.internal;
 
-import dev.thingbridge.shadows.schema.ShadowSchemaException;
+import dev.thingbridge.shadows.schema.spec.ShadowSchemaException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;

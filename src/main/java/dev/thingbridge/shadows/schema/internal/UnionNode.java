@@ -1,6 +1,6 @@
 package dev.thingbridge.shadows.schema.internal;
 
-import dev.thingbridge.shadows.schema.Tagging;
+import dev.thingbridge.shadows.schema.spec.Tagging;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

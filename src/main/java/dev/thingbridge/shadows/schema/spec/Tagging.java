@@ -1,4 +1,4 @@
-package dev.thingbridge.shadows.schema;
+package dev.thingbridge.shadows.schema.spec;
 
 /** How a {@link TaggedUnion} names its variant in JSON. */
 public enum Tagging {

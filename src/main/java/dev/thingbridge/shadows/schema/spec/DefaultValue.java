@@ -1,4 +1,4 @@
-package dev.thingbridge.shadows.schema;
+package dev.thingbridge.shadows.schema.spec;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -12,7 +12,7 @@ import java.lang.annotation.Target;
  * {@code @DefaultValue("{\"retries\":3}")} (for a nested object it is applied over that object's own defaults).
  *
  * <p>The JSON is checked against the field's type when the schema is derived; a mismatch fails
- * {@link ShadowSchema#of(Class)}.
+ * {@code ShadowSchema.of(Class)}.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -1,8 +1,8 @@
-package dev.thingbridge.shadows.schema;
+package dev.thingbridge.shadows.schema.spec;
 
 /**
  * A state type that cannot be used as a shadow model (a map with non-string keys, two flattened maps, a default
- * that does not fit its field, a recursive type...). Thrown by {@link ShadowSchema#of(Class)}; a programming
+ * that does not fit its field, a recursive type...). Thrown by {@code ShadowSchema.of(Class)}; a programming
  * error, not a runtime condition.
  */
 public final class ShadowSchemaException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.thingbridge.shadows.schema;
+package dev.thingbridge.shadows.schema.spec;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

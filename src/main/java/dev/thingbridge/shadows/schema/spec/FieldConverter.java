@@ -1,4 +1,4 @@
-package dev.thingbridge.shadows.schema;
+package dev.thingbridge.shadows.schema.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

@@ -1,4 +1,4 @@
-package dev.thingbridge.shadows.schema;
+package dev.thingbridge.shadows.schema.spec;
 
 /**
  * A delta (or reported patch) that does not fit the shadow's state type. It names the JSON Pointer of the
