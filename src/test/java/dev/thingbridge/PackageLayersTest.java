@@ -85,19 +85,6 @@ class PackageLayersTest {
     assertThat(violations).as("references up or across the layers").isEmpty();
   }
 
-  /**
-   * Package cycles not broken yet, each named by its packages (sorted, comma-separated). The list may only
-   * shrink: a cycle that is gone must be removed from it, a new one fails the build.
-   */
-  private static final Set<String> KNOWN_CYCLES = Set.of(
-      "dev.thingbridge.twin,dev.thingbridge.twin.commands,dev.thingbridge.twin.commands.internal,"
-          + "dev.thingbridge.twin.defender,dev.thingbridge.twin.defender.internal,dev.thingbridge.twin.jobs,"
-          + "dev.thingbridge.twin.jobs.internal,dev.thingbridge.twin.ota,dev.thingbridge.twin.ota.internal,"
-          + "dev.thingbridge.twin.provisioning,dev.thingbridge.twin.provisioning.internal,"
-          + "dev.thingbridge.twin.shadows,dev.thingbridge.twin.shadows.internal,dev.thingbridge.twin.store,"
-          + "dev.thingbridge.twin.streams,dev.thingbridge.twin.streams.internal,dev.thingbridge.twin.things,"
-          + "dev.thingbridge.twin.web");
-
   private static final Pattern CLASS_REFERENCE =
       Pattern.compile("\\b(dev\\.thingbridge(?:\\.[a-z][a-z0-9]*)+)\\.(?:[A-Z]\\w*|\\*)");
 
@@ -110,8 +97,7 @@ class PackageLayersTest {
         cycles.add(String.join(",", new TreeSet<>(component)));
       }
     }
-    assertThat(cycles).as("package cycles in src/main (beyond the known ones)").isSubsetOf(KNOWN_CYCLES);
-    assertThat(KNOWN_CYCLES).as("known cycles that are gone: remove them from KNOWN_CYCLES").isSubsetOf(cycles);
+    assertThat(cycles).as("package cycles in src/main (each names the packages that use each other)").isEmpty();
   }
 
   @Test

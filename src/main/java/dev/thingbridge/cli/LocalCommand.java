@@ -9,7 +9,7 @@ import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.mqtt.local.LocalMqttClient;
 import dev.thingbridge.mqtt.local.server.MqttServer;
 import dev.thingbridge.mqtt.local.server.MqttServerOptions;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import dev.thingbridge.twin.things.ThingsService;
 import java.io.IOException;
 import java.io.PrintWriter;

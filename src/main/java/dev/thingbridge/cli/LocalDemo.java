@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thingbridge.component.ComponentConfig;
 import dev.thingbridge.mcu.fake.FakeMcu;
 import dev.thingbridge.mcu.image.McubootImageBuilder;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import dev.thingbridge.twin.commands.CommandExecutionStatus;
 import dev.thingbridge.twin.commands.CommandSpec;
 import dev.thingbridge.twin.commands.CommandsService;

@@ -1,7 +1,7 @@
 package dev.thingbridge.cli;
 
 import dev.thingbridge.component.ComponentConfig;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import dev.thingbridge.twin.things.ThingsService;
 import java.io.IOException;
 import java.io.PrintWriter;

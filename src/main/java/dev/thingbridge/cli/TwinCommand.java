@@ -2,7 +2,7 @@ package dev.thingbridge.cli;
 
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttException;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import dev.thingbridge.twin.store.SyncMode;
 import dev.thingbridge.twin.store.TwinStoreException;
 import java.io.IOException;

@@ -17,7 +17,7 @@ import dev.thingbridge.shadows.schema.spec.DefaultValue;
 import dev.thingbridge.shadows.store.FileKeyValueStore;
 import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
 import dev.thingbridge.shadows.store.KeyValueStore;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import dev.thingbridge.twin.shadows.ShadowsService;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

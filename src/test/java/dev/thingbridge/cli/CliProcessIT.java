@@ -9,7 +9,7 @@ import dev.thingbridge.mqtt.crt.CrtMqttOptions;
 import dev.thingbridge.testing.ChildProcess;
 import dev.thingbridge.testing.Mosquitto;
 import dev.thingbridge.testing.TestPki;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.crt.CrtMqttClient;
 import dev.thingbridge.mqtt.crt.CrtMqttOptions;
 import dev.thingbridge.testing.Mosquitto;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ import dev.thingbridge.mcu.fake.PtyPair;
 import dev.thingbridge.mcu.image.McubootImageBuilder;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.local.LocalBroker;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.streams.FileSource;

@@ -11,7 +11,7 @@ import dev.thingbridge.mqtt.crt.CrtMqttOptions;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.testing.AwsSdkClients;
 import dev.thingbridge.testing.Mosquitto;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

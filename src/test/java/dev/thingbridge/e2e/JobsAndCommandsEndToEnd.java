@@ -29,7 +29,7 @@ import dev.thingbridge.jobs.JobHandlers;
 import dev.thingbridge.jobs.JobOutcome;
 import dev.thingbridge.jobs.model.UpdateJobExecutionRequest;
 import dev.thingbridge.mqtt.MqttClient;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;

@@ -10,7 +10,7 @@ import dev.thingbridge.mqtt.crt.CrtMqttClient;
 import dev.thingbridge.mqtt.crt.CrtMqttOptions;
 import dev.thingbridge.testing.Mosquitto;
 import dev.thingbridge.testing.OtaFixtures;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.streams.StreamFaults;

@@ -11,7 +11,7 @@ import dev.thingbridge.transfer.OtaConfig;
 import dev.thingbridge.transfer.OtaListener;
 import dev.thingbridge.transfer.PlatformImageState;
 import dev.thingbridge.transfer.TransferProgress;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import dev.thingbridge.twin.jobs.JobExecutionDescription;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobsService;

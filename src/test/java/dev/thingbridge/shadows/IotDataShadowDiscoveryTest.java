@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.thingbridge.mqtt.local.LocalBroker;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import dev.thingbridge.twin.shadows.ShadowsService;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

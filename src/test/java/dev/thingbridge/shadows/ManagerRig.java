@@ -8,7 +8,7 @@ import dev.thingbridge.shadows.schema.spec.DefaultValue;
 import dev.thingbridge.shadows.schema.ShadowSchema;
 import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
 import dev.thingbridge.shadows.store.ShadowStateStore;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import dev.thingbridge.twin.shadows.ShadowsService;
 import java.net.InetAddress;
 import java.net.URI;

@@ -13,7 +13,7 @@ import dev.thingbridge.shadows.store.CommitResult;
 import dev.thingbridge.shadows.store.FileKeyValueStore;
 import dev.thingbridge.shadows.store.LoadResult;
 import dev.thingbridge.shadows.store.ShadowStateStore;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

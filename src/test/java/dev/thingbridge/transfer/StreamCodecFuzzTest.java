@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.thingbridge.transfer.model.StreamBlock;
-import dev.thingbridge.twin.streams.internal.StreamWire;
+import dev.thingbridge.twin.streams.StreamWire;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;

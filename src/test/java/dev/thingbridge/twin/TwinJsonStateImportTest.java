@@ -10,6 +10,7 @@ import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobsService;
+import dev.thingbridge.twin.server.TwinServer;
 import dev.thingbridge.twin.shadows.ShadowServiceException;
 import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.things.ThingsService;

@@ -17,7 +17,7 @@
  *       published on {@code $aws/events/commandExecution/{commandId}/{status}}.
  * </ol>
  *
- * <p>{@link dev.thingbridge.twin.commands.CommandServiceTopics} formats and parses every topic; the {@code internal}
- * package holds the codecs, the HTTP API and the state file.
+ * <p>{@link dev.thingbridge.twin.commands.CommandServiceTopics} formats and parses every topic; the codecs, the
+ * rules, the HTTP API and the state rows are package-private classes beside the service.
  */
 package dev.thingbridge.twin.commands;

@@ -11,7 +11,6 @@ import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.twin.TwinContext;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.TwinService;
-import dev.thingbridge.twin.defender.internal.MetricValues;
 import dev.thingbridge.twin.http.ApiRequest;
 import dev.thingbridge.twin.http.ApiResponse;
 import dev.thingbridge.twin.http.AwsApiException;

@@ -1,8 +1,6 @@
 package dev.thingbridge.twin.ota;
 
 import dev.thingbridge.internal.NamedThreadFactory;
-import dev.thingbridge.twin.ota.internal.HttpExchange;
-import dev.thingbridge.twin.ota.internal.UrlSigner;
 import dev.thingbridge.twin.streams.FileSource;
 import java.io.BufferedInputStream;
 import java.io.IOException;

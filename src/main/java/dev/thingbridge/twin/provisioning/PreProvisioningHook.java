@@ -1,8 +1,6 @@
 package dev.thingbridge.twin.provisioning;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.thingbridge.twin.provisioning.internal.CommandHook;
-import dev.thingbridge.twin.provisioning.internal.UrlHook;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,6 @@ package dev.thingbridge.twin.provisioning;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.thingbridge.twin.TwinOutbox;
-import dev.thingbridge.twin.provisioning.internal.ProvisioningJson;
 import dev.thingbridge.twin.store.Migration;
 import dev.thingbridge.twin.store.StoreReader;
 import dev.thingbridge.twin.store.StoreSchema;

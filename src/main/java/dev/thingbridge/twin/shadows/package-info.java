@@ -9,7 +9,7 @@
  * the shadow but not its version numbering. Every reply echoes the request's {@code clientToken}.
  *
  * <p>{@link dev.thingbridge.twin.shadows.ShadowsService} is the service (add it to a {@code Twin});
- * {@link dev.thingbridge.twin.shadows.ShadowServiceTopics} parses and formats the topics; the document rules live
- * in {@code .internal}.
+ * {@link dev.thingbridge.twin.shadows.ShadowServiceTopics} parses and formats the topics; the document rules
+ * ({@code ShadowEngine}) and the HTTP API live beside them.
  */
 package dev.thingbridge.twin.shadows;

@@ -6,12 +6,12 @@
  *
  * <h2>How a service persists</h2>
  *
- * A {@link dev.thingbridge.twin.TwinService} keeps its state in memory, where requests read it, and writes
+ * A {@code TwinService} keeps its state in memory, where requests read it, and writes
  * only the rows an operation changed: {@code out.save(TABLE, values...)} or {@code out.delete(TABLE, key...)}
- * on the {@link dev.thingbridge.twin.TwinOutbox} it is given. The twin commits those writes, grouped with
+ * on the {@code TwinOutbox} it is given. The twin commits those writes, grouped with
  * other operations', and publishes the operation's replies only once the commit is durable. At start it
- * creates or migrates the service's tables ({@link dev.thingbridge.twin.TwinService#schema()}) and calls
- * {@link dev.thingbridge.twin.TwinService#load}, which reads them back. A request therefore costs what it
+ * creates or migrates the service's tables ({@code TwinService.schema()}) and calls
+ * {@code TwinService.load}, which reads them back. A request therefore costs what it
  * changes, not what the twin holds.
  *
  * <p>Layout: one table per entity, keyed like the entity's identity in AWS, with the columns the indexes
@@ -43,7 +43,7 @@
  *       twin's persistence tests).
  * </ol>
  *
- * <p>A service without a schema still works: its whole {@link dev.thingbridge.twin.TwinService#snapshot()}
+ * <p>A service without a schema still works: its whole {@code TwinService.snapshot()}
  * is saved as one row of {@code snapshots} after every change, which makes every request cost as much as its
  * whole state; that is only a step on the way to tables.
  *
@@ -55,5 +55,8 @@
  * a torn state. {@link dev.thingbridge.twin.store.SyncMode#FULL} ({@code --sync full}): the log is fsynced
  * before every reply. A state directory of a version before the database (one JSON file per service) is
  * imported into {@code twin.db} on the first start; the files are kept as {@code *.json.imported}.
+ *
+ * <p>Layering: the bottom of the twin. It imports nothing else of the twin (the service contract above is named,
+ * not linked); the twin core ({@code dev.thingbridge.twin}) and every service build on it.
  */
 package dev.thingbridge.twin.store;

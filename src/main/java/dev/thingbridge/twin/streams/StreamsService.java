@@ -7,10 +7,6 @@ import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.twin.TwinContext;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.TwinService;
-import dev.thingbridge.twin.streams.internal.GetStreamPlan;
-import dev.thingbridge.twin.streams.internal.StreamRequestTopic;
-import dev.thingbridge.twin.streams.internal.StreamSender;
-import dev.thingbridge.twin.streams.internal.StreamWire;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -88,7 +84,7 @@ public final class StreamsService implements TwinService {
 
   @Override
   public List<dev.thingbridge.twin.http.Route> routes() {
-    return dev.thingbridge.twin.streams.internal.StreamsRoutes.of(this);
+    return dev.thingbridge.twin.streams.StreamsRoutes.of(this);
   }
 
   // ---- control plane ----
@@ -138,7 +134,7 @@ public final class StreamsService implements TwinService {
     return exclusive(out -> {
       boolean had = catalog.delete(streamId);
       if (had) {
-        out.delete(dev.thingbridge.twin.streams.internal.StreamRows.STREAMS, streamId);
+        out.delete(dev.thingbridge.twin.streams.StreamRows.STREAMS, streamId);
       }
       return had;
     });
@@ -151,8 +147,8 @@ public final class StreamsService implements TwinService {
 
   private StreamDefinition keep(StreamDefinition d, TwinOutbox out) {
     catalog.put(d);
-    out.save(dev.thingbridge.twin.streams.internal.StreamRows.STREAMS,
-        dev.thingbridge.twin.streams.internal.StreamRows.row(d));
+    out.save(dev.thingbridge.twin.streams.StreamRows.STREAMS,
+        dev.thingbridge.twin.streams.StreamRows.row(d));
     return d;
   }
 
@@ -332,13 +328,13 @@ public final class StreamsService implements TwinService {
 
   @Override
   public dev.thingbridge.twin.store.StoreSchema schema() {
-    return dev.thingbridge.twin.streams.internal.StreamRows.SCHEMA;
+    return dev.thingbridge.twin.streams.StreamRows.SCHEMA;
   }
 
   @Override
   public void load(dev.thingbridge.twin.store.StoreReader store) {
     catalog.clear();
     store.query("SELECT * FROM streams ORDER BY stream_id",
-        row -> catalog.put(dev.thingbridge.twin.streams.internal.StreamRows.read(row)));
+        row -> catalog.put(dev.thingbridge.twin.streams.StreamRows.read(row)));
   }
 }

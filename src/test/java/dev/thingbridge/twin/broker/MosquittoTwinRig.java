@@ -5,7 +5,7 @@ import dev.thingbridge.mqtt.crt.CrtMqttClient;
 import dev.thingbridge.mqtt.crt.CrtMqttOptions;
 import dev.thingbridge.testing.ConnectedLatch;
 import dev.thingbridge.testing.Mosquitto;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;

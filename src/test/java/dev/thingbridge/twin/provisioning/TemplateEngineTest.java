@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.thingbridge.twin.provisioning.internal.ProvisioningPlan;
-import dev.thingbridge.twin.provisioning.internal.TemplateEngine;
-import dev.thingbridge.twin.provisioning.internal.TemplateException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,6 @@ import dev.thingbridge.twin.TwinContext;
 import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.TwinOutbox;
 import dev.thingbridge.twin.TwinService;
-import dev.thingbridge.twin.shadows.internal.ShadowJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

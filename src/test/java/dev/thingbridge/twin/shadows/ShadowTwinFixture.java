@@ -12,7 +12,6 @@ import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.twin.Twin;
 import dev.thingbridge.twin.TwinLimits;
-import dev.thingbridge.twin.shadows.internal.ShadowJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

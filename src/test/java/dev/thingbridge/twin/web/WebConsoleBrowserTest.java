@@ -14,7 +14,7 @@ import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.local.LocalBroker;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import dev.thingbridge.twin.commands.CommandSpec;
 import dev.thingbridge.twin.commands.CommandServiceTopics;
 import dev.thingbridge.twin.commands.CommandServiceTopics.PayloadFormat;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.local.LocalBroker;
-import dev.thingbridge.twin.TwinServer;
+import dev.thingbridge.twin.server.TwinServer;
 import dev.thingbridge.twin.shadows.ShadowsService;
 import dev.thingbridge.twin.things.ThingsService;
 import java.io.IOException;

@@ -1,0 +1,149 @@
+package dev.thingbridge.twin.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The device-side JSON of AWS IoT Jobs, field names and order as the developer guide shows them;
+ * timestamps in epoch seconds.
+ */
+final class JobsWire {
+  private final ObjectMapper json;
+
+  JobsWire(ObjectMapper json) {
+    this.json = json;
+  }
+
+  static long seconds(Instant t) {
+    return t.getEpochSecond();
+  }
+
+  ObjectNode object() {
+    return json.createObjectNode();
+  }
+
+  /** A JobExecution: the full form of get/start-next replies. */
+  ObjectNode execution(ExecutionRecord e, JobRecord job, boolean includeDocument, Instant now) {
+    ObjectNode n = object();
+    n.put("jobId", e.jobId).put("thingName", e.thingName);
+    if (includeDocument) {
+      n.set("jobDocument", job.document.deepCopy());
+    }
+    n.put("status", e.status.name());
+    putDetails(n, e.statusDetails);
+    putTimes(n, e);
+    n.put("versionNumber", e.versionNumber).put("executionNumber", e.executionNumber);
+    Long left = e.secondsBeforeTimedOut(now);
+    if (left != null) {
+      n.put("approximateSecondsBeforeTimedOut", left);
+    }
+    return n;
+  }
+
+  /** The execution of a notify-next message, in the order of AWS's example (job document last). */
+  ObjectNode nextExecution(ExecutionRecord e, JobRecord job) {
+    ObjectNode n = object();
+    n.put("jobId", e.jobId).put("status", e.status.name());
+    putDetails(n, e.statusDetails);
+    putTimes(n, e);
+    n.put("versionNumber", e.versionNumber).put("executionNumber", e.executionNumber);
+    n.set("jobDocument", job.document.deepCopy());
+    return n;
+  }
+
+  /** A JobExecutionSummary of a GetPendingJobExecutions reply. */
+  ObjectNode summary(ExecutionRecord e) {
+    ObjectNode n = object();
+    n.put("jobId", e.jobId);
+    putTimes(n, e);
+    n.put("versionNumber", e.versionNumber).put("executionNumber", e.executionNumber);
+    return n;
+  }
+
+  /** A summary in a notify message (AWS's example puts executionNumber before versionNumber there). */
+  ObjectNode notifySummary(ExecutionRecord e) {
+    ObjectNode n = object();
+    n.put("jobId", e.jobId);
+    putTimes(n, e);
+    n.put("executionNumber", e.executionNumber).put("versionNumber", e.versionNumber);
+    return n;
+  }
+
+  /** A JobExecutionState. */
+  ObjectNode state(ExecutionRecord e) {
+    ObjectNode n = object();
+    n.put("status", e.status.name());
+    putDetails(n, e.statusDetails);
+    n.put("versionNumber", e.versionNumber);
+    return n;
+  }
+
+  /** A notify (JobExecutionsChanged) message for these pending executions. */
+  ObjectNode notifyList(Iterable<ExecutionRecord> pending, int limit, Instant now) {
+    ObjectNode n = object();
+    n.put("timestamp", seconds(now));
+    ObjectNode jobs = n.putObject("jobs");
+    int count = 0;
+    for (ExecutionRecord e : pending) {
+      if (count++ == limit) {
+        break;
+      }
+      ArrayNode list = (ArrayNode) jobs.get(e.status.name());
+      if (list == null) {
+        list = jobs.putArray(e.status.name());
+      }
+      list.add(notifySummary(e));
+    }
+    return n;
+  }
+
+  /** An ErrorResponse. */
+  ObjectNode error(String code, String message, String clientToken, Instant now, ExecutionRecord state) {
+    ObjectNode n = object();
+    n.put("code", code).put("message", message);
+    if (clientToken != null) {
+      n.put("clientToken", clientToken);
+    }
+    n.put("timestamp", seconds(now));
+    if (state != null) {
+      n.set("executionState", state(state));
+    }
+    return n;
+  }
+
+  /** Adds timestamp and clientToken, closing a reply. */
+  ObjectNode close(ObjectNode reply, String clientToken, Instant now) {
+    reply.put("timestamp", seconds(now));
+    if (clientToken != null) {
+      reply.put("clientToken", clientToken);
+    }
+    return reply;
+  }
+
+  byte[] bytes(ObjectNode n) {
+    try {
+      return json.writeValueAsBytes(n);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void putTimes(ObjectNode n, ExecutionRecord e) {
+    n.put("queuedAt", seconds(e.queuedAt));
+    if (e.startedAt != null) {
+      n.put("startedAt", seconds(e.startedAt));
+    }
+    n.put("lastUpdatedAt", seconds(e.lastUpdatedAt));
+  }
+
+  private void putDetails(ObjectNode n, Map<String, String> details) {
+    if (!details.isEmpty()) {
+      ObjectNode d = n.putObject("statusDetails");
+      details.forEach(d::put);
+    }
+  }
+}
