@@ -1,5 +1,6 @@
 package dev.thingbridge.transfer;
 
+import dev.thingbridge.internal.Backoff;
 import dev.thingbridge.transfer.internal.BlockLedger;
 import dev.thingbridge.transfer.internal.ContentRange;
 import dev.thingbridge.transfer.internal.Redaction;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * download, not a whole range.
  *
  * <p>Failures of the network and {@code 5xx}/{@code 429} answers are retried with exponential backoff and
- * jitter ({@code httpBackoff}, doubling up to 30 s, {@code httpMaxAttempts} in a row without progress). A
+ * jitter ({@code httpBackoff}, doubling up to 30 s, ±50 %; {@code httpMaxAttempts} in a row without progress). A
  * {@code 403} means the URL expired: the URL is fetched again from the job ({@link UrlSource#refresh}) and the
  * download goes on if it changed; otherwise it fails with {@code url_expired}. A range that stalls for {@code
  * httpTimeout} is abandoned and retried. Cancellation closes the response at once.
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpRangeDownload {
   private static final Logger log = LoggerFactory.getLogger(HttpRangeDownload.class);
-  private static final long MAX_BACKOFF_MS = 30_000;
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   /** Chunks (16 KiB each with the JDK's client) asked for ahead of the reader: about 1 MiB in flight. */
   private static final int PREFETCH_CHUNKS = 64;
   /** Bytes taken from the body before they go to the file with one write and into the hash in one call. */
@@ -60,6 +60,7 @@ final class HttpRangeDownload {
   private final UrlSource urls;
   private final ScheduledExecutorService watchdog;
   private final String jobId;
+  private final Backoff retries;
   private long requests;
 
   public HttpRangeDownload(HttpClient client, OtaConfig config, Cancellation cancel, UrlSource urls,
@@ -70,6 +71,8 @@ final class HttpRangeDownload {
     this.urls = urls;
     this.watchdog = watchdog;
     this.jobId = jobId;
+    Duration first = config.httpBackoff();
+    this.retries = new Backoff(first, first.compareTo(MAX_BACKOFF) > 0 ? first : MAX_BACKOFF, 0.5);
   }
 
   /** Range requests sent so far. */
@@ -126,7 +129,7 @@ final class HttpRangeDownload {
             throw new OtaException(OtaErrorCode.DOWNLOAD_FAILED, "HTTP download of " + file.filepath() + " failed "
                 + failures + " times in a row; last: " + lastFailure);
           }
-          long delay = backoffMillis(failures);
+          long delay = retries.jittered(failures).toMillis();
           log.info("ota {}: HTTP range of {} failed ({}); retry {} in {} ms", jobId, file.filepath(), a.detail,
               failures, delay);
           sleep(delay);
@@ -283,11 +286,6 @@ final class HttpRangeDownload {
     }
   }
 
-  private long backoffMillis(int failures) {
-    long base = config.httpBackoff().toMillis() << Math.min(failures - 1, 20);
-    long capped = Math.min(base, MAX_BACKOFF_MS);
-    return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
-  }
 
   private void sleep(long millis) throws OtaException, InterruptedException {
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);

@@ -1,10 +1,10 @@
 package dev.thingbridge.shadows;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
+import dev.thingbridge.shadows.schema.ShadowSchema;
 import dev.thingbridge.shadows.schema.spec.FieldConverter;
 import dev.thingbridge.shadows.schema.spec.MigrateFrom;
 import dev.thingbridge.shadows.schema.spec.ReportOnly;
-import dev.thingbridge.shadows.schema.ShadowSchema;
 import dev.thingbridge.shadows.schema.spec.TaggedUnion;
 import dev.thingbridge.shadows.schema.spec.Tagging;
 import java.util.HashMap;

@@ -1,7 +1,6 @@
 package dev.thingbridge.shadows.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.thingbridge.shadows.schema.spec.ShadowDeltaException;
 import dev.thingbridge.shadows.schema.internal.FieldSpec;
 import dev.thingbridge.shadows.schema.internal.LeafNode;
 import dev.thingbridge.shadows.schema.internal.MapNode;
@@ -11,6 +10,7 @@ import dev.thingbridge.shadows.schema.internal.ShadowJson;
 import dev.thingbridge.shadows.schema.internal.StructNode;
 import dev.thingbridge.shadows.schema.internal.UnionNode;
 import dev.thingbridge.shadows.schema.internal.VariantSpec;
+import dev.thingbridge.shadows.schema.spec.ShadowDeltaException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,13 +2,13 @@ package dev.thingbridge.twin.ota;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.twin.http.ApiJson;
 import dev.thingbridge.twin.http.AwsApiException;
 import dev.thingbridge.twin.streams.FileSource;
 import dev.thingbridge.twin.streams.S3Location;
 import dev.thingbridge.twin.streams.StreamDefinition;
 import dev.thingbridge.twin.streams.StreamFile;
 import dev.thingbridge.twin.streams.StreamsService;
-import dev.thingbridge.twin.things.internal.ApiJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Base64;

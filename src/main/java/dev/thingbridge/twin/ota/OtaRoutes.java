@@ -2,11 +2,11 @@ package dev.thingbridge.twin.ota;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.twin.http.ApiJson;
 import dev.thingbridge.twin.http.ApiRequest;
 import dev.thingbridge.twin.http.ApiResponse;
+import dev.thingbridge.twin.http.Paging;
 import dev.thingbridge.twin.http.Route;
-import dev.thingbridge.twin.things.internal.ApiJson;
-import dev.thingbridge.twin.things.internal.Paging;
 import java.util.List;
 
 /** CreateOTAUpdate, GetOTAUpdate, ListOTAUpdates and DeleteOTAUpdate with the paths and shapes of the AWS IoT API. */

@@ -2,8 +2,8 @@ package dev.thingbridge.twin.streams;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.twin.http.ApiJson;
 import dev.thingbridge.twin.http.AwsApiException;
-import dev.thingbridge.twin.things.internal.ApiJson;
 import java.util.Objects;
 
 /**

@@ -4,6 +4,7 @@ import static dev.thingbridge.shadows.schema.Models.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.thingbridge.shadows.schema.Models;
 import dev.thingbridge.shadows.schema.Models.Device;
 import dev.thingbridge.shadows.schema.Models.Dhcp;
 import dev.thingbridge.shadows.schema.Models.Net;
@@ -11,9 +12,8 @@ import dev.thingbridge.shadows.schema.Models.Port;
 import dev.thingbridge.shadows.schema.Models.Sio;
 import dev.thingbridge.shadows.schema.Models.Static;
 import dev.thingbridge.shadows.schema.Models.Value;
-import dev.thingbridge.shadows.schema.Models;
-import dev.thingbridge.shadows.schema.spec.ShadowDeltaException;
 import dev.thingbridge.shadows.schema.ShadowSchema;
+import dev.thingbridge.shadows.schema.spec.ShadowDeltaException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

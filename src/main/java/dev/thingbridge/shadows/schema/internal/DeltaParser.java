@@ -1,8 +1,8 @@
 package dev.thingbridge.shadows.schema.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.thingbridge.shadows.schema.spec.ShadowDeltaException.Reason;
 import dev.thingbridge.shadows.schema.spec.ShadowDeltaException;
+import dev.thingbridge.shadows.schema.spec.ShadowDeltaException.Reason;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;

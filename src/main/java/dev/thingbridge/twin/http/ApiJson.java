@@ -1,13 +1,10 @@
-package dev.thingbridge.twin.things.internal;
+package dev.thingbridge.twin.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.thingbridge.twin.http.ApiRequest;
-import dev.thingbridge.twin.http.ApiResponse;
-import dev.thingbridge.twin.http.AwsApiException;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -1,6 +1,5 @@
-package dev.thingbridge.twin.things.internal;
+package dev.thingbridge.twin.http;
 
-import dev.thingbridge.twin.http.AwsApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
