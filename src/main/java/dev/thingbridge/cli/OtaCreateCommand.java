@@ -3,15 +3,14 @@ package dev.thingbridge.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thingbridge.internal.Pki;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -120,9 +119,9 @@ final class OtaCreateCommand implements Callable<Integer> {
         .put("key", file.toAbsolutePath().normalize().toString());
     if (signKey != null) {
       PrivateKey key = readKey(signKey);
-      boolean ec = key.getAlgorithm().startsWith("EC");
+      boolean ec = Pki.isEc(key);
       ObjectNode custom = f.putObject("codeSigning").putObject("customCodeSigning");
-      custom.putObject("signature").put("inlineDocument", sign(key, ec));
+      custom.putObject("signature").put("inlineDocument", sign(key));
       if (certfile != null) {
         custom.putObject("certificateChain").put("certificateName", certfile);
       }
@@ -132,18 +131,9 @@ final class OtaCreateCommand implements Callable<Integer> {
     return f;
   }
 
-  private String sign(PrivateKey key, boolean ec) throws IOException {
+  private String sign(PrivateKey key) throws IOException {
     try {
-      Signature s = Signature.getInstance(ec ? "SHA256withECDSA" : "SHA256withRSA");
-      s.initSign(key);
-      byte[] buf = new byte[64 * 1024];
-      try (InputStream in = Files.newInputStream(file)) {
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          s.update(buf, 0, n);
-        }
-      }
-      return Base64.getEncoder().encodeToString(s.sign());
+      return Base64.getEncoder().encodeToString(Pki.signFile(key, file));
     } catch (GeneralSecurityException e) {
       throw new UsageException("--sign-key cannot sign: " + e.getMessage(), e);
     }

@@ -1,6 +1,7 @@
 package dev.thingbridge.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.security.GeneralSecurityException;
@@ -9,6 +10,7 @@ import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -16,6 +18,8 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.ECGenParameterSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HexFormat;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -233,5 +237,27 @@ public final class Pki {
     int copy = Math.min(raw.length, size);
     System.arraycopy(raw, raw.length - copy, out, size - copy, copy);
     return out;
+  }
+
+  /** Whether a private key is an elliptic-curve key (files are signed SHA256withECDSA) rather than RSA. */
+  public static boolean isEc(PrivateKey key) {
+    return key.getAlgorithm().startsWith("EC");
+  }
+
+  /**
+   * Signs a file's bytes, read as a stream, with SHA-256 and the key's algorithm: SHA256withECDSA for an EC key
+   * (DER signature), SHA256withRSA otherwise. This is the signature AWS code signing puts in an OTA job.
+   */
+  public static byte[] signFile(PrivateKey key, Path file) throws GeneralSecurityException, IOException {
+    Signature s = Signature.getInstance(isEc(key) ? "SHA256withECDSA" : "SHA256withRSA");
+    s.initSign(key);
+    byte[] buf = new byte[64 * 1024];
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        s.update(buf, 0, n);
+      }
+    }
+    return s.sign();
   }
 }

@@ -1,8 +1,8 @@
 package dev.thingbridge.twin.ota;
 
+import dev.thingbridge.internal.Pki;
 import dev.thingbridge.twin.http.AwsApiException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.util.Base64;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -43,18 +42,10 @@ final class TwinCodeSigner {
       throw AwsApiException.invalidRequest("certificateArn is not a valid file: URI: " + certificateArn);
     }
     PrivateKey key = readKey(pem);
-    boolean ec = key.getAlgorithm().equals("EC") || key.getAlgorithm().equals("ECDSA");
+    boolean ec = Pki.isEc(key);
     try {
-      Signature s = Signature.getInstance(ec ? "SHA256withECDSA" : "SHA256withRSA");
-      s.initSign(key);
-      byte[] buf = new byte[64 * 1024];
-      try (InputStream in = Files.newInputStream(file)) {
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          s.update(buf, 0, n);
-        }
-      }
-      return new Signed(ec ? "sig-sha256-ecdsa" : "sig-sha256-rsa", Base64.getEncoder().encodeToString(s.sign()));
+      byte[] signature = Pki.signFile(key, file);
+      return new Signed(ec ? "sig-sha256-ecdsa" : "sig-sha256-rsa", Base64.getEncoder().encodeToString(signature));
     } catch (GeneralSecurityException | IOException e) {
       throw AwsApiException.invalidRequest("signing " + file.getFileName() + " failed: " + e.getMessage());
     }
