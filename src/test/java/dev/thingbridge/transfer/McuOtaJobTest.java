@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.thingbridge.mcu.FlashOptions;
+import dev.thingbridge.mcu.FlashResult.Outcome;
 import dev.thingbridge.mcu.McuConfig;
 import dev.thingbridge.mcu.McuDevice;
 import dev.thingbridge.mcu.McuOtaPlatform;
@@ -109,7 +110,9 @@ class McuOtaJobTest {
     assertThat(cloud.updatesOf("fw-2")).extracting(u -> u.details().get("self_test"))
         .containsSubsequence("ready", "active", "accepted");
     assertThat(cloud.updatesOf("fw-2")).anySatisfy(u -> assertThat(u.details()).containsEntry("mcu_version", "2.0.0"));
-    assertThat(platform.lastResult()).startsWith("UPDATED");
+    assertThat(platform.lastFlash()).hasValueSatisfying(f -> assertThat(f.outcome()).isEqualTo(Outcome.UPDATED));
+    assertThat(cloud.execution(THING, "fw-2").statusDetails()).as("the typed outcome in the job's report")
+        .containsEntry("mcu_outcome", "UPDATED");
   }
 
   @Test
@@ -122,8 +125,8 @@ class McuOtaJobTest {
     await().atMost(WAIT).until(() -> cloud.execution(THING, "fw-bad").status() == ExecutionStatus.FAILED);
     assertThat(mcu.state().runningVersion()).contains("1.0.0");
     assertThat(mcu.state().runningConfirmed()).isTrue();
-    assertThat(platform.lastResult()).startsWith("REVERTED");
-    assertThat(cloud.execution(THING, "fw-bad").statusDetails().toString()).contains("REVERTED");
+    assertThat(platform.lastFlash()).hasValueSatisfying(f -> assertThat(f.outcome()).isEqualTo(Outcome.REVERTED));
+    assertThat(cloud.execution(THING, "fw-bad").statusDetails()).containsEntry("mcu_outcome", "REVERTED");
   }
 
   @Test
@@ -140,7 +143,10 @@ class McuOtaJobTest {
     assertThat(seenRunning).as("the self-test ran with the new image up and not confirmed").containsExactly("2.1.0");
     assertThat(mcu.state().runningVersion()).contains("1.0.0");
     assertThat(mcu.state().runningConfirmed()).isTrue();
-    assertThat(platform.lastResult()).startsWith("REVERTED").contains("self_test_failed");
+    assertThat(platform.lastFlash()).hasValueSatisfying(f -> {
+      assertThat(f.outcome()).isEqualTo(Outcome.REVERTED);
+      assertThat(f.reason()).contains("self_test_failed");
+    });
     assertThat(cloud.execution(THING, "fw-quiet").statusDetails()).containsEntry("self_test", "rejected");
   }
 
@@ -169,7 +175,7 @@ class McuOtaJobTest {
     assertThat(selfTests).containsExactly("fw-3");
     assertThat(mcu.state().runningVersion()).contains("3.0.0");
     assertThat(mcu.state().runningConfirmed()).isTrue();
-    assertThat(next.lastResult()).startsWith("UPDATED");
+    assertThat(next.lastFlash()).hasValueSatisfying(f -> assertThat(f.outcome()).isEqualTo(Outcome.UPDATED));
   }
 
   @Test
