@@ -127,6 +127,11 @@ class McuOtaJobTest {
     assertThat(mcu.state().runningConfirmed()).isTrue();
     assertThat(platform.lastFlash()).hasValueSatisfying(f -> assertThat(f.outcome()).isEqualTo(Outcome.REVERTED));
     assertThat(cloud.execution(THING, "fw-bad").statusDetails()).containsEntry("mcu_outcome", "REVERTED");
+
+    // The next job fails before the MCU is touched: its report carries no outcome of the job before.
+    job("fw-zip", OtaTestbed.randomBytes(10_000, 4));
+    await().atMost(WAIT).until(() -> cloud.execution(THING, "fw-zip").status() == ExecutionStatus.FAILED);
+    assertThat(cloud.execution(THING, "fw-zip").statusDetails()).doesNotContainKey("mcu_outcome");
   }
 
   @Test
