@@ -14,14 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,11 +43,7 @@ public final class LocalApiProcessBench {
   private static final Pattern SERVED = Pattern.compile("local API for other processes: \\S*?:(\\d+)");
   private static final String TOOL = "bench.Tool";
   private static final int WARMUP = 500;
-  private static final int CALLS = 2000;
-  private static final int IN_FLIGHT = 8;
-  private static final int ROUNDS = 3;
-
-  private record Result(double perSec, double p50Ms, double p99Ms, double concurrentPerSec) {}
+  private static final int WIDTH = 40;
 
   public static void main(String[] args) throws Exception {
     Path work = Files.createTempDirectory("local-api-process-bench");
@@ -73,23 +67,16 @@ public final class LocalApiProcessBench {
         api.awaitAnswering();
         System.out.printf("jar pid %d, state in %s, local API on 127.0.0.1:%d; caller in pid %d%n", jar.pid(),
             work.resolve("state"), port, ProcessHandle.current().pid());
-        System.out.printf("%-40s %10s %9s %9s %14s%n", "round trip", "calls/s", "p50 ms", "p99 ms",
-            IN_FLIGHT + " in flight/s");
-        List<Result> bases = new ArrayList<>();
-        List<Result> apis = new ArrayList<>();
-        for (int round = 1; round <= ROUNDS; round++) { // alternating, so that warm-up and load hit both alike
-          bases.add(measure(echo::call));
-          apis.add(measure(api::call));
-          print("baseline: MQTT echo #" + round, bases.get(round - 1));
-          print("local API: component/status #" + round, apis.get(round - 1));
+        RoundTrips.header(WIDTH);
+        List<RoundTrips.Result> bases = new ArrayList<>();
+        List<RoundTrips.Result> apis = new ArrayList<>();
+        for (int round = 1; round <= RoundTrips.ROUNDS; round++) { // alternating: warm-up and load hit both alike
+          bases.add(RoundTrips.measure(echo::call, WARMUP));
+          apis.add(RoundTrips.measure(api::call, WARMUP));
+          RoundTrips.print(WIDTH, "baseline: MQTT echo #" + round, bases.get(round - 1));
+          RoundTrips.print(WIDTH, "local API: component/status #" + round, apis.get(round - 1));
         }
-        Result base = median(bases);
-        Result sub = median(apis);
-        print("baseline, median of " + ROUNDS, base);
-        print("local API, median of " + ROUNDS, sub);
-        System.out.printf("%-40s %9.2fx %8.2fx %8.2fx %13.2fx%n", "ratio local API / baseline",
-            sub.perSec / base.perSec, sub.p50Ms / base.p50Ms, sub.p99Ms / base.p99Ms,
-            sub.concurrentPerSec / base.concurrentPerSec);
+        RoundTrips.summary(WIDTH, "baseline", bases, "local API", apis);
         System.out.printf("jar's resident memory after the run: %s%n", residentMemory(jar.pid()));
       }
     }
@@ -106,48 +93,6 @@ public final class LocalApiProcessBench {
       return "unknown (" + e.getMessage() + ")";
     }
     return "unknown";
-  }
-
-  private static Result median(List<Result> rs) {
-    return new Result(median(rs, Result::perSec), median(rs, Result::p50Ms), median(rs, Result::p99Ms),
-        median(rs, Result::concurrentPerSec));
-  }
-
-  private static double median(List<Result> rs, java.util.function.ToDoubleFunction<Result> f) {
-    double[] v = rs.stream().mapToDouble(f).sorted().toArray();
-    return v[v.length / 2];
-  }
-
-  private static void print(String what, Result r) {
-    System.out.printf("%-40s %10.0f %9.2f %9.2f %14.0f%n", what, r.perSec, r.p50Ms, r.p99Ms, r.concurrentPerSec);
-  }
-
-  private static Result measure(Supplier<CompletableFuture<?>> call) throws Exception {
-    for (int i = 0; i < WARMUP; i++) {
-      call.get().get(10, TimeUnit.SECONDS);
-    }
-    long[] rtt = new long[CALLS];
-    long start = System.nanoTime();
-    for (int i = 0; i < CALLS; i++) {
-      long t0 = System.nanoTime();
-      call.get().get(10, TimeUnit.SECONDS);
-      rtt[i] = System.nanoTime() - t0;
-    }
-    double secs = (System.nanoTime() - start) / 1e9;
-    Arrays.sort(rtt);
-    long concurrentStart = System.nanoTime();
-    List<CompletableFuture<?>> window = new ArrayList<>();
-    for (int i = 0; i < CALLS; i++) {
-      window.add(call.get());
-      if (window.size() == IN_FLIGHT) {
-        window.remove(0).get(10, TimeUnit.SECONDS);
-      }
-    }
-    for (CompletableFuture<?> f : window) {
-      f.get(10, TimeUnit.SECONDS);
-    }
-    double concurrentSecs = (System.nanoTime() - concurrentStart) / 1e9;
-    return new Result(CALLS / secs, rtt[CALLS / 2] / 1e6, rtt[CALLS * 99 / 100] / 1e6, CALLS / concurrentSecs);
   }
 
   /**
