@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * The MCUs attached by serial: each port opened and probed at start, then checked every {@code
  * checkIntervalSeconds} by an SMP echo (never while it is being flashed); its state ({@code online}, {@code
  * not-responding} or {@code unavailable} with the reason) reported as an {@code mcu.state} event when it changes and
- * kept for {@code mcu/list} and the health shadow. The open devices are what an MCU's OTA platform flashes through. Each MCU's firmware (version,
- * slots, last flash) is reported in its own thing's shadow by a {@link McuShadowReporter}, which hears the fleet's
- * OTA events through {@link #accept}.
+ * kept for {@code mcu/list} and the health shadow. The open devices are what an MCU's OTA platform flashes
+ * through. Each MCU's firmware (version, slots, last flash) is reported in its own thing's shadow by a {@link
+ * McuShadowReporter}, which hears the fleet's OTA events through {@link #accept}.
  */
 final class McuFleet implements DeviceEventSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(McuFleet.class);

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * start, when a reachability check finds it answering again or no longer, and after every OTA or flash job for its
  * thing ends (flashed, refused, reverted or failed), with the image state read afresh. The last flash is kept in
  * the MCU's state directory ({@link McuLastFlash}), so the first report after a restart still carries it; its
- * outcome is the flash's typed {@link McuOtaPlatform.FlashEnd}, not text. While a job for the MCU runs, {@code flashing} names it ({@code jobId}, {@code since}); the
- * report at its end removes it. An unreachable MCU reports only its state and reason: the shadow keeps the last
+ * outcome is the flash's typed {@link McuOtaPlatform.FlashEnd}, not text. While a job for the MCU runs, {@code
+ * flashing} names it ({@code jobId}, {@code since}); the report at its end removes it. An unreachable MCU reports only its state and reason: the shadow keeps the last
  * known version and images, since a shadow update merges.
  *
  * <p>Reports of one MCU are sent one after the other, in the order they were asked for. A report that fails is
