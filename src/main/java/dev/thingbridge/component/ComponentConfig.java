@@ -153,8 +153,24 @@ public record ComponentConfig(
    * @param port the serial port
    * @param thing its own thing in AWS IoT
    * @param baud the baud rate
+   * @param framing {@code console} (base64 lines, the default) or {@code raw}
+   * @param bufSize the MCU's SMP buffer size when it does not report it or reports it wrong; 0 asks the MCU
+   * @param healthCheck the executable (and its arguments) that decides whether a new image is healthy, run with
+   *     the port released (exit 0: healthy); empty for the default, an SMP echo
+   * @param healthCheckSeconds the time the health check has
+   * @param checkIntervalSeconds time between reachability checks (an SMP echo, never during a flash); 0 for none
    */
-  public record Mcu(String id, String port, String thing, int baud) {}
+  public record Mcu(String id, String port, String thing, int baud, String framing, int bufSize,
+      List<String> healthCheck, int healthCheckSeconds, int checkIntervalSeconds) {
+    public Mcu {
+      healthCheck = List.copyOf(healthCheck);
+    }
+
+    /** An MCU with every other setting at its default: console framing, the MCU's buffer size, an echo. */
+    public Mcu(String id, String port, String thing, int baud) {
+      this(id, port, thing, baud, "console", 0, List.of(), 30, 60);
+    }
+  }
 
   /**
    * Device Defender metrics.

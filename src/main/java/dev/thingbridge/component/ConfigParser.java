@@ -30,6 +30,7 @@ final class ConfigParser {
   private static final Pattern SHADOW = Pattern.compile("[a-zA-Z0-9:_-]{1,64}");
   private static final Pattern MCU_ID = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
   private static final Set<String> FORMATS = Set.of("json", "cbor");
+  private static final Set<String> FRAMINGS = Set.of("console", "raw");
   private static final ComponentConfig D = ComponentConfig.DEFAULTS;
 
   private ConfigParser() {}
@@ -186,7 +187,8 @@ final class ConfigParser {
         throw ComponentConfig.bad("mcus", "ids must be 1-64 of [a-zA-Z0-9_-]", id);
       }
       ConfigValues m = all.section(id);
-      m.rejectUnknown(Set.of("port", "thing", "baud"));
+      m.rejectUnknown(Set.of("port", "thing", "baud", "framing", "bufSize", "healthCheck", "healthCheckSeconds",
+          "checkIntervalSeconds"));
       String port = m.string("port", "");
       if (port.isEmpty()) {
         throw ComponentConfig.bad(m.path("port"), "is required", port);
@@ -195,7 +197,13 @@ final class ConfigParser {
         throw ComponentConfig.bad(m.path("port"), "is used by another MCU", port);
       }
       String thing = thing(m.path("thing"), m.string("thing", id));
-      out.add(new Mcu(id, port, thing, m.integer("baud", 115200, 1200, 4_000_000)));
+      int bufSize = m.integer("bufSize", 0, 0, 65535);
+      if (bufSize != 0 && bufSize < 64) {
+        throw ComponentConfig.bad(m.path("bufSize"), "must be 64..65535, or 0 to ask the MCU", bufSize);
+      }
+      out.add(new Mcu(id, port, thing, m.integer("baud", 115200, 1200, 4_000_000),
+          m.oneOf("framing", "console", FRAMINGS), bufSize, m.strings("healthCheck"),
+          m.integer("healthCheckSeconds", 30, 1, 3600), m.integer("checkIntervalSeconds", 60, 0, 86_400)));
     }
     return out;
   }

@@ -235,7 +235,7 @@ public final class DeviceHost implements AutoCloseable {
       MqttRequester requester = shadowRequester;
       return !now.shadows().enabled() || requester == null ? null : new ShadowClient(requester,
           ShadowTopics.named(thing, McuShadowReporter.SHADOW), Duration.ofSeconds(now.mqtt().operationTimeoutSeconds()));
-    });
+    }, context::thingState, timer);
     events.add(mcus);
   }
 

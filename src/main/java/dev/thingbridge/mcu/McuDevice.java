@@ -83,6 +83,24 @@ public final class McuDevice implements AutoCloseable {
   }
 
   /**
+   * Sends an SMP echo (OS group, command 0) with the probe's timeout and attempts, and completes with the text the
+   * application sent back: the cheapest sign that the MCU runs and answers. {@link McuNotRespondingException} if
+   * nothing answers; {@link McuPortException} if the port is gone (it is opened again at the next call). It waits
+   * behind a flash on the device's thread, so a caller that only checks reachability asks when no flash runs.
+   */
+  public CompletableFuture<String> echo(String text) {
+    Objects.requireNonNull(text, "text");
+    return submit("echo", () -> {
+      try {
+        return answering(() -> connection.mgr().echo(text, config.probeTimeout(), config.probeAttempts()));
+      } catch (dev.thingbridge.mcu.serial.SerialLinkClosedException gone) {
+        connection.release();
+        throw new McuPortException(config.port() + " was closed: " + gone.getMessage(), gone);
+      }
+    }, Duration.ofMinutes(1));
+  }
+
+  /**
    * Resets the device; completes when it has answered the command (or vanished as USB devices do when they
    * reset). {@link McuNotRespondingException} if nothing answers.
    */

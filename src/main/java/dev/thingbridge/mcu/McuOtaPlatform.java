@@ -53,8 +53,10 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
   private byte[] installed;
   private volatile Trial trial;
   private volatile String version = "";
-  private volatile String lastResult = "";
   private final AtomicLong flashesEnded = new AtomicLong();
+  private volatile FlashEnd lastFlash;
+  /** The flash of the job under way, once it ended; null before (cleared when a job starts). */
+  private volatile FlashEnd jobFlash;
   private volatile FlashProgress lastProgress;
 
   private McuOtaPlatform(McuDevice device, boolean ownsDevice, FlashOptions options, Duration verdictTimeout,
@@ -95,11 +97,31 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
     return new McuOtaPlatform(device, true, options, verdictTimeout, null);
   }
 
+  /**
+   * How a flash ended, typed: what the MCU's shadow and the job's {@code statusDetails} ({@code mcu_outcome}) carry.
+   *
+   * @param number which flash of this platform it was (1 for the first since the platform was built): a caller that
+   *     noted the number before a job knows whether this one belongs to it
+   * @param outcome what happened ({@link FlashResult.Outcome#FAILED} also when the flash failed with an error)
+   * @param reason one line: why it failed, or what was done
+   */
+  public record FlashEnd(long number, FlashResult.Outcome outcome, String reason) {
+    public FlashEnd {
+      Objects.requireNonNull(outcome, "outcome");
+      reason = reason == null ? "" : reason;
+    }
+  }
+
   /** The flash that waits for the OTA self-test's verdict. */
   private static final class Trial {
     final CompletableFuture<Void> awaitingVerdict = new CompletableFuture<>();
     final CompletableFuture<HealthCheck.Verdict> verdict = new CompletableFuture<>();
     volatile CompletableFuture<Optional<FlashResult>> result;
+  }
+
+  @Override
+  public void jobStarted(String jobId) {
+    jobFlash = null;
   }
 
   @Override
@@ -182,10 +204,22 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
     }
   }
 
+  /**
+   * {@code mcu_version}, the version the MCU runs, and {@code mcu_outcome}, once the job's flash ended: {@code
+   * UPDATED}, {@code ALREADY_RUNNING}, {@code REFUSED}, {@code REVERTED} or {@code FAILED}.
+   */
   @Override
   public Map<String, String> statusDetails() {
     String v = version;
-    return v.isEmpty() ? Map.of() : Map.of("mcu_version", v);
+    FlashEnd f = jobFlash;
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (!v.isEmpty()) {
+      out.put("mcu_version", v);
+    }
+    if (f != null) {
+      out.put("mcu_outcome", f.outcome().name());
+    }
+    return out;
   }
 
   /**
@@ -199,17 +233,9 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
         : Optional.of(p != null ? p : new FlashProgress(device.config().id(), FlashStep.VERIFYING_IMAGE, 0, 0, ""));
   }
 
-  /** The last flash's outcome and reason, for the MCU's shadow; empty before the first. */
-  public String lastResult() {
-    return lastResult;
-  }
-
-  /**
-   * How many flashes have ended (with a result or a failure) since this platform was built: a caller that reads
-   * it before and after a job knows whether {@link #lastResult} belongs to that job.
-   */
-  public long flashesEnded() {
-    return flashesEnded.get();
+  /** How the last flash ended, for the MCU's shadow; empty before the first since this platform was built. */
+  public Optional<FlashEnd> lastFlash() {
+    return Optional.ofNullable(lastFlash);
   }
 
   /** After a gateway restart: the new image runs unconfirmed, and the journal says which flash it belongs to. */
@@ -331,20 +357,24 @@ public final class McuOtaPlatform implements OtaPlatform, AutoCloseable {
   }
 
   private void remember(FlashResult r) {
-    lastResult = r.outcome() + ": " + r.reason();
-    flashesEnded.incrementAndGet();
+    ended(r.outcome(), r.reason());
     if (!r.version().isEmpty()) {
       version = r.version();
     }
-    LOG.info("{}: flash {}", device.config().id(), lastResult);
+  }
+
+  private void ended(FlashResult.Outcome outcome, String reason) {
+    FlashEnd f = new FlashEnd(flashesEnded.incrementAndGet(), outcome, reason);
+    lastFlash = f;
+    jobFlash = f;
+    LOG.info("{}: flash {}: {}", device.config().id(), outcome, reason);
   }
 
   private OtaPlatformException failure(String what, Throwable cause) {
     if (cause instanceof CancellationException) {
       return new OtaPlatformException(OtaErrorCode.OTHER, what + " cancelled", cause);
     }
-    lastResult = "FAILED: " + cause.getMessage();
-    flashesEnded.incrementAndGet();
+    ended(FlashResult.Outcome.FAILED, cause.getMessage());
     return new OtaPlatformException(OtaErrorCode.FILE_WRITE_FAILED, device.config().id() + ": " + what + " failed: "
         + cause.getMessage(), cause);
   }

@@ -33,6 +33,12 @@ public interface OtaPlatform {
     RESTARTING
   }
 
+  /**
+   * A job begins on this platform: called first, before anything else of the job (a platform that reports per job in
+   * {@link #statusDetails}, as an MCU's outcome, forgets the previous job's here). Default: nothing.
+   */
+  default void jobStarted(String jobId) {}
+
   /** Refuses, before the download, a file this platform will not take (a bad destination, too large). */
   default void checkFile(OtaFile file) throws OtaPlatformException {}
 

@@ -52,6 +52,7 @@ final class OtaRun {
    *     downloaded stays for the next run
    */
   public OtaResult run() throws InterruptedException {
+    parts.platform().jobStarted(job.jobId());
     try {
       document = parts.adapter().read(job.document()).orElseThrow(
           () -> new OtaDocumentException("the job document holds no OTA request"));

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * The local API against bare Greengrass local pub/sub, through the same fake nucleus in the same run. Baseline: an
@@ -40,12 +38,7 @@ import java.util.function.Supplier;
  * {@code cp.txt} ({@code ./mvnw -q dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test}).
  */
 public final class LocalApiBench {
-  private static final int WARMUP = 300;
-  private static final int CALLS = 2000;
-  private static final int IN_FLIGHT = 8;
-  private static final int ROUNDS = 3;
-
-  private record Result(double perSec, double p50Ms, double p99Ms, double concurrentPerSec) {}
+  private static final int WIDTH = 38;
 
   public static void main(String[] args) throws Exception {
     Path work = Files.createTempDirectory("local-api-bench");
@@ -68,68 +61,20 @@ public final class LocalApiBench {
               .requestTimeout(Duration.ofSeconds(10)).build()) {
         EchoPair pair = new EchoPair(echo.lifecycle(), caller.lifecycle());
         pair.start();
-        System.out.printf("%-38s %10s %9s %9s %14s%n", "round trip", "calls/s", "p50 ms", "p99 ms",
-            IN_FLIGHT + " in flight/s");
-        List<Result> bases = new ArrayList<>();
-        List<Result> apis = new ArrayList<>();
-        for (int round = 1; round <= ROUNDS; round++) { // alternating, so that warm-up and load hit both alike
-          bases.add(measure(pair::call));
-          apis.add(measure(() -> sibling.call("component", "status", JsonNodeFactory.instance.objectNode())));
-          print("baseline: local pub/sub echo #" + round, bases.get(bases.size() - 1));
-          print("local API: component/status #" + round, apis.get(apis.size() - 1));
+        RoundTrips.header(WIDTH);
+        List<RoundTrips.Result> bases = new ArrayList<>();
+        List<RoundTrips.Result> apis = new ArrayList<>();
+        for (int round = 1; round <= RoundTrips.ROUNDS; round++) { // alternating: warm-up and load hit both alike
+          bases.add(RoundTrips.measure(pair::call, RoundTrips.WARMUP));
+          apis.add(RoundTrips.measure(() -> sibling.call("component", "status", JsonNodeFactory.instance.objectNode()),
+              RoundTrips.WARMUP));
+          RoundTrips.print(WIDTH, "baseline: local pub/sub echo #" + round, bases.get(round - 1));
+          RoundTrips.print(WIDTH, "local API: component/status #" + round, apis.get(round - 1));
         }
-        Result base = median(bases);
-        Result api = median(apis);
-        print("baseline, median of " + ROUNDS, base);
-        print("local API, median of " + ROUNDS, api);
-        System.out.printf("%-38s %9.2fx %8.2fx %8.2fx %13.2fx%n", "ratio local API / baseline",
-            api.perSec / base.perSec, api.p50Ms / base.p50Ms, api.p99Ms / base.p99Ms,
-            api.concurrentPerSec / base.concurrentPerSec);
+        RoundTrips.summary(WIDTH, "baseline", bases, "local API", apis);
       }
     }
     broker.stop();
-  }
-
-  private static Result median(List<Result> rs) {
-    return new Result(median(rs, Result::perSec), median(rs, Result::p50Ms), median(rs, Result::p99Ms),
-        median(rs, Result::concurrentPerSec));
-  }
-
-  private static double median(List<Result> rs, java.util.function.ToDoubleFunction<Result> f) {
-    double[] v = rs.stream().mapToDouble(f).sorted().toArray();
-    return v[v.length / 2];
-  }
-
-  private static void print(String what, Result r) {
-    System.out.printf("%-38s %10.0f %9.2f %9.2f %14.0f%n", what, r.perSec, r.p50Ms, r.p99Ms, r.concurrentPerSec);
-  }
-
-  private static Result measure(Supplier<CompletableFuture<?>> call) throws Exception {
-    for (int i = 0; i < WARMUP; i++) {
-      call.get().get(10, TimeUnit.SECONDS);
-    }
-    long[] rtt = new long[CALLS];
-    long start = System.nanoTime();
-    for (int i = 0; i < CALLS; i++) {
-      long t0 = System.nanoTime();
-      call.get().get(10, TimeUnit.SECONDS);
-      rtt[i] = System.nanoTime() - t0;
-    }
-    double secs = (System.nanoTime() - start) / 1e9;
-    Arrays.sort(rtt);
-    long concurrentStart = System.nanoTime();
-    List<CompletableFuture<?>> window = new ArrayList<>();
-    for (int i = 0; i < CALLS; i++) {
-      window.add(call.get());
-      if (window.size() == IN_FLIGHT) {
-        window.remove(0).get(10, TimeUnit.SECONDS);
-      }
-    }
-    for (CompletableFuture<?> f : window) {
-      f.get(10, TimeUnit.SECONDS);
-    }
-    double concurrentSecs = (System.nanoTime() - concurrentStart) / 1e9;
-    return new Result(CALLS / secs, rtt[CALLS / 2] / 1e6, rtt[CALLS * 99 / 100] / 1e6, CALLS / concurrentSecs);
   }
 
   private static GreengrassIpc connect(FakeNucleus nucleus, String name, String resource) {

@@ -80,7 +80,9 @@ class ComponentConfigTest {
         "jobs", Map.of("handlerDir", "handlers", "stepTimeoutSeconds", "600", "claimWaitSeconds", 0),
         "commands", Map.of("nameField", "action", "format", "cbor"),
         "ota", Map.of("enabled", true, "signingCertificate", "codesign.pem"),
-        "mcus", Map.of("mcu-1", Map.of("port", "/dev/ttyACM0", "thing", "mcu-thing-1", "baud", "921600")),
+        "mcus", Map.of("mcu-1", Map.of("port", "/dev/ttyACM0", "thing", "mcu-thing-1", "baud", "921600",
+            "framing", "raw", "bufSize", 1024, "healthCheck", List.of("/opt/fw/healthy", "--quick"),
+            "healthCheckSeconds", "20", "checkIntervalSeconds", 15)),
         "defender", Map.of("enabled", "true", "intervalSeconds", 300),
         "provisioning", Map.of("enabled", true)));
     assertThat(c.localApi()).isEqualTo(new ComponentConfig.LocalApi(false, "thingbridge", 30, 30));
@@ -89,7 +91,8 @@ class ComponentConfigTest {
     assertThat(c.jobs()).isEqualTo(new ComponentConfig.Jobs(true, "handlers", 600, 0));
     assertThat(c.commands()).isEqualTo(new ComponentConfig.Commands(true, "action", "cbor", 60));
     assertThat(c.ota()).isEqualTo(new ComponentConfig.Ota(true, "codesign.pem", ""));
-    assertThat(c.mcus()).containsExactly(new ComponentConfig.Mcu("mcu-1", "/dev/ttyACM0", "mcu-thing-1", 921600));
+    assertThat(c.mcus()).containsExactly(new ComponentConfig.Mcu("mcu-1", "/dev/ttyACM0", "mcu-thing-1", 921600, "raw",
+        1024, List.of("/opt/fw/healthy", "--quick"), 20, 15));
     assertThat(c.defender().enabled()).isTrue();
     assertThat(c.provisioning().enabled()).isTrue();
     assertThat(c.hostedThings("gw")).containsExactly("gw", "client-1", "mcu-thing-1");
@@ -112,6 +115,12 @@ class ComponentConfigTest {
         "b", Map.of("port", "/dev/x"))))).hasMessageContaining(".port is used by another MCU");
     assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("mcus", Map.of("a", Map.of("thing", "t")))))
         .hasMessageContaining("mcus.a.port is required");
+    assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("mcus", Map.of("a", Map.of("port", "/dev/x",
+        "framing", "slip"))))).hasMessageContaining("mcus.a.framing must be one of console, raw");
+    assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("mcus", Map.of("a", Map.of("port", "/dev/x",
+        "bufSize", 32))))).hasMessageContaining("mcus.a.bufSize must be 64..65535, or 0 to ask the MCU");
+    assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("mcus", Map.of("a", Map.of("port", "/dev/x",
+        "checkIntervalSeconds", -1))))).hasMessageContaining("mcus.a.checkIntervalSeconds");
     assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("thingName", "gw", "mcus",
         Map.of("a", Map.of("port", "/dev/x", "thing", "gw"))))).hasMessageContaining("is the gateway's own thing");
     assertThatThrownBy(() -> ComponentConfig.fromMap(Map.of("localApi", Map.of("topicPrefix", "$aws"))))

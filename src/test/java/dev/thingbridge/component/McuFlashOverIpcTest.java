@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * flash runs, a deployment is deferred ({@code DeferComponentUpdate} with a recheck and a message naming the
  * flash) and it goes ahead once the MCU is confirmed; a nucleus restart in the middle of the flash loses neither
  * the flash nor the job. The MCU's thing reports its firmware in its {@code firmware} shadow: at start, after a
- * flash, and after a new image that crashes is reverted.
+ * flash, after a new image that crashes is reverted (the job's {@code mcu_outcome} too), after a restart (the last
+ * flash read back from the state directory), and when a periodic echo finds the MCU gone or back (and only then).
  */
 @Timeout(90)
 class McuFlashOverIpcTest {
@@ -61,7 +62,8 @@ class McuFlashOverIpcTest {
         .initialImage(McubootImageBuilder.create().version("1.0.0").randomBody(4_000, 1).build()).build());
     OtaFixtures.writeCertificate(work.resolve("codesign.pem"), OtaFixtures.ecKey(), "flash test", Duration.ofDays(1));
     rig = new SiblingRig(work, b -> b
-        .configuration("mcus", Map.of("mcu-1", Map.of("port", "ttyMCU1", "thing", MCU_THING, "baud", "115200"),
+        .configuration("mcus", Map.of("mcu-1", Map.of("port", "ttyMCU1", "thing", MCU_THING, "baud", "115200",
+                "checkIntervalSeconds", "1"),
             "mcu-2", Map.of("port", "ttyGONE", "thing", GONE_THING, "baud", "115200")))
         .configuration("ota", Map.of("enabled", "true", "signingCertificate", "codesign.pem")));
     rig.things.createThing(MCU_THING);
@@ -149,6 +151,8 @@ class McuFlashOverIpcTest {
     assertThat(flashed.path("lastFlash").path("jobStatus").asText()).isEqualTo("SUCCEEDED");
     assertThat(Instant.parse(flashed.path("lastFlash").path("time").asText())).isAfter(Instant.now().minusSeconds(60));
     assertThat(flashed.path("lastFlash").has("errorCode")).as("a null in reported deletes the key").isFalse();
+    assertThat(rig.execution(MCU_THING, "flash-ok").statusDetails()).as("the typed outcome in the job's report")
+        .containsEntry("mcu_outcome", "UPDATED");
 
     flashJob("flash-crash", "3.0.0");
     ObjectNode reverted = awaitFirmwareShadow(r -> r.path("lastFlash").path("jobId").asText().equals("flash-crash"));
@@ -158,16 +162,55 @@ class McuFlashOverIpcTest {
     assertThat(reverted.path("lastFlash").path("jobStatus").asText()).isEqualTo("FAILED");
     assertThat(reverted.path("lastFlash").path("errorCode").asText()).isNotEmpty();
     assertThat(reverted.path("lastFlash").path("errorMessage").asText()).isNotEmpty();
+    assertThat(rig.execution(MCU_THING, "flash-crash").statusDetails()).containsEntry("mcu_outcome", "REVERTED");
     assertThat(mcu.state().runningVersion()).contains("2.0.0");
+
+    // A restart with the shadow gone (deleted by an operator, or a new shadow backend): the last flash comes back
+    // from the MCU's state directory, not from memory or the cloud.
+    rig.component.close();
+    rig.cloudShadow(MCU_THING, McuShadowReporter.SHADOW).delete().get(5, TimeUnit.SECONDS);
+    rig.startComponent(ports);
+    ObjectNode restarted = awaitFirmwareShadow(r -> r.path("state").asText().equals("online"));
+    assertActive(restarted, "2.0.0");
+    assertThat(restarted.path("lastFlash").path("jobId").asText()).isEqualTo("flash-crash");
+    assertThat(restarted.path("lastFlash").path("outcome").asText()).isEqualTo("REVERTED");
+    assertThat(restarted.path("lastFlash").path("time").asText())
+        .isEqualTo(reverted.path("lastFlash").path("time").asText());
   }
 
+  /** One set-up for both: an MCU whose port is gone at start, and one that stops answering and comes back. */
   @Test
-  void an_mcu_that_cannot_be_reached_is_reported_so_and_keeps_its_last_known_version() {
-    ObjectNode gone = await().atMost(WAIT).ignoreExceptions().until(() -> firmwareShadow(GONE_THING),
+  void unreachable_mcus_are_reported_so_keep_their_last_version_and_a_periodic_echo_sees_one_come_back()
+      throws Exception {
+    ObjectNode unplugged = await().atMost(WAIT).ignoreExceptions().until(() -> firmwareShadow(GONE_THING),
         r -> r.path("state").asText().equals("unreachable"));
-    assertThat(gone.path("reason").asText()).isNotEmpty();
-    assertThat(gone.path("mcu").asText()).isEqualTo("mcu-2");
-    assertThat(gone.path("version").asText()).as("the last known version stays").isEqualTo("0.9.0");
+    assertThat(unplugged.path("reason").asText()).isNotEmpty();
+    assertThat(unplugged.path("mcu").asText()).isEqualTo("mcu-2");
+    assertThat(unplugged.path("version").asText()).as("the last known version stays").isEqualTo("0.9.0");
+
+    awaitFirmwareShadow(r -> r.path("state").asText().equals("online"));
+    long settled = shadowVersion();
+    int echoes = mcu.echoesAnswered();
+    await().atMost(WAIT).until(mcu::echoesAnswered, n -> n > echoes);
+    assertThat(shadowVersion()).as("checks that find nothing changed update nothing").isEqualTo(settled);
+
+    mcu.setSilent(true);
+    ObjectNode silent = awaitFirmwareShadow(r -> r.path("state").asText().equals("unreachable"));
+    assertThat(silent.path("reason").asText()).contains("no reply to echo");
+    assertThat(silent.path("version").asText()).as("the last known version stays").isEqualTo("1.0.0");
+    long unreachable = shadowVersion();
+    assertThat(rig.component.host().healthReport().path("mcus").path("mcu-1").path("state").asText())
+        .isEqualTo("not-responding");
+
+    mcu.setSilent(false);
+    ObjectNode back = awaitFirmwareShadow(r -> r.path("state").asText().equals("online"));
+    assertActive(back, "1.0.0");
+    assertThat(back.has("reason")).isFalse();
+    assertThat(shadowVersion()).as("one report when it went, one when it came back").isEqualTo(unreachable + 1);
+  }
+
+  private long shadowVersion() throws Exception {
+    return rig.cloudShadow(MCU_THING, McuShadowReporter.SHADOW).get().get(5, TimeUnit.SECONDS).version();
   }
 
   @Test

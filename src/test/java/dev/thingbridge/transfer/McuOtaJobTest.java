@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.thingbridge.mcu.FlashOptions;
+import dev.thingbridge.mcu.FlashResult.Outcome;
 import dev.thingbridge.mcu.McuConfig;
 import dev.thingbridge.mcu.McuDevice;
 import dev.thingbridge.mcu.McuOtaPlatform;
@@ -109,7 +110,9 @@ class McuOtaJobTest {
     assertThat(updates).extracting(u -> u.details().get("self_test"))
         .containsSubsequence("ready", "active", "accepted");
     assertThat(updates).anySatisfy(u -> assertThat(u.details()).containsEntry("mcu_version", "2.0.0"));
-    assertThat(platform.lastResult()).startsWith("UPDATED");
+    assertThat(platform.lastFlash()).hasValueSatisfying(f -> assertThat(f.outcome()).isEqualTo(Outcome.UPDATED));
+    assertThat(cloud.execution(THING, "fw-2").statusDetails()).as("the typed outcome in the job's report")
+        .containsEntry("mcu_outcome", "UPDATED");
   }
 
   @Test
@@ -122,8 +125,13 @@ class McuOtaJobTest {
     await().atMost(WAIT).until(() -> cloud.execution(THING, "fw-bad").status() == ExecutionStatus.FAILED);
     assertThat(mcu.state().runningVersion()).contains("1.0.0");
     assertThat(mcu.state().runningConfirmed()).isTrue();
-    assertThat(platform.lastResult()).startsWith("REVERTED");
-    assertThat(cloud.execution(THING, "fw-bad").statusDetails().toString()).contains("REVERTED");
+    assertThat(platform.lastFlash()).hasValueSatisfying(f -> assertThat(f.outcome()).isEqualTo(Outcome.REVERTED));
+    assertThat(cloud.execution(THING, "fw-bad").statusDetails()).containsEntry("mcu_outcome", "REVERTED");
+
+    // The next job fails before the MCU is touched: its report carries no outcome of the job before.
+    job("fw-zip", OtaTestbed.randomBytes(10_000, 4));
+    await().atMost(WAIT).until(() -> cloud.execution(THING, "fw-zip").status() == ExecutionStatus.FAILED);
+    assertThat(cloud.execution(THING, "fw-zip").statusDetails()).doesNotContainKey("mcu_outcome");
   }
 
   @Test
@@ -140,7 +148,10 @@ class McuOtaJobTest {
     assertThat(seenRunning).as("the self-test ran with the new image up and not confirmed").containsExactly("2.1.0");
     assertThat(mcu.state().runningVersion()).contains("1.0.0");
     assertThat(mcu.state().runningConfirmed()).isTrue();
-    assertThat(platform.lastResult()).startsWith("REVERTED").contains("self_test_failed");
+    assertThat(platform.lastFlash()).hasValueSatisfying(f -> {
+      assertThat(f.outcome()).isEqualTo(Outcome.REVERTED);
+      assertThat(f.reason()).contains("self_test_failed");
+    });
     assertThat(cloud.execution(THING, "fw-quiet").statusDetails()).containsEntry("self_test", "rejected");
   }
 
@@ -169,7 +180,7 @@ class McuOtaJobTest {
     assertThat(selfTests).containsExactly("fw-3");
     assertThat(mcu.state().runningVersion()).contains("3.0.0");
     assertThat(mcu.state().runningConfirmed()).isTrue();
-    assertThat(next.lastResult()).startsWith("UPDATED");
+    assertThat(next.lastFlash()).hasValueSatisfying(f -> assertThat(f.outcome()).isEqualTo(Outcome.UPDATED));
   }
 
   @Test

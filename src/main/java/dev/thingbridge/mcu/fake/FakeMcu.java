@@ -46,6 +46,7 @@ public final class FakeMcu implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean silent;
   private volatile boolean externalReset;
+  private final java.util.concurrent.atomic.AtomicInteger echoes = new java.util.concurrent.atomic.AtomicInteger();
   private SerialLink rawLink;
   private SerialLink link;
   private SmpFrameDecoder decoder;
@@ -116,6 +117,15 @@ public final class FakeMcu implements AutoCloseable {
   /** Stops answering ({@code true}: a hung application) or starts again. */
   public void setSilent(boolean yes) {
     silent = yes;
+  }
+
+  /** The SMP echo requests answered since power-on (a test sees whether a gateway checked the MCU). */
+  public int echoesAnswered() {
+    return echoes.get();
+  }
+
+  void echoed() {
+    echoes.incrementAndGet();
   }
 
   /** A snapshot of its state. */

@@ -28,6 +28,7 @@ final class FakeOsGroup {
         if (d == null || !d.isTextual()) {
           throw FakeRequestError.smp(McuMgrError.EINVAL);
         }
+        mcu.echoed();
         return Map.of("r", d.asText());
       case 5:
         if (op != SmpOp.WRITE) {
