@@ -1,7 +1,5 @@
 package dev.thingbridge.mqtt;
 
-import java.util.regex.Pattern;
-
 /**
  * The names AWS IoT accepts in its reserved topics, written once for the device side and the twin: thing and
  * shadow names, job and command execution ids, MQTT client ids as command targets, and statusDetails keys.
@@ -22,17 +20,32 @@ public final class AwsNames {
   /** Longest statusDetails key of a job execution. */
   public static final int MAX_DETAIL_KEY = 128;
 
-  private static final Pattern THING_NAME = Pattern.compile("[a-zA-Z0-9:_-]{1," + MAX_THING_NAME + "}");
-  private static final Pattern SHADOW_NAME = Pattern.compile("[a-zA-Z0-9:_-]{1," + MAX_SHADOW_NAME + "}");
-  private static final Pattern JOB_ID = Pattern.compile("[a-zA-Z0-9_-]{1," + MAX_JOB_ID + "}");
-  private static final Pattern EXECUTION_ID = Pattern.compile("[a-zA-Z0-9_-]{1," + MAX_EXECUTION_ID + "}");
-  private static final Pattern DETAIL_KEY = Pattern.compile("[a-zA-Z0-9:_-]{1," + MAX_DETAIL_KEY + "}");
 
   private AwsNames() {}
 
+  /**
+   * Whether {@code s} is 1 to {@code max} characters of {@code [a-zA-Z0-9_-]}, plus {@code :} if allowed. A
+   * loop, not a regular expression: the twin checks a name in every request it answers.
+   */
+  private static boolean isNameOf(String s, int max, boolean colon) {
+    int n = s.length();
+    if (n == 0 || n > max) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'
+          || (colon && c == ':');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether AWS accepts a thing name: 1-128 characters of {@code [a-zA-Z0-9:_-]}. */
   public static boolean isThingName(String name) {
-    return name != null && THING_NAME.matcher(name).matches();
+    return name != null && isNameOf(name, MAX_THING_NAME, true);
   }
 
   /** Checks a thing name; returns it. */
@@ -42,7 +55,7 @@ public final class AwsNames {
 
   /** Whether AWS accepts a named shadow's name: 1-64 characters of {@code [a-zA-Z0-9:_-]}. */
   public static boolean isShadowName(String name) {
-    return name != null && SHADOW_NAME.matcher(name).matches();
+    return name != null && isNameOf(name, MAX_SHADOW_NAME, true);
   }
 
   /** Checks a named shadow's name; returns it. */
@@ -52,7 +65,7 @@ public final class AwsNames {
 
   /** Whether AWS accepts a job id: 1-64 characters of {@code [a-zA-Z0-9_-]}. */
   public static boolean isJobId(String id) {
-    return id != null && JOB_ID.matcher(id).matches();
+    return id != null && isNameOf(id, MAX_JOB_ID, false);
   }
 
   /** Checks a job id; returns it. */
@@ -62,7 +75,7 @@ public final class AwsNames {
 
   /** Whether AWS accepts a command execution id: 1-64 characters of {@code [a-zA-Z0-9_-]}. */
   public static boolean isExecutionId(String id) {
-    return id != null && EXECUTION_ID.matcher(id).matches();
+    return id != null && isNameOf(id, MAX_EXECUTION_ID, false);
   }
 
   /** Checks a command execution id; returns it. */
@@ -92,7 +105,7 @@ public final class AwsNames {
 
   /** Whether AWS accepts a statusDetails key: 1-128 characters of {@code [a-zA-Z0-9:_-]}. */
   public static boolean isStatusDetailKey(String key) {
-    return key != null && DETAIL_KEY.matcher(key).matches();
+    return key != null && isNameOf(key, MAX_DETAIL_KEY, true);
   }
 
   /** Checks a statusDetails key; returns it. */

@@ -78,6 +78,36 @@ public final class Topics {
     }
   }
 
+  /**
+   * Whether some topic could match both filters (both assumed valid). Errs towards yes: false means that no
+   * topic matches both.
+   */
+  public static boolean mayOverlap(String a, String b) {
+    boolean aWild = a.startsWith("+") || a.startsWith("#");
+    boolean bWild = b.startsWith("+") || b.startsWith("#");
+    if ((aWild && b.startsWith("$")) || (bWild && a.startsWith("$"))) {
+      return false; // a topic that starts with $ never matches a filter that starts with a wildcard
+    }
+    String[] x = a.split("/", -1);
+    String[] y = b.split("/", -1);
+    for (int i = 0; ; i++) {
+      boolean xEnd = i == x.length;
+      boolean yEnd = i == y.length;
+      if (xEnd && yEnd) {
+        return true;
+      }
+      if ((!xEnd && x[i].equals("#")) || (!yEnd && y[i].equals("#"))) {
+        return true;
+      }
+      if (xEnd || yEnd) {
+        return false;
+      }
+      if (!x[i].equals("+") && !y[i].equals("+") && !x[i].equals(y[i])) {
+        return false;
+      }
+    }
+  }
+
   /** Whether a filter contains a wildcard. */
   public static boolean isWildcard(String filter) {
     return filter.indexOf('+') >= 0 || filter.indexOf('#') >= 0;

@@ -18,9 +18,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -65,6 +65,8 @@ public final class Twin implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Twin.class);
   /** How long a control-plane call waits for its change to be durable. */
   private static final Duration COMMIT_WAIT = Duration.ofSeconds(60);
+  private static final String THINGS = "$aws/things/";
+  private static final String COMMANDS = "$aws/commands/";
 
   private final MqttClient mqtt;
   private final Clock clock;
@@ -220,12 +222,22 @@ public final class Twin implements AutoCloseable {
     if (changeListeners.isEmpty()) {
       return;
     }
-    List<TwinChange> rows = new ArrayList<>(changes.size());
-    for (Changes.Write w : changes.writes()) {
-      int keys = w.delete() ? w.values().length : w.table().keyColumns();
-      rows.add(new TwinChange(w.table().name(), Arrays.asList(w.values()).subList(0, keys), w.delete()));
-    }
-    List<TwinChange> view = Collections.unmodifiableList(rows);
+    // Built on demand: a listener that is not watching right now (the web console without a browser) looks at
+    // none of them, and then this commit costs no objects.
+    List<Changes.Write> writes = changes.writes();
+    List<TwinChange> view = new AbstractList<>() {
+      @Override
+      public TwinChange get(int index) {
+        Changes.Write w = writes.get(index);
+        int keys = w.delete() ? w.values().length : w.table().keyColumns();
+        return new TwinChange(w.table().name(), Arrays.asList(w.values()).subList(0, keys), w.delete());
+      }
+
+      @Override
+      public int size() {
+        return writes.size();
+      }
+    };
     for (TwinChangeListener l : changeListeners) {
       try {
         l.onCommitted(view);
@@ -312,12 +324,19 @@ public final class Twin implements AutoCloseable {
    * thing's shadow, jobs and commands requests share one lane.
    */
   static String orderingKey(String topic) {
-    String[] parts = topic.split("/", 6);
-    if (parts.length > 2 && parts[0].equals("$aws") && parts[1].equals("things")) {
-      return parts[2];
+    if (topic.startsWith(THINGS)) {
+      int end = topic.indexOf('/', THINGS.length());
+      return end < 0 ? topic.substring(THINGS.length()) : topic.substring(THINGS.length(), end);
     }
-    if (parts.length > 3 && parts[0].equals("$aws") && parts[1].equals("commands")) {
-      return parts[2].equals("things") ? parts[3] : parts[2] + ":" + parts[3];
+    if (topic.startsWith(COMMANDS)) {
+      int first = topic.indexOf('/', COMMANDS.length());
+      if (first < 0) {
+        return "";
+      }
+      int second = topic.indexOf('/', first + 1);
+      String kind = topic.substring(COMMANDS.length(), first);
+      String name = second < 0 ? topic.substring(first + 1) : topic.substring(first + 1, second);
+      return kind.equals("things") ? name : kind + ":" + name;
     }
     return "";
   }

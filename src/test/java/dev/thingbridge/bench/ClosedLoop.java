@@ -128,8 +128,13 @@ final class ClosedLoop implements AutoCloseable {
 
   /** User + system CPU seconds of a process so far, from {@code /proc/PID/stat} (clock ticks of 10 ms). */
   static double cpuSeconds(long pid) {
+    return cpuSecondsOf(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+  }
+
+  /** User + system CPU seconds from a {@code stat} file of /proc (a process's or a thread's). */
+  static double cpuSecondsOf(java.nio.file.Path statFile) {
     try {
-      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+      String stat = java.nio.file.Files.readString(statFile);
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
     } catch (java.io.IOException | RuntimeException e) {

@@ -44,6 +44,39 @@ class TopicsTest {
     assertThat(Topics.matches(filter, topic)).isEqualTo(expected);
   }
 
+  /**
+   * mayOverlap against brute force: every pair of filters over a small alphabet, and every topic of up to
+   * three levels over it; whenever some topic matches both, mayOverlap must say so, and it must say no for
+   * pairs no topic matches (it is exact on these).
+   */
+  @org.junit.jupiter.api.Test
+  void may_overlap_agrees_with_matching() {
+    java.util.List<String> levels = java.util.List.of("a", "b", "$s", "+", "#");
+    java.util.List<String> filters = new java.util.ArrayList<>();
+    java.util.List<String> topics = new java.util.ArrayList<>();
+    for (String x : levels) {
+      filters.add(x);
+      for (String y : levels) {
+        filters.add(x + "/" + y);
+        for (String z : levels) {
+          filters.add(x + "/" + y + "/" + z);
+        }
+      }
+    }
+    filters.removeIf(f -> f.contains("#/"));
+    for (String f : filters) {
+      if (!f.contains("+") && !f.contains("#")) {
+        topics.add(f);
+      }
+    }
+    for (String f : filters) {
+      for (String g : filters) {
+        boolean some = topics.stream().anyMatch(t -> Topics.matches(f, t) && Topics.matches(g, t));
+        assertThat(Topics.mayOverlap(f, g)).as("%s vs %s", f, g).isEqualTo(some);
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"a/#/b", "a/b#", "a+/b", "", "#/a", "a/++"})
   void rejects_malformed_filters(String filter) {

@@ -198,7 +198,7 @@ final class DeviceRequests {
       reply.set("executionState", wire.state(e));
     }
     if (includeDocument) {
-      reply.set("jobDocument", store.job(e.jobId).document.deepCopy());
+      reply.set("jobDocument", store.job(e.jobId).document);
     }
     accept(topic, wire.close(reply, token, now), out);
     engine.publish(changes, now, out);
@@ -224,16 +224,12 @@ final class DeviceRequests {
     if (payload.length == 0) {
       return wire.object();
     }
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload)).toString();
-    } catch (CharacterCodingException e) {
+    if (!isUtf8(payload)) {
       throw new Rejection("InvalidJson", "The payload is not valid UTF-8");
     }
     JsonNode node;
     try {
-      node = engine.json.readTree(text);
+      node = engine.json.readTree(payload);
     } catch (IOException | RuntimeException e) {
       throw new Rejection("InvalidJson", "The payload is not valid JSON");
     }
@@ -244,6 +240,27 @@ final class DeviceRequests {
       throw new Rejection("InvalidRequest", "The request must be a JSON object");
     }
     return (ObjectNode) node;
+  }
+
+  /** Strict UTF-8 (Jackson alone would let some malformed sequences through); ASCII needs no decoder. */
+  private static boolean isUtf8(byte[] payload) {
+    boolean ascii = true;
+    for (byte b : payload) {
+      if (b < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      return true;
+    }
+    try {
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
   }
 
   private static String clientToken(ObjectNode request) {

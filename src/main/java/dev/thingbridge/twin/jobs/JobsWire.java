@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The device-side JSON of AWS IoT Jobs, field names and order as the developer guide shows them;
- * timestamps in epoch seconds.
+ * timestamps in epoch seconds. The trees it builds share the stored job documents (which never change in
+ * place), so they are serialized at once, not kept.
  */
 final class JobsWire {
   private final ObjectMapper json;
@@ -31,7 +32,7 @@ final class JobsWire {
     ObjectNode n = object();
     n.put("jobId", e.jobId).put("thingName", e.thingName);
     if (includeDocument) {
-      n.set("jobDocument", job.document.deepCopy());
+      n.set("jobDocument", job.document);
     }
     n.put("status", e.status.name());
     putDetails(n, e.statusDetails);
@@ -51,7 +52,7 @@ final class JobsWire {
     putDetails(n, e.statusDetails);
     putTimes(n, e);
     n.put("versionNumber", e.versionNumber).put("executionNumber", e.executionNumber);
-    n.set("jobDocument", job.document.deepCopy());
+    n.set("jobDocument", job.document);
     return n;
   }
 

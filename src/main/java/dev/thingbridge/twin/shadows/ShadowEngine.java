@@ -1,5 +1,6 @@
 package dev.thingbridge.twin.shadows;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -150,51 +151,47 @@ public final class ShadowEngine {
     if (request.version() != null && (request.version() != currentVersion || deleted)) {
       return new Rejected(409, "Version conflict", request.clientToken());
     }
-    StoredShadow next = existed ? current.copy() : new StoredShadow();
-    JsonNode state = request.state();
-    if (state.isNull()) {
-      next.clearState();
-    } else {
-      apply(next, state, now);
-    }
-    if (ShadowJson.bytes(next.stateView()).length > l.maxShadowStateBytes()) {
-      return new Rejected(413, "The payload exceeds the maximum size allowed", request.clientToken());
+    StoredShadow next = existed ? current : new StoredShadow();
+    // The update merges into the stored trees in place; what the documents message calls "previous" and what
+    // a refused merge goes back to are the bytes the shadow already keeps of its state.
+    byte[] previous = existed ? current.snapshotDocument() : null;
+    StoredShadow.Sections before = existed ? current.sections() : null;
+    try {
+      JsonNode state = request.state();
+      if (state.isNull()) {
+        next.clearState();
+      } else {
+        next.merge(state, now);
+      }
+      if (next.stateBytes() > l.maxShadowStateBytes()) {
+        if (before != null) {
+          next.restore(before);
+        }
+        return new Rejected(413, "The payload exceeds the maximum size allowed", request.clientToken());
+      }
+    } catch (RuntimeException e) {
+      if (before != null) {
+        next.restore(before);
+      }
+      throw e;
     }
     next.version = currentVersion + 1;
     next.timestamp = now;
     next.deletedAt = -1;
-    shadows.put(key, next);
+    if (!existed) {
+      shadows.put(key, next);
+    }
     tombstones.remove(key);
     return new Accepted(acceptedDocument(request, next, now),
-        notifications(thing, shadow, request, existed ? current : null, next, now), true);
-  }
-
-  private static void apply(StoredShadow shadow, JsonNode state, long now) {
-    JsonNode desired = state.get("desired");
-    if (desired != null) {
-      if (desired.isNull()) {
-        shadow.desired = ShadowJson.object();
-        shadow.desiredMeta = ShadowJson.object();
-      } else {
-        ShadowJson.merge(shadow.desired, shadow.desiredMeta, desired, now);
-      }
-    }
-    JsonNode reported = state.get("reported");
-    if (reported != null) {
-      if (reported.isNull()) {
-        shadow.reported = ShadowJson.object();
-        shadow.reportedMeta = ShadowJson.object();
-      } else {
-        ShadowJson.merge(shadow.reported, shadow.reportedMeta, reported, now);
-      }
-    }
+        notifications(thing, shadow, request, previous, next, now), true);
   }
 
   /** The request's state echoed as sent, with metadata for every leaf in it. */
   private static ObjectNode acceptedDocument(UpdateRequest request, StoredShadow next, long now) {
     ObjectNode doc = ShadowJson.object();
     JsonNode state = request.state();
-    doc.set("state", state.deepCopy());
+    // The request's tree is this update's own (the merge copied what it keeps), so the reply may hold it.
+    doc.set("state", state);
     if (state.isObject()) {
       ObjectNode meta = ShadowJson.object();
       state.fields().forEachRemaining(e -> meta.set(e.getKey(), ShadowJson.metadataOf(e.getValue(), now)));
@@ -207,7 +204,7 @@ public final class ShadowEngine {
   }
 
   private List<Publication> notifications(String thing, String shadow, UpdateRequest request,
-      StoredShadow previous, StoredShadow next, long now) {
+      byte[] previous, StoredShadow next, long now) {
     List<Publication> out = new ArrayList<>(2);
     ObjectNode delta = next.delta(settings.numbersEqualByValue());
     boolean desiredInRequest = request.state().isObject() && request.state().has("desired");
@@ -217,21 +214,30 @@ public final class ShadowEngine {
     if (publishDelta) {
       ObjectNode doc = ShadowJson.object();
       doc.set("state", delta);
-      doc.set("metadata", ShadowJson.deltaMetadata(delta, next.desiredMeta));
+      doc.set("metadata", ShadowJson.deltaMetadata(delta, next.desiredMeta()));
       doc.put("version", next.version);
       doc.put("timestamp", now);
       putToken(doc, request.clientToken());
-      out.add(new Publication(ShadowServiceTopics.delta(thing, shadow), doc));
+      out.add(new Publication(ShadowServiceTopics.delta(thing, shadow), ShadowJson.bytes(doc)));
     }
-    ObjectNode documents = ShadowJson.object();
-    if (previous != null) {
-      documents.set("previous", previous.snapshotDocument());
-    }
-    documents.set("current", next.snapshotDocument());
-    documents.put("timestamp", now);
-    putToken(documents, request.clientToken());
-    out.add(new Publication(ShadowServiceTopics.documents(thing, shadow), documents));
+    out.add(new Publication(ShadowServiceTopics.documents(thing, shadow),
+        documentsMessage(previous, next.snapshotDocument(), now, request.clientToken())));
     return out;
+  }
+
+  /** {@code {"previous"?, "current", "timestamp", "clientToken"?}} from the two documents' JSON. */
+  private static byte[] documentsMessage(byte[] previous, byte[] current, long now, String token) {
+    StoredShadow.JsonBytes out = new StoredShadow.JsonBytes(
+        (previous == null ? 0 : previous.length) + current.length + 128);
+    out.raw("{");
+    if (previous != null) {
+      out.raw("\"previous\":").raw(previous).raw(",");
+    }
+    out.raw("\"current\":").raw(current).raw(",\"timestamp\":").number(now);
+    if (token != null) {
+      out.raw(",\"clientToken\":\"").raw(JsonStringEncoder.getInstance().quoteAsUTF8(token)).raw("\"");
+    }
+    return out.raw("}").toByteArray();
   }
 
   private ShadowOutcome delete(String thing, String shadow, byte[] payload, long now) {

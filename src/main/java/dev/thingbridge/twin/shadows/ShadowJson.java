@@ -101,6 +101,9 @@ final class ShadowJson {
         || (payload[0] == (byte) 0xFF && payload[1] == (byte) 0xFE))) {
       return false;
     }
+    if (isAscii(payload)) {
+      return true; // the common case, without a decoder and its buffer per request
+    }
     try {
       StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
@@ -110,6 +113,15 @@ final class ShadowJson {
     } catch (CharacterCodingException e) {
       return false;
     }
+  }
+
+  private static boolean isAscii(byte[] payload) {
+    for (byte b : payload) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Compact UTF-8 bytes of a node. */

@@ -41,11 +41,20 @@ public sealed interface ShadowOutcome {
     }
   }
 
-  /** One notification: a topic and its document. */
-  record Publication(String topic, ObjectNode document) {
+  /** One notification: a topic and its document's JSON (written once, published as it is). */
+  record Publication(String topic, byte[] payload) {
     public Publication {
       Objects.requireNonNull(topic, "topic");
-      Objects.requireNonNull(document, "document");
+      Objects.requireNonNull(payload, "payload");
+    }
+
+    /** The document parsed back (tests, and callers that want the tree). */
+    public ObjectNode document() {
+      try {
+        return (ObjectNode) ShadowJson.parse(payload);
+      } catch (ShadowJson.ParseException e) {
+        throw new IllegalStateException("a notification's own JSON did not parse: " + e.getMessage(), e);
+      }
     }
   }
 }

@@ -99,7 +99,7 @@ public final class ShadowsService implements TwinService {
         engine.save(r.thingName(), r.shadowName(), out);
       }
       out.publish(message(r.accepted(), a.reply()));
-      a.notifications().forEach(p -> out.publish(message(p.topic(), p.document())));
+      a.notifications().forEach(p -> out.publish(MqttMessage.of(p.topic(), p.payload(), QoS.AT_LEAST_ONCE)));
       return a.changed();
     }
     ShadowOutcome.Rejected rejected = (ShadowOutcome.Rejected) outcome;
@@ -258,7 +258,7 @@ public final class ShadowsService implements TwinService {
           }
           if (publishReply) {
             out.publish(message(r.accepted(), a.reply()));
-            a.notifications().forEach(p -> out.publish(message(p.topic(), p.document())));
+            a.notifications().forEach(p -> out.publish(MqttMessage.of(p.topic(), p.payload(), QoS.AT_LEAST_ONCE)));
           }
         }
         return o;

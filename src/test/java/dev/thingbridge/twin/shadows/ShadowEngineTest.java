@@ -260,8 +260,15 @@ class ShadowEngineTest {
     Rejected tooBig = rejectedUpdate("{\"state\":{\"reported\":{\"b\":\"" + half + "\"}},\"clientToken\":\"k\"}");
     assertThat(tooBig).isEqualTo(new Rejected(413, "The payload exceeds the maximum size allowed", "k"));
     assertThat(get(T0).get("version").asLong()).isEqualTo(1);
+    // The refused merge left nothing behind: not in the document, not in what the next update calls previous.
+    assertThat(get(T0).path("state").path("reported").has("b")).isFalse();
+    assertThat(get(T0).path("metadata").path("reported").has("b")).isFalse();
 
     limits = TwinLimits.RELAXED;
+    Accepted next = update("{\"state\":{\"reported\":{\"c\":1}}}", T0);
+    JsonNode previous = next.notifications().get(next.notifications().size() - 1).document().path("previous");
+    assertThat(previous.path("state").path("reported").has("b")).isFalse();
+    assertThat(previous.path("state").path("reported").path("a").asText()).isEqualTo(half);
     update("{\"state\":{\"reported\":{\"b\":\"" + half + "\"}}}", T0);
   }
 

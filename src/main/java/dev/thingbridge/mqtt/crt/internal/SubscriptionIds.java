@@ -2,8 +2,10 @@ package dev.thingbridge.mqtt.crt.internal;
 
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.Topics;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,6 +34,8 @@ public final class SubscriptionIds {
   private final Map<String, Entry> byFilter = new ConcurrentHashMap<>();
   private final AtomicLong next = new AtomicLong();
   private volatile boolean enabled;
+  /** Identifiers of filters that overlap no other filter held: a copy tagged with one is the only copy. */
+  private volatile Set<Long> alone = Set.of();
 
   public SubscriptionIds(boolean enabled) {
     this.enabled = enabled;
@@ -49,12 +53,31 @@ public final class SubscriptionIds {
     }
     Entry e = byFilter.compute(filter, (f, old) ->
         new Entry(old != null ? old.id() : 1 + Math.floorMod(next.getAndIncrement(), MAX_ID), qos));
+    findAlone();
     return e.id();
   }
 
   /** Forgets a filter once it is unsubscribed. */
   public void remove(String filter) {
     byFilter.remove(filter);
+    findAlone();
+  }
+
+  private synchronized void findAlone() {
+    Set<Long> ids = new HashSet<>();
+    for (Map.Entry<String, Entry> a : byFilter.entrySet()) {
+      boolean overlaps = false;
+      for (String other : byFilter.keySet()) {
+        if (!other.equals(a.getKey()) && Topics.mayOverlap(a.getKey(), other)) {
+          overlaps = true;
+          break;
+        }
+      }
+      if (!overlaps) {
+        ids.add(a.getValue().id());
+      }
+    }
+    alone = Set.copyOf(ids);
   }
 
   /**
@@ -65,6 +88,9 @@ public final class SubscriptionIds {
   public boolean shouldDeliver(String topic, List<Long> ids) {
     if (ids == null || ids.isEmpty() || byFilter.isEmpty()) {
       return true;
+    }
+    if (ids.size() == 1 && alone.contains(ids.get(0))) {
+      return true; // no other filter of ours can match the topic, so no other copy exists (the common case)
     }
     Entry canonical = null;
     boolean anyKnown = false;
