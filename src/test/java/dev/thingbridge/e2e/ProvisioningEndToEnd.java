@@ -218,6 +218,25 @@ abstract class ProvisioningEndToEnd {
   }
 
   @Test
+  void a_device_provisions_with_the_temporary_claim_a_trusted_user_asked_for() throws Exception {
+    // Provisioning by trusted user: CreateProvisioningClaim, then the same flow by claim with that certificate.
+    ProvisioningService.Claim claim = provisioning.createProvisioningClaim(TEMPLATE);
+    Path claimDir = Files.createDirectories(dir.resolve("trusted-claim"));
+    Path cert = Files.writeString(claimDir.resolve("claim.pem"), claim.issued().certificate().certificatePem());
+    Path key = Files.writeString(claimDir.resolve("claim.key"), claim.issued().privateKeyPem());
+    MqttClient withClaim = setup.reconnect("trusted-claim", cert, key); // over TLS: the broker checks it
+    String serial = nextSerial();
+    MqttClient device = own(withClaim != null ? withClaim : setup.claimDevice("trusted-claim"));
+    ProvisioningResult<Config> result;
+    try (FleetProvisioner p = provisioner(device, TEMPLATE, serial).build()) {
+      result = p.provision(Config.class).get(60, TimeUnit.SECONDS);
+    }
+    assertThat(result.thingName()).isEqualTo("Device-" + serial);
+    assertThat(provisioning.describeCertificate(result.certificateId()).status()).isEqualTo(CertificateStatus.ACTIVE);
+    assertThat(provisioning.describeCertificate(claim.issued().certificate().certificateId()).thingName()).isNull();
+  }
+
+  @Test
   void a_template_that_refuses_the_parameters_rejects_and_the_credentials_stay() throws Exception {
     MqttClient claim = own(setup.claimDevice("claim-bad"));
     FileCredentialStore store = new FileCredentialStore(dir.resolve("bad"));
