@@ -221,6 +221,7 @@ class FleetProvisionerTest {
     assertThat(result.credentials().privateKeyPem()).isNull();
     assertThat(files.privateKeyFile()).doesNotExist();
     assertThat(files.certificateFile()).exists();
+    assertThat(CertificateSource.generatedKey()).isEqualTo(CertificateSource.generatedKey(KeyAlgorithm.EC_P256));
     assertThat(catchThrowable(() -> CertificateSource.csr("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n")))
         .isInstanceOf(IllegalArgumentException.class);
   }
