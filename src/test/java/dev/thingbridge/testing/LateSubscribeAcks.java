@@ -1,9 +1,6 @@
 package dev.thingbridge.testing;
 
-import dev.thingbridge.mqtt.ConnectionListener;
-import dev.thingbridge.mqtt.ConnectionState;
 import dev.thingbridge.mqtt.MqttClient;
-import dev.thingbridge.mqtt.MqttLimits;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.SubscriptionFilter;
@@ -22,13 +19,12 @@ import java.util.concurrent.TimeUnit;
  * "publish <topic>"}), so a test sees whether a request went out before the broker had acknowledged the
  * subscriptions that catch its reply.
  */
-public final class LateSubscribeAcks implements MqttClient {
-  private final MqttClient delegate;
+public final class LateSubscribeAcks extends ForwardingMqttClient {
   private final Duration delay;
   private final List<String> events = new CopyOnWriteArrayList<>();
 
   public LateSubscribeAcks(MqttClient delegate, Duration delay) {
-    this.delegate = delegate;
+    super(delegate);
     this.delay = delay;
   }
 
@@ -88,40 +84,5 @@ public final class LateSubscribeAcks implements MqttClient {
       heard.complete(s);
     }));
     return heard;
-  }
-
-  @Override
-  public void addConnectionListener(ConnectionListener listener) {
-    delegate.addConnectionListener(listener);
-  }
-
-  @Override
-  public void removeConnectionListener(ConnectionListener listener) {
-    delegate.removeConnectionListener(listener);
-  }
-
-  @Override
-  public String clientId() {
-    return delegate.clientId();
-  }
-
-  @Override
-  public ConnectionState state() {
-    return delegate.state();
-  }
-
-  @Override
-  public MqttLimits limits() {
-    return delegate.limits();
-  }
-
-  @Override
-  public CompletableFuture<Void> awaitConnected(Duration timeout) {
-    return delegate.awaitConnected(timeout);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }
