@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * stops it and releases the reply subscriptions.
  */
 public final class DefenderReporter implements AutoCloseable {
+  /** Time between scheduled reports of a thing unless set: 300 s, the shortest AWS accepts without throttling. */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(300);
+  /** Spread of the interval unless set: ±10 %, so that a fleet started at once does not report in step. */
+  public static final double DEFAULT_JITTER = 0.1;
+
   private static final Logger log = LoggerFactory.getLogger(DefenderReporter.class);
 
   private final MqttClient mqtt;
@@ -53,6 +59,7 @@ public final class DefenderReporter implements AutoCloseable {
   private final Duration replyTimeout;
   private final Duration interval;
   private final double jitter;
+  private final DoubleSupplier uniform;
   private final ReportIds reportIds;
   private final DefenderListener listener;
   private final MqttRequester requester;
@@ -67,6 +74,7 @@ public final class DefenderReporter implements AutoCloseable {
     this.replyTimeout = b.replyTimeout;
     this.interval = b.interval;
     this.jitter = b.jitter;
+    this.uniform = b.uniform;
     this.reportIds = b.reportIds;
     this.listener = b.listener;
     this.requester = new MqttRequester(mqtt, m -> null);
@@ -144,8 +152,7 @@ public final class DefenderReporter implements AutoCloseable {
   public void schedule(String thingName, MetricsSource source) {
     AwsNames.requireThingName(thingName);
     Objects.requireNonNull(source, "source");
-    long first = (long) (ThreadLocalRandom.current().nextDouble() * jitter * interval.toMillis());
-    later(() -> runScheduled(thingName, source), first);
+    later(() -> runScheduled(thingName, source), firstDelayMillis(interval, jitter, uniform.getAsDouble()));
   }
 
   private void runScheduled(String thingName, MetricsSource source) {
@@ -175,12 +182,18 @@ public final class DefenderReporter implements AutoCloseable {
       } catch (RuntimeException listenerError) {
         log.warn("defender listener threw {}", listenerError.toString());
       }
-      later(() -> runScheduled(thingName, source), nextDelay());
+      later(() -> runScheduled(thingName, source), nextDelayMillis(interval, jitter, uniform.getAsDouble()));
     });
   }
 
-  private long nextDelay() {
-    double spread = (ThreadLocalRandom.current().nextDouble() * 2 - 1) * jitter;
+  /** The wait before a thing's first scheduled report: within {@code jitter × interval}; {@code u} in [0, 1). */
+  static long firstDelayMillis(Duration interval, double jitter, double u) {
+    return (long) (u * jitter * interval.toMillis());
+  }
+
+  /** The wait between scheduled reports: {@code interval × (1 ± jitter)}; {@code u} in [0, 1), 0.5 the middle. */
+  static long nextDelayMillis(Duration interval, double jitter, double u) {
+    double spread = (u * 2 - 1) * jitter;
     return Math.max(1, Math.round(interval.toMillis() * (1 + spread)));
   }
 
@@ -206,8 +219,9 @@ public final class DefenderReporter implements AutoCloseable {
     private PayloadFormat format = PayloadFormat.JSON;
     private KeyStyle keys = KeyStyle.SHORT;
     private Duration replyTimeout = Duration.ofSeconds(10);
-    private Duration interval = Duration.ofSeconds(300);
-    private double jitter = 0.1;
+    private Duration interval = DEFAULT_INTERVAL;
+    private double jitter = DEFAULT_JITTER;
+    private DoubleSupplier uniform = () -> ThreadLocalRandom.current().nextDouble();
     private ReportIds reportIds = ReportIds.epochMillis(Clock.systemUTC());
     private DefenderListener listener = DefenderListener.NONE;
 
@@ -251,6 +265,12 @@ public final class DefenderReporter implements AutoCloseable {
         throw new IllegalArgumentException("jitter must be within 0..0.5: " + value);
       }
       this.jitter = value;
+      return this;
+    }
+
+    /** Where the jitter's randomness comes from (tests pin it); values in [0, 1). */
+    Builder uniform(DoubleSupplier value) {
+      this.uniform = Objects.requireNonNull(value, "uniform");
       return this;
     }
 

@@ -20,6 +20,11 @@ public sealed interface CertificateSource {
     return new CloudKeys();
   }
 
+  /** An EC P-256 key pair made on the device (the default kind), and CreateCertificateFromCsr. */
+  static CertificateSource generatedKey() {
+    return new GeneratedKey(KeyAlgorithm.EC_P256);
+  }
+
   /** A key pair made on the device, and CreateCertificateFromCsr. */
   static CertificateSource generatedKey(KeyAlgorithm algorithm) {
     return new GeneratedKey(algorithm);

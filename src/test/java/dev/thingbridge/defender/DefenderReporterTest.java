@@ -13,6 +13,7 @@ import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.mqtt.local.LocalBroker;
+import dev.thingbridge.testing.LateSubscribeAcks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -167,5 +168,54 @@ class DefenderReporterTest {
     assertThat(ids).isSorted().doesNotHaveDuplicates();
     assertThat(reports.stream().map(MqttMessage::topic).distinct())
         .containsExactly("$aws/things/mcu-7/defender/metrics/json");
+  }
+
+  @Test
+  void each_report_waits_until_its_reply_subscriptions_are_acknowledged() throws Exception {
+    LateSubscribeAcks slowLink = new LateSubscribeAcks(broker.connect("gw-slow"), Duration.ofMillis(150));
+    try (DefenderReporter slow = DefenderReporter.builder(slowLink).replyTimeout(Duration.ofSeconds(3)).build()) {
+      CompletableFuture<ReportAcceptance> own = slow.publish(report(1));
+      CompletableFuture<ReportAcceptance> mcu = slow.publish("mcu-3", report(2));
+      own.get(5, TimeUnit.SECONDS);
+      mcu.get(5, TimeUnit.SECONDS);
+      assertThat(slow.publish(report(3)).get(5, TimeUnit.SECONDS)).isNotNull(); // subscriptions kept: no new wait
+    } finally {
+      slowLink.close();
+    }
+    assertThat(slowLink.publishes()).isEqualTo(3);
+    assertThat(slowLink.publishesBeforeTheirReplySubscriptions()).as(slowLink.events().toString()).isEmpty();
+  }
+
+  @Test
+  void the_schedule_defaults_to_300_seconds_spread_by_ten_percent() {
+    assertThat(DefenderReporter.DEFAULT_INTERVAL).isEqualTo(Duration.ofSeconds(300));
+    assertThat(DefenderReporter.DEFAULT_JITTER).isEqualTo(0.1);
+    Duration every = DefenderReporter.DEFAULT_INTERVAL;
+    double jitter = DefenderReporter.DEFAULT_JITTER;
+    assertThat(DefenderReporter.nextDelayMillis(every, jitter, 0.0)).isEqualTo(270_000);
+    assertThat(DefenderReporter.nextDelayMillis(every, jitter, 0.5)).isEqualTo(300_000);
+    assertThat(DefenderReporter.nextDelayMillis(every, jitter, 0.999_999)).isBetween(329_999L, 330_000L);
+    assertThat(DefenderReporter.nextDelayMillis(every, 0, 0.9)).isEqualTo(300_000);
+    assertThat(DefenderReporter.firstDelayMillis(every, jitter, 0.0)).isZero();
+    assertThat(DefenderReporter.firstDelayMillis(every, jitter, 0.999_999)).isBetween(29_999L, 30_000L);
+  }
+
+  @Test
+  void the_jitter_moves_scheduled_reports() throws Exception {
+    // With the randomness pinned high, a 200 ms interval spread by 50 % waits ~100 ms for the first report and
+    // ~300 ms between reports, so three reports take at least ~700 ms (400 ms without the jitter).
+    List<Long> at = new CopyOnWriteArrayList<>();
+    long start = System.nanoTime();
+    reporter = builder().interval(Duration.ofMillis(200)).jitter(0.5).uniform(() -> 0.999).listener(
+        new DefenderListener() {
+          @Override
+          public void onAccepted(String thing, MetricsReport report, ReportAcceptance acceptance) {
+            at.add(System.nanoTime());
+          }
+        }).build();
+    reporter.schedule("gw-1", () -> new MetricsSnapshot(null, Map.of("n", CustomMetric.number(1))));
+    await().atMost(Duration.ofSeconds(10)).until(() -> at.size() >= 3);
+    assertThat(Duration.ofNanos(at.get(2) - start)).isGreaterThanOrEqualTo(Duration.ofMillis(690));
+    assertThat(Duration.ofNanos(at.get(1) - at.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(295));
   }
 }

@@ -218,6 +218,63 @@ abstract class ProvisioningEndToEnd {
   }
 
   @Test
+  void a_device_provisions_with_the_temporary_claim_a_trusted_user_asked_for() throws Exception {
+    // Provisioning by trusted user: CreateProvisioningClaim, then the same flow by claim with that certificate.
+    ProvisioningService.Claim claim = provisioning.createProvisioningClaim(TEMPLATE);
+    Path claimDir = Files.createDirectories(dir.resolve("trusted-claim"));
+    Path cert = Files.writeString(claimDir.resolve("claim.pem"), claim.issued().certificate().certificatePem());
+    Path key = Files.writeString(claimDir.resolve("claim.key"), claim.issued().privateKeyPem());
+    MqttClient withClaim = setup.reconnect("trusted-claim", cert, key); // over TLS: the broker checks it
+    String serial = nextSerial();
+    MqttClient device = own(withClaim != null ? withClaim : setup.claimDevice("trusted-claim"));
+    ProvisioningResult<Config> result;
+    try (FleetProvisioner p = provisioner(device, TEMPLATE, serial).build()) {
+      result = p.provision(Config.class).get(60, TimeUnit.SECONDS);
+    }
+    assertThat(result.thingName()).isEqualTo("Device-" + serial);
+    assertThat(provisioning.describeCertificate(result.certificateId()).status()).isEqualTo(CertificateStatus.ACTIVE);
+    assertThat(provisioning.describeCertificate(claim.issued().certificate().certificateId()).thingName()).isNull();
+  }
+
+  @Test
+  void a_provisioned_device_rotates_its_certificate_over_its_own_connection() throws Exception {
+    String serial = nextSerial();
+    String thing = "Device-" + serial;
+    FileCredentialStore first = new FileCredentialStore(dir.resolve("rotation-1-" + serial));
+    ProvisioningResult<Config> original = provisionWithOwnKey(setup.claimDevice("claim-" + serial), serial, first);
+    MqttClient current = setup.reconnect(thing, first.certificateFile(), first.privateKeyFile());
+    current = own(current != null ? current : setup.claimDevice(thing));
+    // Rotation: the same flow over the device's own connection, into a new directory, so the key in use is
+    // never overwritten before the new certificate has proved itself.
+    FileCredentialStore next = new FileCredentialStore(dir.resolve("rotation-2-" + serial));
+    ProvisioningResult<Config> rotated = provisionWithOwnKey(current, serial, next);
+    assertThat(rotated.thingName()).isEqualTo(thing);
+    assertThat(rotated.certificateId()).isNotEqualTo(original.certificateId());
+    assertThat(provisioning.listThingPrincipals(thing)).hasSize(2);
+    assertThat(Files.readString(first.privateKeyFile())).isEqualTo(original.credentials().privateKeyPem());
+    MqttClient proved = setup.reconnect(thing + "-rotated", next.certificateFile(), next.privateKeyFile());
+    if (proved != null) {
+      own(proved);
+      try (DefenderReporter reporter = DefenderReporter.builder(proved).thing(thing).build()) {
+        assertThat(reporter.publish(thing, new MetricsSnapshot(null, Map.of("rotations", CustomMetric.number(1))))
+            .get(20, TimeUnit.SECONDS).thingName()).isEqualTo(thing);
+      }
+    }
+    provisioning.updateCertificate(original.certificateId(), CertificateStatus.INACTIVE); // the cloud retires it
+    assertThat(provisioning.describeCertificate(rotated.certificateId()).status()).isEqualTo(CertificateStatus.ACTIVE);
+    assertThat(provisioning.describeCertificate(original.certificateId()).status()).isEqualTo(CertificateStatus.INACTIVE);
+  }
+
+  private ProvisioningResult<Config> provisionWithOwnKey(MqttClient connection, String serial, FileCredentialStore store)
+      throws Exception {
+    own(connection);
+    try (FleetProvisioner p = provisioner(connection, TEMPLATE, serial)
+        .certificateSource(CertificateSource.generatedKey(KeyAlgorithm.EC_P256)).credentialStore(store).build()) {
+      return p.provision(Config.class).get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void a_template_that_refuses_the_parameters_rejects_and_the_credentials_stay() throws Exception {
     MqttClient claim = own(setup.claimDevice("claim-bad"));
     FileCredentialStore store = new FileCredentialStore(dir.resolve("bad"));

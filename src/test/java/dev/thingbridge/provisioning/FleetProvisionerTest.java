@@ -17,6 +17,7 @@ import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.provisioning.ProvisioningTopics.Operation;
 import dev.thingbridge.provisioning.ScriptedProvisioningCloud.Reply;
+import dev.thingbridge.testing.LateSubscribeAcks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,6 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -221,6 +221,7 @@ class FleetProvisionerTest {
     assertThat(result.credentials().privateKeyPem()).isNull();
     assertThat(files.privateKeyFile()).doesNotExist();
     assertThat(files.certificateFile()).exists();
+    assertThat(CertificateSource.generatedKey()).isEqualTo(CertificateSource.generatedKey(KeyAlgorithm.EC_P256));
     assertThat(catchThrowable(() -> CertificateSource.csr("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n")))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -304,6 +305,59 @@ class FleetProvisionerTest {
     assertThat(catchThrowable(() -> FleetProvisioner.builder(device, "x".repeat(37))))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(catchThrowable(() -> FleetProvisioner.builder(device, "a/b"))).isInstanceOf(IllegalArgumentException.class);
-    assertThat(Map.of()).isEmpty();
+  }
+
+  @Test
+  void the_longest_template_name_and_a_512_character_token_go_through_and_each_publish_waits_for_its_subscriptions()
+      throws Exception {
+    String template = "T".repeat(35) + "9"; // AWS's limit: 36
+    String token = "t".repeat(512);         // AWS's limit for ownership tokens
+    ScriptedProvisioningCloud cloud = cloud();
+    cloud.script(r -> r.topic().operation() == Operation.CREATE_KEYS_AND_CERTIFICATE
+        ? List.of(issued(r.topic().format(), CLOUD_KEYS.getPublic(), Pki.privateKeyPem(CLOUD_KEYS), token))
+        : List.of(accepted(object(r.topic().format()).put("thingName", "Device-long"))));
+    LateSubscribeAcks slowLink = new LateSubscribeAcks(broker.connect("claim-slow"), Duration.ofMillis(150));
+    closing.add(slowLink);
+    FleetProvisioner p = build(FleetProvisioner.builder(slowLink, template).format(PayloadFormat.CBOR)
+        .retryPolicy(RetryPolicy.NONE).stepTimeout(Duration.ofSeconds(3)));
+
+    assertThat(await(p.provision()).thingName()).isEqualTo("Device-long");
+    cloud.next();
+    ScriptedProvisioningCloud.Request register = cloud.next();
+    assertThat(register.topic().templateName()).isEqualTo(template);
+    assertThat(PayloadFormat.CBOR.readTree(register.message().payload()).get("certificateOwnershipToken").asText())
+        .isEqualTo(token);
+    assertThat(slowLink.publishes()).isEqualTo(2);
+    assertThat(slowLink.publishesBeforeTheirReplySubscriptions()).as(slowLink.events().toString()).isEmpty();
+  }
+
+  @Test
+  void neither_private_keys_nor_ownership_tokens_reach_the_log() throws Exception {
+    String token = "secret-token-" + "9".repeat(40);
+    ScriptedProvisioningCloud cloud = cloud();
+    AtomicInteger creates = new AtomicInteger();
+    cloud.script(r -> {
+      PayloadFormat f = r.topic().format();
+      if (r.topic().operation() == Operation.CREATE_KEYS_AND_CERTIFICATE) {
+        return creates.incrementAndGet() == 1 ? List.of(rejected(f, 429, "ThrottlingException", "slow down"))
+            : List.of(issued(f, CLOUD_KEYS.getPublic(), Pki.privateKeyPem(CLOUD_KEYS), token));
+      }
+      return List.of(rejected(f, 400, "InvalidParameters", "no"));
+    });
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      failure(build(provisioner("T").credentialStore(new FileCredentialStore(dir))).provision());
+    } finally {
+      System.setErr(stderr);
+    }
+    String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    // The log did capture the flow (so the checks below can fail) ...
+    assertThat(log).contains("ThrottlingException").contains("issued and stored");
+    // ... and holds neither the key (any line of its base64 body) nor the token.
+    assertThat(log).doesNotContain("PRIVATE KEY").doesNotContain(token);
+    Pki.privateKeyPem(CLOUD_KEYS).lines().filter(l -> !l.startsWith("-----"))
+        .forEach(line -> assertThat(log).doesNotContain(line));
   }
 }

@@ -1,14 +1,12 @@
 package dev.thingbridge.shadows;
 
 import dev.thingbridge.mqtt.ConnectionListener;
-import dev.thingbridge.mqtt.ConnectionState;
 import dev.thingbridge.mqtt.MqttClient;
-import dev.thingbridge.mqtt.MqttLimits;
+import dev.thingbridge.testing.ForwardingMqttClient;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.SubscriptionListener;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,15 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * wait in order (as a client's offline queue holds them) and go out on {@link #goOnline()}; while deliveries are
  * dropped, messages for listener subscriptions made through it are lost.
  */
-final class ObservedClient implements MqttClient {
-  private final MqttClient delegate;
+final class ObservedClient extends ForwardingMqttClient {
   private final Set<ConnectionListener> registered = ConcurrentHashMap.newKeySet();
   private final List<Runnable> held = new ArrayList<>();
   private boolean holding;
   private boolean dropping;
 
   ObservedClient(MqttClient delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   int connectionListeners() {
@@ -98,11 +95,6 @@ final class ObservedClient implements MqttClient {
   }
 
   @Override
-  public CompletableFuture<Subscription> subscribe(List<SubscriptionFilter> filters) {
-    return delegate.subscribe(filters);
-  }
-
-  @Override
   public void addConnectionListener(ConnectionListener listener) {
     registered.add(listener);
     delegate.addConnectionListener(listener);
@@ -112,30 +104,5 @@ final class ObservedClient implements MqttClient {
   public void removeConnectionListener(ConnectionListener listener) {
     registered.remove(listener);
     delegate.removeConnectionListener(listener);
-  }
-
-  @Override
-  public String clientId() {
-    return delegate.clientId();
-  }
-
-  @Override
-  public ConnectionState state() {
-    return delegate.state();
-  }
-
-  @Override
-  public MqttLimits limits() {
-    return delegate.limits();
-  }
-
-  @Override
-  public CompletableFuture<Void> awaitConnected(Duration timeout) {
-    return delegate.awaitConnected(timeout);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }

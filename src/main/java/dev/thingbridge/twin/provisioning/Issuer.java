@@ -43,6 +43,11 @@ final class Issuer {
         settings.certificateValidity());
   }
 
+  /** A temporary claim certificate for provisioning by trusted user with {@code templateName}. */
+  public X509Certificate signClaim(PublicKey key, String templateName, java.time.Duration validity) {
+    return ca.issueClient(key, "thingbridge claim " + templateName, validity);
+  }
+
   /** Registers an issued certificate in the store with a status. */
   public TwinCertificate record(X509Certificate certificate, CertificateStatus status, Instant now) {
     String id = Pki.certificateId(certificate);

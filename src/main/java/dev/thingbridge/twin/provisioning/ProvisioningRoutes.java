@@ -34,6 +34,15 @@ final class ProvisioningRoutes {
           service.deleteProvisioningTemplate(r.pathParam("templateName"));
           return ApiJson.ok(ApiJson.MAPPER.createObjectNode());
         }),
+        Route.of("CreateProvisioningClaim", "POST", TEMPLATE + "/provisioning-claim", r -> {
+          ProvisioningService.Claim claim = service.createProvisioningClaim(r.pathParam("templateName"));
+          ObjectNode out = created(claim.issued().certificate());
+          out.remove("certificateArn");
+          out.putObject("keyPair").put("PublicKey", claim.issued().publicKeyPem())
+              .put("PrivateKey", claim.issued().privateKeyPem());
+          out.put("expiration", ApiJson.epochSeconds(claim.expiration()));
+          return ApiJson.ok(out);
+        }),
         Route.of("DescribeCertificate", "GET", CERTIFICATE, r -> {
           ObjectNode out = ApiJson.MAPPER.createObjectNode();
           out.set("certificateDescription", certificate(service.describeCertificate(r.pathParam("certificateId"))));

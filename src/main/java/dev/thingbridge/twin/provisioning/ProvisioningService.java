@@ -16,6 +16,7 @@ import dev.thingbridge.twin.things.ThingRegistry;
 import dev.thingbridge.twin.things.ThingsService;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -244,6 +245,30 @@ public final class ProvisioningService implements TwinService, AutoCloseable {
     TwinCertificate c = exclusive(() -> issuer.record(cert,
         setAsActive ? CertificateStatus.ACTIVE : CertificateStatus.INACTIVE, context.now()));
     return new Issued(c, Pki.privateKeyPem(keys), Pki.publicKeyPem(keys.getPublic()));
+  }
+
+  /** How long a claim certificate from {@link #createProvisioningClaim} is valid: five minutes, as on AWS. */
+  public static final Duration PROVISIONING_CLAIM_VALIDITY = Duration.ofMinutes(5);
+
+  /** A temporary claim certificate with its keys, and the moment it expires. */
+  public record Claim(Issued issued, Instant expiration) {}
+
+  /**
+   * CreateProvisioningClaim, the start of provisioning by trusted user: a claim certificate for the template,
+   * ACTIVE, with a key pair the twin makes, valid for {@link #PROVISIONING_CLAIM_VALIDITY} (a TLS broker
+   * rooted in the twin's CA refuses it afterwards). The device then provisions with it by claim.
+   *
+   * @throws AwsApiException ResourceNotFoundException if the template does not exist
+   */
+  public Claim createProvisioningClaim(String templateName) {
+    describeProvisioningTemplate(templateName);
+    KeyPair keys = issuer.newKeys();
+    X509Certificate cert = issuer.signClaim(keys.getPublic(), templateName, PROVISIONING_CLAIM_VALIDITY);
+    TwinCertificate c = exclusive(() -> issuer.record(cert, CertificateStatus.ACTIVE, context.now()));
+    log.info("twin provisioning: claim certificate {} for template {}, valid until {}", c.certificateId(),
+        templateName, cert.getNotAfter().toInstant());
+    return new Claim(new Issued(c, Pki.privateKeyPem(keys), Pki.publicKeyPem(keys.getPublic())),
+        cert.getNotAfter().toInstant());
   }
 
   /** CreateCertificateFromCsr of the control plane; InvalidRequestException for a bad CSR. */

@@ -121,4 +121,22 @@ class ProvisioningControlPlaneSdkTest {
     assertThat(iot.describeCertificate(b -> b.certificateId(id)).certificateDescription().status())
         .isEqualTo(CertificateStatus.ACTIVE);
   }
+
+  @Test
+  void a_trusted_user_gets_a_claim_valid_for_five_minutes() throws Exception {
+    rig.createTemplate("FleetTpl");
+    var claim = iot.createProvisioningClaim(b -> b.templateName("FleetTpl"));
+    var cert = Pki.readCertificate(claim.certificatePem());
+    cert.verify(rig.ca.certificate().getPublicKey());
+    assertThat(claim.certificateId()).isEqualTo(Pki.certificateId(cert));
+    assertThat(claim.keyPair().publicKey()).isEqualTo(Pki.publicKeyPem(cert.getPublicKey()));
+    assertThat(Pki.readPrivateKey(claim.keyPair().privateKey())).isNotNull();
+    assertThat(claim.expiration()).isEqualTo(cert.getNotAfter().toInstant());
+    assertThat(java.time.Duration.between(java.time.Instant.now(), claim.expiration()))
+        .isBetween(java.time.Duration.ofMinutes(4), java.time.Duration.ofMinutes(5));
+    assertThat(iot.describeCertificate(b -> b.certificateId(claim.certificateId())).certificateDescription().status())
+        .isEqualTo(CertificateStatus.ACTIVE);
+    assertThatThrownBy(() -> iot.createProvisioningClaim(b -> b.templateName("Nope")))
+        .isInstanceOf(ResourceNotFoundException.class);
+  }
 }
