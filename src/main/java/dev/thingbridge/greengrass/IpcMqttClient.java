@@ -33,7 +33,8 @@ import software.amazon.awssdk.aws.greengrass.model.UserProperty;
  *       No Local is not available through IPC and is ignored.
  *   <li>When the IPC connection drops, the client goes CONNECTING; once {@link GreengrassIpc} has rebuilt it
  *       every subscription is renewed and signals session loss, because the nucleus keeps no streams across
- *       connections.
+ *       connections. QoS 1 publishes made meanwhile are held for the IPC operation timeout and sent once the
+ *       connection is rebuilt.
  *   <li>Errors: {@code UnauthorizedError} is {@link dev.thingbridge.mqtt.MqttRefusedException} with reason
  *       code 0x87; "device is offline" and a closed connection are {@link
  *       dev.thingbridge.mqtt.MqttNotConnectedException}; other nucleus errors are refusals with their reason.
@@ -51,7 +52,7 @@ public final class IpcMqttClient extends AbstractMqttClient {
   private final Duration operationTimeout;
 
   private IpcMqttClient(Builder b, String clientId) {
-    super(clientId, b.limits, PULL_QUEUE_CAPACITY);
+    super(clientId, b.limits, PULL_QUEUE_CAPACITY, b.ipc.operationTimeout());
     this.ipc = b.ipc;
     this.ownsIpc = b.ownsIpc;
     this.operationTimeout = b.ipc.operationTimeout();

@@ -70,7 +70,7 @@ public final class ShadowManagerMqttClient extends AbstractMqttClient {
    * @param clientId what the shadow library takes as the default thing name
    */
   public ShadowManagerMqttClient(GreengrassIpc ipc, String clientId) {
-    super(clientId, new MqttLimits(30 * 1024, 256), 10_000);
+    super(clientId, new MqttLimits(30 * 1024, 256), 10_000, ipc.operationTimeout());
     this.ipc = ipc;
     this.lifecycle = ipc.lifecycle();
     ipc.follow(() -> connected(false), this::disconnected);

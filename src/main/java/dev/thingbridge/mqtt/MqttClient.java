@@ -24,6 +24,13 @@ import java.util.concurrent.CompletableFuture;
  *       (compose them with {@code thenCompose} instead); a listener may block on one.
  *   <li>A reconnect that keeps the session is silent. A reconnect without it renews every subscription and
  *       then signals {@link SubscriptionListener#onSessionLost()} on each.
+ *   <li>While the client is not connected (before its first connection and while it reconnects), a QoS 1
+ *       publish is held and sent once the connection is back, held publishes in the order they were made and
+ *       before any later one; it fails with {@link MqttNotConnectedException} if the connection does not come
+ *       back within the backend's operation timeout, and with {@link MqttClosedException} if the client
+ *       closes first. A QoS 1 publish that fails because the connection dropped before the client noticed is
+ *       held the same way, so it may reach the broker twice (at least once, as QoS 1 allows). A QoS 0
+ *       publish while not connected fails with {@link MqttNotConnectedException}.
  * </ul>
  */
 public interface MqttClient extends AutoCloseable {
@@ -44,7 +51,8 @@ public interface MqttClient extends AutoCloseable {
 
   /**
    * Publishes a message. The future completes on the broker's PUBACK for QoS 1 and once the message is
-   * handed to the transport for QoS 0. (Through Greengrass IPC, completion means the nucleus accepted
+   * handed to the transport for QoS 0. A QoS 1 publish made while the client is not connected waits for
+   * the connection (see the contract above). (Through Greengrass IPC, completion means the nucleus accepted
    * the message into its spooler.)
    */
   CompletableFuture<Void> publish(MqttMessage message);

@@ -71,6 +71,26 @@ final class IpcFixture implements MqttClientContract.Fixture {
     broker.start(keepSessions);
   }
 
+  /** The nucleus restarts and stays down: every IPC connection drops and cannot come back until restored. */
+  @Override
+  public void cutClientConnections() {
+    nucleus.refuseConnections();
+    nucleus.dropConnections();
+  }
+
+  @Override
+  public void restoreClientConnections() {
+    nucleus.acceptConnections();
+  }
+
+  /** A client of the cloud side, which a nucleus restart does not touch. */
+  @Override
+  public MqttClient newObserver(String clientId) {
+    MqttClient c = broker.connect(clientId);
+    owned.add(c);
+    return c;
+  }
+
   @Override
   public void close() throws Exception {
     for (int i = owned.size() - 1; i >= 0; i--) {

@@ -84,7 +84,7 @@ public final class CrtMqttClient extends AbstractMqttClient {
   private boolean released;
 
   private CrtMqttClient(CrtMqttOptions options) {
-    super(options.clientId(), options.limits(), PULL_QUEUE_CAPACITY);
+    super(options.clientId(), options.limits(), PULL_QUEUE_CAPACITY, options.ackTimeout());
     this.options = options;
     this.events = new SerialExecutor(callbackExecutor());
     this.subscriptionIds = new SubscriptionIds(!options.endpoint().isAwsIot());

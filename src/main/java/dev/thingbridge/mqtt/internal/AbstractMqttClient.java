@@ -8,6 +8,7 @@ import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttClosedException;
 import dev.thingbridge.mqtt.MqttLimits;
 import dev.thingbridge.mqtt.MqttMessage;
+import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.mqtt.MqttPayloadTooLargeException;
 import dev.thingbridge.mqtt.MqttTimeoutException;
 import dev.thingbridge.mqtt.QoS;
@@ -62,11 +63,27 @@ public abstract class AbstractMqttClient implements MqttClient {
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
   private final int pullQueueCapacity;
 
+  private final HeldPublishes held;
+
   private volatile ConnectionState state = ConnectionState.CONNECTING;
   private volatile CompletableFuture<Void> connectedSignal = new CompletableFuture<>();
   private boolean everConnected;
 
+  /** How long a QoS 1 publish waits for a lost connection when a backend does not say: {@value} s. */
+  public static final int DEFAULT_OFFLINE_HOLD_SECONDS = 10;
+
   protected AbstractMqttClient(String clientId, MqttLimits limits, int pullQueueCapacity) {
+    this(clientId, limits, pullQueueCapacity, Duration.ofSeconds(DEFAULT_OFFLINE_HOLD_SECONDS));
+  }
+
+  /**
+   * @param offlineHold how long a QoS 1 publish made while the client is not connected waits for the
+   *     connection before it fails with {@link MqttNotConnectedException}
+   */
+  protected AbstractMqttClient(String clientId, MqttLimits limits, int pullQueueCapacity, Duration offlineHold) {
+    if (offlineHold.isNegative() || offlineHold.isZero()) {
+      throw new IllegalArgumentException("offline hold must be positive");
+    }
     this.clientId = clientId;
     this.limits = limits;
     this.pullQueueCapacity = pullQueueCapacity;
@@ -76,6 +93,7 @@ public abstract class AbstractMqttClient implements MqttClient {
     ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory(name + "-timer", true));
     t.setRemoveOnCancelPolicy(true);
     this.timer = t;
+    this.held = new HeldPublishes(lock, t, offlineHold);
   }
 
   // ---- transport operations a backend provides ----
@@ -121,6 +139,7 @@ public abstract class AbstractMqttClient implements MqttClient {
   /** The transport connected. Renews subscriptions and signals session loss if the broker lost it. */
   protected final void connected(boolean sessionPresent) {
     boolean lost;
+    boolean drain = false;
     synchronized (lock) {
       if (state == ConnectionState.CLOSED) {
         return;
@@ -128,6 +147,8 @@ public abstract class AbstractMqttClient implements MqttClient {
       lost = everConnected && !sessionPresent;
       everConnected = true;
       state = ConnectionState.CONNECTED;
+      // Under the lock, so that a publish made from now on queues behind the ones held during the outage.
+      drain = held.startDraining();
     }
     // Listeners first, then the signal: a listener added once awaitConnected returns must not hear this
     // connection, only later ones.
@@ -135,6 +156,11 @@ public abstract class AbstractMqttClient implements MqttClient {
       callbacks.execute(() -> l.onConnected(sessionPresent));
     }
     connectedSignal.complete(null);
+    if (drain) {
+      callbacks.execute(() -> held.drain(
+          m -> doPublish(m).exceptionallyCompose(e -> holdIfConnectionJustDropped(m, e)),
+          () -> state == ConnectionState.CONNECTED));
+    }
     if (lost) {
       renewAfterSessionLoss();
     }
@@ -207,7 +233,34 @@ public abstract class AbstractMqttClient implements MqttClient {
       return CompletableFuture.failedFuture(
           new MqttPayloadTooLargeException(message.topic(), message.payload().length, limits.maxPayloadBytes()));
     }
-    return handOff(doPublish(message));
+    if (message.qos() != QoS.AT_LEAST_ONCE) {
+      return handOff(doPublish(message));
+    }
+    synchronized (lock) {
+      if (state == ConnectionState.CLOSED) {
+        return CompletableFuture.failedFuture(new MqttClosedException("client " + clientId + " is closed"));
+      }
+      if (state != ConnectionState.CONNECTED || held.mustQueue()) {
+        return handOff(held.hold(message));
+      }
+    }
+    return handOff(doPublish(message).exceptionallyCompose(e -> holdIfConnectionJustDropped(message, e)));
+  }
+
+  /**
+   * A QoS 1 publish that failed because the transport dropped before this client heard of it: held like one
+   * made during the outage, instead of failing a caller who published while the client looked connected.
+   */
+  private CompletableFuture<Void> holdIfConnectionJustDropped(MqttMessage message, Throwable error) {
+    Throwable cause = Futures.unwrap(error);
+    if (cause instanceof MqttNotConnectedException) {
+      synchronized (lock) {
+        if (state == ConnectionState.CONNECTING) {
+          return held.hold(message);
+        }
+      }
+    }
+    return CompletableFuture.failedFuture(cause);
   }
 
   @Override
@@ -321,6 +374,7 @@ public abstract class AbstractMqttClient implements MqttClient {
       }
       state = ConnectionState.CLOSED;
       brokerFilters.clear();
+      held.failAll(new MqttClosedException("client " + clientId + " is closed"));
     }
     connectedSignal.completeExceptionally(new MqttClosedException("client " + clientId + " is closed"));
     for (LocalSubscription s : subscriptions) {
