@@ -79,12 +79,20 @@ final class ProvisionCommand implements Callable<Integer> {
       description = "How long each step waits for its reply (default: ${DEFAULT-VALUE} s).")
   Duration timeout;
 
+  @Option(names = "--attempts", paramLabel = "N", defaultValue = "5",
+      description = "Tries of each step in all: a throttling rejection, a server error or a timeout is tried again "
+          + "after 1 s, 2 s, 4 s, 8 s... (±20 %%, at most 30 s); 1 tries once (default: ${DEFAULT-VALUE}).")
+  int attempts;
+
   @Override
   public Integer call() throws Exception {
     try {
       ProvisioningTopics.checkTemplateName(template);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--template: " + e.getMessage());
+    }
+    if (attempts < 1) {
+      throw new UsageException("--attempts must be at least 1: " + attempts);
     }
     CertificateSource source = source();
     Path dir = StateDirs.check("--out", out);
@@ -98,7 +106,7 @@ final class ProvisionCommand implements Callable<Integer> {
     try (MqttClient mqtt = connection.connect();
         FleetProvisioner provisioner = FleetProvisioner.builder(mqtt, template).parameters(parameters)
             .format(format.payloadFormat()).certificateSource(source).credentialStore(new FileCredentialStore(dir))
-            .stepTimeout(timeout).retryPolicy(RetryPolicy.DEFAULT).build()) {
+            .stepTimeout(timeout).retryPolicy(retryPolicy()).build()) {
       result = JobsCommand.await(provisioner.provision());
     }
     ObjectNode line = JsonNodeFactory.instance.objectNode().put("thingName", result.thingName())
@@ -106,6 +114,11 @@ final class ProvisionCommand implements Callable<Integer> {
     line.set("deviceConfiguration", result.rawDeviceConfiguration().orElse(JsonNodeFactory.instance.objectNode()));
     output.event(line);
     return ExitCodes.OK;
+  }
+
+  private RetryPolicy retryPolicy() {
+    RetryPolicy d = RetryPolicy.DEFAULT;
+    return new RetryPolicy(attempts, d.initialDelay(), d.maxDelay(), d.multiplier(), d.jitter());
   }
 
   private CertificateSource source() {

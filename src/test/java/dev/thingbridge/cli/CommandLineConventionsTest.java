@@ -44,7 +44,7 @@ class CommandLineConventionsTest {
       // how long and how many
       Map.entry("--timeout", Set.of("DURATION")), Map.entry("--duration", Set.of("DURATION")),
       Map.entry("--step-timeout", Set.of("DURATION")), Map.entry("--handler-timeout", Set.of("DURATION")),
-      Map.entry("--count", Set.of("N")),
+      Map.entry("--count", Set.of("N")), Map.entry("--attempts", Set.of("N")),
       // input and output
       Map.entry("--message", Set.of("TEXT")), Map.entry("--file", Set.of("FILE")),
       Map.entry("--desired", Set.of("JSON")), Map.entry("--reported", Set.of("JSON")),

@@ -193,6 +193,7 @@ class ProvisioningCliTest {
     for (String[] args : new String[][] {
         {"provision", "--template", "Fleet", "--out", taken.toString()},
         {"provision", "--template", "bad/name", "--out", dir.resolve("a").toString()},
+        {"provision", "--template", "Fleet", "--attempts", "0", "--out", dir.resolve("f").toString()},
         {"provision", "--template", "Fleet", "--csr", "--csr-file", "x.csr", "--out", dir.resolve("b").toString()},
         {"provision", "--template", "Fleet", "--csr=dsa", "--out", dir.resolve("c").toString()},
         {"provision", "--template", "Fleet", "--param", "novalue", "--out", dir.resolve("d").toString()},
@@ -214,7 +215,7 @@ class ProvisioningCliTest {
   void no_answer_is_a_timeout_and_defender_run_reports_on_its_schedule() {
     LocalBroker bus = new LocalBroker();
     picocli.CommandLine noTwin = ThingBridgeCommand.newCommandLine(bus::connect);
-    CliRun silent = run(noTwin, "provision", "--template", "Fleet", "--timeout", "0.3", "--out",
+    CliRun silent = run(noTwin, "provision", "--template", "Fleet", "--timeout", "0.3", "--attempts", "2", "--out",
         dir.resolve("silent").toString());
     assertThat(silent.exitCode()).as(silent.err()).isEqualTo(ExitCodes.TIMEOUT);
     CliRun reports = run(tlsArgs(tls.resolve("claim.pem").toString(), tls.resolve("claim.key").toString(),
