@@ -40,11 +40,12 @@ import software.amazon.awssdk.services.iot.model.Protocol;
  *   <li>MQTT streams under {@code --aws-limits} (512 KiB/s and 100 publishes/s per thing) and without limits: the
  *       FreeRTOS defaults (4 KiB blocks, one block per request) are the baseline; rustot's (4 KiB, 16 per request)
  *       and 32 KiB blocks, 4 per request (128 KiB per request, AWS's largest) beside them.
- *   <li>HTTP: a plain {@code java.net.http.HttpClient} GET of the same pre-signed URL into a file, in this process,
- *       is the baseline for {@code ota run --protocol http}; beside it the same with an fsync, and the same with
- *       an fsync in a fresh JVM ({@link PlainGet}: a device's first download pays class loading and the JIT, a
- *       GET in this warmed-up process does not). A 1 MiB update measures the job's fixed cost (notification,
- *       status updates, checks, installation), which the last row takes off.
+ *   <li>HTTP, 16 MiB and {@code HTTP_MIB}: the baseline is {@link PlainGet}, what a user would otherwise write: a
+ *       plain {@code java.net.http.HttpClient} GET of the same pre-signed URL into a file and an fsync, in a
+ *       process of its own as {@code ota run} is; beside it {@code ota run --protocol http} and the same GET in
+ *       this warmed-up process. {@code -Dota.bench.rounds=N} (default 3) rounds of the three in turn; medians,
+ *       each round's ratio, and the CPU seconds of the downloading process and of the twin. A 1 MiB update shows
+ *       the job's fixed cost (notification, status updates, checks, installation).
  *   <li>Heap: the device with {@code -Xmx64m -XX:+UseSerialGC} taking a 256 MiB file over MQTT (32 KiB blocks);
  *       the live heap after each collection, idle (baseline) and during the download, from its GC log.
  * </ul>
