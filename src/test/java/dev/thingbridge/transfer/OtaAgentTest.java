@@ -86,11 +86,10 @@ class OtaAgentTest {
     GatewayPlatform platform = GatewayPlatform.builder(state).build();
     agent(device(thing), state, platform, fast());
 
-    await().atMost(WAIT).until(() -> cloud.execution(thing, "cfg-1").status() == ExecutionStatus.SUCCEEDED);
+    List<OtaTestbed.Update> updates = cloud.updatesOfSucceeded(thing, "cfg-1", WAIT);
     assertThat(Files.readAllBytes(state.resolve("files/conf/app.cfg"))).isEqualTo(content);
     assertThat(cloud.execution(thing, "cfg-1").statusDetails())
         .containsEntry("self_test", "accepted").containsEntry("progress", "98/98");
-    List<OtaTestbed.Update> updates = cloud.updatesOf("cfg-1");
     assertThat(updates.get(0).status()).isEqualTo("IN_PROGRESS");
     assertThat(updates).extracting(u -> u.details().get("progress")).contains("0/98", "2/98", "26/98", "50/98", "74/98",
         "98/98");
@@ -121,11 +120,11 @@ class OtaAgentTest {
     GatewayPlatform next = GatewayPlatform.builder(state).selfTest((job, details) -> selfTests.add(job)).build();
     assertThat(next.imageState()).isEqualTo(PlatformImageState.PENDING_COMMIT);
     agent(device(thing + "-after"), thing, state, next, fast()); // a new process, a new connection
-    await().atMost(WAIT).until(() -> cloud.execution(thing, "fw-1").status() == ExecutionStatus.SUCCEEDED);
+    List<OtaTestbed.Update> updates = cloud.updatesOfSucceeded(thing, "fw-1", WAIT);
     assertThat(selfTests).containsExactly("fw-1");
     assertThat(next.imageState()).isEqualTo(PlatformImageState.VALID);
     assertThat(cloud.execution(thing, "fw-1").statusDetails()).containsEntry("self_test", "accepted");
-    assertThat(cloud.updatesOf("fw-1")).extracting(u -> u.details().get("self_test"))
+    assertThat(updates).extracting(u -> u.details().get("self_test"))
         .containsSubsequence("receiving", "ready", "active", "accepted");
     assertThat(Files.readAllBytes(state.resolve("files/fw.bin"))).isEqualTo(content);
   }

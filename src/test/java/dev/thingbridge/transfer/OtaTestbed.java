@@ -1,5 +1,7 @@
 package dev.thingbridge.transfer;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,6 +13,7 @@ import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.twin.Twin;
 import dev.thingbridge.twin.TwinLimits;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.jobs.JobExecutionDescription;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
@@ -107,6 +110,19 @@ final class OtaTestbed implements AutoCloseable {
 
   List<Update> updatesOf(String jobId) {
     return updates.stream().filter(u -> u.jobId().equals(jobId)).toList();
+  }
+
+  /**
+   * Waits until the twin holds the job's execution as SUCCEEDED and the observer has heard the update that made
+   * it so: the observer is another subscriber, so its copy can arrive after the twin has applied the update.
+   */
+  List<Update> updatesOfSucceeded(String thing, String jobId, Duration wait) {
+    await().atMost(wait).until(() -> {
+      List<Update> seen = updatesOf(jobId);
+      return execution(thing, jobId).status() == ExecutionStatus.SUCCEEDED
+          && !seen.isEmpty() && seen.get(seen.size() - 1).status().equals("SUCCEEDED");
+    });
+    return updatesOf(jobId);
   }
 
   void register(String thing) {
