@@ -10,7 +10,9 @@ import java.util.Objects;
  * <p>The MQTT settings follow rustot: blocks of {@code blockSize} bytes are asked for in windows of {@code
  * windowBlocks} blocks, at most {@code maxBlocksPerRequest} per request; when nothing arrives for {@code
  * requestWait}, the engine waits once more (grace), then asks again, and gives up after {@code
- * maxRequestMomentum} such periods. Progress goes to the cloud every {@code statusUpdateFrequency} blocks.
+ * maxRequestMomentum} such periods. Progress goes to the cloud every {@code statusUpdateFrequency} blocks, at
+ * most once per {@code statusUpdateInterval}: a fast download (HTTP, or MQTT without limits) would otherwise send
+ * hundreds of job updates a second, each a write in the Jobs service (AWS throttles {@code UpdateJobExecution}).
  */
 public final class OtaConfig {
   private final int blockSize;
@@ -19,6 +21,7 @@ public final class OtaConfig {
   private final int maxRequestMomentum;
   private final Duration requestWait;
   private final int statusUpdateFrequency;
+  private final Duration statusUpdateInterval;
   private final Duration selfTestTimeout;
   private final StreamFormat streamFormat;
   private final int checkpointBlocks;
@@ -38,6 +41,7 @@ public final class OtaConfig {
     this.maxRequestMomentum = b.maxRequestMomentum;
     this.requestWait = b.requestWait;
     this.statusUpdateFrequency = b.statusUpdateFrequency;
+    this.statusUpdateInterval = b.statusUpdateInterval;
     this.selfTestTimeout = b.selfTestTimeout;
     this.streamFormat = b.streamFormat;
     this.checkpointBlocks = b.checkpointBlocks;
@@ -53,8 +57,8 @@ public final class OtaConfig {
 
   /**
    * rustot's defaults: 4 KiB blocks, windows of 31, 16 blocks per request, 5 s request wait, momentum 3,
-   * progress every 24 blocks, no self-test timeout, CBOR; plus thingbridge's: a checkpoint (fsynced) at every
-   * window's end, 4,096 blocks per HTTP request, 5 HTTP attempts from 500 ms backoff, 5 s status acknowledgement,
+   * progress every 24 blocks, no self-test timeout, CBOR; plus thingbridge's: progress at most once a second, a
+   * checkpoint (fsynced) at every window's end, one HTTP request for each run of missing blocks, 5 HTTP attempts from 500 ms backoff, 5 s status acknowledgement,
    * a file without {@code fileType} treated as firmware (as FreeRTOS does).
    */
   public static OtaConfig defaults() {
@@ -107,6 +111,14 @@ public final class OtaConfig {
     return statusUpdateFrequency;
   }
 
+  /**
+   * The least time between two progress updates (default 1 s): a progress point of {@link #statusUpdateFrequency}
+   * that comes sooner after the last update is skipped. {@link Duration#ZERO} sends every one.
+   */
+  public Duration statusUpdateInterval() {
+    return statusUpdateInterval;
+  }
+
   /** The bound on the platform's self-test, or null for none. */
   public Duration selfTestTimeout() {
     return selfTestTimeout;
@@ -130,7 +142,10 @@ public final class OtaConfig {
     return checkpointSync;
   }
 
-  /** Blocks fetched by one HTTP range request. */
+  /**
+   * The most blocks one HTTP range request asks for; by default unbounded: one streaming request for each run of
+   * missing blocks (the whole file when nothing was received yet), whose body is written and hashed as it comes.
+   */
   public int httpBlocksPerRequest() {
     return httpBlocksPerRequest;
   }
@@ -174,7 +189,7 @@ public final class OtaConfig {
   public String toString() {
     return "OtaConfig[block " + blockSize + ", window " + windowBlocks + ", " + maxBlocksPerRequest
         + "/request, wait " + requestWait + " x" + maxRequestMomentum + ", progress every " + statusUpdateFrequency
-        + ", " + streamFormat + ", http " + httpBlocksPerRequest + " blocks x" + httpMaxAttempts + "]";
+        + " blocks/" + statusUpdateInterval.toMillis() + " ms, " + streamFormat + ", http " + httpBlocksPerRequest + " blocks x" + httpMaxAttempts + "]";
   }
 
   /** Builds an {@link OtaConfig}. */
@@ -185,11 +200,12 @@ public final class OtaConfig {
     private int maxRequestMomentum = 3;
     private Duration requestWait = Duration.ofSeconds(5);
     private int statusUpdateFrequency = 24;
+    private Duration statusUpdateInterval = Duration.ofSeconds(1);
     private Duration selfTestTimeout;
     private StreamFormat streamFormat = StreamFormat.CBOR;
     private int checkpointBlocks = 64;
     private boolean checkpointSync = true;
-    private int httpBlocksPerRequest = 4096;
+    private int httpBlocksPerRequest = Integer.MAX_VALUE;
     private int httpMaxAttempts = 5;
     private Duration httpBackoff = Duration.ofMillis(500);
     private Duration httpTimeout = Duration.ofSeconds(30);
@@ -206,6 +222,7 @@ public final class OtaConfig {
       maxRequestMomentum = c.maxRequestMomentum;
       requestWait = c.requestWait;
       statusUpdateFrequency = c.statusUpdateFrequency;
+      statusUpdateInterval = c.statusUpdateInterval;
       selfTestTimeout = c.selfTestTimeout;
       streamFormat = c.streamFormat;
       checkpointBlocks = c.checkpointBlocks;
@@ -249,6 +266,15 @@ public final class OtaConfig {
       return this;
     }
 
+    /** The least time between two progress updates; zero for none. */
+    public Builder statusUpdateInterval(Duration value) {
+      if (value == null || value.isNegative()) {
+        throw new IllegalArgumentException("statusUpdateInterval must be zero or positive: " + value);
+      }
+      this.statusUpdateInterval = value;
+      return this;
+    }
+
     /** Bound on the self-test; null for none. */
     public Builder selfTestTimeout(Duration value) {
       this.selfTestTimeout = value == null ? null : positive("selfTestTimeout", value);
@@ -271,7 +297,7 @@ public final class OtaConfig {
     }
 
     public Builder httpBlocksPerRequest(int value) {
-      this.httpBlocksPerRequest = range("httpBlocksPerRequest", value, 1, 1 << 20);
+      this.httpBlocksPerRequest = range("httpBlocksPerRequest", value, 1, Integer.MAX_VALUE);
       return this;
     }
 

@@ -61,8 +61,8 @@ final class OtaRun {
     }
     long totalBlocks = document.files().stream().mapToLong(f -> f.blocks(parts.config().blockSize())).sum();
     long totalBytes = document.files().stream().mapToLong(OtaFile::size).sum();
-    meter = new ProgressMeter(job.jobId(), totalBlocks, totalBytes, parts.config().statusUpdateFrequency(), reporter,
-        parts.listener());
+    meter = new ProgressMeter(job.jobId(), totalBlocks, totalBytes, parts.config().statusUpdateFrequency(),
+        parts.config().statusUpdateInterval(), reporter, parts.listener());
     parts.listener().onJobStarted(job.jobId(), document);
     try {
       SelfTestGate gate = new SelfTestGate(parts, job, reporter, meter);

@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threads: jobs run on the caller's thread; {@code thingbridge-ota-<thing>-timer} watches HTTP reads, {@code
  * thingbridge-ota-<thing>-selftest} runs self-tests (so they can be bounded) and {@code
- * thingbridge-ota-<thing>-http} serves the HTTP client. {@link #close()} stops them.
+ * thingbridge-ota-<thing>-http} serves the HTTP client; {@code thingbridge-ota-<thing>-warm-up} runs for a moment
+ * at the start ({@link HashWarmUp}). {@link #close()} stops them.
  */
 public final class OtaUpdater implements AutoCloseable {
   private final OtaRun.Parts parts;
@@ -40,6 +41,7 @@ public final class OtaUpdater implements AutoCloseable {
   private final ExecutorService selfTests;
   private final ExecutorService httpThreads;
   private final JobClient jobs;
+  private final Thread warmUp;
 
   private OtaUpdater(Builder b) {
     String thing = b.thingName == null ? b.mqtt.clientId() : b.thingName;
@@ -60,6 +62,7 @@ public final class OtaUpdater implements AutoCloseable {
     this.parts = new OtaRun.Parts(b.mqtt, thing, b.config, b.platform, verifier, b.adapter, b.listener,
         Set.copyOf(b.protocols), new FileDownloads(b.stateDir, b.config), http, timers, selfTests,
         new JobUrls(jobs, b.adapter), b.localFiles);
+    this.warmUp = HashWarmUp.start(name + "-warm-up");
   }
 
   /**
@@ -103,6 +106,7 @@ public final class OtaUpdater implements AutoCloseable {
 
   @Override
   public void close() {
+    warmUp.interrupt();
     timers.shutdownNow();
     selfTests.shutdownNow();
     httpThreads.shutdownNow();

@@ -1,12 +1,15 @@
 package dev.thingbridge.transfer;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Counts an OTA job's blocks over all its files: sends a progress update every {@code frequency} blocks
- * (rustot: when the blocks still missing are a multiple of it, and neither none nor all), and tells the listener
- * at most every 200 ms, with the rate over the last few seconds.
+ * (rustot: when the blocks still missing are a multiple of it, and neither none nor all) unless the last one went
+ * out less than {@code interval} ago, and tells the listener at most every 200 ms, with the rate over the last few
+ * seconds.
  */
 final class ProgressMeter {
   private static final long EVENT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
@@ -18,6 +21,8 @@ final class ProgressMeter {
   private final long totalBlocks;
   private final long totalBytes;
   private final int frequency;
+  private final long intervalNanos;
+  private final LongSupplier clock;
   private final StatusReporter reporter;
   private final OtaListener listener;
   private final ArrayDeque<Sample> samples = new ArrayDeque<>();
@@ -25,9 +30,19 @@ final class ProgressMeter {
   private long bytes;
   private long resumedBytes;
   private long lastEvent;
+  private long lastUpdate;
+  private boolean updated;
 
-  public ProgressMeter(String jobId, long totalBlocks, long totalBytes, int frequency, StatusReporter reporter,
-      OtaListener listener) {
+  public ProgressMeter(String jobId, long totalBlocks, long totalBytes, int frequency, Duration interval,
+      StatusReporter reporter, OtaListener listener) {
+    this(jobId, totalBlocks, totalBytes, frequency, interval, reporter, listener, System::nanoTime);
+  }
+
+  /** With a clock of its own (tests). */
+  ProgressMeter(String jobId, long totalBlocks, long totalBytes, int frequency, Duration interval,
+      StatusReporter reporter, OtaListener listener, LongSupplier clock) {
+    this.intervalNanos = interval.toNanos();
+    this.clock = clock;
     this.jobId = jobId;
     this.totalBlocks = totalBlocks;
     this.totalBytes = totalBytes;
@@ -61,10 +76,13 @@ final class ProgressMeter {
     blocks++;
     bytes += size;
     long remaining = totalBlocks - blocks;
-    if (remaining > 0 && remaining < totalBlocks && remaining % frequency == 0) {
+    long now = clock.getAsLong();
+    if (remaining > 0 && remaining < totalBlocks && remaining % frequency == 0
+        && (!updated || now - lastUpdate >= intervalNanos)) {
+      updated = true;
+      lastUpdate = now;
       reporter.progress(details(SelfTestStatus.RECEIVING));
     }
-    long now = System.nanoTime();
     if (now - lastEvent >= EVENT_NANOS || remaining == 0) {
       event(file, now);
     }
@@ -72,7 +90,7 @@ final class ProgressMeter {
 
   /** Tells the listener where things stand now (a file's end). */
   public void flush(OtaFile file) {
-    event(file, System.nanoTime());
+    event(file, clock.getAsLong());
   }
 
   private void event(OtaFile file, long now) {

@@ -40,11 +40,12 @@ import software.amazon.awssdk.services.iot.model.Protocol;
  *   <li>MQTT streams under {@code --aws-limits} (512 KiB/s and 100 publishes/s per thing) and without limits: the
  *       FreeRTOS defaults (4 KiB blocks, one block per request) are the baseline; rustot's (4 KiB, 16 per request)
  *       and 32 KiB blocks, 4 per request (128 KiB per request, AWS's largest) beside them.
- *   <li>HTTP: a plain {@code java.net.http.HttpClient} GET of the same pre-signed URL into a file, in this process,
- *       is the baseline for {@code ota run --protocol http}; beside it the same with an fsync, and the same with
- *       an fsync in a fresh JVM ({@link PlainGet}: a device's first download pays class loading and the JIT, a
- *       GET in this warmed-up process does not). A 1 MiB update measures the job's fixed cost (notification,
- *       status updates, checks, installation), which the last row takes off.
+ *   <li>HTTP, 16 MiB and {@code HTTP_MIB}: the baseline is {@link PlainGet}, what a user would otherwise write: a
+ *       plain {@code java.net.http.HttpClient} GET of the same pre-signed URL into a file and an fsync, in a
+ *       process of its own as {@code ota run} is; beside it {@code ota run --protocol http} and the same GET in
+ *       this warmed-up process. {@code -Dota.bench.rounds=N} (default 3) rounds of the three in turn; medians,
+ *       each round's ratio, and the CPU seconds of the downloading process and of the twin. A 1 MiB update shows
+ *       the job's fixed cost (notification, status updates, checks, installation).
  *   <li>Heap: the device with {@code -Xmx64m -XX:+UseSerialGC} taking a 256 MiB file over MQTT (32 KiB blocks);
  *       the live heap after each collection, idle (baseline) and during the download, from its GC log.
  * </ul>
@@ -133,53 +134,138 @@ public final class OtaBench {
         + ": CreateOTAUpdate to the device's succeeded line", rows);
   }
 
+  /** One measurement: seconds, and CPU seconds of the downloading process and of the twin meanwhile. */
+  private record Run(double seconds, double cpu, double twinCpu) {}
+
+  /**
+   * Rounds of three downloads of the same file from the same twin, in turn: {@code ota run --protocol http} (a
+   * fresh device process, timed from {@code CreateOTAUpdate} to its {@code succeeded} line), {@link PlainGet} (a
+   * fresh process: GET into a file and fsync, timed from building its client to the fsync's end) and a GET plus
+   * fsync in this warmed-up process. Medians of the rounds, the ratio to {@link PlainGet}'s median, and each
+   * round's own ratio.
+   */
   private void http(long mib) throws Exception {
-    Path file = file("http.bin", mib << 20);
-    Path small = file("small-http.bin", 1 << 20);
-    List<Row> rows = new ArrayList<>();
+    int rounds = Integer.getInteger("ota.bench.rounds", 3);
+    List<Long> sizes = new ArrayList<>(List.of(16L, mib));
+    if (mib == 16) {
+      sizes.remove(0);
+    }
     try (TwinProcess twin = twin("http", false); IotClient iot = iot(twin)) {
       iot.createThing(b -> b.thingName(THING));
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      // Warm-up: the twin's file server and this process's client; neither is what the rows compare.
       String warmId = "warm-http";
       update(iot, file("warm-http.bin", 1 << 20), Protocol.HTTP, List.of("--protocol", "http"), warmId);
-      String url = url(iot, "AFR_OTA-" + warmId);
-      plainGet(client, url, dir.resolve("plain-warm.bin"));
-      // The job's fixed cost (notification, status updates, checks, installation) with next to no download.
-      double fixed = update(iot, small, Protocol.HTTP, List.of("--protocol", "http"), "http-small-" + (updates + 1));
-      String id = "http-" + (updates + 1);
-      double ours = update(iot, file, Protocol.HTTP, List.of("--protocol", "http"), id);
-      String bigUrl = url(iot, "AFR_OTA-" + id);
-      long start = System.nanoTime();
-      plainGet(client, bigUrl, dir.resolve("plain.bin"));
-      double plain = (System.nanoTime() - start) / 1e9;
-      start = System.nanoTime();
-      plainGet(client, bigUrl, dir.resolve("plain-synced.bin"));
-      try (FileChannel ch = FileChannel.open(dir.resolve("plain-synced.bin"), StandardOpenOption.WRITE)) {
-        ch.force(true);
+      plainGet(client, url(iot, "AFR_OTA-" + warmId), dir.resolve("plain-warm.bin"));
+      List<Run> fixed = new ArrayList<>();
+      for (int r = 0; r < rounds; r++) {
+        fixed.add(updateMeasured(twin, iot, file("small-http.bin", 1 << 20), "http-small-" + (updates + 1)));
       }
-      double synced = (System.nanoTime() - start) / 1e9;
-      double fresh = freshJvmGet(bigUrl, dir.resolve("plain-fresh.bin"));
-      long bytes = mib << 20;
-      rows.add(new Row("java.net.http.HttpClient GET into a file (baseline)", bytes, plain));
-      rows.add(new Row("the same, then fsync (what a durable install needs)", bytes, synced));
-      rows.add(new Row("GET and fsync in a fresh JVM (first download of a process)", bytes, fresh));
-      rows.add(new Row("ota run --protocol http (ranges, SHA-256, ECDSA, install)", bytes, ours));
-      rows.add(new Row("ota run, less a 1 MiB update's time (the job's fixed cost)", bytes - (1 << 20), ours - fixed));
+      for (long size : sizes) {
+        Path file = file("http-" + size + ".bin", size << 20);
+        List<Run> ours = new ArrayList<>();
+        List<Run> fresh = new ArrayList<>();
+        List<Run> warm = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+          String id = "http-" + size + "-" + (updates + 1);
+          ours.add(updateMeasured(twin, iot, file, id));
+          String url = url(iot, "AFR_OTA-" + id);
+          fresh.add(freshJvmGet(twin, url, dir.resolve("plain-fresh.bin")));
+          warm.add(warmGet(twin, client, url, dir.resolve("plain-warm.bin")));
+        }
+        printHttp(size, rounds, fresh, ours, warm, fixed);
+      }
     }
-    print("HTTP from the twin's file server, the same pre-signed URL", rows);
-    Row fresh = rows.get(2);
-    System.out.printf(Locale.ROOT, "ota run against the fresh-JVM GET and fsync: %.2f end to end, %.2f without the "
-        + "job's fixed cost%n", rows.get(3).mibPerSecond() / fresh.mibPerSecond(),
-        rows.get(4).mibPerSecond() / fresh.mibPerSecond());
   }
 
-  /** {@link PlainGet} in its own JVM; the seconds it reports (JVM start-up not counted). */
-  private static double freshJvmGet(String url, Path into) throws Exception {
+  private void printHttp(long mib, int rounds, List<Run> fresh, List<Run> ours, List<Run> warm, List<Run> fixed) {
+    double base = median(fresh, Run::seconds);
+    System.out.println();
+    System.out.printf(Locale.ROOT, "HTTP, %d MiB from the twin's file server, the same pre-signed URL; medians of %d "
+        + "rounds (load %s)%n", mib, rounds, load());
+    System.out.printf(Locale.ROOT, "%-62s %8s %8s %7s %9s %9s   %s%n", "", "seconds", "MiB/s", "ratio", "CPU s",
+        "twin CPU", "ratio per round");
+    httpRow("PlainGet: HttpClient GET to a file + fsync, own process (baseline)", mib, fresh, base, fresh);
+    httpRow("ota run --protocol http, own process: CreateOTAUpdate to succeeded", mib, ours, base, fresh);
+    httpRow("HttpClient GET to a file + fsync, in this warmed-up process", mib, warm, base, fresh);
+    httpRow("a 1 MiB update through ota run (the job's fixed cost)", 1, fixed, base, null);
+  }
+
+  private static void httpRow(String name, long mib, List<Run> runs, double base, List<Run> baseRuns) {
+    double seconds = median(runs, Run::seconds);
+    StringBuilder each = new StringBuilder();
+    for (int i = 0; baseRuns != null && i < runs.size(); i++) {
+      each.append(String.format(Locale.ROOT, "%.2f ", baseRuns.get(i).seconds / runs.get(i).seconds));
+    }
+    System.out.printf(Locale.ROOT, "%-62s %8.2f %8.1f %7s %9.2f %9.2f   %s%n", name, seconds, mib / seconds,
+        baseRuns == null ? "" : String.format(Locale.ROOT, "%.2f", base / seconds), median(runs, Run::cpu),
+        median(runs, Run::twinCpu), each.toString().trim());
+  }
+
+  private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+    double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static String load() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (Exception e) {
+      return "?";
+    }
+  }
+
+  /** CPU seconds a process has used so far (user + system, Linux), or 0. */
+  static double cpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  /** {@link #update} with the device's and the twin's CPU time during the job. */
+  private Run updateMeasured(TwinProcess twin, IotClient iot, Path file, String id) throws Exception {
+    try (Device device = Device.start(this, deviceJvm(), List.of("--protocol", "http"))) {
+      double twinBefore = cpuSeconds(twin.process.pid());
+      double before = cpuSeconds(device.process.pid());
+      double seconds = device.take(iot, this, file, Protocol.HTTP, id);
+      return new Run(seconds, cpuSeconds(device.process.pid()) - before, cpuSeconds(twin.process.pid()) - twinBefore);
+    }
+  }
+
+  private static Run warmGet(TwinProcess twin, HttpClient client, String url, Path into) throws Exception {
+    double twinBefore = cpuSeconds(twin.process.pid());
+    long cpuBefore = processCpuNanos();
+    long start = System.nanoTime();
+    plainGet(client, url, into);
+    try (FileChannel ch = FileChannel.open(into, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    return new Run((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuBefore) / 1e9,
+        cpuSeconds(twin.process.pid()) - twinBefore);
+  }
+
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** {@link PlainGet} in its own JVM: the seconds and CPU seconds it reports (its JVM's start not counted). */
+  private static Run freshJvmGet(TwinProcess twin, String url, Path into) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
         System.getProperty("java.class.path"), PlainGet.class.getName(), url, into.toString());
     try (ChildProcess p = ChildProcess.start(pb)) {
-      String line = p.awaitLine(l -> l.matches("[0-9.]+"), Duration.ofMinutes(5));
-      return Double.parseDouble(line);
+      // PlainGet waits for a line on its input before it starts, so that the twin's CPU is counted from there.
+      p.awaitLine(l -> l.equals("ready"), Duration.ofMinutes(2));
+      double twinBefore = cpuSeconds(twin.process.pid());
+      p.process().getOutputStream().write('\n');
+      p.process().getOutputStream().flush();
+      String line = p.awaitLine(l -> l.matches("[0-9.]+ [0-9.]+"), Duration.ofMinutes(5));
+      String[] f = line.split(" ");
+      return new Run(Double.parseDouble(f[0]), Double.parseDouble(f[1]), cpuSeconds(twin.process.pid()) - twinBefore);
     }
   }
 
@@ -287,7 +373,7 @@ public final class OtaBench {
 
   /** {@code java [jvm] -jar thingbridge.jar ota run ...} in its own process, with its own state directory. */
   private static final class Device implements AutoCloseable {
-    private final ChildProcess process;
+    final ChildProcess process;
     private long peakRssMiB = -1;
 
     private Device(ChildProcess process) {
@@ -302,6 +388,10 @@ public final class OtaBench {
           bench.dir.resolve("device-" + (bench.updates + 1)).toString(), "--endpoint",
           bench.broker.endpoint().toString(), "--code-signing-cert", bench.certificate.toString(), "--count", "1"));
       cmd.addAll(flags);
+      String extra = System.getProperty("ota.bench.deviceFlags", "").trim();
+      if (!extra.isEmpty()) {
+        cmd.addAll(List.of(extra.split(" +")));
+      }
       ChildProcess p = ChildProcess.start(new ProcessBuilder(cmd));
       p.awaitLine(l -> l.contains("\"event\":\"ready\""), START);
       return new Device(p);

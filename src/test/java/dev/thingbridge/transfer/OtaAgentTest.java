@@ -71,7 +71,9 @@ class OtaAgentTest {
   }
 
   private static OtaConfig fast() {
-    return OtaConfig.defaults().toBuilder().blockSize(1024).requestWait(Duration.ofMillis(500)).build();
+    // every progress point of the rustot cadence, none skipped for coming sooner than a second after the last
+    return OtaConfig.defaults().toBuilder().blockSize(1024).requestWait(Duration.ofMillis(500))
+        .statusUpdateInterval(Duration.ZERO).build();
   }
 
   @Test

@@ -90,7 +90,7 @@ class OtaStatusTest {
   void progress_goes_out_unconfirmed_every_24_blocks_and_the_last_one_is_confirmed() throws Exception {
     RecordingControl control = new RecordingControl();
     StatusReporter reporter = new StatusReporter("job", control, Duration.ofSeconds(1), Map::of, OtaListener.NONE);
-    ProgressMeter meter = new ProgressMeter("job", 98, 100_000, 24, reporter, OtaListener.NONE);
+    ProgressMeter meter = new ProgressMeter("job", 98, 100_000, 24, Duration.ZERO, reporter, OtaListener.NONE);
     OtaFile file = new OtaFile(0, "fw.bin", 100_000, 0, null, null, null, null, 0, null, null);
     for (int i = 0; i < 98; i++) {
       meter.block(file, 1024);
@@ -100,6 +100,23 @@ class OtaStatusTest {
         .containsExactly("2/98", "26/98", "50/98", "74/98", "98/98 confirmed");
     assertThat(control.sent).extracting(s -> s.details().get("self_test"))
         .containsExactly("receiving", "receiving", "receiving", "receiving", "ready");
+  }
+
+  @Test
+  void progress_points_closer_than_the_interval_to_the_last_update_are_skipped() throws Exception {
+    RecordingControl control = new RecordingControl();
+    StatusReporter reporter = new StatusReporter("job", control, Duration.ofSeconds(1), Map::of, OtaListener.NONE);
+    long[] now = {0};
+    ProgressMeter meter = new ProgressMeter("job", 98, 100_000, 24, Duration.ofSeconds(1), reporter,
+        OtaListener.NONE, () -> now[0]);
+    OtaFile file = new OtaFile(0, "fw.bin", 100_000, 0, null, null, null, null, 0, null, null);
+    for (int i = 0; i < 98; i++) {
+      now[0] = i * 25_000_000L; // a block every 25 ms: the points at 2, 26, 50, 74 blocks are 600 ms apart
+      meter.block(file, 1024);
+    }
+    reporter.confirm(JobExecutionStatus.IN_PROGRESS, meter.details(SelfTestStatus.READY));
+    assertThat(control.sent).extracting(s -> s.details().get("progress") + (s.confirmed() ? " confirmed" : ""))
+        .containsExactly("2/98", "50/98", "98/98 confirmed");
   }
 
   @Test

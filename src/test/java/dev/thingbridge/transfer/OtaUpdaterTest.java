@@ -182,6 +182,18 @@ class OtaUpdaterTest {
   }
 
   @Test
+  void a_stream_the_service_does_not_know_is_refused_on_its_rejected_topic_not_waited_out() throws Exception {
+    ObjectNode doc = (ObjectNode) document("data.bin", 5);
+    ((ObjectNode) doc.get("afr_ota")).put("streamname", "no-such-stream");
+    OtaResult r = run(Map.of(), doc);
+    // the twin's ResourceNotFound on .../streams/no-such-stream/rejected ends it, not momentum (silence)
+    assertThat(r.error().code()).isEqualTo(OtaErrorCode.DOWNLOAD_FAILED);
+    assertThat(r.error().getMessage()).contains("refused").contains("ResourceNotFound");
+    assertThat(control.last().status()).isEqualTo(JobExecutionStatus.FAILED);
+    assertThat(platform.calls).doesNotContain("install 1");
+  }
+
+  @Test
   void a_notify_next_naming_this_job_does_not_stop_the_download() throws Exception {
     cloud.streams.faults(StreamFaults.NONE.withDelay(Duration.ofMillis(30)));
     Future<OtaResult> f = inBackground(document("data.bin", 5));
