@@ -1,6 +1,7 @@
 package dev.thingbridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -74,18 +75,14 @@ class LocalDeviceIT {
     return JSON.readTree(r.body());
   }
 
-  private JsonNode awaitJson(String url, java.util.function.Predicate<JsonNode> done) throws Exception {
-    long deadline = System.nanoTime() + STEP.toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < deadline) {
+  private JsonNode awaitJson(String url, java.util.function.Predicate<JsonNode> done) {
+    java.util.concurrent.atomic.AtomicReference<JsonNode> last = new java.util.concurrent.atomic.AtomicReference<>();
+    await().atMost(STEP).pollInterval(Duration.ofMillis(200)).alias("reached on " + url).until(() -> {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
           HttpResponse.BodyHandlers.ofString());
-      last = JSON.readTree(r.body());
-      if (r.statusCode() == 200 && done.test(last)) {
-        return last;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("not reached within " + STEP + " on " + url + "; last: " + last);
+      last.set(JSON.readTree(r.body()));
+      return r.statusCode() == 200 && done.test(last.get());
+    });
+    return last.get();
   }
 }

@@ -331,15 +331,7 @@ public final class FakeNucleus implements AutoCloseable {
       int seen = answersTo(deploymentId).size();
       announceComponentUpdate(deploymentId, false);
       notifications++;
-      Deferral answer = null;
-      while (answer == null && System.nanoTime() < deadline) {
-        List<Deferral> answers = answersTo(deploymentId);
-        if (answers.size() > seen) {
-          answer = answers.get(answers.size() - 1);
-        } else {
-          Thread.sleep(10);
-        }
-      }
+      Deferral answer = awaitAnswer(deploymentId, seen, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
       if (answer == null || answer.recheckAfterMs() == 0) {
         return new DeploymentNotice(deploymentId, answer != null, notifications, answersTo(deploymentId));
       }
@@ -351,6 +343,21 @@ public final class FakeNucleus implements AutoCloseable {
       }
       Thread.sleep(pause);
     }
+  }
+
+  /** The component's newest answer after the {@code seen} earlier ones, or null if none came in time. */
+  private Deferral awaitAnswer(String deploymentId, int seen, Duration wait) {
+    if (wait.toMillis() <= 0 && answersTo(deploymentId).size() <= seen) {
+      return null;
+    }
+    try {
+      org.awaitility.Awaitility.await().atMost(wait).pollInterval(Duration.ofMillis(10))
+          .until(() -> answersTo(deploymentId).size() > seen);
+    } catch (org.awaitility.core.ConditionTimeoutException none) {
+      return null;
+    }
+    List<Deferral> answers = answersTo(deploymentId);
+    return answers.get(answers.size() - 1);
   }
 
   private List<Deferral> answersTo(String deploymentId) {
