@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.thingbridge.testing.JsonDocumentFuzz;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.Test;
  * never shows a pre-signed URL in its text form.
  */
 class AfrOtaDocumentFuzzTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] KEYS = {"protocols", "streamname", "files", "filepath", "filesize", "fileid",
       "certfile", "update_data_url", "auth_scheme", "sig-sha256-ecdsa", "sig-sha1-rsa", "fileType", "attr", "sha256",
       "sig--", "x"};
@@ -26,15 +24,12 @@ class AfrOtaDocumentFuzzTest {
 
   @FuzzTest(maxDuration = "60s")
   void documents_never_escape_the_document_exception(FuzzedDataProvider data) {
-    String text = data.consumeBoolean() ? structured(new Random(data.consumeLong())) : data.consumeRemainingAsString();
-    check(text);
+    check(JsonDocumentFuzz.text(data, r -> structured(r)));
   }
 
   static void check(String text) {
-    JsonNode node;
-    try {
-      node = JSON.readTree(text);
-    } catch (JsonProcessingException e) {
+    JsonNode node = JsonDocumentFuzz.parseOrNull(text);
+    if (node == null) {
       return;
     }
     try {
