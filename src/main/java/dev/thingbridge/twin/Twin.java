@@ -9,6 +9,7 @@ import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.mqtt.Topics;
 import dev.thingbridge.mqtt.internal.HandOffListener;
+import dev.thingbridge.mqtt.internal.UnobservedPublisher;
 import dev.thingbridge.twin.http.Route;
 import dev.thingbridge.twin.store.Changes;
 import dev.thingbridge.twin.store.SyncMode;
@@ -493,11 +494,22 @@ public final class Twin implements AutoCloseable {
   }
 
   private void deliver(MqttMessage m) {
-    mqtt.publish(m).whenComplete((v, e) -> {
-      if (e != null && !closed) {
-        log.warn("twin: reply on {} not delivered: {}", m.topic(), e.toString());
-      }
-    });
+    if (mqtt instanceof UnobservedPublisher direct) {
+      // No thread switch per acknowledgement: nothing waits for a reply's PUBACK, only failures are logged.
+      direct.publishUnobserved(m, e -> replyFailed(m, e));
+    } else {
+      mqtt.publish(m).whenComplete((v, e) -> {
+        if (e != null) {
+          replyFailed(m, e);
+        }
+      });
+    }
+  }
+
+  private void replyFailed(MqttMessage m, Throwable e) {
+    if (!closed) {
+      log.warn("twin: reply on {} not delivered: {}", m.topic(), e.toString());
+    }
   }
 
   /** Waits for an operation's commit; throws {@link TwinCommitException} if it failed. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.thingbridge.mqtt.internal.UnobservedPublisher;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -357,5 +358,33 @@ public abstract class MqttClientContract {
     assertThatThrownBy(() -> s.next(Duration.ofSeconds(1))).isInstanceOf(MqttClosedException.class);
     assertThatThrownBy(() -> c.publish(topic("x"), bytes("y"), QoS.AT_MOST_ONCE, false).get(5, TimeUnit.SECONDS))
         .hasCauseInstanceOf(MqttClosedException.class);
+  }
+
+  @Test
+  void an_unobserved_publish_arrives_in_order_and_a_failure_is_reported_on_a_client_thread() throws Exception {
+    MqttClient pub = connected("quiet");
+    MqttClient sub = connected("quiet-sub");
+    Subscription s = sub.subscribe(topic("quiet"), QoS.AT_LEAST_ONCE).get(20, TimeUnit.SECONDS);
+    assertThat(pub).isInstanceOf(UnobservedPublisher.class);
+    var quiet = (UnobservedPublisher) pub;
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      quiet.publishUnobserved(MqttMessage.of(topic("quiet"), "m" + i, QoS.AT_LEAST_ONCE), failures::add);
+    }
+    for (int i = 0; i < 20; i++) {
+      assertThat(s.next(WAIT).payloadAsString()).isEqualTo("m" + i);
+    }
+    assertThat(failures).isEmpty();
+
+    var tooBig = new CompletableFuture<String>();
+    byte[] overLimit = new byte[pub.limits().maxPayloadBytes() + 1];
+    quiet.publishUnobserved(MqttMessage.of(topic("quiet"), overLimit, QoS.AT_LEAST_ONCE),
+        e -> tooBig.complete(e.getClass().getSimpleName() + " on " + Thread.currentThread().getName()));
+    assertThat(tooBig.get(10, TimeUnit.SECONDS)).startsWith("MqttPayloadTooLargeException on thingbridge-mqtt-");
+
+    pub.close();
+    var closed = new CompletableFuture<Throwable>();
+    quiet.publishUnobserved(MqttMessage.of(topic("quiet"), "late", QoS.AT_LEAST_ONCE), closed::complete);
+    assertThat(closed.get(10, TimeUnit.SECONDS)).isInstanceOf(MqttClosedException.class);
   }
 }

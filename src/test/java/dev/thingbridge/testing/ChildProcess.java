@@ -47,6 +47,9 @@ public final class ChildProcess implements AutoCloseable {
     return new ProcessBuilder(command);
   }
 
+  /** Set under {@code changed} once the reader saw the end of the output. */
+  private boolean outputEnded;
+
   public Process process() {
     return process;
   }
@@ -66,7 +69,11 @@ public final class ChildProcess implements AutoCloseable {
           }
         }
         long left = deadline - System.nanoTime();
-        if (left <= 0 || (!reader.isAlive() && !process.isAlive())) {
+        if (outputEnded) {
+          // No line can come any more: fail now, not at the timeout (a twin that refused its flags).
+          throw new AssertionError("no such line: the process closed its output; output:\n" + output());
+        }
+        if (left <= 0) {
           throw new AssertionError("no such line within " + timeout + "; output:\n" + output());
         }
         TimeUnit.NANOSECONDS.timedWait(changed, left);
@@ -108,6 +115,7 @@ public final class ChildProcess implements AutoCloseable {
       lines.add("<output read failed: " + e + ">");
     } finally {
       synchronized (changed) {
+        outputEnded = true;
         changed.notifyAll();
       }
     }

@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * {@code subscriptions} is copy-on-write so delivery takes no lock. Threads: {@code
  * thingbridge-mqtt-<id>-N} (delivery and completions, cached) and {@code thingbridge-mqtt-<id>-timer}.
  */
-public abstract class AbstractMqttClient implements MqttClient {
+public abstract class AbstractMqttClient implements MqttClient, UnobservedPublisher {
   private static final Logger log = LoggerFactory.getLogger(AbstractMqttClient.class);
 
   private final String clientId;
@@ -225,6 +226,33 @@ public abstract class AbstractMqttClient implements MqttClient {
 
   @Override
   public final CompletableFuture<Void> publish(MqttMessage message) {
+    CompletableFuture<Void> sent = send(message);
+    // Refused at once (closed, too large): the caller's own thread may see it, as before.
+    if (sent.isCompletedExceptionally()) {
+      return CompletableFuture.failedFuture(Futures.unwrap(sent.handle((ok, e) -> e).join()));
+    }
+    return handOff(sent);
+  }
+
+  @Override
+  public final void publishUnobserved(MqttMessage message, Consumer<Throwable> onFailure) {
+    CompletableFuture<Void> sent;
+    try {
+      sent = send(message);
+    } catch (RuntimeException e) {
+      completions.execute(() -> onFailure.accept(e));
+      return;
+    }
+    // Completes on the network thread when acknowledged: only a failure is handed over.
+    sent.whenComplete((ok, e) -> {
+      if (e != null) {
+        completions.execute(() -> onFailure.accept(Futures.unwrap(e)));
+      }
+    });
+  }
+
+  /** A publish as the transport completes it, on whatever thread; callers hand the completion over. */
+  private CompletableFuture<Void> send(MqttMessage message) {
     Topics.requireValidTopic(message.topic(), limits.maxTopicBytes());
     if (state == ConnectionState.CLOSED) {
       return CompletableFuture.failedFuture(new MqttClosedException("client " + clientId + " is closed"));
@@ -234,17 +262,17 @@ public abstract class AbstractMqttClient implements MqttClient {
           new MqttPayloadTooLargeException(message.topic(), message.payload().length, limits.maxPayloadBytes()));
     }
     if (message.qos() != QoS.AT_LEAST_ONCE) {
-      return handOff(doPublish(message));
+      return doPublish(message);
     }
     synchronized (lock) {
       if (state == ConnectionState.CLOSED) {
         return CompletableFuture.failedFuture(new MqttClosedException("client " + clientId + " is closed"));
       }
       if (state != ConnectionState.CONNECTED || held.mustQueue()) {
-        return handOff(held.hold(message));
+        return held.hold(message);
       }
     }
-    return handOff(doPublish(message).exceptionallyCompose(e -> holdIfConnectionJustDropped(message, e)));
+    return doPublish(message).exceptionallyCompose(e -> holdIfConnectionJustDropped(message, e));
   }
 
   /**
