@@ -18,11 +18,16 @@ import dev.thingbridge.shadows.model.ShadowUpdateRequest;
 import dev.thingbridge.testing.OtaFixtures;
 import dev.thingbridge.testing.nucleus.FakeNucleus;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
+import dev.thingbridge.twin.streams.FileSource;
+import dev.thingbridge.twin.streams.StreamDefinition;
+import dev.thingbridge.twin.streams.StreamFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the flash nor the job. The MCU's thing reports its firmware in its {@code firmware} shadow: at start, after a
  * flash, after a new image that crashes is reverted (the job's {@code mcu_outcome} too), after a restart (the last
  * flash read back from the state directory), and when a periodic echo finds the MCU gone or back (and only then).
- * A third MCU speaks raw framing and is judged by its own health-check command.
+ * A third MCU speaks raw framing and is judged by its own health-check command; an {@code afr_ota} job for it goes
+ * end to end (twin, MQTT stream, component, MCU, shadow).
  */
 @Timeout(90)
 class McuFlashOverIpcTest {
@@ -56,6 +62,7 @@ class McuFlashOverIpcTest {
   private FakeMcu mcu;
   /** mcu-3: raw framing, and a health-check command of its own instead of the echo. */
   private FakeMcu rawMcu;
+  private final KeyPair codeSigning = OtaFixtures.ecKey();
 
   @BeforeEach
   void start() throws Exception {
@@ -69,7 +76,7 @@ class McuFlashOverIpcTest {
     rawMcu = FakeMcu.start(FakeMcuPort.inMemory(ports, "ttyMCU3"), FakeMcuOptions.builder().framing(new RawFraming())
         .resetDelay(Duration.ofMillis(5)).bootDelay(Duration.ofMillis(50))
         .initialImage(McubootImageBuilder.create().version("1.0.0").randomBody(4_000, 3).build()).build());
-    OtaFixtures.writeCertificate(work.resolve("codesign.pem"), OtaFixtures.ecKey(), "flash test", Duration.ofDays(1));
+    OtaFixtures.writeCertificate(work.resolve("codesign.pem"), codeSigning, "flash test", Duration.ofDays(1));
     // What the health command saw, one line per run; it exits with the number in health-verdict (0 when absent).
     String healthCommand = "echo \"$THINGBRIDGE_MCU_DEVICE $THINGBRIDGE_MCU_PORT $THINGBRIDGE_MCU_VERSION\" >> '"
         + work.resolve("health-seen.txt") + "'; v=$(cat '" + work.resolve("health-verdict") + "' 2>/dev/null"
@@ -141,7 +148,11 @@ class McuFlashOverIpcTest {
   }
 
   private ObjectNode awaitFirmwareShadow(Predicate<ObjectNode> until) {
-    return await().atMost(WAIT).ignoreExceptions().until(this::firmwareShadow, until);
+    return awaitFirmwareShadow(MCU_THING, until);
+  }
+
+  private ObjectNode awaitFirmwareShadow(String thing, Predicate<ObjectNode> until) {
+    return await().atMost(WAIT).ignoreExceptions().until(() -> firmwareShadow(thing), until);
   }
 
   private static void assertActive(ObjectNode reported, String version) {
@@ -298,5 +309,32 @@ class McuFlashOverIpcTest {
     Map<String, String> details = rig.execution(RAW_THING, "raw-sick").statusDetails();
     assertThat(details).containsEntry("mcu_outcome", "REVERTED");
     assertThat(details.toString()).contains("exited 3").contains("sensor 4 reads zero");
+  }
+
+  /**
+   * The end-to-end path of the issue: an {@code afr_ota} job on the twin for an MCU's thing, its signed image over
+   * an MQTT stream, through the component to the MCU (here mcu-3, raw framing, its own health command), ending
+   * SUCCEEDED with the new version in the MCU thing's firmware shadow.
+   */
+  @Test
+  void an_afr_ota_job_for_an_mcu_thing_reaches_the_mcu_through_the_component_and_its_shadow_shows_it()
+      throws Exception {
+    byte[] image = McubootImageBuilder.create().version("2.2.0").randomBody(16_000, 9).build();
+    Path file = Files.write(work.resolve("ota-2.2.0.bin"), image);
+    rig.streams.catalog().put(StreamDefinition.of("AFR_OTA-ota-1", "MCU firmware",
+        List.of(new StreamFile(0, FileSource.of(file)))));
+    String signature = Base64.getEncoder().encodeToString(OtaFixtures.sign(codeSigning, file));
+    rig.createJob(RAW_THING, "ota-1", "{\"afr_ota\":{\"protocols\":[\"MQTT\"],\"streamname\":\"AFR_OTA-ota-1\","
+        + "\"files\":[{\"filepath\":\"zephyr.signed.bin\",\"filesize\":" + image.length + ",\"fileid\":0,"
+        + "\"certfile\":null,\"fileType\":0,\"sig-sha256-ecdsa\":\"" + signature + "\"}]}}");
+
+    assertJobEnded(RAW_THING, "ota-1", ExecutionStatus.SUCCEEDED);
+    assertThat(rawMcu.state().runningVersion()).contains("2.2.0");
+    assertThat(rawMcu.state().runningConfirmed()).isTrue();
+    assertThat(rig.execution(RAW_THING, "ota-1").statusDetails()).containsEntry("mcu_outcome", "UPDATED");
+    ObjectNode shadow = awaitFirmwareShadow(RAW_THING, r -> r.path("version").asText().equals("2.2.0"));
+    assertActive(shadow, "2.2.0");
+    assertThat(shadow.path("lastFlash").path("jobId").asText()).isEqualTo("ota-1");
+    assertThat(shadow.path("lastFlash").path("outcome").asText()).isEqualTo("UPDATED");
   }
 }
