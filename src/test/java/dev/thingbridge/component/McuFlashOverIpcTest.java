@@ -13,16 +13,23 @@ import dev.thingbridge.mcu.fake.FakeMcuPort;
 import dev.thingbridge.mcu.image.ImageVersion;
 import dev.thingbridge.mcu.image.McubootImageBuilder;
 import dev.thingbridge.mcu.serial.InMemorySerialPorts;
+import dev.thingbridge.mcu.smp.RawFraming;
 import dev.thingbridge.shadows.model.ShadowUpdateRequest;
 import dev.thingbridge.testing.OtaFixtures;
 import dev.thingbridge.testing.nucleus.FakeNucleus;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
+import dev.thingbridge.twin.streams.FileSource;
+import dev.thingbridge.twin.streams.StreamDefinition;
+import dev.thingbridge.twin.streams.StreamFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -40,16 +47,22 @@ import org.junit.jupiter.api.io.TempDir;
  * the flash nor the job. The MCU's thing reports its firmware in its {@code firmware} shadow: at start, after a
  * flash, after a new image that crashes is reverted (the job's {@code mcu_outcome} too), after a restart (the last
  * flash read back from the state directory), and when a periodic echo finds the MCU gone or back (and only then).
+ * A third MCU speaks raw framing and is judged by its own health-check command; an {@code afr_ota} job for it goes
+ * end to end (twin, MQTT stream, component, MCU, shadow).
  */
 @Timeout(90)
 class McuFlashOverIpcTest {
   private static final String MCU_THING = "mcu-1";
   private static final String GONE_THING = "mcu-2";
+  private static final String RAW_THING = "mcu-3";
 
   @TempDir Path work;
   private final InMemorySerialPorts ports = new InMemorySerialPorts();
   private SiblingRig rig;
   private FakeMcu mcu;
+  /** mcu-3: raw framing, and a health-check command of its own instead of the echo. */
+  private FakeMcu rawMcu;
+  private final KeyPair codeSigning = OtaFixtures.ecKey();
 
   @BeforeEach
   void start() throws Exception {
@@ -60,14 +73,24 @@ class McuFlashOverIpcTest {
         .flashTiming(Duration.ZERO, Duration.ofMillis(40))
         .failingVersion(ImageVersion.parse("3.0.0"), FakeMcuOptions.Failure.CRASHES).crashAfter(Duration.ofMillis(50))
         .initialImage(McubootImageBuilder.create().version("1.0.0").randomBody(4_000, 1).build()).build());
-    OtaFixtures.writeCertificate(work.resolve("codesign.pem"), OtaFixtures.ecKey(), "flash test", Duration.ofDays(1));
+    rawMcu = FakeMcu.start(FakeMcuPort.inMemory(ports, "ttyMCU3"), FakeMcuOptions.builder().framing(new RawFraming())
+        .resetDelay(Duration.ofMillis(5)).bootDelay(Duration.ofMillis(50))
+        .initialImage(McubootImageBuilder.create().version("1.0.0").randomBody(4_000, 3).build()).build());
+    OtaFixtures.writeCertificate(work.resolve("codesign.pem"), codeSigning, "flash test", Duration.ofDays(1));
+    // What the health command saw, one line per run; it exits with the number in health-verdict (0 when absent).
+    String healthCommand = "echo \"$THINGBRIDGE_MCU_DEVICE $THINGBRIDGE_MCU_PORT $THINGBRIDGE_MCU_VERSION\" >> '"
+        + work.resolve("health-seen.txt") + "'; v=$(cat '" + work.resolve("health-verdict") + "' 2>/dev/null"
+        + " || echo 0); [ \"$v\" = 0 ] || echo 'sensor 4 reads zero'; exit $v";
     rig = new SiblingRig(work, b -> b
         .configuration("mcus", Map.of("mcu-1", Map.of("port", "ttyMCU1", "thing", MCU_THING, "baud", "115200",
                 "checkIntervalSeconds", "1"),
-            "mcu-2", Map.of("port", "ttyGONE", "thing", GONE_THING, "baud", "115200")))
+            "mcu-2", Map.of("port", "ttyGONE", "thing", GONE_THING, "baud", "115200"),
+            "mcu-3", Map.of("port", "ttyMCU3", "thing", RAW_THING, "framing", "raw",
+                "healthCheck", List.of("sh", "-c", healthCommand), "healthCheckSeconds", "10")))
         .configuration("ota", Map.of("enabled", "true", "signingCertificate", "codesign.pem")));
     rig.things.createThing(MCU_THING);
     rig.things.createThing(GONE_THING);
+    rig.things.createThing(RAW_THING);
     // What an earlier run reported for the MCU that is now unplugged.
     rig.cloudShadow(GONE_THING, McuShadowReporter.SHADOW).update(new ShadowUpdateRequest(null,
         SiblingRig.json("{\"state\":\"online\",\"version\":\"0.9.0\"}"), null, null)).get(5, TimeUnit.SECONDS);
@@ -78,15 +101,20 @@ class McuFlashOverIpcTest {
   void stop() throws Exception {
     rig.close();
     mcu.close();
+    rawMcu.close();
   }
 
   /** Puts an image of {@code version} under the component's image directory and creates a flash job for it. */
   private void flashJob(String jobId, String version) throws Exception {
+    flashJob(MCU_THING, jobId, version);
+  }
+
+  private void flashJob(String thing, String jobId, String version) throws Exception {
     byte[] image = McubootImageBuilder.create().version(version).randomBody(24_000, 7).build();
     Files.createDirectories(work.resolve("images"));
     Files.write(work.resolve("images").resolve(jobId + ".bin"), image);
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(image));
-    rig.createJob(MCU_THING, jobId, "{\"operation\":\"flash\",\"image\":{\"file\":\"" + jobId + ".bin\",\"size\":"
+    rig.createJob(thing, jobId, "{\"operation\":\"flash\",\"image\":{\"file\":\"" + jobId + ".bin\",\"size\":"
         + image.length + ",\"sha256\":\"" + sha + "\"}}");
   }
 
@@ -96,12 +124,16 @@ class McuFlashOverIpcTest {
   }
 
   private void assertFlashedAndSucceeded(String jobId, String version) {
-    await().atMost(WAIT.multipliedBy(2)).until(() -> rig.execution(MCU_THING, jobId).status(),
-        s -> s == ExecutionStatus.SUCCEEDED || s == ExecutionStatus.FAILED || s == ExecutionStatus.REJECTED);
-    assertThat(rig.execution(MCU_THING, jobId).status()).as(rig.execution(MCU_THING, jobId).statusDetails()
-        .toString()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertJobEnded(MCU_THING, jobId, ExecutionStatus.SUCCEEDED);
     assertThat(mcu.state().runningVersion()).contains(version);
     assertThat(mcu.state().runningConfirmed()).isTrue();
+  }
+
+  private void assertJobEnded(String thing, String jobId, ExecutionStatus expected) {
+    await().atMost(WAIT.multipliedBy(2)).until(() -> rig.execution(thing, jobId).status(),
+        s -> s == ExecutionStatus.SUCCEEDED || s == ExecutionStatus.FAILED || s == ExecutionStatus.REJECTED);
+    assertThat(rig.execution(thing, jobId).status()).as(rig.execution(thing, jobId).statusDetails().toString())
+        .isEqualTo(expected);
   }
 
   /** The {@code reported} section of the MCU thing's firmware shadow, in the cloud (the twin). */
@@ -116,7 +148,11 @@ class McuFlashOverIpcTest {
   }
 
   private ObjectNode awaitFirmwareShadow(Predicate<ObjectNode> until) {
-    return await().atMost(WAIT).ignoreExceptions().until(this::firmwareShadow, until);
+    return awaitFirmwareShadow(MCU_THING, until);
+  }
+
+  private ObjectNode awaitFirmwareShadow(String thing, Predicate<ObjectNode> until) {
+    return await().atMost(WAIT).ignoreExceptions().until(() -> firmwareShadow(thing), until);
   }
 
   private static void assertActive(ObjectNode reported, String version) {
@@ -248,5 +284,57 @@ class McuFlashOverIpcTest {
 
     assertFlashedAndSucceeded("flash-2", "2.1.0");
     assertThat(rig.execution(MCU_THING, "flash-2").statusDetails()).containsEntry("self_test", "accepted");
+  }
+
+  /**
+   * mcu-3 is configured with raw framing (its fake answers nothing in console framing) and a health-check command:
+   * the command decides, with the port released and the new image's version in its environment, and a failing
+   * command's output is the reason the image is reverted.
+   */
+  @Test
+  void an_mcu_with_raw_framing_and_a_health_command_is_flashed_and_judged_by_that_command() throws Exception {
+    Path seen = work.resolve("health-seen.txt");
+    flashJob(RAW_THING, "raw-ok", "2.0.0");
+    assertJobEnded(RAW_THING, "raw-ok", ExecutionStatus.SUCCEEDED);
+    assertThat(rawMcu.state().runningVersion()).contains("2.0.0");
+    assertThat(rawMcu.state().runningConfirmed()).isTrue();
+    assertThat(Files.readAllLines(seen)).containsExactly("mcu-3 ttyMCU3 2.0.0");
+
+    Files.writeString(work.resolve("health-verdict"), "3");
+    flashJob(RAW_THING, "raw-sick", "2.1.0");
+    assertJobEnded(RAW_THING, "raw-sick", ExecutionStatus.FAILED);
+    assertThat(Files.readAllLines(seen)).containsExactly("mcu-3 ttyMCU3 2.0.0", "mcu-3 ttyMCU3 2.1.0");
+    assertThat(rawMcu.state().runningVersion()).contains("2.0.0");
+    assertThat(rawMcu.state().runningConfirmed()).isTrue();
+    Map<String, String> details = rig.execution(RAW_THING, "raw-sick").statusDetails();
+    assertThat(details).containsEntry("mcu_outcome", "REVERTED");
+    assertThat(details.toString()).contains("exited 3").contains("sensor 4 reads zero");
+  }
+
+  /**
+   * The end-to-end path of the issue: an {@code afr_ota} job on the twin for an MCU's thing, its signed image over
+   * an MQTT stream, through the component to the MCU (here mcu-3, raw framing, its own health command), ending
+   * SUCCEEDED with the new version in the MCU thing's firmware shadow.
+   */
+  @Test
+  void an_afr_ota_job_for_an_mcu_thing_reaches_the_mcu_through_the_component_and_its_shadow_shows_it()
+      throws Exception {
+    byte[] image = McubootImageBuilder.create().version("2.2.0").randomBody(16_000, 9).build();
+    Path file = Files.write(work.resolve("ota-2.2.0.bin"), image);
+    rig.streams.catalog().put(StreamDefinition.of("AFR_OTA-ota-1", "MCU firmware",
+        List.of(new StreamFile(0, FileSource.of(file)))));
+    String signature = Base64.getEncoder().encodeToString(OtaFixtures.sign(codeSigning, file));
+    rig.createJob(RAW_THING, "ota-1", "{\"afr_ota\":{\"protocols\":[\"MQTT\"],\"streamname\":\"AFR_OTA-ota-1\","
+        + "\"files\":[{\"filepath\":\"zephyr.signed.bin\",\"filesize\":" + image.length + ",\"fileid\":0,"
+        + "\"certfile\":null,\"fileType\":0,\"sig-sha256-ecdsa\":\"" + signature + "\"}]}}");
+
+    assertJobEnded(RAW_THING, "ota-1", ExecutionStatus.SUCCEEDED);
+    assertThat(rawMcu.state().runningVersion()).contains("2.2.0");
+    assertThat(rawMcu.state().runningConfirmed()).isTrue();
+    assertThat(rig.execution(RAW_THING, "ota-1").statusDetails()).containsEntry("mcu_outcome", "UPDATED");
+    ObjectNode shadow = awaitFirmwareShadow(RAW_THING, r -> r.path("version").asText().equals("2.2.0"));
+    assertActive(shadow, "2.2.0");
+    assertThat(shadow.path("lastFlash").path("jobId").asText()).isEqualTo("ota-1");
+    assertThat(shadow.path("lastFlash").path("outcome").asText()).isEqualTo("UPDATED");
   }
 }

@@ -18,6 +18,7 @@ import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.shadows.ShadowsService;
+import dev.thingbridge.twin.streams.StreamsService;
 import dev.thingbridge.twin.things.ThingRegistry;
 import dev.thingbridge.twin.things.ThingsService;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,8 @@ final class SiblingRig implements AutoCloseable {
   final ThingsService things = new ThingsService(new ThingRegistry());
   final JobsService jobs = new JobsService(things.registry());
   final CommandsService commands = new CommandsService();
+  /** The MQTT streams of {@code afr_ota} jobs. */
+  final StreamsService streams = new StreamsService();
   final Twin twin;
   final FakeNucleus nucleus;
   final MqttClient operator = broker.connect("operator");
@@ -61,7 +64,7 @@ final class SiblingRig implements AutoCloseable {
   SiblingRig(Path workDir, Consumer<FakeNucleus.Builder> configure) throws Exception {
     this.workDir = workDir;
     twin = Twin.builder(twinClient).service(things).service(jobs).service(new ShadowsService()).service(commands)
-        .build();
+        .service(streams).build();
     twin.start().get(5, TimeUnit.SECONDS);
     things.createThing(GATEWAY);
     FakeNucleus.Builder b = FakeNucleus.builder().recipe(Path.of("recipe.yaml")).upstream(broker.connect("nucleus"))

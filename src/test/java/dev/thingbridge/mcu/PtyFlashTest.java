@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real serial path: the fake MCU on one end of a socat PTY pair, the gateway opening the other end through
- * jSerialComm, both by their symlinked paths. A PTY reads in 100 ms steps (VTIME), so timeouts are longer here.
+ * jSerialComm, both by their symlinked paths. Each end is a socat process away from the other, so timeouts are longer
+ * here than over the in-memory link.
  */
 class PtyFlashTest {
   private static final byte[] NEW = McubootImageBuilder.create().version("2.0.0").randomBody(20_000, 11).build();

@@ -1,7 +1,9 @@
 package dev.thingbridge.mcu.fake;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PtyPair implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+  private static final String READY_NOTICE = "starting data transfer loop";
 
   private final Path gatewayPath;
   private final Path devicePath;
@@ -49,28 +52,56 @@ public final class PtyPair implements AutoCloseable {
     return Files.isExecutable(Path.of("/usr/bin/socat"));
   }
 
+  /**
+   * Starts socat and returns once both PTYs are ready. Their links existing is not enough: socat creates each link
+   * before it sets that PTY's termios ({@code raw}, which means blocking reads, VMIN 1), so a port opened and
+   * configured in between gets its settings overwritten. socat's notice that it starts its transfer loop
+   * ({@code -d -d}) comes after both PTYs are set up.
+   */
   private void launch() throws IOException {
     Files.createDirectories(gatewayPath.getParent());
     Files.createDirectories(devicePath.getParent());
     Files.deleteIfExists(gatewayPath);
     Files.deleteIfExists(devicePath);
-    ProcessBuilder pb = new ProcessBuilder(List.of("socat",
+    ProcessBuilder pb = new ProcessBuilder(List.of("socat", "-d", "-d",
         "PTY,link=" + gatewayPath + ",raw,echo=0",
         "PTY,link=" + devicePath + ",raw,echo=0"));
-    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.redirectErrorStream(true);
     try {
       socat = pb.start();
     } catch (IOException e) {
       throw new IOException("cannot run socat (install the Debian package 'socat'): " + e.getMessage(), e);
     }
+    awaitTransferLoop();
+    if (!(Files.exists(gatewayPath) && Files.exists(devicePath))) {
+      socat.destroyForcibly();
+      throw new IOException("socat started without creating " + gatewayPath + " and " + devicePath);
+    }
+  }
+
+  /**
+   * Reads socat's log until its transfer-loop notice. After that socat logs only on errors and at exit, a few
+   * lines that fit in the pipe, so nothing needs to read it any more.
+   */
+  private void awaitTransferLoop() throws IOException {
+    InputStream log = socat.getInputStream();
+    StringBuilder seen = new StringBuilder();
+    byte[] buf = new byte[512];
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (!(Files.exists(gatewayPath) && Files.exists(devicePath))) {
+    while (seen.indexOf(READY_NOTICE) < 0) {
+      int available = log.available();
+      if (available > 0) {
+        int n = log.read(buf, 0, Math.min(available, buf.length));
+        seen.append(new String(buf, 0, Math.max(n, 0), StandardCharsets.UTF_8));
+        continue;
+      }
       if (!socat.isAlive()) {
-        throw new IOException("socat exited with " + socat.exitValue() + " before creating " + gatewayPath);
+        throw new IOException("socat exited with " + socat.exitValue() + " before creating " + gatewayPath + ": "
+            + seen.toString().strip());
       }
       if (System.nanoTime() - deadline > 0) {
         socat.destroyForcibly();
-        throw new IOException("socat did not create " + gatewayPath + " within " + START_TIMEOUT.toSeconds() + " s");
+        throw new IOException("socat did not set up " + gatewayPath + " within " + START_TIMEOUT.toSeconds() + " s");
       }
       sleep(Duration.ofMillis(5));
     }
