@@ -11,7 +11,6 @@ import dev.thingbridge.transfer.OtaPlatform;
 import dev.thingbridge.transfer.OtaPlatformProvider;
 import dev.thingbridge.transfer.OtaProtocol;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,8 +108,10 @@ final class OtaRunCommand implements Callable<Integer> {
         stop.stopNow();
       });
       AtomicInteger ended = new AtomicInteger();
-      PrintWriter bar = root.ownsProcess() && System.console() != null ? spec.commandLine().getErr() : null;
-      OtaProgressPrinter printer = new OtaProgressPrinter(output, bar, () -> {
+      OtaProgressPrinter.Terminal bar = root.terminalColumns().stream()
+          .mapToObj(columns -> new OtaProgressPrinter.Terminal(spec.commandLine().getErr(), columns))
+          .findFirst().orElse(null);
+      OtaProgressPrinter printer = new OtaProgressPrinter(output::event, bar, () -> {
         if (maxUpdates != null && ended.incrementAndGet() >= maxUpdates) {
           stop.stopNow();
         }

@@ -119,6 +119,27 @@ public final class ThingBridgeCommand {
     return ownsProcess && System.console() != null;
   }
 
+  /**
+   * The width of the terminal this process runs on, or empty when it runs on none (a pipe, a file, a service, a
+   * test's command line): {@code COLUMNS} when the shell exports it, otherwise 80.
+   */
+  java.util.OptionalInt terminalColumns() {
+    if (!stdoutIsTerminal()) {
+      return java.util.OptionalInt.empty();
+    }
+    return java.util.OptionalInt.of(columns(environment.get("COLUMNS")));
+  }
+
+  /** {@code COLUMNS} as a width: a number from 20 to 1000, otherwise the usual 80. */
+  static int columns(String value) {
+    try {
+      int n = value == null ? 80 : Integer.parseInt(value.trim());
+      return n >= 20 && n <= 1000 ? n : 80;
+    } catch (NumberFormatException e) {
+      return 80;
+    }
+  }
+
   /** Standard input, for {@code --file -} and {@code @-}. */
   java.io.InputStream stdin() {
     return System.in;

@@ -72,12 +72,43 @@ final class OtaRun {
       }
       return finished(update());
     } catch (OtaException e) {
-      if (!cancel.isCancelled() && interruptedIo(e)) {
+      if (cancel.isCancelled()) {
+        return ended(e);
+      }
+      if (interruptedIo(e)) {
         // A close interrupted a file operation (the JDK then closes the channel): a shutdown, not a failure; the
         // download's last checkpoint stays for the next run.
         throw new InterruptedException("stopped during " + e.getMessage());
       }
       return finished(fail(e));
+    } catch (InterruptedException e) {
+      if (cancel.isCancelled()) {
+        return ended(e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The job ended in the cloud (canceled, timed out, removed) while this run worked on it: whatever stopped the
+   * run (the agent's interrupt, a closed channel, the cancellation itself) ends it as a user abort, which cleans
+   * up and reports nothing, since the cloud would refuse any update. The agent interrupts a canceled job's
+   * thread; the flag is cleared for the clean-up's file operations and set again after.
+   */
+  private OtaResult ended(Exception cause) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      OtaException abort = cause instanceof OtaException o && o.code() == OtaErrorCode.USER_ABORT ? o
+          : new OtaException(OtaErrorCode.USER_ABORT, cancel.reason(), cause);
+      return finished(fail(abort));
+    } catch (InterruptedException e) {
+      interrupted = true;
+      return finished(new OtaResult(JobExecutionStatus.CANCELED, Map.of(), new OtaException(
+          OtaErrorCode.USER_ABORT, cancel.reason(), cause)));
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -118,8 +118,8 @@ class OtaCliTest {
     assertThat(created.out().trim()).isEqualTo("AFR_OTA-rel-2");
 
     CompletableFuture<Run> device = CompletableFuture.supplyAsync(() -> run("ota", "run", "--thing", THING,
-        "--state-dir", state.toString(), "--code-signing-cert", cert.toString(), "--self-test", selfTest.toString(),
-        "--count", "1"));
+        "--state-dir", state.toString(), "--install-dir", dir.resolve("installed").toString(), "--code-signing-cert",
+        cert.toString(), "--self-test", selfTest.toString(), "--count", "1"));
     Run status = run("ota", "status", "--api", api, "--job", "AFR_OTA-rel-2", "--timeout", "60s", "--interval", "50ms");
     assertThat(status.code()).as(status.err()).isZero();
     assertThat(status.out()).contains("{\"event\":\"status\",\"thing\":\"gw-1\",\"status\":\"SUCCEEDED\"")
@@ -129,7 +129,8 @@ class OtaCliTest {
     assertThat(ran.out()).contains("{\"event\":\"ready\",\"thing\":\"gw-1\"")
         .contains("{\"event\":\"succeeded\",\"jobId\":\"AFR_OTA-rel-2\",\"bytes\":150000");
     assertThat(ran.out().lines().count()).as("one line when ready, one per update").isEqualTo(2);
-    assertThat(Files.readAllBytes(state.resolve("files/bin/app.bin"))).isEqualTo(content);
+    assertThat(Files.readAllBytes(dir.resolve("installed/bin/app.bin"))).isEqualTo(content);
+    assertThat(state.resolve("files")).as("--install-dir replaces <state-dir>/files").doesNotExist();
     assertThat(Files.readString(dir.resolve("self-tested")).trim()).isEqualTo("AFR_OTA-rel-2");
   }
 

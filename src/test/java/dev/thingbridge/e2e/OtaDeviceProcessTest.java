@@ -15,8 +15,6 @@ import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.server.TwinServer;
 import dev.thingbridge.twin.streams.StreamFaults;
 import dev.thingbridge.twin.streams.StreamsService;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,14 +95,20 @@ class OtaDeviceProcessTest {
     return p;
   }
 
-  private static List<JsonNode> events(Process p) throws Exception {
+  /**
+   * Standard output as JSON events, one per line. Its standard output is a pipe, not a terminal: no progress bar
+   * may be drawn there or on standard error, so no carriage return appears in either.
+   */
+  private List<JsonNode> events(Process p) throws Exception {
     List<JsonNode> out = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        out.add(JSON.readTree(line));
-      }
+    String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(stdout).as("one JSON line per event, no bar").doesNotContain("\r").endsWith("\n");
+    for (String line : stdout.split("\n")) {
+      JsonNode event = JSON.readTree(line);
+      assertThat(event.isObject()).as(line).isTrue();
+      out.add(event);
     }
+    assertThat(Files.readString(dir.resolve("device.err"))).as("no bar on standard error").doesNotContain("\r");
     return out;
   }
 

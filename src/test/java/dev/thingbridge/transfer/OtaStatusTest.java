@@ -7,6 +7,8 @@ import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.transfer.internal.BlockLedger;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -117,6 +119,38 @@ class OtaStatusTest {
     reporter.confirm(JobExecutionStatus.IN_PROGRESS, meter.details(SelfTestStatus.READY));
     assertThat(control.sent).extracting(s -> s.details().get("progress") + (s.confirmed() ? " confirmed" : ""))
         .containsExactly("2/98", "50/98", "98/98 confirmed");
+  }
+
+  @Test
+  void progress_events_carry_bytes_blocks_the_recent_rate_and_the_time_left_at_most_every_200_ms() throws Exception {
+    RecordingControl control = new RecordingControl();
+    StatusReporter reporter = new StatusReporter("job", control, Duration.ofSeconds(1), Map::of, OtaListener.NONE);
+    List<TransferProgress> events = new ArrayList<>();
+    long[] now = {0};
+    ProgressMeter meter = new ProgressMeter("job", 100, 102_400, 24, Duration.ofSeconds(1), reporter,
+        new OtaListener() {
+          @Override
+          public void onProgress(TransferProgress p) {
+            events.add(p);
+          }
+        }, () -> now[0]);
+    OtaFile file = new OtaFile(0, "fw.bin", 102_400, 0, null, null, null, null, 0, null, null);
+    meter.resumed(20, 20_480);
+    for (int i = 0; i < 80; i++) {
+      now[0] = 200_000_000L + i * 50_000_000L; // a 1 KiB block every 50 ms: 20 KiB/s
+      meter.block(file, 1024);
+    }
+    // the first block, then one every 200 ms (every fourth block), and the file's last block
+    assertThat(events).hasSize(21);
+    TransferProgress mid = events.get(10);
+    assertThat(mid.blocksReceived()).isEqualTo(61);
+    assertThat(mid.bytesReceived()).isEqualTo(61 * 1024);
+    assertThat(mid.resumedBytes()).as("resumed bytes do not count in the rate").isEqualTo(20_480);
+    assertThat(mid.bytesPerSecond()).isCloseTo(20_480, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(mid.timeLeft()).contains(Duration.ofMillis(39 * 1024 * 1000 / 20_480));
+    TransferProgress last = events.get(events.size() - 1);
+    assertThat(last.isComplete()).isTrue();
+    assertThat(last.timeLeft()).contains(Duration.ZERO);
   }
 
   @Test

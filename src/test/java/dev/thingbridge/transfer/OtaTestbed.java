@@ -76,6 +76,8 @@ final class OtaTestbed implements AutoCloseable {
   final KeyPair signingKey;
   final Path certificate;
   final List<Update> updates = new CopyOnWriteArrayList<>();
+  /** The twin's clock: the system's, moved forward by {@link SkippingClock#skip} to reach job timeouts at once. */
+  final SkippingClock clock = new SkippingClock();
   private final MqttClient watcher;
   private final Subscription observer;
   private final Path dir;
@@ -87,7 +89,7 @@ final class OtaTestbed implements AutoCloseable {
     jobs = new JobsService(registry);
     streams = new StreamsService();
     twinClient = connect.apply("twin");
-    twin = Twin.builder(twinClient).limits(limits).service(things).service(jobs).service(streams).build();
+    twin = Twin.builder(twinClient).clock(clock).limits(limits).service(things).service(jobs).service(streams).build();
     twin.start().get(10, TimeUnit.SECONDS);
     files = OtaFileServer.startOnLoopback();
     signingKey = KEY;
@@ -184,6 +186,12 @@ final class OtaTestbed implements AutoCloseable {
 
   /** An HTTP OTA job: each file served by the file server, its URL good for {@code expiry}. */
   String httpJob(String thing, String jobId, List<ObjectNode> entries, List<Path> contents, Duration expiry) {
+    return httpJob(thing, jobId, entries, contents, expiry, null);
+  }
+
+  /** An HTTP OTA job that times out ({@code TIMED_OUT}) {@code inProgressMinutes} after it started, if not null. */
+  String httpJob(String thing, String jobId, List<ObjectNode> entries, List<Path> contents, Duration expiry,
+      Integer inProgressMinutes) {
     ObjectNode ota = JSON.createObjectNode();
     ota.putArray("protocols").add("HTTP");
     ArrayNode fa = ota.putArray("files");
@@ -195,15 +203,47 @@ final class OtaTestbed implements AutoCloseable {
       e.put("auth_scheme", "aws.s3.presigned");
       fa.add(e);
     }
-    createJob(thing, jobId, ota);
+    createJob(thing, jobId, ota, inProgressMinutes);
     return jobId;
   }
 
   void createJob(String thing, String jobId, ObjectNode ota) {
+    createJob(thing, jobId, ota, null);
+  }
+
+  private void createJob(String thing, String jobId, ObjectNode ota, Integer inProgressMinutes) {
     ObjectNode doc = JSON.createObjectNode();
     doc.set("afr_ota", ota);
-    jobs.createJob(JobRequest.builder(jobId).document(doc.toString())
-        .target(things.registry().thingArn(thing)).build());
+    JobRequest.Builder b = JobRequest.builder(jobId).document(doc.toString()).target(things.registry().thingArn(thing));
+    if (inProgressMinutes != null) {
+      b.inProgressTimeoutInMinutes(inProgressMinutes);
+    }
+    jobs.createJob(b.build());
+  }
+
+  /** The system clock plus a gap that only grows: timeouts of minutes are reached by skipping, not waiting. */
+  static final class SkippingClock extends java.time.Clock {
+    private final java.util.concurrent.atomic.AtomicLong skippedNanos = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Moves the clock forward by {@code d} (it keeps running from there). */
+    void skip(Duration d) {
+      skippedNanos.addAndGet(d.toNanos());
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.now().plusNanos(skippedNanos.get());
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
   }
 
   JobExecutionDescription execution(String thing, String jobId) {

@@ -1,0 +1,140 @@
+package dev.thingbridge.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.local.LocalBroker;
+import dev.thingbridge.twin.TwinLimits;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
+import dev.thingbridge.twin.ota.FileServerFaults;
+import dev.thingbridge.twin.streams.StreamFaults;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A download interrupted from outside while the process keeps running: the broker forgets the device's session
+ * in the middle of a stream, or the cloud times the job out in the middle of a download.
+ */
+class OtaInterruptionTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir Path dir;
+  private final LocalBroker broker = new LocalBroker();
+  private OtaTestbed cloud;
+  private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+  private final List<TransferProgress> progress = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<OtaResult> finished = new CompletableFuture<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    cloud = new OtaTestbed(dir.resolve("cloud"), broker::connect, TwinLimits.RELAXED);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+    cloud.close();
+    broker.stop();
+  }
+
+  private void startAgent(String thing, Path state, OtaConfig config) throws Exception {
+    MqttClient mqtt = broker.connect(thing);
+    closeables.add(mqtt);
+    OtaAgent a = OtaAgent.builder(mqtt, GatewayPlatform.builder(state).build(), state).config(config)
+        .verifier(cloud.verifier()).listener(new OtaListener() {
+          @Override
+          public void onProgress(TransferProgress p) {
+            progress.add(p);
+          }
+
+          @Override
+          public void onJobFinished(String jobId, OtaResult result) {
+            finished.complete(result);
+          }
+        }).build();
+    closeables.add(a);
+    a.start().get(5, TimeUnit.SECONDS);
+  }
+
+  private long blocksReceived() {
+    return progress.isEmpty() ? 0 : progress.get(progress.size() - 1).blocksReceived();
+  }
+
+  private static OtaConfig config() {
+    return OtaConfig.defaults().toBuilder().blockSize(1024).requestWait(Duration.ofMillis(500))
+        .statusUpdateInterval(Duration.ZERO).build();
+  }
+
+  @Test
+  void a_session_lost_mid_stream_is_renewed_and_the_download_goes_on_from_its_bitmap() throws Exception {
+    String thing = "ota-session";
+    cloud.register(thing);
+    Path state = dir.resolve("device");
+    byte[] content = OtaTestbed.randomBytes(500_000, 21);
+    Path file = cloud.writeFile("a.bin", content);
+    cloud.mqttJob(thing, "session", List.of(cloud.fileEntry("a.bin", file, 0, 3, cloud.sign(file))), List.of(file));
+    cloud.streams.faults(StreamFaults.NONE.withDelay(Duration.ofMillis(10)));
+    OtaConfig config = config().toBuilder().maxBlocksPerRequest(4).build();
+    startAgent(thing, state, config);
+    await().atMost(WAIT).until(() -> blocksReceived() > 150);
+
+    // A broker restart without persistence: every client reconnects to a session that holds no subscription.
+    broker.stop();
+    long before = blocksReceived();
+    broker.start(false);
+
+    await().atMost(WAIT).until(() -> cloud.execution(thing, "session").status() == ExecutionStatus.SUCCEEDED);
+    assertThat(Files.readAllBytes(state.resolve("files/a.bin"))).isEqualTo(content);
+    long total = (content.length + 1023) / 1024;
+    assertThat(before).as("the session was lost in the middle of the stream").isBetween(150L, total - 100);
+    assertThat(progress.get(progress.size() - 1).resumedBytes()).as("the same run went on").isZero();
+    assertThat(cloud.streams.blocksSent() - total).as("blocks the stream sent more than once, of %d", total)
+        .isLessThanOrEqualTo(config.windowBlocks());
+  }
+
+  @Test
+  void a_job_timed_out_mid_download_stops_it_cleans_up_keeps_the_old_file_and_sends_nothing_more()
+      throws Exception {
+    String thing = "ota-timeout";
+    cloud.register(thing);
+    Path state = dir.resolve("device");
+    Files.createDirectories(state.resolve("files"));
+    Files.writeString(state.resolve("files/fw.bin"), "old firmware");
+    Path file = cloud.writeFile("fw.bin", OtaTestbed.randomBytes(600_000, 22));
+    cloud.httpJob(thing, "slow", List.of(cloud.fileEntry("fw.bin", file, 0, 0, cloud.sign(file))), List.of(file),
+        Duration.ofHours(1), 1);
+    cloud.files.faults(FileServerFaults.NONE.withDelay(Duration.ofMillis(300)));
+    startAgent(thing, state, config().toBuilder().httpBlocksPerRequest(64).build());
+    await().atMost(WAIT).until(() -> blocksReceived() >= 64);
+
+    cloud.clock.skip(Duration.ofMinutes(2));
+    cloud.twin.tickNow();
+    assertThat(cloud.execution(thing, "slow").status()).isEqualTo(ExecutionStatus.TIMED_OUT);
+
+    OtaResult result = finished.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    int updatesAtEnd = cloud.updatesOf("slow").size();
+    assertThat(result.isSuccess()).isFalse();
+    assertThat(result.error().code()).isEqualTo(OtaErrorCode.USER_ABORT);
+    assertThat(result.error().getMessage()).contains("ended in the cloud");
+    assertThat(blocksReceived()).as("the download stopped before its end").isLessThan(586);
+    await().atMost(WAIT).until(() -> Files.list(state.resolve("ota/downloads")).findAny().isEmpty());
+    assertThat(Files.readString(state.resolve("files/fw.bin"))).isEqualTo("old firmware");
+    long requests = cloud.files.requests();
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
+        cloud.files.requests() == requests && cloud.updatesOf("slow").size() == updatesAtEnd);
+    assertThat(cloud.updatesOf("slow")).extracting(OtaTestbed.Update::status).containsOnly("IN_PROGRESS");
+    assertThat(cloud.execution(thing, "slow").status()).isEqualTo(ExecutionStatus.TIMED_OUT);
+  }
+}

@@ -1,0 +1,107 @@
+package dev.thingbridge.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.local.LocalBroker;
+import dev.thingbridge.twin.TwinLimits;
+import dev.thingbridge.twin.jobs.ExecutionStatus;
+import dev.thingbridge.twin.ota.FileServerFaults;
+import dev.thingbridge.twin.streams.StreamFaults;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The less common forms of the two data paths, end to end on the in-process bus: a stream taken in its JSON form
+ * (base64 blocks, hex bitmaps), and an HTTP download whose failures are logged without the pre-signed URL.
+ */
+class OtaWireFormsTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir Path dir;
+  private final LocalBroker broker = new LocalBroker();
+  private OtaTestbed cloud;
+  private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    cloud = new OtaTestbed(dir.resolve("cloud"), broker::connect, TwinLimits.RELAXED);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+    cloud.close();
+    broker.stop();
+  }
+
+  private void startAgent(String thing, Path state, OtaConfig config) throws Exception {
+    MqttClient mqtt = broker.connect(thing);
+    closeables.add(mqtt);
+    OtaAgent a = OtaAgent.builder(mqtt, GatewayPlatform.builder(state).build(), state).config(config)
+        .verifier(cloud.verifier()).build();
+    closeables.add(a);
+    a.start().get(5, TimeUnit.SECONDS);
+  }
+
+  private static OtaConfig.Builder config() {
+    return OtaConfig.defaults().toBuilder().blockSize(1024).requestWait(Duration.ofMillis(500));
+  }
+
+  @Test
+  void a_stream_in_its_json_form_gives_a_byte_identical_file() throws Exception {
+    String thing = "ota-json";
+    cloud.register(thing);
+    Path state = dir.resolve("device");
+    byte[] content = OtaTestbed.randomBytes(150_000, 31);
+    Path file = cloud.writeFile("j.bin", content);
+    cloud.mqttJob(thing, "json", List.of(cloud.fileEntry("j.bin", file, 0, 3, cloud.sign(file))), List.of(file));
+    cloud.streams.faults(StreamFaults.NONE.withDrop(0.02).withSeed(8));
+    startAgent(thing, state, config().streamFormat(StreamFormat.JSON).build());
+
+    await().atMost(WAIT).until(() -> cloud.execution(thing, "json").status() == ExecutionStatus.SUCCEEDED);
+    assertThat(Files.readAllBytes(state.resolve("files/j.bin"))).isEqualTo(content);
+  }
+
+  @Test
+  void failed_http_ranges_are_logged_without_the_pre_signed_url() throws Exception {
+    String thing = "ota-logs";
+    cloud.register(thing);
+    Path state = dir.resolve("device");
+    byte[] content = OtaTestbed.randomBytes(200_000, 32);
+    Path file = cloud.writeFile("l.bin", content);
+    cloud.httpJob(thing, "logs", List.of(cloud.fileEntry("l.bin", file, 0, 3, cloud.sign(file))), List.of(file),
+        Duration.ofHours(1));
+    cloud.files.faults(FileServerFaults.NONE.withFailures(1, 503).withDrops(1, 50_000));
+    // slf4j-simple writes each line to the System.err of the moment: what the device logs is caught here.
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
+    try {
+      startAgent(thing, state, config().httpBackoff(Duration.ofMillis(20)).build());
+      await().atMost(WAIT).until(() -> cloud.execution(thing, "logs").status() == ExecutionStatus.SUCCEEDED);
+    } finally {
+      System.setErr(stderr);
+    }
+    String log = logged.toString(StandardCharsets.UTF_8);
+    stderr.print(log);
+    assertThat(Files.readAllBytes(state.resolve("files/l.bin"))).isEqualTo(content);
+    assertThat(log).as("the failures were logged").contains("HTTP range of l.bin failed (HTTP 503)");
+    // the URLs are S3-style pre-signed ones (UrlSigner): none of their query may show
+    assertThat(log).doesNotContain("X-Amz-");
+  }
+}
