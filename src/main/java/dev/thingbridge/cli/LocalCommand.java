@@ -161,11 +161,16 @@ public final class LocalCommand implements Callable<Integer> {
       out.println("thingbridge local: in-process broker, no AWS account");
       session.start(base, names, work, mqttAddress);
       if (demo) {
-        return session.runDemo() ? ExitCodes.OK : ExitCodes.FAILURE;
+        return demoExit(session.runDemo());
       }
       stop.await(duration);
     }
     return ExitCodes.OK;
+  }
+
+  /** {@code local --demo}'s exit code: 0 when every step was OK, 1 when any failed. */
+  static int demoExit(boolean everyStepOk) {
+    return everyStepOk ? ExitCodes.OK : ExitCodes.FAILURE;
   }
 
   /** What one run starts (the twin, the device, the fake MCUs, the MQTT server), closed in reverse order. */

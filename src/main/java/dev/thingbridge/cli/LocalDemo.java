@@ -85,21 +85,32 @@ final class LocalDemo {
     return dir;
   }
 
-  /** Runs every step, prints the summary; true when all are OK. */
+  /** One step of the scenario: its name in the summary, and what it does (its detail, or an exception). */
+  record Step(String name, Callable<String> body) {}
+
+  /** Runs every step, prints the summary; true when all are OK ({@code local --demo} exits 1 otherwise). */
   boolean run() {
-    List<Result> results = new ArrayList<>();
-    results.add(step("sibling shadow update", this::siblingShadowUpdate));
-    results.add(step("shadow delta acknowledged", this::deltaAcknowledged));
-    results.add(step("job handled", this::jobHandled));
-    results.add(step("command answered", this::commandAnswered));
-    results.add(step("OTA of the gateway", this::gatewayOta));
-    results.add(step("flash of fake MCU mcu-1", this::mcuFlash));
-    results.add(step("Defender report", this::defenderReport));
-    results.add(step("provisioning by claim", this::provisioningByClaim));
-    return summary(results);
+    return run(List.of(
+        new Step("sibling shadow update", this::siblingShadowUpdate),
+        new Step("shadow delta acknowledged", this::deltaAcknowledged),
+        new Step("job handled", this::jobHandled),
+        new Step("command answered", this::commandAnswered),
+        new Step("OTA of the gateway", this::gatewayOta),
+        new Step("flash of fake MCU mcu-1", this::mcuFlash),
+        new Step("Defender report", this::defenderReport),
+        new Step("provisioning by claim", this::provisioningByClaim)), out);
   }
 
-  private Result step(String name, Callable<String> body) {
+  /** Runs the steps in order, each whatever the one before did, then prints the summary; true when all are OK. */
+  static boolean run(List<Step> steps, PrintWriter out) {
+    List<Result> results = new ArrayList<>();
+    for (Step s : steps) {
+      results.add(step(s.name(), s.body(), out));
+    }
+    return summary(results, out);
+  }
+
+  private static Result step(String name, Callable<String> body, PrintWriter out) {
     out.println("demo: " + name + " ...");
     out.flush();
     long started = System.nanoTime();
@@ -119,7 +130,7 @@ final class LocalDemo {
     return r;
   }
 
-  private boolean summary(List<Result> results) {
+  private static boolean summary(List<Result> results, PrintWriter out) {
     out.println();
     out.println(String.format("%-28s %-6s %8s  %s", "step", "result", "time", "detail"));
     for (Result r : results) {

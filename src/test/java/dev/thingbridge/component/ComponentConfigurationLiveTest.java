@@ -3,11 +3,15 @@ package dev.thingbridge.component;
 import static dev.thingbridge.component.SiblingRig.GATEWAY;
 import static dev.thingbridge.component.SiblingRig.SENSOR;
 import static dev.thingbridge.component.SiblingRig.WAIT;
+import static dev.thingbridge.component.SiblingRig.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.thingbridge.shadows.model.ShadowUpdateRequest;
+import dev.thingbridge.sibling.CommandResult;
 import dev.thingbridge.sibling.JobResult;
+import dev.thingbridge.sibling.ShadowDelta;
 import dev.thingbridge.sibling.LocalApiErrorCode;
 import dev.thingbridge.sibling.LocalApiException;
 import dev.thingbridge.sibling.ThingBridgeClient;
@@ -19,6 +23,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +37,8 @@ import java.time.Duration;
 /**
  * The component's configuration under Greengrass: a deployment proposing a bad configuration is refused before
  * it applies, with the reason; a good one is accepted, and once merged it applies without a restart (jobs turned
- * off and on, a handler directory added). The health shadow reports the component.
+ * off and on, a handler directory added; a shadow name added, Defender turned on, commands turned off). The
+ * health shadow reports the component.
  */
 @Timeout(60)
 class ComponentConfigurationLiveTest {
@@ -103,6 +110,48 @@ class ComponentConfigurationLiveTest {
       assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
       assertThat(execution.statusDetails()).containsEntry("stdout", "hello from queued-1");
     });
+  }
+
+  @Test
+  void kept_shadows_commands_and_defender_follow_a_live_change() throws Exception {
+    ThingBridgeClient sensor = rig.sibling(SENSOR);
+    assertThat(failure(sensor.events().defenderReport(null, json("{\"temp\":3}"))))
+        .isEqualTo(LocalApiErrorCode.NOT_ENABLED);
+
+    // "fan" becomes a kept shadow and Defender comes on: no restart, the next delta is the component's to apply.
+    rig.nucleus.updateConfiguration(List.of("shadows", "names"), List.of("fan"));
+    rig.nucleus.updateConfiguration(List.of("defender"), Map.of("enabled", "true", "intervalSeconds", "3600"));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(sensor.call("shadow", "get", json("{\"shadow\":\"fan\"}"))
+        .handle((r, e) -> e).get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the shadow was created").isNull());
+    BlockingQueue<ShadowDelta> deltas = new LinkedBlockingQueue<>();
+    sensor.shadows().watch(null, "fan", deltas::add).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    rig.cloudShadow(GATEWAY, "fan").update(new ShadowUpdateRequest(json("{\"speed\":2}"), null, null, null))
+        .get(5, TimeUnit.SECONDS);
+    ShadowDelta delta = deltas.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(delta).isNotNull();
+    assertThat(delta.acknowledged()).as("applied by the component").isTrue();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(rig.cloudShadow(GATEWAY, "fan").get().get(5, TimeUnit.SECONDS)
+        .reported()).isEqualTo(json("{\"speed\":2}")));
+
+    // The sibling's report reaches the cloud through the component's connection.
+    JsonNode report = sensor.events().defenderReport(null, json("{\"temp\":3}"))
+        .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(report.path("accepted").asBoolean()).isTrue();
+    assertThat(rig.defender.reports(GATEWAY)).anyMatch(r -> r.report().path("custom_metrics").has("temp"));
+
+    // Commands off: a claim is refused as NOT_ENABLED instead of waiting for executions that never come.
+    rig.nucleus.updateConfiguration(List.of("commands", "enabled"), "false");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(failure(sensor.commands().claim(null, "blink",
+        command -> CommandResult.succeeded(Map.of())))).isEqualTo(LocalApiErrorCode.NOT_ENABLED));
+  }
+
+  private static LocalApiErrorCode failure(java.util.concurrent.CompletableFuture<?> call) throws Exception {
+    try {
+      call.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      return ((LocalApiException) e.getCause()).code();
+    }
+    throw new AssertionError("the call succeeded");
   }
 
   @Test

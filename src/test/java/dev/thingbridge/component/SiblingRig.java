@@ -15,6 +15,7 @@ import dev.thingbridge.twin.commands.CommandSpec;
 import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.commands.DeviceTarget;
 import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
+import dev.thingbridge.twin.defender.DefenderService;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.shadows.ShadowsService;
@@ -52,6 +53,7 @@ final class SiblingRig implements AutoCloseable {
   final CommandsService commands = new CommandsService();
   /** The MQTT streams of {@code afr_ota} jobs. */
   final StreamsService streams = new StreamsService();
+  final DefenderService defender = new DefenderService();
   final Twin twin;
   final FakeNucleus nucleus;
   final MqttClient operator = broker.connect("operator");
@@ -64,7 +66,7 @@ final class SiblingRig implements AutoCloseable {
   SiblingRig(Path workDir, Consumer<FakeNucleus.Builder> configure) throws Exception {
     this.workDir = workDir;
     twin = Twin.builder(twinClient).service(things).service(jobs).service(new ShadowsService()).service(commands)
-        .service(streams).build();
+        .service(streams).service(defender).build();
     twin.start().get(5, TimeUnit.SECONDS);
     things.createThing(GATEWAY);
     FakeNucleus.Builder b = FakeNucleus.builder().recipe(Path.of("recipe.yaml")).upstream(broker.connect("nucleus"))

@@ -53,7 +53,10 @@ public record DeviceEvent(String stream, String type, String thing, ObjectNode f
     return out;
   }
 
-  /** One log line: {@code job.started thing=gw-1 jobId=j1 operation=reboot}; nested values as compact JSON. */
+  /**
+   * One log line: {@code job.started thing=gw-1 jobId=j1 operation=reboot}; nested values as compact JSON, and a
+   * text that is not a bare word (empty, with a space, a line break, '=' or '"') as a JSON string.
+   */
   public String toLine() {
     StringBuilder b = new StringBuilder(type);
     if (thing != null) {
@@ -64,12 +67,17 @@ public record DeviceEvent(String stream, String type, String thing, ObjectNode f
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode v = e.getValue();
       String text = v.isTextual() ? v.asText() : v.toString();
-      if (v.isTextual() && (text.isEmpty() || text.contains(" ") || text.contains("="))) {
-        text = v.toString();
+      if (v.isTextual() && needsQuotes(text)) {
+        text = v.toString(); // a JSON string: escapes line breaks and control characters, reads back exactly
       }
-      b.append(' ').append(e.getKey()).append('=').append(text.replace('\n', ' ').replace('\r', ' '));
+      b.append(' ').append(e.getKey()).append('=').append(text);
     }
     return b.toString();
+  }
+
+  /** Empty, or holding a space, a control character (a line break), '=' or '"': not readable as a bare word. */
+  private static boolean needsQuotes(String text) {
+    return text.isEmpty() || text.chars().anyMatch(c -> c <= ' ' || c == '=' || c == '"' || c == 0x7f);
   }
 
   private static JsonNode toJson(Object v) {

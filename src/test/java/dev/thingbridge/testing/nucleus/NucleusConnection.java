@@ -277,6 +277,8 @@ final class NucleusConnection extends ServerConnectionHandler {
       if (!stream.responded()) {
         // What the nucleus does: "Not forwarding message ..." until the response is out.
         nucleus.droppedBeforeResponse.incrementAndGet();
+        log.info("fake nucleus: not forwarding a message on {}: the subscribe response for {} is not sent yet",
+            m.topic(), filter);
         return;
       }
       stream.event(toIoTCoreMessage(m));

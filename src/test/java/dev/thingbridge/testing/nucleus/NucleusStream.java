@@ -82,13 +82,18 @@ final class NucleusStream extends ServerConnectionContinuationHandler {
     close();
   }
 
-  /** The operation's response; {@code terminate} for unary operations. */
+  /**
+   * The operation's response; {@code terminate} for unary operations. The stream counts as answered in the same
+   * step as the response is handed to the connection: marked after the send, a client that got the response and
+   * acted on it at once (a subscribe, then a request whose reply comes back on this stream) could find its reply
+   * dropped as "before the response" in the gap between the two.
+   */
   boolean respond(EventStreamJsonMessage response, boolean terminate) {
-    boolean sent = send(response, MessageType.ApplicationMessage, terminate);
     synchronized (lock) {
+      boolean sent = send(response, MessageType.ApplicationMessage, terminate);
       responded |= sent;
+      return sent;
     }
-    return sent;
   }
 
   /** A stream event (only after the response). */
