@@ -17,6 +17,7 @@ import dev.thingbridge.shadows.ShadowTopic;
 import dev.thingbridge.shadows.ShadowTopics;
 import dev.thingbridge.shadows.schema.ShadowSchema;
 import dev.thingbridge.shadows.store.FileKeyValueStore;
+import dev.thingbridge.shadows.store.FileKeyValueStore.CommitStats;
 import dev.thingbridge.shadows.store.InMemoryKeyValueStore;
 import dev.thingbridge.shadows.store.KeyValueStore;
 import dev.thingbridge.testing.Mosquitto;
@@ -55,6 +56,11 @@ public final class ShadowAgentBench {
   private static final String THING = "bench-thing";
   private static final String[] DEVICES = {"bare echo client", "agent, memory store", "agent, file store"};
   private static final Duration WAIT = Duration.ofSeconds(30);
+  /**
+   * Going live: 100 agents subscribe 7 filters each (3 events, 4 reply topics), and the direct backend recomputes
+   * which filters overlap none on every SUBSCRIBE and UNSUBSCRIBE, O(filters^2) each: minutes under load.
+   */
+  private static final Duration START_WAIT = Duration.ofMinutes(10);
 
   /** The device's state type. */
   public record Settings(int seq, int level, String mode, Limits limits) {}
@@ -62,10 +68,20 @@ public final class ShadowAgentBench {
   /** A nested object, so deltas go through the model's object handling. */
   public record Limits(int min, int max) {}
 
-  record Result(String name, int shadows, int deltas, double perSecond, double p50Micros, double p99Micros) {}
+  record Result(String name, int shadows, int deltas, double perSecond, double p50Micros, double p99Micros,
+      CommitStats commits) {
+    Result withCommits(CommitStats value) {
+      return new Result(name, shadows, deltas, perSecond, p50Micros, p99Micros, value);
+    }
+  }
 
   /** One kind of device under test, following some shadows. */
   interface Device extends AutoCloseable {
+    /** The file store's batches and fsyncs so far; null for a device without one. */
+    default CommitStats commits() {
+      return null;
+    }
+
     @Override
     void close() throws Exception;
   }
@@ -88,9 +104,10 @@ public final class ShadowAgentBench {
           for (int k = 0; k < DEVICES.length; k++) {
             List<ShadowTopics> topics = topics(shadows);
             try (Device device = start(k, deviceClient, topics, dir.resolve("state-" + shadows + "-" + round + "-" + k))) {
+              CommitStats before = device.commits();
               Result r = run(app, topics, measure ? n : n / 4, DEVICES[k]);
               if (measure) {
-                results.add(r);
+                results.add(before == null ? r : r.withCommits(device.commits().minus(before)));
               }
             }
           }
@@ -121,7 +138,8 @@ public final class ShadowAgentBench {
     if (kind == 0) {
       return echo(mqtt, topics);
     }
-    KeyValueStore store = kind == 1 ? new InMemoryKeyValueStore() : FileKeyValueStore.open(stateDir);
+    FileKeyValueStore file = kind == 1 ? null : FileKeyValueStore.open(stateDir);
+    KeyValueStore store = file == null ? new InMemoryKeyValueStore() : file;
     MqttRequester requester = new MqttRequester(mqtt);
     List<Shadow<Settings>> shadows = new ArrayList<>();
     List<CompletableFuture<Settings>> synced = new ArrayList<>();
@@ -131,11 +149,20 @@ public final class ShadowAgentBench {
       shadows.add(shadow);
       synced.add(shadow.sync());
     }
-    CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    return () -> {
-      shadows.forEach(Shadow::close);
-      requester.close();
-      store.close();
+    CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new)).get(START_WAIT.toSeconds(),
+        TimeUnit.SECONDS);
+    return new Device() {
+      @Override
+      public CommitStats commits() {
+        return file == null ? null : file.commitStats();
+      }
+
+      @Override
+      public void close() {
+        shadows.forEach(Shadow::close);
+        requester.close();
+        store.close();
+      }
     };
   }
 
@@ -209,7 +236,7 @@ public final class ShadowAgentBench {
       done.get(Math.max(WAIT.toSeconds() * 4, n / 10), TimeUnit.SECONDS); // at least 10 deltas/s, however loaded
       double seconds = (System.nanoTime() - start) / 1e9;
       Arrays.sort(nanos);
-      return new Result(name, shadows, n, n / seconds, nanos[n / 2] / 1e3, nanos[(int) (n * 0.99)] / 1e3);
+      return new Result(name, shadows, n, n / seconds, nanos[n / 2] / 1e3, nanos[(int) (n * 0.99)] / 1e3, null);
     }
   }
 
@@ -238,16 +265,18 @@ public final class ShadowAgentBench {
   private static void print(List<Result> results) {
     System.out.printf(Locale.ROOT, "Delta to acknowledgement through the twin on Mosquitto (one change in flight per "
         + "shadow: desired update -> delta -> device -> reported update accepted)%n");
-    System.out.printf(Locale.ROOT, "%-9s %-22s %8s %10s %10s %10s %12s %12s%n", "shadows", "device", "deltas",
-        "deltas/s", "p50 us", "p99 us", "rate ratio", "p50 ratio");
+    System.out.printf(Locale.ROOT, "%-9s %-22s %8s %10s %10s %10s %12s %12s %14s%n", "shadows", "device", "deltas",
+        "deltas/s", "p50 us", "p99 us", "rate ratio", "p50 ratio", "batches/fsync");
     Result baseline = null;
     for (Result r : results) {
       if (baseline == null || baseline.shadows() != r.shadows()) {
         baseline = r;
       }
-      System.out.printf(Locale.ROOT, "%-9d %-22s %8d %10.0f %10.1f %10.1f %11.2fx %11.2fx%n", r.shadows(), r.name(),
-          r.deltas(), r.perSecond(), r.p50Micros(), r.p99Micros(), r.perSecond() / baseline.perSecond(),
-          r.p50Micros() / baseline.p50Micros());
+      String perSync = r.commits() == null ? "" : String.format(Locale.ROOT, "%d/%d = %.2f", r.commits().batches(),
+          r.commits().syncs(), r.commits().batches() / (double) Math.max(1, r.commits().syncs()));
+      System.out.printf(Locale.ROOT, "%-9d %-22s %8d %10.0f %10.1f %10.1f %11.2fx %11.2fx %14s%n", r.shadows(),
+          r.name(), r.deltas(), r.perSecond(), r.p50Micros(), r.p99Micros(), r.perSecond() / baseline.perSecond(),
+          r.p50Micros() / baseline.p50Micros(), perSync);
     }
   }
 }
