@@ -14,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,18 +21,23 @@ import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
 /**
  * A {@link KeyValueStore} in a directory: one file per key, named by the base64url of the key, and a journal.
  *
- * <p>A write is durable, against a kill and against power loss, when {@link #write} returns: its batch is first
- * appended to the journal ({@link JournalFormat}) and the journal fsynced, then the key files are replaced (written
- * to a temp file and renamed over, without fsync). Writes that arrive while one is being synced wait and share the
- * next fsync (group commit), so N shadows applying deltas at once cost about one fsync, not N. Once the journal
- * grows past {@value #CHECKPOINT_BYTES} bytes, and at {@link #close()}, the key files written since the last
- * checkpoint are fsynced and the journal removed. Opening the store replays a journal left by a crash or a power
+ * <p>A write is durable, against a kill and against power loss, when {@link #write} returns: its batch is appended
+ * to the journal ({@link JournalFormat}) and the journal fsynced. Writes that arrive while one is being synced wait
+ * and share the next fsync (group commit), so N shadows applying deltas at once cost about one fsync, not N. The
+ * key files are not touched by a write: its values are served from memory until the next checkpoint, which writes
+ * each key changed since the last one once (temp file renamed over, then fsynced) and removes the journal. A
+ * checkpoint runs once the journal grows past {@value #CHECKPOINT_BYTES} bytes or {@value #CHECKPOINT_KEYS} keys
+ * wait for one, and at {@link #close()}. (Replacing a file by rename costs about as much as the fsync itself on
+ * ext4, which flushes the new file's data at the rename: doing it per write capped a group commit at a few hundred
+ * writes per second however many shared the fsync.) Opening the store replays a journal left by a crash or a power
  * loss up to its last whole record, so the store holds all of a batch or none of it. A lock file keeps a second
  * process (or a second instance) out.
  *
@@ -45,8 +49,10 @@ public final class FileKeyValueStore implements KeyValueStore {
   public static final int MAX_KEY_BYTES = 180;
   /** Journal size above which a write checkpoints (fsyncs the key files written and empties the journal). */
   static final int CHECKPOINT_BYTES = 1 << 20;
-  /** Key files written since the last checkpoint above which a write checkpoints. */
-  private static final int CHECKPOINT_FILES = 2048;
+  /** Keys changed since the last checkpoint above which a write checkpoints. */
+  static final int CHECKPOINT_KEYS = 2048;
+  /** The value of a key removed since the last checkpoint (compared by identity). */
+  private static final byte[] REMOVED = new byte[0];
 
   private static final String JOURNAL = "journal.bin";
   private static final String LOCK = "store.lock";
@@ -65,11 +71,14 @@ public final class FileKeyValueStore implements KeyValueStore {
   private final FileLock lock;
   /** Every key on disk, so listing a prefix does not scan a directory that may hold thousands of shadows. */
   private final NavigableSet<String> index = new ConcurrentSkipListSet<>();
+  /** Values written since the last checkpoint, newer than their files ({@link #REMOVED} for a removal). */
+  private final Map<String, byte[]> staged = new ConcurrentHashMap<>();
   private final GroupCommit<WriteBatch> commits = new GroupCommit<>(this::commit);
+  private final LongAdder batchesWritten = new LongAdder();
+  private final LongAdder journalSyncs = new LongAdder();
   private volatile boolean closed;
   // Touched only inside the group commit (one thread at a time), or by open.
   private FileChannel journal;
-  private final Set<Path> unsynced = new HashSet<>();
   /** A write failed after its batch was journaled: only a reopen (which replays the journal) completes it. */
   private boolean needsRecovery;
   private boolean released;
@@ -115,6 +124,10 @@ public final class FileKeyValueStore implements KeyValueStore {
   @Override
   public Optional<byte[]> get(String key) {
     ensureOpen();
+    byte[] newer = staged.get(key);
+    if (newer != null) {
+      return newer == REMOVED ? Optional.empty() : Optional.of(newer.clone());
+    }
     try {
       return Optional.of(Files.readAllBytes(fileOf(key)));
     } catch (NoSuchFileException e) {
@@ -152,6 +165,28 @@ public final class FileKeyValueStore implements KeyValueStore {
     }
     ensureOpen();
     commits.submit(batch);
+    batchesWritten.increment();
+  }
+
+  /**
+   * How many batches were written since the store was opened, and how many fsyncs of the journal they took: with
+   * writers waiting at the same moment the second is smaller than the first (for diagnostics and benchmarks).
+   */
+  public CommitStats commitStats() {
+    return new CommitStats(batchesWritten.sum(), journalSyncs.sum());
+  }
+
+  /**
+   * Batches written and the journal fsyncs that made them durable.
+   *
+   * @param batches batches written (acknowledged to their writers)
+   * @param syncs fsyncs of the journal, each covering one group of batches
+   */
+  public record CommitStats(long batches, long syncs) {
+    /** What was written between {@code earlier} and this. */
+    public CommitStats minus(CommitStats earlier) {
+      return new CommitStats(batches - earlier.batches, syncs - earlier.syncs);
+    }
   }
 
   /** Batches waiting for the commit in progress to finish (for tests). */
@@ -159,7 +194,7 @@ public final class FileKeyValueStore implements KeyValueStore {
     return commits.queued();
   }
 
-  /** Journals a group of batches with one fsync, then applies it to the key files. */
+  /** Journals a group of batches with one fsync, then stages it for the next checkpoint. */
   private void commit(List<WriteBatch> group) {
     ensureOpen();
     Map<String, byte[]> net = new LinkedHashMap<>();
@@ -179,8 +214,8 @@ public final class FileKeyValueStore implements KeyValueStore {
     }
     try {
       steps.reached("journal-written");
-      applyAll(net);
-      if (journal.size() > CHECKPOINT_BYTES || unsynced.size() > CHECKPOINT_FILES) {
+      stage(net);
+      if (journal.size() > CHECKPOINT_BYTES || staged.size() > CHECKPOINT_KEYS) {
         checkpoint();
       }
     } catch (IOException | RuntimeException e) {
@@ -221,26 +256,42 @@ public final class FileKeyValueStore implements KeyValueStore {
         journal.write(buf);
       }
       journal.force(false);
+      journalSyncs.increment();
+      steps.reached("journal-synced");
     } catch (IOException e) {
       journal.truncate(start); // a torn record must not hide the records written after it
       throw e;
     }
   }
 
-  private void applyAll(Map<String, byte[]> net) throws IOException {
+  /** Makes journaled changes visible: readers see them from memory until a checkpoint writes the files. */
+  private void stage(Map<String, byte[]> net) {
+    net.forEach((key, value) -> {
+      if (value == null) {
+        staged.put(key, REMOVED);
+        index.remove(key);
+      } else {
+        staged.put(key, value);
+        index.add(key);
+      }
+    });
+  }
+
+  /** Writes the staged values to their files; returns the files written (not yet fsynced). */
+  private List<Path> writeStaged(Map<String, byte[]> values) throws IOException {
+    List<Path> written = new ArrayList<>();
     int n = 0;
-    for (Map.Entry<String, byte[]> e : net.entrySet()) {
+    for (Map.Entry<String, byte[]> e : values.entrySet()) {
       Path file = fileOf(e.getKey());
-      if (e.getValue() == null) {
+      if (e.getValue() == REMOVED) {
         Files.deleteIfExists(file);
-        index.remove(e.getKey());
       } else {
         replace(file, e.getValue());
-        index.add(e.getKey());
-        unsynced.add(file);
+        written.add(file);
       }
       steps.reached("applied-" + (++n));
     }
+    return written;
   }
 
   /** Writes a temp file and renames it over the target: a reader sees the old value or the new one, whole. */
@@ -255,17 +306,19 @@ public final class FileKeyValueStore implements KeyValueStore {
     }
   }
 
-  /** Makes the key files durable on their own, then empties the journal. */
+  /**
+   * Writes every key changed since the last checkpoint to its file, makes the files durable on their own, then
+   * empties the journal. Readers keep reading the staged values until their files are in place.
+   */
   private void checkpoint() throws IOException {
-    for (Path file : unsynced) {
+    Map<String, byte[]> values = Map.copyOf(staged);
+    for (Path file : writeStaged(values)) {
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
         ch.force(true);
-      } catch (NoSuchFileException removedSince) {
-        // a later batch of the same journal removed it
       }
     }
     syncDirectory();
-    unsynced.clear();
+    values.forEach(staged::remove);
     if (journal != null) {
       journal.close();
       journal = null;
@@ -299,7 +352,7 @@ public final class FileKeyValueStore implements KeyValueStore {
     Path journalFile = dir.resolve(JOURNAL);
     if (Files.exists(journalFile)) {
       for (Map<String, byte[]> record : JournalFormat.decode(Files.readAllBytes(journalFile))) {
-        applyAll(record);
+        stage(record);
       }
       checkpoint();
     }

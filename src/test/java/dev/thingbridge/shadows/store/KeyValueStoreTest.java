@@ -7,12 +7,16 @@ import static org.awaitility.Awaitility.await;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -134,11 +138,10 @@ class KeyValueStoreTest {
       try {
         String next = "new" + target;
         kv.write(new WriteBatch().put("s/a", b(next)).put("s/b", b(next)).remove("s/c").put("s/d", b(next)));
+        kv.close(); // the checkpoint: the key files are written here
         completed = true;
       } catch (Crash expected) {
-        // the process "died" here
-      } finally {
-        kv.close();
+        kv.close(); // the process "died" here; only the lock is released (after a failed write nothing is written)
       }
       try (FileKeyValueStore reopened = FileKeyValueStore.open(dir)) {
         String a = s(reopened, "s/a");
@@ -162,12 +165,20 @@ class KeyValueStoreTest {
   }
 
   @Test
-  void writes_waiting_while_one_is_synced_share_the_next_sync(@TempDir Path dir) throws Exception {
+  void writes_waiting_while_one_is_synced_share_the_next_sync_and_return_only_once_it_is_on_disk(@TempDir Path dir)
+      throws Exception {
     int writers = 8;
     CountDownLatch othersQueued = new CountDownLatch(1);
     AtomicInteger journalWrites = new AtomicInteger();
+    Set<String> durable = ConcurrentHashMap.newKeySet();
     AtomicReference<FileKeyValueStore> store = new AtomicReference<>();
     store.set(FileKeyValueStore.open(dir, step -> {
+      if (step.equals("journal-synced")) {
+        // What the journal holds right after its fsync is what a power loss keeps.
+        for (Map<String, byte[]> record : JournalFormat.decode(readJournal(dir))) {
+          durable.addAll(record.keySet());
+        }
+      }
       if (step.equals("journal-written") && journalWrites.incrementAndGet() == 1) {
         // Hold the first commit until every other writer waits behind it.
         await().atMost(Duration.ofSeconds(10)).until(() -> store.get().queuedWrites() == writers - 1);
@@ -179,20 +190,60 @@ class KeyValueStoreTest {
       List<Future<?>> done = new ArrayList<>();
       for (int i = 0; i < writers; i++) {
         int n = i;
-        done.add(threads.submit(() -> kv.write(new WriteBatch().put("w/" + n, b("v" + n)).put("w/" + n + "/x",
-            b("x")))));
+        done.add(threads.submit(() -> {
+          kv.write(new WriteBatch().put("w/" + n, b("v" + n)).put("w/" + n + "/x", b("x")));
+          assertThat(durable).as("writer %d returned before its batch was fsynced", n).contains("w/" + n, "w/" + n
+              + "/x");
+        }));
       }
       for (Future<?> f : done) {
         f.get(20, TimeUnit.SECONDS);
       }
       assertThat(othersQueued.getCount()).isZero();
       assertThat(journalWrites.get()).as("one sync for the first write, one for the seven waiting").isEqualTo(2);
+      assertThat(kv.commitStats()).isEqualTo(new FileKeyValueStore.CommitStats(writers, 2));
       assertThat(kv.keys("w/")).hasSize(2 * writers);
     } finally {
       threads.shutdownNow();
     }
     try (FileKeyValueStore reopened = FileKeyValueStore.open(dir)) {
       assertThat(s(reopened, "w/7")).isEqualTo("v7");
+    }
+  }
+
+  @Test
+  void a_write_rewrites_no_key_file_until_the_checkpoint_writes_each_key_once(@TempDir Path dir) throws IOException {
+    AtomicInteger filesWritten = new AtomicInteger();
+    try (FileKeyValueStore kv = FileKeyValueStore.open(dir, step -> {
+      if (step.equals("temp-written")) {
+        filesWritten.incrementAndGet();
+      }
+    })) {
+      kv.write(new WriteBatch().put("s/gone", b("x")));
+      for (int i = 0; i < 100; i++) {
+        kv.write(new WriteBatch().put("s/seq", b("v" + i)).put("s/level", b("l" + (i % 10))));
+      }
+      kv.remove("s/gone");
+      assertThat(filesWritten.get()).as("key files written by the writes themselves").isZero();
+      assertThat(s(kv, "s/seq")).isEqualTo("v99");
+      assertThat(kv.get("s/gone")).isEmpty();
+      assertThat(kv.keys("s/")).containsExactly("s/level", "s/seq");
+      assertThat(kv.commitStats()).isEqualTo(new FileKeyValueStore.CommitStats(102, 102));
+    }
+    assertThat(filesWritten.get()).as("the checkpoint at close writes each live key once").isEqualTo(2);
+    assertThat(dir.resolve("journal.bin")).doesNotExist();
+    try (FileKeyValueStore kv = FileKeyValueStore.open(dir)) {
+      assertThat(s(kv, "s/seq")).isEqualTo("v99");
+      assertThat(s(kv, "s/level")).isEqualTo("l9");
+      assertThat(kv.keys("s/")).containsExactly("s/level", "s/seq");
+    }
+  }
+
+  private static byte[] readJournal(Path dir) {
+    try {
+      return Files.readAllBytes(dir.resolve("journal.bin"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
