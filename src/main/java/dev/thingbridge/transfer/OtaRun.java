@@ -36,6 +36,8 @@ final class OtaRun {
   private final StatusReporter reporter;
   private OtaDocument document;
   private ProgressMeter meter;
+  /** Set while the files download: a stop then, with the job over in the cloud, is a user abort ({@link #ended}). */
+  private boolean downloading;
 
   public OtaRun(Parts parts, OtaJob job) {
     this.parts = parts;
@@ -72,17 +74,17 @@ final class OtaRun {
       }
       return finished(update());
     } catch (OtaException e) {
-      if (cancel.isCancelled()) {
+      if (cancel.isCancelled() && downloading) {
         return ended(e);
       }
-      if (interruptedIo(e)) {
+      if (!cancel.isCancelled() && interruptedIo(e)) {
         // A close interrupted a file operation (the JDK then closes the channel): a shutdown, not a failure; the
         // download's last checkpoint stays for the next run.
         throw new InterruptedException("stopped during " + e.getMessage());
       }
       return finished(fail(e));
     } catch (InterruptedException e) {
-      if (cancel.isCancelled()) {
+      if (cancel.isCancelled() && downloading) {
         return ended(e);
       }
       throw e;
@@ -90,9 +92,10 @@ final class OtaRun {
   }
 
   /**
-   * The job ended in the cloud (canceled, timed out, removed) while this run worked on it: whatever stopped the
-   * run (the agent's interrupt, a closed channel, the cancellation itself) ends it as a user abort, which cleans
-   * up and reports nothing, since the cloud would refuse any update. The agent interrupts a canceled job's
+   * The job ended in the cloud (canceled, timed out, removed) while its files downloaded: whatever stopped the
+   * download (the agent's interrupt, a closed channel, the cancellation itself) ends it as a user abort, which
+   * cleans up and reports nothing, since the cloud would refuse any update. (Later, during activation or the
+   * self-test, an interrupt stays a stop: the image's fate is the platform's and the next run's.) The agent interrupts a canceled job's
    * thread; the flag is cleared for the clean-up's file operations and set again after.
    */
   private OtaResult ended(Exception cause) {
@@ -126,7 +129,9 @@ final class OtaRun {
     for (OtaFile f : document.files()) {
       parts.platform().checkFile(f);
     }
+    downloading = true;
     List<VerifiedFile> verified = download(protocol);
+    downloading = false;
     List<VerifiedFile> firmware = verified.stream().filter(v -> parts.config().isFirmware(v.file())).toList();
     cancel.check();
     if (firmware.isEmpty()) {

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.thingbridge.mqtt.MqttClient;
-import dev.thingbridge.mqtt.local.LocalBroker;
 import dev.thingbridge.testing.OtaFixtures;
-import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.streams.StreamFaults;
 import java.nio.file.Files;
@@ -16,45 +14,17 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** OTA jobs end to end on the in-process bus: the device's agent against the twin's jobs, streams and files. */
-class OtaAgentTest {
+class OtaAgentTest extends OtaBusFixture {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final AtomicInteger THINGS = new AtomicInteger();
-
-  @TempDir Path dir;
-  private final LocalBroker broker = new LocalBroker();
-  private OtaTestbed cloud;
-  private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
-
-  @BeforeEach
-  void setUp() throws Exception {
-    cloud = new OtaTestbed(dir.resolve("cloud"), broker::connect, TwinLimits.RELAXED);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
-    cloud.close();
-    broker.stop();
-  }
 
   private String newThing() {
     String t = "ota-" + THINGS.incrementAndGet();
     cloud.register(t);
     return t;
-  }
-
-  private MqttClient device(String thing) {
-    MqttClient c = broker.connect(thing);
-    closeables.add(c);
-    return c;
   }
 
   private OtaAgent agent(MqttClient mqtt, Path state, OtaPlatform platform, OtaConfig config) throws Exception {
@@ -65,7 +35,7 @@ class OtaAgentTest {
       throws Exception {
     OtaAgent a = OtaAgent.builder(mqtt, platform, state).thingName(thing).config(config).verifier(cloud.verifier())
         .replyTimeout(Duration.ofSeconds(3)).build();
-    closeables.add(a);
+    closing(a);
     a.start().get(5, TimeUnit.SECONDS);
     return a;
   }
@@ -172,7 +142,7 @@ class OtaAgentTest {
     OtaAgent a = OtaAgent.builder(device(thing), GatewayPlatform.builder(state).build(), state)
         .config(fast().toBuilder().maxBlocksPerRequest(1).build()).verifier(cloud.verifier())
         .listener(recordingProgress(progress)).build();
-    closeables.add(a);
+    closing(a);
     a.start().get(5, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> !progress.isEmpty() && progress.get(progress.size() - 1).blocksReceived() > 5);
     cloud.jobs.cancelJob("cancel-1", true, null, "operator changed their mind");
@@ -342,7 +312,7 @@ class OtaAgentTest {
   private void secondRun(String thing, Path state, OtaConfig config, List<TransferProgress> into) throws Exception {
     OtaAgent second = OtaAgent.builder(device(thing + "-2"), GatewayPlatform.builder(state).build(), state)
         .thingName(thing).config(config).verifier(cloud.verifier()).listener(recordingProgress(into)).build();
-    closeables.add(second);
+    closing(second);
     second.start().get(5, TimeUnit.SECONDS);
   }
 
@@ -368,7 +338,7 @@ class OtaAgentTest {
     OtaConfig config = fast().toBuilder().maxBlocksPerRequest(4).build();
     OtaAgent first = OtaAgent.builder(device(thing), GatewayPlatform.builder(state).build(), state).config(config)
         .verifier(cloud.verifier()).listener(recordingProgress(progress)).build();
-    closeables.add(first);
+    closing(first);
     first.start().get(5, TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> !progress.isEmpty() && progress.get(progress.size() - 1).blocksReceived() > 200);
     first.close();

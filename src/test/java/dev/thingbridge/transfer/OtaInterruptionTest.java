@@ -3,9 +3,6 @@ package dev.thingbridge.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.thingbridge.mqtt.MqttClient;
-import dev.thingbridge.mqtt.local.LocalBroker;
-import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.ota.FileServerFaults;
 import dev.thingbridge.twin.streams.StreamFaults;
@@ -16,56 +13,30 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A download interrupted from outside while the process keeps running: the broker forgets the device's session
  * in the middle of a stream, or the cloud times the job out in the middle of a download.
  */
-class OtaInterruptionTest {
+class OtaInterruptionTest extends OtaBusFixture {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  @TempDir Path dir;
-  private final LocalBroker broker = new LocalBroker();
-  private OtaTestbed cloud;
-  private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
   private final List<TransferProgress> progress = new CopyOnWriteArrayList<>();
   private final CompletableFuture<OtaResult> finished = new CompletableFuture<>();
 
-  @BeforeEach
-  void setUp() throws Exception {
-    cloud = new OtaTestbed(dir.resolve("cloud"), broker::connect, TwinLimits.RELAXED);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
-    cloud.close();
-    broker.stop();
-  }
-
   private void startAgent(String thing, Path state, OtaConfig config) throws Exception {
-    MqttClient mqtt = broker.connect(thing);
-    closeables.add(mqtt);
-    OtaAgent a = OtaAgent.builder(mqtt, GatewayPlatform.builder(state).build(), state).config(config)
-        .verifier(cloud.verifier()).listener(new OtaListener() {
-          @Override
-          public void onProgress(TransferProgress p) {
-            progress.add(p);
-          }
+    startAgent(thing, state, config, new OtaListener() {
+      @Override
+      public void onProgress(TransferProgress p) {
+        progress.add(p);
+      }
 
-          @Override
-          public void onJobFinished(String jobId, OtaResult result) {
-            finished.complete(result);
-          }
-        }).build();
-    closeables.add(a);
-    a.start().get(5, TimeUnit.SECONDS);
+      @Override
+      public void onJobFinished(String jobId, OtaResult result) {
+        finished.complete(result);
+      }
+    });
   }
 
   private long blocksReceived() {

@@ -3,9 +3,6 @@ package dev.thingbridge.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.thingbridge.mqtt.MqttClient;
-import dev.thingbridge.mqtt.local.LocalBroker;
-import dev.thingbridge.twin.TwinLimits;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.ota.FileServerFaults;
 import dev.thingbridge.twin.streams.StreamFaults;
@@ -16,47 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The less common forms of the two data paths, end to end on the in-process bus: a stream taken in its JSON form
  * (base64 blocks, hex bitmaps), and an HTTP download whose failures are logged without the pre-signed URL.
  */
-class OtaWireFormsTest {
+class OtaWireFormsTest extends OtaBusFixture {
   private static final Duration WAIT = Duration.ofSeconds(20);
-
-  @TempDir Path dir;
-  private final LocalBroker broker = new LocalBroker();
-  private OtaTestbed cloud;
-  private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
-
-  @BeforeEach
-  void setUp() throws Exception {
-    cloud = new OtaTestbed(dir.resolve("cloud"), broker::connect, TwinLimits.RELAXED);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
-    cloud.close();
-    broker.stop();
-  }
-
-  private void startAgent(String thing, Path state, OtaConfig config) throws Exception {
-    MqttClient mqtt = broker.connect(thing);
-    closeables.add(mqtt);
-    OtaAgent a = OtaAgent.builder(mqtt, GatewayPlatform.builder(state).build(), state).config(config)
-        .verifier(cloud.verifier()).build();
-    closeables.add(a);
-    a.start().get(5, TimeUnit.SECONDS);
-  }
 
   private static OtaConfig.Builder config() {
     return OtaConfig.defaults().toBuilder().blockSize(1024).requestWait(Duration.ofMillis(500));
@@ -71,7 +35,7 @@ class OtaWireFormsTest {
     Path file = cloud.writeFile("j.bin", content);
     cloud.mqttJob(thing, "json", List.of(cloud.fileEntry("j.bin", file, 0, 3, cloud.sign(file))), List.of(file));
     cloud.streams.faults(StreamFaults.NONE.withDrop(0.02).withSeed(8));
-    startAgent(thing, state, config().streamFormat(StreamFormat.JSON).build());
+    startAgent(thing, state, config().streamFormat(StreamFormat.JSON).build(), OtaListener.NONE);
 
     await().atMost(WAIT).until(() -> cloud.execution(thing, "json").status() == ExecutionStatus.SUCCEEDED);
     assertThat(Files.readAllBytes(state.resolve("files/j.bin"))).isEqualTo(content);
@@ -92,7 +56,7 @@ class OtaWireFormsTest {
     ByteArrayOutputStream logged = new ByteArrayOutputStream();
     System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
     try {
-      startAgent(thing, state, config().httpBackoff(Duration.ofMillis(20)).build());
+      startAgent(thing, state, config().httpBackoff(Duration.ofMillis(20)).build(), OtaListener.NONE);
       await().atMost(WAIT).until(() -> cloud.execution(thing, "logs").status() == ExecutionStatus.SUCCEEDED);
     } finally {
       System.setErr(stderr);
