@@ -16,6 +16,10 @@ import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.commands.DeviceTarget;
 import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
 import dev.thingbridge.twin.defender.DefenderService;
+import dev.thingbridge.twin.provisioning.CertificateAuthority;
+import dev.thingbridge.twin.provisioning.PreProvisioningHook;
+import dev.thingbridge.twin.provisioning.ProvisioningService;
+import dev.thingbridge.twin.provisioning.ProvisioningSettings;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.shadows.ShadowsService;
@@ -23,6 +27,7 @@ import dev.thingbridge.twin.things.ThingRegistry;
 import dev.thingbridge.twin.things.ThingsService;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,6 +56,9 @@ final class SiblingRig implements AutoCloseable {
   final JobsService jobs = new JobsService(things.registry());
   final CommandsService commands = new CommandsService();
   final DefenderService defender = new DefenderService();
+  final ProvisioningService provisioning = new ProvisioningService(things,
+      CertificateAuthority.ephemeral(Clock.systemUTC()), ProvisioningSettings.DEFAULTS.withRsaKeys(false),
+      PreProvisioningHook::forTarget);
   final Twin twin;
   final FakeNucleus nucleus;
   final MqttClient operator = broker.connect("operator");
@@ -63,7 +71,7 @@ final class SiblingRig implements AutoCloseable {
   SiblingRig(Path workDir, Consumer<FakeNucleus.Builder> configure) throws Exception {
     this.workDir = workDir;
     twin = Twin.builder(twinClient).service(things).service(jobs).service(new ShadowsService()).service(commands)
-        .service(defender).build();
+        .service(defender).service(provisioning).build();
     twin.start().get(5, TimeUnit.SECONDS);
     things.createThing(GATEWAY);
     FakeNucleus.Builder b = FakeNucleus.builder().recipe(Path.of("recipe.yaml")).upstream(broker.connect("nucleus"))
@@ -177,6 +185,7 @@ final class SiblingRig implements AutoCloseable {
     operator.close();
     nucleus.close();
     twin.close();
+    provisioning.close();
     twinClient.close();
   }
 }
