@@ -17,6 +17,7 @@ import dev.thingbridge.sibling.LocalApiException;
 import dev.thingbridge.sibling.ThingBridgeClient;
 import dev.thingbridge.testing.nucleus.FakeNucleus;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
+import dev.thingbridge.twin.provisioning.ProvisioningService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -143,6 +144,29 @@ class ComponentConfigurationLiveTest {
     rig.nucleus.updateConfiguration(List.of("commands", "enabled"), "false");
     await().atMost(WAIT).untilAsserted(() -> assertThat(failure(sensor.commands().claim(null, "blink",
         command -> CommandResult.succeeded(Map.of())))).isEqualTo(LocalApiErrorCode.NOT_ENABLED));
+  }
+
+  @Test
+  void a_sibling_provisions_a_device_by_claim_once_provisioning_is_turned_on() throws Exception {
+    rig.provisioning.createProvisioningTemplate(new ProvisioningService.TemplateRequest("SensorTemplate",
+        "{\"Parameters\":{\"Serial\":{\"Type\":\"String\"}},\"Resources\":{"
+            + "\"thing\":{\"Type\":\"AWS::IoT::Thing\",\"Properties\":{\"ThingName\":"
+            + "{\"Fn::Join\":[\"\",[\"sensor-\",{\"Ref\":\"Serial\"}]]}}},"
+            + "\"certificate\":{\"Type\":\"AWS::IoT::Certificate\",\"Properties\":{\"CertificateId\":"
+            + "{\"Ref\":\"AWS::IoT::Certificate::Id\"},\"Status\":\"Active\"}}}}",
+        true, "sensors", null, null));
+    ThingBridgeClient sensor = rig.sibling(SENSOR);
+    assertThat(failure(sensor.events().provision("SensorTemplate", Map.of("Serial", "7"), null)))
+        .isEqualTo(LocalApiErrorCode.NOT_ENABLED);
+
+    rig.nucleus.updateConfiguration(List.of("provisioning", "enabled"), "true");
+    JsonNode device = await().atMost(WAIT).ignoreExceptions().until(() -> sensor.events()
+        .provision("SensorTemplate", Map.of("Serial", "7"), null).get(WAIT.toMillis(), TimeUnit.MILLISECONDS),
+        r -> r != null);
+    assertThat(device.path("thingName").asText()).isEqualTo("sensor-7");
+    assertThat(device.path("certificatePem").asText()).startsWith("-----BEGIN CERTIFICATE-----");
+    assertThat(device.path("privateKey").asText()).contains("PRIVATE KEY");
+    assertThat(rig.things.registry().describe("sensor-7").thingName()).isEqualTo("sensor-7");
   }
 
   private static LocalApiErrorCode failure(java.util.concurrent.CompletableFuture<?> call) throws Exception {

@@ -15,6 +15,7 @@ import dev.thingbridge.mcu.image.McubootImageBuilder;
 import dev.thingbridge.mcu.serial.InMemorySerialPorts;
 import dev.thingbridge.mcu.smp.RawFraming;
 import dev.thingbridge.shadows.model.ShadowUpdateRequest;
+import dev.thingbridge.sibling.ThingBridgeClient;
 import dev.thingbridge.testing.OtaFixtures;
 import dev.thingbridge.testing.nucleus.FakeNucleus;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
@@ -31,6 +32,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -176,6 +178,10 @@ class McuFlashOverIpcTest {
     ObjectNode atStart = awaitFirmwareShadow(r -> r.path("state").asText().equals("online"));
     assertActive(atStart, "1.0.0");
     assertThat(atStart.has("lastFlash")).as("no flash yet").isFalse();
+    // A sibling follows the flash through the local API: MCU and OTA events, then the MCU list and statuses.
+    ThingBridgeClient sibling = rig.sibling(SiblingRig.SENSOR);
+    List<ObjectNode> events = new CopyOnWriteArrayList<>();
+    sibling.events().subscribe(List.of("mcu", "ota"), events::add).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
     flashJob("flash-ok", "2.0.0");
     ObjectNode during = awaitFirmwareShadow(r -> r.path("flashing").path("jobId").asText().equals("flash-ok"));
@@ -189,6 +195,17 @@ class McuFlashOverIpcTest {
     assertThat(flashed.path("lastFlash").has("errorCode")).as("a null in reported deletes the key").isFalse();
     assertThat(rig.execution(MCU_THING, "flash-ok").statusDetails()).as("the typed outcome in the job's report")
         .containsEntry("mcu_outcome", "UPDATED");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(events)
+        .anyMatch(e -> e.path("type").asText().equals("mcu.progress") && e.path("mcu").asText().equals("mcu-1"))
+        .anyMatch(e -> e.path("type").asText().equals("ota.finished") && e.path("jobId").asText().equals("flash-ok")
+            && e.path("thing").asText().equals(MCU_THING)));
+    assertThat(sibling.events().mcus().get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+        .anyMatch(m -> m.path("mcu").asText().equals("mcu-1") && m.path("state").asText().equals("online"))
+        .anyMatch(m -> m.path("mcu").asText().equals("mcu-2") && m.path("state").asText().equals("unavailable"));
+    assertThat(sibling.call("mcu", "status", SiblingRig.json("{\"mcu\":\"mcu-1\"}"))
+        .get(WAIT.toMillis(), TimeUnit.MILLISECONDS).path("latest")).isNotEmpty();
+    assertThat(sibling.events().otaStatus(MCU_THING).get(WAIT.toMillis(), TimeUnit.MILLISECONDS).toString())
+        .contains("flash-ok");
 
     flashJob("flash-crash", "3.0.0");
     ObjectNode reverted = awaitFirmwareShadow(r -> r.path("lastFlash").path("jobId").asText().equals("flash-crash"));

@@ -16,6 +16,10 @@ import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.commands.DeviceTarget;
 import dev.thingbridge.twin.commands.StartCommandExecutionRequest;
 import dev.thingbridge.twin.defender.DefenderService;
+import dev.thingbridge.twin.provisioning.CertificateAuthority;
+import dev.thingbridge.twin.provisioning.PreProvisioningHook;
+import dev.thingbridge.twin.provisioning.ProvisioningService;
+import dev.thingbridge.twin.provisioning.ProvisioningSettings;
 import dev.thingbridge.twin.jobs.JobRequest;
 import dev.thingbridge.twin.jobs.JobsService;
 import dev.thingbridge.twin.shadows.ShadowsService;
@@ -24,6 +28,7 @@ import dev.thingbridge.twin.things.ThingRegistry;
 import dev.thingbridge.twin.things.ThingsService;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,6 +59,9 @@ final class SiblingRig implements AutoCloseable {
   /** The MQTT streams of {@code afr_ota} jobs. */
   final StreamsService streams = new StreamsService();
   final DefenderService defender = new DefenderService();
+  final ProvisioningService provisioning = new ProvisioningService(things,
+      CertificateAuthority.ephemeral(Clock.systemUTC()), ProvisioningSettings.DEFAULTS.withRsaKeys(false),
+      PreProvisioningHook::forTarget);
   final Twin twin;
   final FakeNucleus nucleus;
   final MqttClient operator = broker.connect("operator");
@@ -66,7 +74,7 @@ final class SiblingRig implements AutoCloseable {
   SiblingRig(Path workDir, Consumer<FakeNucleus.Builder> configure) throws Exception {
     this.workDir = workDir;
     twin = Twin.builder(twinClient).service(things).service(jobs).service(new ShadowsService()).service(commands)
-        .service(streams).service(defender).build();
+        .service(streams).service(defender).service(provisioning).build();
     twin.start().get(5, TimeUnit.SECONDS);
     things.createThing(GATEWAY);
     FakeNucleus.Builder b = FakeNucleus.builder().recipe(Path.of("recipe.yaml")).upstream(broker.connect("nucleus"))
@@ -180,6 +188,7 @@ final class SiblingRig implements AutoCloseable {
     operator.close();
     nucleus.close();
     twin.close();
+    provisioning.close();
     twinClient.close();
   }
 }
