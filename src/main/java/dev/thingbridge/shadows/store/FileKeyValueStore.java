@@ -176,19 +176,6 @@ public final class FileKeyValueStore implements KeyValueStore {
     return new CommitStats(batchesWritten.sum(), journalSyncs.sum());
   }
 
-  /**
-   * Batches written and the journal fsyncs that made them durable.
-   *
-   * @param batches batches written (acknowledged to their writers)
-   * @param syncs fsyncs of the journal, each covering one group of batches
-   */
-  public record CommitStats(long batches, long syncs) {
-    /** What was written between {@code earlier} and this. */
-    public CommitStats minus(CommitStats earlier) {
-      return new CommitStats(batches - earlier.batches, syncs - earlier.syncs);
-    }
-  }
-
   /** Batches waiting for the commit in progress to finish (for tests). */
   int queuedWrites() {
     return commits.queued();
