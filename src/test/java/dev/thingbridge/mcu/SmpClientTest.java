@@ -44,6 +44,12 @@ class SmpClientTest {
     device.close();
   }
 
+  /** A client on the gateway end of the port. */
+  private SmpClient client() throws Exception {
+    gateway = ports.open("tty0", SerialSettings.of(115200));
+    return new SmpClient(gateway, framing);
+  }
+
   private CompletableFuture<SmpClient.SmpReply> echo(SmpClient client, Duration timeout, int attempts) {
     return CompletableFuture.supplyAsync(() -> {
       try {
@@ -73,8 +79,7 @@ class SmpClientTest {
 
   @Test
   void replies_under_another_sequence_op_or_command_are_dropped_and_the_matching_one_is_taken() throws Exception {
-    gateway = ports.open("tty0", SerialSettings.of(115200));
-    SmpClient client = new SmpClient(gateway, framing);
+    SmpClient client = client();
     CompletableFuture<SmpClient.SmpReply> call = echo(client, Duration.ofSeconds(3), 1);
     int seq = nextRequest().header().sequence();
     reply(SmpHeader.V2, SmpOp.WRITE_RESPONSE, ECHO, (seq + 255) & 0xFF, "stale: the request before");
@@ -91,8 +96,7 @@ class SmpClientTest {
   /** A slow device answers the first attempt after the client sent the second: that answer is as good. */
   @Test
   void a_late_reply_to_an_earlier_attempt_is_taken_and_a_v1_header_is_accepted() throws Exception {
-    gateway = ports.open("tty0", SerialSettings.of(115200));
-    SmpClient client = new SmpClient(gateway, framing);
+    SmpClient client = client();
     CompletableFuture<SmpClient.SmpReply> call = echo(client, Duration.ofSeconds(1), 3);
     int first = nextRequest().header().sequence();
     int second = nextRequest().header().sequence();
