@@ -142,6 +142,15 @@ class McuCliTest {
   }
 
   @Test
+  void raw_framing_is_chosen_with_the_flag() throws Exception {
+    String port = fake(FakeMcuOptions.builder().framing(new dev.thingbridge.mcu.smp.RawFraming()));
+    Run info = run("mcu", "info", "--port", port, "--framing", "raw");
+    assertThat(info.exit()).as(info.err()).isZero();
+    assertThat(info.json().get("framing").asText()).as("a raw device answers nothing in console framing")
+        .isEqualTo("raw");
+  }
+
+  @Test
   void reset_resets() throws Exception {
     String port = fake(FakeMcuOptions.builder());
     Run r = run("mcu", "reset", "--port", port);

@@ -327,4 +327,17 @@ class McuDeviceFlashTest {
     assertThat(org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
         .until(() -> d.info().get(10, TimeUnit.SECONDS), i -> true).bufSize()).isEqualTo(384);
   }
+
+  /** The per-device override wins over the buffer size the device reports, and the upload is cut to it. */
+  @Test
+  void a_configured_buffer_size_overrides_the_devices_and_cuts_the_upload() throws Exception {
+    FakeMcu mcu = start(fake().build());
+    McuDevice d = device(fast("mcu0").bufSize(128));
+    DeviceInfo info = d.info().get(10, TimeUnit.SECONDS);
+    assertThat(info.bufSize()).isEqualTo(128);
+    assertThat(info.bufSizeSource()).isEqualTo("configured");
+    assertThat(flash(d, NEW, opts().build()).outcome()).isEqualTo(FlashResult.Outcome.UPDATED);
+    // 128-byte messages carry well under 128 bytes of image each; the device's own 384 would need about 40.
+    assertThat(mcu.state().chunksReceived()).isGreaterThan(NEW.length / 128);
+  }
 }

@@ -9,6 +9,7 @@ import dev.thingbridge.mcu.McuErrorResponseException;
 import dev.thingbridge.mcu.McuTimeoutException;
 import dev.thingbridge.mcu.SmpClient;
 import dev.thingbridge.mcu.fake.FakeMcuOptions;
+import dev.thingbridge.mcu.fake.LinkFaults;
 import dev.thingbridge.mcu.image.McubootImage;
 import dev.thingbridge.mcu.image.McubootImageBuilder;
 import java.time.Duration;
@@ -281,5 +282,26 @@ class McuMgrAgainstFakeTest {
   private static void assertImageError(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ImageMgmtError code) {
     assertThatThrownBy(call).isInstanceOfSatisfying(McuErrorResponseException.class,
         e -> assertThat(e.error().imageError()).contains(code));
+  }
+
+  /**
+   * The fake's wire knobs act: at 9600 baud (960 bytes/s) an echo of 300 characters (about 880 bytes on the wire
+   * both ways in console framing) cannot take less than about 0.9 s, and a 250 ms turnaround delays every reply;
+   * an unpaced fake answers in milliseconds.
+   */
+  @Test
+  void baud_pacing_and_turnaround_slow_the_replies_as_configured() throws Exception {
+    String text = "x".repeat(300);
+    rig(opts().faults(LinkFaults.NONE.withBaud(9600)).build());
+    long t0 = System.nanoTime();
+    assertThat(rig.mgr.echo(text, Duration.ofSeconds(5), 1)).isEqualTo(text);
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(700));
+    rig.close();
+
+    rig(opts().faults(LinkFaults.NONE.withTurnaround(Duration.ofMillis(250))).build());
+    t0 = System.nanoTime();
+    rig.mgr.echo("a", Duration.ofSeconds(5), 1);
+    rig.mgr.echo("b", Duration.ofSeconds(5), 1);
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(490));
   }
 }
