@@ -61,6 +61,8 @@ public abstract class AbstractMqttClient implements MqttClient, UnobservedPublis
   private final Object lock = new Object();
   private final Map<String, BrokerFilter> brokerFilters = new HashMap<>();
   private final List<LocalSubscription> subscriptions = new CopyOnWriteArrayList<>();
+  /** {@code subscriptions} indexed by topic; replaced under {@code lock} whenever they change. */
+  private volatile SubscriptionIndex index = SubscriptionIndex.EMPTY;
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
   private final int pullQueueCapacity;
 
@@ -115,12 +117,7 @@ public abstract class AbstractMqttClient implements MqttClient, UnobservedPublis
 
   /** An inbound message. Fans out to every local subscription with a matching filter. */
   protected final void deliver(MqttMessage message) {
-    for (LocalSubscription s : subscriptions) {
-      QoS granted = s.matchingQos(message.topic());
-      if (granted != null) {
-        s.offer(message.withQos(granted.min(message.qos())));
-      }
-    }
+    index.forEachMatch(message.topic(), (s, granted) -> s.offer(message.withQos(granted.min(message.qos()))));
   }
 
   /**
@@ -319,6 +316,7 @@ public abstract class AbstractMqttClient implements MqttClient, UnobservedPublis
       // Registered before the SUBSCRIBE goes out: the broker sends retained messages right after its SUBACK,
       // and on a fast link they can arrive before this thread gets further.
       subscriptions.add(sub);
+      index = new SubscriptionIndex(subscriptions);
       for (SubscriptionFilter f : filters) {
         acks.add(retain(f));
       }
@@ -361,6 +359,7 @@ public abstract class AbstractMqttClient implements MqttClient, UnobservedPublis
       if (!subscriptions.remove(sub)) {
         return CompletableFuture.completedFuture(null);
       }
+      index = new SubscriptionIndex(subscriptions);
       for (SubscriptionFilter f : sub.filters()) {
         BrokerFilter current = brokerFilters.get(f.filter());
         if (current == null) {
@@ -409,6 +408,7 @@ public abstract class AbstractMqttClient implements MqttClient, UnobservedPublis
       s.end(new MqttClosedException("client " + clientId + " is closed"));
     }
     subscriptions.clear();
+    index = SubscriptionIndex.EMPTY;
     try {
       doClose();
     } catch (RuntimeException e) {

@@ -3,7 +3,11 @@ package dev.thingbridge.mqtt.crt.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.thingbridge.mqtt.QoS;
+import dev.thingbridge.mqtt.Topics;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SubscriptionIdsTest {
@@ -29,5 +33,28 @@ class SubscriptionIdsTest {
     assertThat(ids.shouldDeliver("$aws/things/t/shadow/update", List.of(wide))).isTrue();
     ids.remove("$aws/things/t/#");
     assertThat(ids.shouldDeliver("$aws/things/t/shadow/update", List.of(update))).isTrue();
+  }
+
+  @Test
+  void which_filters_overlap_none_stays_right_through_any_order_of_subscribes_and_removes() {
+    String[] pool = {"a/b", "a/+", "a/#", "#", "+/b", "a/b/c", "$aws/x", "$aws/+", "+", "b/+/c", "b/x/c", "c"};
+    Random random = new Random(7);
+    SubscriptionIds ids = new SubscriptionIds(true);
+    Set<String> held = new HashSet<>();
+    for (int step = 0; step < 2_000; step++) {
+      String f = pool[random.nextInt(pool.length)];
+      if (random.nextBoolean()) {
+        ids.forSubscribe(f, random.nextBoolean() ? QoS.AT_MOST_ONCE : QoS.AT_LEAST_ONCE);
+        held.add(f);
+      } else {
+        ids.remove(f);
+        held.remove(f);
+      }
+      for (String h : pool) {
+        boolean expected = held.contains(h)
+            && held.stream().noneMatch(o -> !o.equals(h) && Topics.mayOverlap(h, o));
+        assertThat(ids.isAlone(h)).as("step %d, %s alone among %s", step, h, held).isEqualTo(expected);
+      }
+    }
   }
 }
