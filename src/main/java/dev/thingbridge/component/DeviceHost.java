@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -316,6 +317,10 @@ public final class DeviceHost implements AutoCloseable {
 
   DeviceHostBuilder settings() {
     return settings;
+  }
+
+  ScheduledExecutorService timer() {
+    return timer;
   }
 
   KeyValueStore shadowStore() {

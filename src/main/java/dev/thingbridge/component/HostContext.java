@@ -9,6 +9,7 @@ import dev.thingbridge.shadows.ShadowDiscovery;
 import dev.thingbridge.shadows.store.KeyValueStore;
 import dev.thingbridge.transfer.OtaPlatform;
 import java.nio.file.Path;
+import java.util.concurrent.ScheduledExecutorService;
 
 /** What a {@link HostedThing} shares with the others, provided by the {@link DeviceHost}. */
 interface HostContext {
@@ -40,6 +41,9 @@ interface HostContext {
 
   /** A thing's own state directory, or null when the component keeps no state on disk. */
   Path thingState(String thing);
+
+  /** The host's timer (named daemon thread), for retries; shut down when the host closes. */
+  ScheduledExecutorService timer();
 
   /** The OTA platform of a thing (the gateway's own files, or an MCU), or null when it has none. */
   OtaPlatform otaPlatform(String thing, Path stateDir);

@@ -10,7 +10,6 @@ import dev.thingbridge.component.ComponentConfig.Shadows;
 import dev.thingbridge.component.events.DeviceEvent;
 import dev.thingbridge.component.localapi.CommandClaims;
 import dev.thingbridge.component.localapi.JobClaims;
-import dev.thingbridge.internal.Futures;
 import dev.thingbridge.jobs.JobAgent;
 import dev.thingbridge.jobs.JobDocumentType;
 import dev.thingbridge.jobs.JobHandler;
@@ -18,6 +17,7 @@ import dev.thingbridge.jobs.ProcessJobHandler;
 import dev.thingbridge.shadows.Shadow;
 import dev.thingbridge.shadows.ShadowDiscovery;
 import dev.thingbridge.shadows.ShadowManager;
+import dev.thingbridge.shadows.ShadowOptions;
 import dev.thingbridge.mcu.FlashJobDocument;
 import dev.thingbridge.mcu.McuOtaPlatform;
 import dev.thingbridge.transfer.CodeSigningVerifier;
@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ final class HostedThing implements AutoCloseable {
   private ShadowPart shadows;
   private JobsPart jobs;
   private CommandAgent<JsonNode> commands;
+  private StartRetries commandRetries;
 
   HostedThing(String thing, HostContext host) {
     this.thing = thing;
@@ -91,7 +93,8 @@ final class HostedThing implements AutoCloseable {
 
   // ---- shadows ----
 
-  private record ShadowPart(Shadows settings, List<Shadow<ObjectNode>> kept, List<ShadowManager<ObjectNode>> managers) {
+  private record ShadowPart(Shadows settings, List<Shadow<ObjectNode>> kept, List<ShadowManager<ObjectNode>> managers,
+      StartRetries retries) {
     boolean keeps(String shadow) {
       if (!settings.enabled()) {
         return false;
@@ -106,8 +109,9 @@ final class HostedThing implements AutoCloseable {
   private CompletableFuture<Void> startShadows(ComponentConfig config) {
     Shadows s = config.shadows();
     List<Shadow<ObjectNode>> kept = new ArrayList<>();
-    List<ShadowManager<ObjectNode>> managers = new ArrayList<>();
-    shadows = new ShadowPart(s, kept, managers);
+    List<ShadowManager<ObjectNode>> managers = new CopyOnWriteArrayList<>();
+    ShadowPart part = new ShadowPart(s, kept, managers, new StartRetries(host.timer()));
+    shadows = part;
     if (!s.enabled()) {
       return CompletableFuture.completedFuture(null);
     }
@@ -121,31 +125,54 @@ final class HostedThing implements AutoCloseable {
       Shadow<ObjectNode> shadow = Shadow.untyped(host.shadowMqtt(), thing, host.shadowStore())
           .name(name.isEmpty() ? null : name)
           .requester(host.shadowRequester())
+          .options(ShadowOptions.builder().requestTimeout(operationTimeout(config)).build())
           .listener(EventAdapters.shadow(thing, name, host.events(), host.deltas()))
           .build();
       kept.add(shadow);
-      syncs.add(logged(shadow.sync(), "shadow " + thing + (name.isEmpty() ? "" : "/" + name) + " sync"));
+      syncs.add(retried(part.retries, "shadow " + thing + (name.isEmpty() ? "" : "/" + name) + " sync", shadow::sync));
     }
     for (String prefix : s.prefixes()) {
-      ShadowManager.Builder<ObjectNode> mb = ShadowManager.untyped(host.shadowMqtt(), prefix).thingName(thing)
-          .store(host.shadowStore())
-          .requestTimeout(Duration.ofSeconds(config.mqtt().operationTimeoutSeconds()))
-          .listener(EventAdapters.shadows(thing, prefix, host.events(), host.deltas()));
-      ShadowDiscovery discovery = host.discovery(thing);
-      if (discovery != null) {
-        mb.discovery(discovery);
-      }
-      ShadowManager<ObjectNode> m = mb.build();
-      managers.add(m);
-      syncs.add(logged(m.start(), "shadows " + thing + "/" + prefix + "* start"));
+      int slot = managers.size();
+      managers.add(manager(config, prefix));
+      boolean[] first = {true};
+      // A manager starts once: a failed start is retried by a fresh one in its slot.
+      syncs.add(retried(part.retries, "shadows " + thing + "/" + prefix + "* start", () -> {
+        synchronized (this) {
+          if (shadows != part) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the shadows were closed"));
+          }
+          if (!first[0]) {
+            managers.set(slot, manager(config, prefix)).close();
+          }
+          first[0] = false;
+          return managers.get(slot).start();
+        }
+      }));
     }
     return CompletableFuture.allOf(syncs.toArray(CompletableFuture[]::new));
   }
 
-  private void closeShadows() {
+  private ShadowManager<ObjectNode> manager(ComponentConfig config, String prefix) {
+    ShadowManager.Builder<ObjectNode> mb = ShadowManager.untyped(host.shadowMqtt(), prefix).thingName(thing)
+        .store(host.shadowStore())
+        .requestTimeout(operationTimeout(config))
+        .listener(EventAdapters.shadows(thing, prefix, host.events(), host.deltas()));
+    ShadowDiscovery discovery = host.discovery(thing);
+    if (discovery != null) {
+      mb.discovery(discovery);
+    }
+    return mb.build();
+  }
+
+  private static Duration operationTimeout(ComponentConfig config) {
+    return Duration.ofSeconds(config.mqtt().operationTimeoutSeconds());
+  }
+
+  private synchronized void closeShadows() {
     ShadowPart s = shadows;
     shadows = null;
     if (s != null) {
+      s.retries.close();
       s.kept.forEach(Shadow::close);
       s.managers.forEach(ShadowManager::close);
     }
@@ -153,7 +180,7 @@ final class HostedThing implements AutoCloseable {
 
   // ---- jobs ----
 
-  private record JobsPart(JobAgent<JsonNode> agent, OtaUpdater ota) {}
+  private record JobsPart(JobAgent<JsonNode> agent, OtaUpdater ota, StartRetries retries) {}
 
   private CompletableFuture<Void> startJobs(ComponentConfig config) {
     Jobs j = config.jobs();
@@ -173,14 +200,15 @@ final class HostedThing implements AutoCloseable {
     JobAgent.Builder<JsonNode> b = JobAgent.builder(host.mqtt(), JobDocumentType.JSON, handler)
         .thingName(thing)
         .stateDir(stateDir == null ? null : stateDir.resolve("jobs"))
-        .replyTimeout(Duration.ofSeconds(config.mqtt().operationTimeoutSeconds()))
+        .replyTimeout(operationTimeout(config))
         .listener(EventAdapters.jobs(thing, host.events()));
     if (j.stepTimeoutSeconds() > 0) {
       b.stepTimeout(Duration.ofSeconds(j.stepTimeoutSeconds()));
     }
     JobAgent<JsonNode> agent = b.build();
-    jobs = new JobsPart(agent, ota);
-    return logged(agent.start(), "jobs of " + thing);
+    JobsPart part = new JobsPart(agent, ota, new StartRetries(host.timer()));
+    jobs = part;
+    return retried(part.retries, "jobs of " + thing, agent::start);
   }
 
   private OtaUpdater otaUpdater(ComponentConfig config) {
@@ -213,6 +241,7 @@ final class HostedThing implements AutoCloseable {
     JobsPart j = jobs;
     jobs = null;
     if (j != null) {
+      j.retries.close();
       j.agent.close();
       if (j.ota != null) {
         j.ota.close();
@@ -228,33 +257,33 @@ final class HostedThing implements AutoCloseable {
       return CompletableFuture.completedFuture(null);
     }
     CommandClaims claims = host.commandClaims();
+    commandRetries = new StartRetries(host.timer());
     commands = CommandAgent.builder(host.mqtt(), JsonNode.class, new CommandRouter(thing, claims, c.nameField()))
         .thing(thing)
         .format(c.format().equals("cbor") ? CommandFormat.CBOR : CommandFormat.JSON)
-        .replyTimeout(Duration.ofSeconds(config.mqtt().operationTimeoutSeconds()))
+        .replyTimeout(operationTimeout(config))
         .listener(EventAdapters.commands(thing, host.events(), (id, error) -> claims.reported(thing, id, error)))
         .build();
-    return logged(commands.start(), "commands of " + thing);
+    return retried(commandRetries, "commands of " + thing, commands::start);
   }
 
   private void closeCommands() {
     CommandAgent<JsonNode> c = commands;
     commands = null;
+    if (commandRetries != null) {
+      commandRetries.close();
+      commandRetries = null;
+    }
     if (c != null) {
       c.close();
     }
   }
 
-  private CompletableFuture<Void> logged(CompletableFuture<?> start, String what) {
-    return start.handle((v, e) -> {
-      if (e != null) {
-        Throwable cause = Futures.unwrap(e);
-        log.warn("{} did not start: {}", what, cause.getMessage());
-        host.events().accept(DeviceEvent.of("component", "component.problem", thing, "what", what,
-            "cause", String.valueOf(cause.getMessage())));
-      }
-      return null;
-    });
+  /** Starts a part, retried with backoff while it fails; the first failure is also a component.problem event. */
+  private CompletableFuture<Void> retried(StartRetries retries, String what,
+      java.util.function.Supplier<CompletableFuture<?>> start) {
+    return retries.start(what, start, cause -> host.events().accept(DeviceEvent.of("component", "component.problem",
+        thing, "what", what, "cause", String.valueOf(cause.getMessage()))));
   }
 
   @Override

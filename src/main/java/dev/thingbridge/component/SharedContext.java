@@ -10,6 +10,7 @@ import dev.thingbridge.shadows.ShadowDiscovery;
 import dev.thingbridge.shadows.store.KeyValueStore;
 import dev.thingbridge.transfer.OtaPlatform;
 import java.nio.file.Path;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What the {@link HostedThing}s of a {@link DeviceHost} share, read from the host each time (the shadow backend,
@@ -45,6 +46,11 @@ final class SharedContext implements HostContext {
   @Override
   public ShadowDiscovery discovery(String thing) {
     return host.settings().discovery.apply(host.config().shadows().backend(), thing);
+  }
+
+  @Override
+  public ScheduledExecutorService timer() {
+    return host.timer();
   }
 
   @Override

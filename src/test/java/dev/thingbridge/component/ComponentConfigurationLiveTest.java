@@ -147,6 +147,29 @@ class ComponentConfigurationLiveTest {
   }
 
   @Test
+  void a_kept_shadow_whose_first_sync_was_lost_goes_live_by_itself() throws Exception {
+    // The cloud already wants speed 2; the reply to the component's first GET of "pump" is lost.
+    rig.cloudShadow(GATEWAY, "pump").update(new ShadowUpdateRequest(json("{\"speed\":2}"), null, null, null))
+        .get(5, TimeUnit.SECONDS);
+    String get = "$aws/things/" + GATEWAY + "/shadow/name/pump/get";
+    rig.script.enqueue(get, request -> List.of());
+    rig.nucleus.updateConfiguration(List.of("mqtt"), Map.of("operationTimeoutSeconds", "1"));
+    rig.nucleus.updateConfiguration(List.of("shadows", "names"), List.of("pump"));
+
+    rig.script.awaitRequest(get, WAIT);
+    // No publish, no reconnect: the failed start is retried (the operator stays off the topic until then)...
+    assertThat(rig.script.awaitRequest(get, Duration.ofSeconds(4)).topic()).isEqualTo(get);
+    // ...and the shadow applies what the cloud wants...
+    await().atMost(WAIT).untilAsserted(() -> assertThat(rig.cloudShadow(GATEWAY, "pump").get()
+        .get(5, TimeUnit.SECONDS).reported()).isEqualTo(json("{\"speed\":2}")));
+    // ...and it is live: a later delta is acknowledged too.
+    rig.cloudShadow(GATEWAY, "pump").update(new ShadowUpdateRequest(json("{\"speed\":3}"), null, null, null))
+        .get(5, TimeUnit.SECONDS);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(rig.cloudShadow(GATEWAY, "pump").get()
+        .get(5, TimeUnit.SECONDS).reported()).isEqualTo(json("{\"speed\":3}")));
+  }
+
+  @Test
   void a_sibling_provisions_a_device_by_claim_once_provisioning_is_turned_on() throws Exception {
     rig.provisioning.createProvisioningTemplate(new ProvisioningService.TemplateRequest("SensorTemplate",
         "{\"Parameters\":{\"Serial\":{\"Type\":\"String\"}},\"Resources\":{"

@@ -11,6 +11,7 @@ import dev.thingbridge.shadows.ShadowTopics;
 import dev.thingbridge.sibling.ThingBridgeClient;
 import dev.thingbridge.testing.nucleus.FakeNucleus;
 import dev.thingbridge.twin.Twin;
+import dev.thingbridge.twin.TwinScript;
 import dev.thingbridge.twin.commands.CommandSpec;
 import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.commands.DeviceTarget;
@@ -62,6 +63,8 @@ final class SiblingRig implements AutoCloseable {
   final ProvisioningService provisioning = new ProvisioningService(things,
       CertificateAuthority.ephemeral(Clock.systemUTC()), ProvisioningSettings.DEFAULTS.withRsaKeys(false),
       PreProvisioningHook::forTarget);
+  /** Faults and scripted replies of the twin (lost replies, silent requests). */
+  final TwinScript script = new TwinScript();
   final Twin twin;
   final FakeNucleus nucleus;
   final MqttClient operator = broker.connect("operator");
@@ -74,7 +77,7 @@ final class SiblingRig implements AutoCloseable {
   SiblingRig(Path workDir, Consumer<FakeNucleus.Builder> configure) throws Exception {
     this.workDir = workDir;
     twin = Twin.builder(twinClient).service(things).service(jobs).service(new ShadowsService()).service(commands)
-        .service(streams).service(defender).service(provisioning).build();
+        .service(streams).service(defender).service(provisioning).script(script).build();
     twin.start().get(5, TimeUnit.SECONDS);
     things.createThing(GATEWAY);
     FakeNucleus.Builder b = FakeNucleus.builder().recipe(Path.of("recipe.yaml")).upstream(broker.connect("nucleus"))
