@@ -74,7 +74,7 @@ public final class CodeSigningVerifier implements SignatureVerifier {
         || sig.algorithm() == SignatureAlgorithm.SHA256_RSA;
     boolean rsaDigestInfo = sig.algorithm() == SignatureAlgorithm.SHA256_RSA;
     String jca = !prehashed ? sig.algorithm().jcaName() : rsaDigestInfo ? "NONEwithRSA" : "NONEwithECDSA";
-    if (sig.algorithm().isEcdsa() && (sigBytes.length == 0 || sigBytes[0] != 0x30)) {
+    if (sig.algorithm().isEcdsa() && !isDerSignature(sigBytes)) {
       jca += "inP1363Format"; // raw r||s instead of DER
     }
     Signature s;
@@ -118,6 +118,37 @@ public final class CodeSigningVerifier implements SignatureVerifier {
         }
       }
     };
+  }
+
+  /**
+   * Whether {@code b} is a DER SEQUENCE of two INTEGERs, the form AWS Signer writes. Looking at the first byte
+   * alone is not enough: one raw {@code r||s} signature in 256 starts with 0x30 too.
+   */
+  static boolean isDerSignature(byte[] b) {
+    if (b.length < 8 || b[0] != 0x30) {
+      return false;
+    }
+    int at = 1;
+    int length = b[at++] & 0xff;
+    if (length == 0x81) {
+      length = b[at++] & 0xff;
+    } else if (length > 0x7f) {
+      return false;
+    }
+    if (at + length != b.length) {
+      return false;
+    }
+    for (int integer = 0; integer < 2; integer++) {
+      if (at + 2 > b.length || b[at] != 0x02) {
+        return false;
+      }
+      int size = b[at + 1] & 0xff;
+      if (size == 0 || size > 0x7f) {
+        return false;
+      }
+      at += 2 + size;
+    }
+    return at == b.length;
   }
 
   private CodeSignature chooseSignature(OtaFile file) throws OtaException {

@@ -59,6 +59,24 @@ class CodeSigningVerifierTest {
   }
 
   @Test
+  void a_raw_signature_that_starts_like_der_is_still_read_as_raw() throws Exception {
+    KeyPair key = OtaTestbed.KEY;
+    CodeSigningVerifier v = CodeSigningVerifier.builder()
+        .certificate(OtaTestbed.writeCertificate(dir.resolve("c.pem"), key)).build();
+    int found = 0;
+    for (int i = 0; found < 2 && i < 20_000; i++) {
+      String raw = sign(key, "SHA256withECDSAinP1363Format", content);
+      if (Base64.getDecoder().decode(raw)[0] == 0x30) { // about one raw signature in 256
+        check(v, file(null, Map.of(SignatureAlgorithm.SHA256_ECDSA, raw)));
+        found++;
+      }
+      String der = sign(key, "SHA256withECDSA", content);
+      assertThat(CodeSigningVerifier.isDerSignature(Base64.getDecoder().decode(der))).isTrue();
+    }
+    assertThat(found).isEqualTo(2);
+  }
+
+  @Test
   void rsa_and_sha1_forms_pass_only_when_sha1_is_allowed() throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2048);
