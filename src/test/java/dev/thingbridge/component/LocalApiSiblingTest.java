@@ -219,6 +219,15 @@ class LocalApiSiblingTest {
         .isEqualTo(LocalApiErrorCode.NOT_ENABLED);
     assertThat(failure(sensor.events().mcus()).code()).isEqualTo(LocalApiErrorCode.NOT_ENABLED);
     assertThat(done(sensor.events().otaStatus(null)).isArray()).isTrue();
+    assertThat(failure(sensor.events().defenderSetMetric(null, "temp", JsonNodeFactory.instance.numberNode(3))).code())
+        .isEqualTo(LocalApiErrorCode.NOT_ENABLED);
+
+    // events/latest: the last event of each kind on a stream, here the job that just finished.
+    ObjectNode ask = JsonNodeFactory.instance.objectNode();
+    ask.putArray("streams").add("jobs");
+    ask.put("thing", GATEWAY);
+    JsonNode latest = done(sensor.call("events", "latest", ask)).path("latest");
+    assertThat(latest.toString()).contains("job.finished").contains("ping-1").contains("SUCCEEDED");
   }
 
   private static ObjectNode next(BlockingQueue<ObjectNode> events, String type) throws InterruptedException {
