@@ -3,20 +3,16 @@ package dev.thingbridge.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.thingbridge.defender.DefenderTopics;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.PayloadFormat;
-import dev.thingbridge.mqtt.QoS;
-import dev.thingbridge.mqtt.SubscriptionFilter;
-import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.mqtt.local.LocalBroker;
+import dev.thingbridge.testing.DefenderCloud;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,32 +29,13 @@ import picocli.CommandLine;
 class DefenderAndProvisionCliExitsTest {
   private final LocalBroker bus = new LocalBroker();
   private final MqttClient cloud = bus.connect("defender-cloud");
-  private final BlockingQueue<MqttMessage> reports = new LinkedBlockingQueue<>();
-  /** The ErrorCode to reject with, "" to accept, or null to stay silent. */
-  private volatile String verdict = "";
+  private DefenderCloud defender;
+  private BlockingQueue<MqttMessage> reports;
 
   @BeforeEach
   void cloud() throws Exception {
-    cloud.subscribe(List.of(SubscriptionFilter.of("$aws/things/+/defender/metrics/+", QoS.AT_LEAST_ONCE)),
-        new SubscriptionListener() {
-          @Override
-          public void onMessage(MqttMessage m) {
-            reports.add(m);
-            String v = verdict;
-            if (v == null) {
-              return;
-            }
-            PayloadFormat f = DefenderTopics.parse(m.topic()).orElseThrow().format();
-            var body = f.mapper().createObjectNode().put("thingName", "gw-1").put("timestamp", 1L);
-            if (v.isEmpty()) {
-              body.put("status", "ACCEPTED");
-            } else {
-              body.put("status", "REJECTED").putObject("statusDetails").put("ErrorCode", v).put("ErrorMessage", "why");
-            }
-            cloud.publish(MqttMessage.of(m.topic() + (v.isEmpty() ? "/accepted" : "/rejected"), f.write(body),
-                QoS.AT_LEAST_ONCE));
-          }
-        }).get(5, TimeUnit.SECONDS);
+    defender = DefenderCloud.start(cloud, "gw-1", "why");
+    reports = defender.reports();
   }
 
   @AfterEach
@@ -80,7 +57,7 @@ class DefenderAndProvisionCliExitsTest {
   @Test
   void a_rejected_report_exits_1_with_its_code_typed_or_unknown() throws Exception {
     for (String code : new String[] {"Throttled", "InvalidPayload", "SomethingNew"}) {
-      verdict = code;
+      defender.answer(m -> code);
       CliRun r = report();
       assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.FAILURE);
       JsonNode line = r.json();
@@ -100,7 +77,7 @@ class DefenderAndProvisionCliExitsTest {
     assertThat(sent.topic()).isEqualTo("$aws/things/gw-1/defender/metrics/cbor");
     assertThat(PayloadFormat.CBOR.readTree(sent.payload()).at("/cmet/temp_c/0/number").asInt()).isEqualTo(21);
 
-    verdict = null;
+    defender.answer(m -> null);
     long start = System.nanoTime();
     CliRun silent = report("--timeout", "0.3");
     assertThat(silent.exitCode()).as(silent.err()).isEqualTo(ExitCodes.TIMEOUT);

@@ -10,9 +10,8 @@ import dev.thingbridge.mqtt.MqttMessage;
 import dev.thingbridge.mqtt.MqttTimeoutException;
 import dev.thingbridge.mqtt.PayloadFormat;
 import dev.thingbridge.mqtt.QoS;
-import dev.thingbridge.mqtt.SubscriptionFilter;
-import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.mqtt.local.LocalBroker;
+import dev.thingbridge.testing.DefenderCloud;
 import dev.thingbridge.testing.LateSubscribeAcks;
 import java.time.Duration;
 import java.util.List;
@@ -21,9 +20,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,34 +29,14 @@ class DefenderReporterTest {
   private final LocalBroker broker = new LocalBroker();
   private final MqttClient gateway = broker.connect("gw-1");
   private final MqttClient cloud = broker.connect("cloud");
-  private final BlockingQueue<MqttMessage> reports = new LinkedBlockingQueue<>();
-  /** Returns "accepted" or "rejected:<code>", or null to stay silent. */
-  private volatile Function<MqttMessage, String> script = m -> "accepted";
+  private DefenderCloud defender;
+  private BlockingQueue<MqttMessage> reports;
   private DefenderReporter reporter;
 
   @BeforeEach
   void cloud() throws Exception {
-    cloud.subscribe(List.of(SubscriptionFilter.of("$aws/things/+/defender/metrics/+", QoS.AT_LEAST_ONCE)),
-        new SubscriptionListener() {
-          @Override
-          public void onMessage(MqttMessage m) {
-            reports.add(m);
-            String verdict = script.apply(m);
-            if (verdict == null) {
-              return;
-            }
-            PayloadFormat f = DefenderTopics.parse(m.topic()).orElseThrow().format();
-            var body = f.mapper().createObjectNode().put("thingName", "x").put("timestamp", 1L);
-            if (verdict.startsWith("rejected:")) {
-              body.put("status", "REJECTED").putObject("statusDetails")
-                  .put("ErrorCode", verdict.substring(9)).put("ErrorMessage", "because");
-            } else {
-              body.put("status", "ACCEPTED");
-            }
-            cloud.publish(MqttMessage.of(m.topic() + "/" + (verdict.startsWith("rejected") ? "rejected" : "accepted"),
-                f.write(body), QoS.AT_LEAST_ONCE));
-          }
-        }).get(5, TimeUnit.SECONDS);
+    defender = DefenderCloud.start(cloud, "x", "because");
+    reports = defender.reports();
   }
 
   @AfterEach
@@ -98,7 +75,7 @@ class DefenderReporterTest {
     reporter = builder().build();
     for (DefenderErrorCode code : DefenderErrorCode.values()) {
       String wire = code.wire() == null ? "SomethingNew" : code.wire();
-      script = m -> "rejected:" + wire;
+      defender.answer(m -> wire);
       Throwable e = catchThrowable(() -> reporter.publish(report(1)).get(5, TimeUnit.SECONDS));
       assertThat(e).isInstanceOf(ExecutionException.class).cause().isInstanceOf(DefenderRejectedException.class);
       DefenderRejectedException r = (DefenderRejectedException) e.getCause();
@@ -111,7 +88,7 @@ class DefenderReporterTest {
 
   @Test
   void no_answer_times_out() {
-    script = m -> null;
+    defender.answer(m -> null);
     reporter = builder().replyTimeout(Duration.ofMillis(200)).build();
     Throwable e = catchThrowable(() -> reporter.publish(report(1)).get(5, TimeUnit.SECONDS));
     assertThat(e.getCause()).isInstanceOf(MqttTimeoutException.class);
@@ -135,8 +112,8 @@ class DefenderReporterTest {
   void the_schedule_keeps_reporting_with_increasing_ids_through_rejections_and_collection_errors() throws Exception {
     List<String> events = new CopyOnWriteArrayList<>();
     List<Long> ids = new CopyOnWriteArrayList<>();
-    script = m -> PayloadFormat.JSON.readTree(m.payload()).at("/cmet/n/0/number").asInt() == 2
-        ? "rejected:Throttled" : "accepted";
+    defender.answer(m -> PayloadFormat.JSON.readTree(m.payload()).at("/cmet/n/0/number").asInt() == 2
+        ? "Throttled" : DefenderCloud.ACCEPT);
     reporter = builder().interval(Duration.ofMillis(50)).jitter(0).listener(new DefenderListener() {
       @Override
       public void onAccepted(String thing, MetricsReport report, ReportAcceptance acceptance) {
