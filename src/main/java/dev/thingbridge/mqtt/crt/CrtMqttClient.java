@@ -10,7 +10,7 @@ import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.crt.internal.CrtErrors;
 import dev.thingbridge.mqtt.crt.internal.CrtPackets;
-import dev.thingbridge.mqtt.crt.internal.SubscriptionIds;
+import dev.thingbridge.mqtt.internal.SubscriptionIds;
 import dev.thingbridge.mqtt.internal.AbstractMqttClient;
 import dev.thingbridge.mqtt.internal.SerialExecutor;
 import java.time.Duration;

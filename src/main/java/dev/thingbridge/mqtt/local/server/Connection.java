@@ -1,11 +1,11 @@
 package dev.thingbridge.mqtt.local.server;
 
-import dev.thingbridge.mqtt.local.server.codec.FrameDecoder;
-import dev.thingbridge.mqtt.local.server.codec.MalformedPacketException;
-import dev.thingbridge.mqtt.local.server.codec.Packet;
-import dev.thingbridge.mqtt.local.server.codec.Packet.Will;
-import dev.thingbridge.mqtt.local.server.codec.PacketEncoder;
-import dev.thingbridge.mqtt.local.server.codec.ReasonCodes;
+import dev.thingbridge.mqtt.codec.FrameDecoder;
+import dev.thingbridge.mqtt.codec.MalformedPacketException;
+import dev.thingbridge.mqtt.codec.Packet;
+import dev.thingbridge.mqtt.codec.Packet.Will;
+import dev.thingbridge.mqtt.codec.PacketEncoder;
+import dev.thingbridge.mqtt.codec.ReasonCodes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;

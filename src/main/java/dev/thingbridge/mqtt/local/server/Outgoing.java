@@ -1,7 +1,7 @@
 package dev.thingbridge.mqtt.local.server;
 
 import dev.thingbridge.mqtt.MqttMessage;
-import dev.thingbridge.mqtt.local.server.codec.Packet.Publish;
+import dev.thingbridge.mqtt.codec.Packet.Publish;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.thingbridge.mqtt.MessageProperties;
 import dev.thingbridge.mqtt.local.LocalBroker;
-import dev.thingbridge.mqtt.local.server.codec.Packet;
-import dev.thingbridge.mqtt.local.server.codec.Packet.Connect;
-import dev.thingbridge.mqtt.local.server.codec.Packet.Publish;
-import dev.thingbridge.mqtt.local.server.codec.PacketEncoder;
+import dev.thingbridge.mqtt.codec.Packet;
+import dev.thingbridge.mqtt.codec.Packet.Connect;
+import dev.thingbridge.mqtt.codec.Packet.Publish;
+import dev.thingbridge.mqtt.codec.PacketEncoder;
 import dev.thingbridge.testing.TestPki;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.thingbridge.mqtt.local.server;
 
-import dev.thingbridge.mqtt.local.server.codec.FrameDecoder;
-import dev.thingbridge.mqtt.local.server.codec.MalformedPacketException;
-import dev.thingbridge.mqtt.local.server.codec.Packet;
-import dev.thingbridge.mqtt.local.server.codec.PacketDecoder;
-import dev.thingbridge.mqtt.local.server.codec.PacketEncoder;
+import dev.thingbridge.mqtt.codec.FrameDecoder;
+import dev.thingbridge.mqtt.codec.MalformedPacketException;
+import dev.thingbridge.mqtt.codec.Packet;
+import dev.thingbridge.mqtt.codec.PacketDecoder;
+import dev.thingbridge.mqtt.codec.PacketEncoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

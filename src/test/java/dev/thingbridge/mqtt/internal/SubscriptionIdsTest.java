@@ -1,4 +1,4 @@
-package dev.thingbridge.mqtt.crt.internal;
+package dev.thingbridge.mqtt.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

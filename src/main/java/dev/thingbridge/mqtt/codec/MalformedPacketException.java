@@ -1,4 +1,4 @@
-package dev.thingbridge.mqtt.local.server.codec;
+package dev.thingbridge.mqtt.codec;
 
 /**
  * A packet that breaks the MQTT rules. The reason code is what the server sends in its DISCONNECT (MQTT 5)

@@ -1,4 +1,4 @@
-package dev.thingbridge.mqtt.crt.internal;
+package dev.thingbridge.mqtt.internal;
 
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.Topics;

@@ -1,4 +1,4 @@
-package dev.thingbridge.mqtt.local.server.codec;
+package dev.thingbridge.mqtt.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,17 +1,17 @@
-package dev.thingbridge.mqtt.local.server.codec;
+package dev.thingbridge.mqtt.codec;
 
 import dev.thingbridge.mqtt.MessageProperties;
-import dev.thingbridge.mqtt.local.server.codec.Packet.Connack;
-import dev.thingbridge.mqtt.local.server.codec.Packet.Connect;
-import dev.thingbridge.mqtt.local.server.codec.Packet.Disconnect;
-import dev.thingbridge.mqtt.local.server.codec.Packet.PubAck;
-import dev.thingbridge.mqtt.local.server.codec.Packet.Publish;
-import dev.thingbridge.mqtt.local.server.codec.Packet.SubAck;
-import dev.thingbridge.mqtt.local.server.codec.Packet.Subscribe;
-import dev.thingbridge.mqtt.local.server.codec.Packet.TopicSubscription;
-import dev.thingbridge.mqtt.local.server.codec.Packet.UnsubAck;
-import dev.thingbridge.mqtt.local.server.codec.Packet.Unsubscribe;
-import dev.thingbridge.mqtt.local.server.codec.Packet.Will;
+import dev.thingbridge.mqtt.codec.Packet.Connack;
+import dev.thingbridge.mqtt.codec.Packet.Connect;
+import dev.thingbridge.mqtt.codec.Packet.Disconnect;
+import dev.thingbridge.mqtt.codec.Packet.PubAck;
+import dev.thingbridge.mqtt.codec.Packet.Publish;
+import dev.thingbridge.mqtt.codec.Packet.SubAck;
+import dev.thingbridge.mqtt.codec.Packet.Subscribe;
+import dev.thingbridge.mqtt.codec.Packet.TopicSubscription;
+import dev.thingbridge.mqtt.codec.Packet.UnsubAck;
+import dev.thingbridge.mqtt.codec.Packet.Unsubscribe;
+import dev.thingbridge.mqtt.codec.Packet.Will;
 import java.util.function.Consumer;
 
 /**
