@@ -7,6 +7,8 @@ import dev.thingbridge.mqtt.MqttNotConnectedException;
 import dev.thingbridge.mqtt.MqttTimeoutException;
 import dev.thingbridge.mqtt.crt.CrtMqttClient;
 import dev.thingbridge.mqtt.crt.CrtMqttOptions;
+import dev.thingbridge.mqtt.nio.NioMqttClient;
+import dev.thingbridge.mqtt.nio.NioMqttOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +65,14 @@ public abstract class BrokerOptions {
   /** The {@code --client-id} given, or null. */
   abstract String clientIdFlag();
 
+  /**
+   * Whether {@link #open} connects with the Java NIO client instead of aws-crt's: only the twin does, and only
+   * for plain {@code mqtt://} unless told otherwise.
+   */
+  boolean usesJavaClient() {
+    return false;
+  }
+
   public MqttEndpoint endpoint() {
     return brokerAlias != null ? brokerAlias : endpoint;
   }
@@ -112,8 +122,11 @@ public abstract class BrokerOptions {
       return root.connector().get().connect(clientId);
     }
     CrtMqttOptions options = toOptions(clientId);
-    root.exit().nativeRuntimeUsed();
     try {
+      if (usesJavaClient()) {
+        return NioMqttClient.connect(NioMqttOptions.from(options), connectTimeout);
+      }
+      root.exit().nativeRuntimeUsed();
       return CrtMqttClient.connect(options, connectTimeout);
     } catch (MqttTimeoutException e) {
       throw new MqttNotConnectedException(

@@ -76,10 +76,29 @@ public final class TwinCommand implements Callable<Integer> {
             + "over the first).")
     String clientId;
 
+    @Option(names = "--mqtt-client", paramLabel = "KIND", defaultValue = "auto",
+        description = "MQTT client: auto (Java NIO for mqtt://, aws-crt for mqtts://), nio or crt. Default: "
+            + "${DEFAULT-VALUE}.")
+    MqttClientKind mqttClient;
+
     @Override
     String clientIdFlag() {
       return clientId;
     }
+
+    @Override
+    boolean usesJavaClient() {
+      if (mqttClient == MqttClientKind.nio && endpoint().tls()) {
+        throw new UsageException("--mqtt-client nio speaks plain TCP only; use mqtt:// or --mqtt-client crt for "
+            + endpoint());
+      }
+      return mqttClient == MqttClientKind.nio || (mqttClient == MqttClientKind.auto && !endpoint().tls());
+    }
+  }
+
+  /** The MQTT clients the twin can use. */
+  enum MqttClientKind {
+    auto, nio, crt
   }
 
   @Override

@@ -35,7 +35,7 @@ class CommandLineConventionsTest {
       Map.entry("--verbose", Set.of()), Map.entry("--quiet", Set.of()), Map.entry("--pretty", Set.of()),
       // connection
       Map.entry("--endpoint", Set.of("URI")), Map.entry("--cert", Set.of("PEM")), Map.entry("--key", Set.of("PEM")),
-      Map.entry("--ca", Set.of("PEM")), Map.entry("--client-id", Set.of("ID")),
+      Map.entry("--ca", Set.of("PEM")), Map.entry("--client-id", Set.of("ID")), Map.entry("--mqtt-client", Set.of("KIND")),
       Map.entry("--connect-timeout", Set.of("DURATION")),
       // what to work on
       Map.entry("--thing", Set.of("THING")), Map.entry("--name", Set.of("NAME")), Map.entry("--job", Set.of("JOB")),
