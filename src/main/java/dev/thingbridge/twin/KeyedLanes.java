@@ -104,6 +104,35 @@ final class KeyedLanes {
       schedule(lane);
       return;
     }
+    attemptHere(lane, attempt, task, true);
+  }
+
+  /**
+   * Runs {@code attempt} on the calling thread unless {@code key} has work queued or running; otherwise, or if
+   * {@code attempt} declines (returns false, having done nothing), queues {@code task} like {@link #execute}.
+   * For a delivering thread that groups the commits of what it handles itself (a client with {@link
+   * dev.thingbridge.mqtt.internal.DeliveryTurns}), so that concurrency needs no hand-off to share a commit.
+   */
+  void runHereUnlessQueued(String key, BooleanSupplier attempt, Runnable task) {
+    Lane lane;
+    synchronized (lanes) {
+      lane = lanes.get(key);
+      if (lane == null) {
+        lane = new Lane(key);
+        lane.scheduled = true;
+        lanes.put(key, lane);
+      } else {
+        // A lane in the map is always scheduled: the task runs behind the key's earlier ones.
+        lane.tasks.add(task);
+        return;
+      }
+    }
+    attemptHere(lane, attempt, task, false);
+  }
+
+  /** Runs {@code attempt} for a lane registered as busy; queues {@code task} if it declines. */
+  private void attemptHere(Lane lane, BooleanSupplier attempt, Runnable task, boolean markEnd) {
+    String key = lane.key;
     boolean ran = true;
     try {
       ran = attempt.getAsBoolean();
@@ -111,7 +140,9 @@ final class KeyedLanes {
       log.warn("twin: a task of {} failed: {}", key, e.toString(), e);
     }
     synchronized (lanes) {
-      lastHereEnd = System.nanoTime();
+      if (markEnd) {
+        lastHereEnd = System.nanoTime();
+      }
       if (!ran) {
         lane.tasks.addFirst(task);
       }

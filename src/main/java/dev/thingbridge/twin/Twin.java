@@ -8,6 +8,7 @@ import dev.thingbridge.mqtt.Subscription;
 import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.SubscriptionListener;
 import dev.thingbridge.mqtt.Topics;
+import dev.thingbridge.mqtt.internal.DeliveryTurns;
 import dev.thingbridge.mqtt.internal.HandOffListener;
 import dev.thingbridge.mqtt.internal.UnobservedPublisher;
 import dev.thingbridge.twin.http.Route;
@@ -95,6 +96,13 @@ public final class Twin implements AutoCloseable {
    * thread for milliseconds.
    */
   private final boolean handleOnArrival;
+  /**
+   * Whether the client says when each burst it delivers ends ({@link DeliveryTurns}): then every quick request
+   * is handled on the delivering thread and the burst's changes are committed once, at the end of the turn.
+   */
+  private final boolean inTurns;
+  /** Delivering thread only: this turn queued a commit that it must lead when the turn ends. */
+  private boolean turnMustLead;
 
   private Twin(Builder b) {
     this.mqtt = b.mqtt;
@@ -106,6 +114,7 @@ public final class Twin implements AutoCloseable {
     this.tickInterval = b.tickInterval;
     this.script = b.script;
     this.handleOnArrival = b.stateDir == null || b.sync != SyncMode.FULL;
+    this.inTurns = handleOnArrival && b.mqtt instanceof DeliveryTurns;
     this.ticker = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("thingbridge-twin-tick", true));
     this.pool = Executors.newCachedThreadPool(new NamedThreadFactory("thingbridge-twin", true));
     this.lanes = new KeyedLanes(pool);
@@ -131,6 +140,9 @@ public final class Twin implements AutoCloseable {
    */
   public CompletableFuture<Void> start() {
     openStore();
+    if (inTurns) {
+      ((DeliveryTurns) mqtt).onTurnEnd(this::endTurn);
+    }
     List<CompletableFuture<Subscription>> subs = new ArrayList<>();
     for (TwinService s : services) {
       List<SubscriptionFilter> filters = s.filters().stream()
@@ -284,6 +296,11 @@ public final class Twin implements AutoCloseable {
     return sent;
   }
 
+  /** How many transactions the twin committed so far (batches, not requests); for tests. */
+  long commits() {
+    return pipeline.commits();
+  }
+
   /** Runs one tick of every service now (tests use this with a stepped clock); returns once it is durable. */
   public void tickNow() {
     for (CompletableFuture<Void> done : tickAll()) {
@@ -306,6 +323,8 @@ public final class Twin implements AutoCloseable {
         String key = orderingKey(message.topic());
         if (scripted != null) {
           lanes.execute(key, () -> scripted.forEach(Twin.this::send));
+        } else if (inTurns && service.handlesQuickly()) {
+          lanes.runHereUnlessQueued(key, () -> tryHandleInTurn(service, message), () -> handleRequest(service, message));
         } else if (handleOnArrival && service.handlesQuickly()) {
           lanes.runHereIfIdle(key, () -> tryHandleHere(service, message), () -> handleRequest(service, message));
         } else {
@@ -346,7 +365,7 @@ public final class Twin implements AutoCloseable {
   private void handleRequest(TwinService service, MqttMessage message) {
     Lock l = lockFor(service);
     l.lock();
-    handleLocked(service, message, l);
+    handleLocked(service, message, l, true);
   }
 
   /**
@@ -362,25 +381,52 @@ public final class Twin implements AutoCloseable {
     if (!l.tryLock()) {
       return false;
     }
-    handleLocked(service, message, l);
+    handleLocked(service, message, l, true);
     return true;
+  }
+
+  /**
+   * Handles a request on the delivering thread if the lock is free at once, and leaves the commit to the end of
+   * the turn ({@link #endTurn}), so that every request the turn delivers shares it. Returns false, having done
+   * nothing, if the lock is taken.
+   */
+  private boolean tryHandleInTurn(TwinService service, MqttMessage message) {
+    Lock l = lockFor(service);
+    if (!l.tryLock()) {
+      return false;
+    }
+    if (handleLocked(service, message, l, false)) {
+      turnMustLead = true;
+    }
+    return true;
+  }
+
+  /** The delivering thread's turn ended: commit what it handled, and release the replies into its write. */
+  private void endTurn() {
+    if (turnMustLead) {
+      turnMustLead = false;
+      pipeline.lead();
+    }
   }
 
   private Lock lockFor(TwinService service) {
     return service.concurrentByThing() ? lock.readLock() : lock.writeLock();
   }
 
-  /** Handles a request with {@code l} held; releases it, then commits if no other thread does. */
-  private void handleLocked(TwinService service, MqttMessage message, Lock l) {
+  /**
+   * Handles a request with {@code l} held and releases it; then commits if no other thread does and {@code
+   * leadNow}. Returns whether the caller must lead the commit (only when not {@code leadNow}).
+   */
+  private boolean handleLocked(TwinService service, MqttMessage message, Lock l, boolean leadNow) {
     TwinOperation op = new TwinOperation(service, message, this::send);
     boolean lead;
     try {
       if (closed) {
-        return;
+        return false;
       }
       if (broken != null) {
         op.fail(new TwinCommitException(broken, null));
-        return;
+        return false;
       }
       boolean changed;
       try {
@@ -388,15 +434,17 @@ public final class Twin implements AutoCloseable {
         op.saveSnapshotIfNeeded(changed, json);
       } catch (RuntimeException e) {
         log.warn("twin {}: request dropped after an internal error: {}", service.name(), e.toString(), e);
-        return;
+        return false;
       }
       lead = pipeline.submit(op);
     } finally {
       l.unlock();
     }
-    if (lead) {
+    if (lead && leadNow) {
       pipeline.lead();
+      return false;
     }
+    return lead;
   }
 
   /** Ticks every service, each as one operation; returns when each is released or failed. */

@@ -64,6 +64,9 @@ final class Link {
      */
     void closed(MqttException cause, boolean wasOpen);
 
+    /** A turn of the loop (reads, submitted work) ended; what it queued is written next. */
+    void turnEnded();
+
     /** Called at least every 250 ms while the link runs, for the owner's timeouts. */
     void tick(long nowNanos);
 
@@ -191,6 +194,7 @@ final class Link {
         wakeupPending.set(false);
         runTasks();
         handleKeys();
+        events.turnEnded();
         timers(System.nanoTime());
         flush();
       }

@@ -11,6 +11,7 @@ import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.mqtt.codec.Packet;
 import dev.thingbridge.mqtt.codec.PacketEncoder;
 import dev.thingbridge.mqtt.internal.AbstractMqttClient;
+import dev.thingbridge.mqtt.internal.DeliveryTurns;
 import dev.thingbridge.mqtt.internal.SubscriptionIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * threads are handed to it. Inbound messages are delivered on it in arrival order; listeners other than
  * thingbridge's own hand-off listeners get them on the client's delivery pool, as with every backend.
  */
-public final class NioMqttClient extends AbstractMqttClient {
+public final class NioMqttClient extends AbstractMqttClient implements DeliveryTurns {
   private static final Logger log = LoggerFactory.getLogger(NioMqttClient.class);
   private static final int PULL_QUEUE_CAPACITY = 100_000;
   /** What a packet may carry beyond its payload: topic, properties, headers. */
@@ -61,8 +63,11 @@ public final class NioMqttClient extends AbstractMqttClient {
   private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
   private volatile MqttException lastFailure;
   private volatile boolean failFast;
+  private final List<Runnable> turnListeners = new CopyOnWriteArrayList<>();
   /** Link thread only. */
   private boolean everConnected;
+  /** Link thread only: whether a message was delivered in the current turn. */
+  private boolean deliveredThisTurn;
 
   private NioMqttClient(NioMqttOptions options) {
     super(options.clientId(), options.limits(), PULL_QUEUE_CAPACITY, options.ackTimeout());
@@ -113,6 +118,11 @@ public final class NioMqttClient extends AbstractMqttClient {
       c.close();
       throw e;
     }
+  }
+
+  @Override
+  public void onTurnEnd(Runnable onTurnEnd) {
+    turnListeners.add(java.util.Objects.requireNonNull(onTurnEnd, "onTurnEnd"));
   }
 
   /** The options this client was made with. */
@@ -177,6 +187,7 @@ public final class NioMqttClient extends AbstractMqttClient {
     }
     try {
       if (subscriptionIds.shouldDeliver(publish.topic(), longs(publish.subscriptionIds()))) {
+        deliveredThisTurn = true;
         deliver(new MqttMessage(publish.topic(), publish.payload(), QoS.of(publish.qos()), publish.retain(),
             publish.properties()));
       }
@@ -248,6 +259,21 @@ public final class NioMqttClient extends AbstractMqttClient {
         log.warn("mqtt client {}: {}", clientId(), cause.getMessage());
       }
       firstAttempt.completeExceptionally(cause);
+    }
+
+    @Override
+    public void turnEnded() {
+      if (!deliveredThisTurn) {
+        return;
+      }
+      deliveredThisTurn = false;
+      for (Runnable r : turnListeners) {
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          log.warn("mqtt client {}: a turn listener failed: {}", clientId(), e.toString());
+        }
+      }
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.thingbridge.twin.broker;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.mqtt.crt.CrtMqttClient;
 import dev.thingbridge.mqtt.crt.CrtMqttOptions;
+import dev.thingbridge.mqtt.nio.NioMqttClient;
+import dev.thingbridge.mqtt.nio.NioMqttOptions;
 import dev.thingbridge.testing.ConnectedLatch;
 import dev.thingbridge.testing.Mosquitto;
 import dev.thingbridge.twin.server.TwinServer;
@@ -27,7 +29,8 @@ import software.amazon.awssdk.services.iotjobsdataplane.IotJobsDataPlaneClient;
 
 /**
  * The twin as {@code thingbridge twin} runs it: a real Mosquitto on a free loopback port, the twin attached
- * through the direct aws-crt backend ({@link CrtMqttClient}) with its HTTP API on a free port, and helpers
+ * through the NIO client ({@link NioMqttClient}, what {@code twin} uses for mqtt://) with its HTTP API on a
+ * free port, and helpers
  * for what talks to it: plain CRT {@link Mqtt5Client}s for the aws-iot-device-sdk's V2 service clients,
  * thingbridge device clients, and the AWS SDK for Java v2 control-plane clients.
  */
@@ -37,7 +40,7 @@ final class MosquittoTwinRig implements AutoCloseable {
       StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "not-a-secret"));
 
   final Mosquitto broker;
-  final CrtMqttClient twinClient;
+  final NioMqttClient twinClient;
   final TwinServer twin;
   private final List<AutoCloseable> owned = new ArrayList<>();
 
@@ -48,7 +51,7 @@ final class MosquittoTwinRig implements AutoCloseable {
   MosquittoTwinRig(Path dir, TwinServer.Options options) throws Exception {
     broker = Mosquitto.plain(dir.resolve("broker"));
     try {
-      twinClient = CrtMqttClient.connect(clientOptions("thingbridge-twin"), WAIT);
+      twinClient = NioMqttClient.connect(NioMqttOptions.from(clientOptions("thingbridge-twin")), WAIT);
       twin = TwinServer.start(twinClient, options.withApi(InetAddress.getLoopbackAddress(), 0));
     } catch (Exception | Error e) {
       broker.close();
