@@ -40,18 +40,24 @@ final class MosquittoTwinRig implements AutoCloseable {
       StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "not-a-secret"));
 
   final Mosquitto broker;
-  final NioMqttClient twinClient;
+  final MqttClient twinClient;
   final TwinServer twin;
   private final List<AutoCloseable> owned = new ArrayList<>();
 
   MosquittoTwinRig(Path dir) throws Exception {
-    this(dir, TwinServer.Options.defaults());
+    this(dir, TwinServer.Options.defaults(), false);
   }
 
-  MosquittoTwinRig(Path dir, TwinServer.Options options) throws Exception {
+  /**
+   * @param crtTwin attach the twin through the direct aws-crt backend instead, as {@code twin --mqtt-client crt}
+   *     and every {@code mqtts://} twin does
+   */
+  MosquittoTwinRig(Path dir, TwinServer.Options options, boolean crtTwin) throws Exception {
     broker = Mosquitto.plain(dir.resolve("broker"));
     try {
-      twinClient = NioMqttClient.connect(NioMqttOptions.from(clientOptions("thingbridge-twin")), WAIT);
+      twinClient = crtTwin
+          ? CrtMqttClient.connect(clientOptions("thingbridge-twin"), WAIT)
+          : NioMqttClient.connect(NioMqttOptions.from(clientOptions("thingbridge-twin")), WAIT);
       twin = TwinServer.start(twinClient, options.withApi(InetAddress.getLoopbackAddress(), 0));
     } catch (Exception | Error e) {
       broker.close();
