@@ -263,6 +263,7 @@ class KeyValueStoreTest {
     }
     assertThat(biggest).as("the journal was emptied on the way").isLessThan((long) writes * value.length);
     assertThat(dir.resolve("journal.bin")).as("closing checkpoints").doesNotExist();
+    assertThat(dir.resolve("journal.sealed.bin")).doesNotExist();
     try (FileKeyValueStore kv = FileKeyValueStore.open(dir)) {
       assertThat(s(kv, "seq")).isEqualTo(Integer.toString(writes - 1));
       assertThat(kv.get("big/" + ((writes - 1) % 10)).orElseThrow()[0]).isEqualTo((byte) (writes - 1));
