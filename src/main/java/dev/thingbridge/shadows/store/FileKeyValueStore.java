@@ -83,6 +83,7 @@ public final class FileKeyValueStore implements KeyValueStore {
   private final ExecutorService checkpointer;
   private final LongAdder batchesWritten = new LongAdder();
   private final LongAdder journalSyncs = new LongAdder();
+  private final LongAdder checkpoints = new LongAdder();
   private volatile boolean closed;
   /** A write or a checkpoint failed midway: only a reopen (which replays the journals) makes the store whole. */
   private volatile boolean needsRecovery;
@@ -185,11 +186,12 @@ public final class FileKeyValueStore implements KeyValueStore {
   }
 
   /**
-   * How many batches were written since the store was opened, and how many fsyncs of the journal they took: with
-   * writers waiting at the same moment the second is smaller than the first (for diagnostics and benchmarks).
+   * How many batches were written since the store was opened, how many fsyncs of the journal they took (with
+   * writers waiting at the same moment the second is smaller than the first) and how many checkpoints the store's
+   * thread completed (for diagnostics and benchmarks).
    */
   public CommitStats commitStats() {
-    return new CommitStats(batchesWritten.sum(), journalSyncs.sum());
+    return new CommitStats(batchesWritten.sum(), journalSyncs.sum(), checkpoints.sum());
   }
 
   /** Batches waiting for the commit in progress to finish (for tests). */
@@ -266,6 +268,7 @@ public final class FileKeyValueStore implements KeyValueStore {
       Files.deleteIfExists(dir.resolve(SEALED_JOURNAL));
       files.syncDirectory();
       sealed = false;
+      checkpoints.increment();
       steps.reached("sealed-journal-deleted");
     } catch (IOException e) {
       // The sealed journal stays and still holds every value: the next write past the limit tries again.

@@ -89,6 +89,7 @@ class BackgroundCheckpointTest {
       writer.shutdownNow();
     }
     kv.awaitCheckpoint();
+    assertThat(kv.commitStats()).isEqualTo(new CommitStats(3, 3, 1));
     assertThat(dir.resolve("journal.sealed.bin")).doesNotExist();
     assertThat(Files.readString(keyFile(dir, "s/a"))).as("the checkpoint wrote what was sealed").isEqualTo("v1");
     assertThat(s(kv, "s/a")).as("a newer write still wins over the checkpointed file").isEqualTo("v2");

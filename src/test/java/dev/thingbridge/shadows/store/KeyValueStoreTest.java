@@ -201,7 +201,7 @@ class KeyValueStoreTest {
       }
       assertThat(othersQueued.getCount()).isZero();
       assertThat(journalWrites.get()).as("one sync for the first write, one for the seven waiting").isEqualTo(2);
-      assertThat(kv.commitStats()).isEqualTo(new CommitStats(writers, 2));
+      assertThat(kv.commitStats()).isEqualTo(new CommitStats(writers, 2, 0));
       assertThat(kv.keys("w/")).hasSize(2 * writers);
     } finally {
       threads.shutdownNow();
@@ -228,7 +228,7 @@ class KeyValueStoreTest {
       assertThat(s(kv, "s/seq")).isEqualTo("v99");
       assertThat(kv.get("s/gone")).isEmpty();
       assertThat(kv.keys("s/")).containsExactly("s/level", "s/seq");
-      assertThat(kv.commitStats()).isEqualTo(new CommitStats(102, 102));
+      assertThat(kv.commitStats()).isEqualTo(new CommitStats(102, 102, 0));
     }
     assertThat(filesWritten.get()).as("the checkpoint at close writes each live key once").isEqualTo(2);
     assertThat(dir.resolve("journal.bin")).doesNotExist();
