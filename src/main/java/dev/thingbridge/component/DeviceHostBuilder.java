@@ -33,12 +33,23 @@ public final class DeviceHostBuilder {
     this.gateway = Objects.requireNonNull(gateway, "gateway");
     this.config = Objects.requireNonNull(config, "config");
     this.shadowBackends = backend -> backend == ShadowBackend.CLOUD ? mqtt : null;
-    this.otaPlatforms = (thing, stateDir) -> thing.equals(gateway) ? gatewayPlatform(stateDir) : null;
   }
 
-  private GatewayPlatform gatewayPlatform(Path thingState) {
+  /**
+   * The OTA platform of a thing that is not an MCU's, built when its jobs part starts, so under the configuration
+   * {@code current} in force then (a live change of {@code ota.installDir} applies to the next job).
+   */
+  OtaPlatform otaPlatform(String thing, Path stateDir, ComponentConfig current) {
+    if (otaPlatforms != null) {
+      return otaPlatforms.apply(thing, stateDir);
+    }
+    return thing.equals(gateway) ? gatewayPlatform(stateDir, current) : null;
+  }
+
+  /** The gateway's own files; {@code installDir} is relative to the state directory the component started with. */
+  private GatewayPlatform gatewayPlatform(Path thingState, ComponentConfig current) {
     GatewayPlatform.Builder b = GatewayPlatform.builder(thingState.resolve("ota"));
-    String dir = config.ota().installDir();
+    String dir = current.ota().installDir();
     if (!dir.isEmpty()) {
       b.installDir(workDir.resolve(config.stateDir()).resolve(dir));
     }

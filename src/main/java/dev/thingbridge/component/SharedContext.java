@@ -98,6 +98,6 @@ final class SharedContext implements HostContext {
       McuOtaPlatform platform = fleet == null ? null : fleet.otaPlatform(thing, stateDir);
       return platform; // null when its port could not be opened: logged by the fleet, in the health shadow
     }
-    return host.settings().otaPlatforms.apply(thing, stateDir);
+    return host.settings().otaPlatform(thing, stateDir, host.config());
   }
 }

@@ -50,7 +50,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Run (after {@code ./mvnw -B -q package -DskipTests}, so that {@code target/thingbridge.jar} exists):
  * {@code ./mvnw -q -B test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test
- * -Dexec.args="-cp %classpath dev.thingbridge.bench.ShadowAgentBench [DELTAS_ONE DELTAS_MANY]"}
+ * -Dexec.args="-cp %classpath dev.thingbridge.bench.ShadowAgentBench [DELTAS_ONE DELTAS_MANY]"}; add
+ * {@code -Dbench.shadows=100} before {@code -cp} for the 100-shadow scene alone.
  */
 public final class ShadowAgentBench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,7 +102,7 @@ public final class ShadowAgentBench {
          MqttClient deviceClient = connect(broker, THING);
          TwinProcess twin = TwinProcess.start(broker, dir.resolve("twin"), "normal")) {
       List<Result> results = new ArrayList<>();
-      for (int shadows : new int[] {1, 100}) {
+      for (int shadows : scenes()) {
         int n = shadows == 1 ? one : many;
         for (int k = 0; k < DEVICES.length; k++) {
           List<ShadowTopics> topics = topics(shadows);
@@ -109,18 +110,34 @@ public final class ShadowAgentBench {
           try (Device device = start(k, deviceClient, topics, dir.resolve("state-" + shadows + "-" + k))) {
             run(app, topics, n / 4, DEVICES[k]);
             CommitStats before = device.commits();
-            System.out.printf(Locale.ROOT, "# %d shadows, %s: measuring from %s%n", shadows, DEVICES[k],
-                java.time.Instant.now());
+            System.out.printf(Locale.ROOT, "# %d shadows, %s: measuring from %s, load %s%n", shadows, DEVICES[k],
+                java.time.Instant.now(), load());
             Result r = run(app, topics, n, DEVICES[k]);
             results.add(before == null ? r : r.withCommits(device.commits().minus(before)));
-            System.out.printf(Locale.ROOT, "# done at %s: %s%n", java.time.Instant.now(), results.get(results.size()
-                - 1));
+            System.out.printf(Locale.ROOT, "# done at %s, load %s: %s%n", java.time.Instant.now(), load(),
+                results.get(results.size() - 1));
           }
         }
       }
       print(results);
     }
     System.exit(0); // the CRT's static event loop keeps native threads alive
+  }
+
+  /** The scenes to run: {@code -Dbench.shadows=1,100} (the default) or either one alone. */
+  private static int[] scenes() {
+    return Arrays.stream(System.getProperty("bench.shadows", "1,100").split(",")).map(String::trim)
+        .mapToInt(Integer::parseInt).toArray();
+  }
+
+  /** The load averages (1, 5, 15 min) as {@code uptime} shows them, so each figure has its load beside it. */
+  private static String load() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   private static List<ShadowTopics> topics(int shadows) {
@@ -270,8 +287,8 @@ public final class ShadowAgentBench {
   private static void print(List<Result> results) {
     System.out.printf(Locale.ROOT, "Delta to acknowledgement through the twin on Mosquitto (one change in flight per "
         + "shadow: desired update -> delta -> device -> reported update accepted)%n");
-    System.out.printf(Locale.ROOT, "%-9s %-22s %8s %10s %10s %10s %12s %12s %14s%n", "shadows", "device", "deltas",
-        "deltas/s", "p50 us", "p99 us", "rate ratio", "p50 ratio", "batches/fsync");
+    System.out.printf(Locale.ROOT, "%-9s %-22s %8s %10s %10s %10s %12s %12s %20s %12s%n", "shadows", "device",
+        "deltas", "deltas/s", "p50 us", "p99 us", "rate ratio", "p50 ratio", "batches/fsync", "checkpoints");
     Result baseline = null;
     for (Result r : results) {
       if (baseline == null || baseline.shadows() != r.shadows()) {
@@ -279,9 +296,10 @@ public final class ShadowAgentBench {
       }
       String perSync = r.commits() == null ? "" : String.format(Locale.ROOT, "%d/%d = %.2f", r.commits().batches(),
           r.commits().syncs(), r.commits().batches() / (double) Math.max(1, r.commits().syncs()));
-      System.out.printf(Locale.ROOT, "%-9d %-22s %8d %10.0f %10.1f %10.1f %11.2fx %11.2fx %14s%n", r.shadows(),
+      String checkpoints = r.commits() == null ? "" : Long.toString(r.commits().checkpoints());
+      System.out.printf(Locale.ROOT, "%-9d %-22s %8d %10.0f %10.1f %10.1f %11.2fx %11.2fx %20s %12s%n", r.shadows(),
           r.name(), r.deltas(), r.perSecond(), r.p50Micros(), r.p99Micros(), r.perSecond() / baseline.perSecond(),
-          r.p50Micros() / baseline.p50Micros(), perSync);
+          r.p50Micros() / baseline.p50Micros(), perSync, checkpoints);
     }
   }
 }

@@ -1,19 +1,15 @@
 package dev.thingbridge.shadows.store;
 
+import dev.thingbridge.internal.NamedThreadFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +17,16 @@ import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link KeyValueStore} in a directory: one file per key, named by the base64url of the key, and a journal.
@@ -32,14 +34,18 @@ import java.util.stream.Stream;
  * <p>A write is durable, against a kill and against power loss, when {@link #write} returns: its batch is appended
  * to the journal ({@link JournalFormat}) and the journal fsynced. Writes that arrive while one is being synced wait
  * and share the next fsync (group commit), so N shadows applying deltas at once cost about one fsync, not N. The
- * key files are not touched by a write: its values are served from memory until the next checkpoint, which writes
- * each key changed since the last one once (temp file renamed over, then fsynced) and removes the journal. A
- * checkpoint runs once the journal grows past {@value #CHECKPOINT_BYTES} bytes or {@value #CHECKPOINT_KEYS} keys
- * wait for one, and at {@link #close()}. (Replacing a file by rename costs about as much as the fsync itself on
- * ext4, which flushes the new file's data at the rename: doing it per write capped a group commit at a few hundred
- * writes per second however many shared the fsync.) Opening the store replays a journal left by a crash or a power
- * loss up to its last whole record, so the store holds all of a batch or none of it. A lock file keeps a second
- * process (or a second instance) out.
+ * key files are not touched by a write: its values are served from memory until a checkpoint writes each key
+ * changed since the last one once (temp file renamed over, then fsynced). (Replacing a file by rename costs about as
+ * much as the fsync itself on ext4, which flushes the new file's data at the rename: doing it per write capped a
+ * group commit at a few hundred writes per second however many shared the fsync.)
+ *
+ * <p>Once the journal grows past {@value #CHECKPOINT_BYTES} bytes or {@value #CHECKPOINT_KEYS} keys wait for a
+ * checkpoint, the write that sees it only seals the journal (renames it aside; later writes start a new one) and
+ * hands the checkpoint to the store's own thread, so no writer waits for key files: the sealed journal is deleted
+ * once the files it covers are durable. One checkpoint runs at a time; {@link #close()} runs the last one. Opening
+ * the store replays the sealed journal and then the current one, each up to its last whole record, so the store holds
+ * all of a batch or none of it after a crash or a power loss at any step. A lock file keeps a second process (or a
+ * second instance) out.
  *
  * <p>Keys are limited to {@value #MAX_KEY_BYTES} UTF-8 bytes so that file names fit every common file system.
  * Thread-safe; reads take no lock.
@@ -47,72 +53,85 @@ import java.util.stream.Stream;
 public final class FileKeyValueStore implements KeyValueStore {
   /** Longest key, in UTF-8 bytes. */
   public static final int MAX_KEY_BYTES = 180;
-  /** Journal size above which a write checkpoints (fsyncs the key files written and empties the journal). */
+  /** Journal size above which a write hands a checkpoint to the store's thread. */
   static final int CHECKPOINT_BYTES = 1 << 20;
-  /** Keys changed since the last checkpoint above which a write checkpoints. */
+  /** Keys changed since the last checkpoint above which a write hands a checkpoint to the store's thread. */
   static final int CHECKPOINT_KEYS = 2048;
-  /** The value of a key removed since the last checkpoint (compared by identity). */
-  private static final byte[] REMOVED = new byte[0];
 
+  private static final Logger LOG = LoggerFactory.getLogger(FileKeyValueStore.class);
   private static final String JOURNAL = "journal.bin";
+  /** The journal a background checkpoint is writing out; it goes once the key files are durable. */
+  private static final String SEALED_JOURNAL = "journal.sealed.bin";
   private static final String LOCK = "store.lock";
-  private static final String TEMP_SUFFIX = ".tmp";
-  private static final Base64.Encoder NAMES = Base64.getUrlEncoder().withoutPadding();
-  private static final Base64.Decoder NAME_DECODER = Base64.getUrlDecoder();
 
-  /** Test seam: called at each step of a write so tests can simulate a crash there by throwing. */
+  /** Test seam: called at each step of a write or a checkpoint so tests can simulate a crash there by throwing. */
   interface StepListener {
     void reached(String step);
   }
 
   private final Path dir;
   private final StepListener steps;
-  private final FileChannel lockChannel;
+  private final KeyFiles files;
+  private final long checkpointBytes;
+  private final int checkpointKeys;
   private final FileLock lock;
   /** Every key on disk, so listing a prefix does not scan a directory that may hold thousands of shadows. */
   private final NavigableSet<String> index = new ConcurrentSkipListSet<>();
-  /** Values written since the last checkpoint, newer than their files ({@link #REMOVED} for a removal). */
+  /** Values journaled and not yet in their files ({@link KeyFiles#REMOVED} for a removal). */
   private final Map<String, byte[]> staged = new ConcurrentHashMap<>();
   private final GroupCommit<WriteBatch> commits = new GroupCommit<>(this::commit);
+  private final ExecutorService checkpointer;
   private final LongAdder batchesWritten = new LongAdder();
   private final LongAdder journalSyncs = new LongAdder();
+  private final LongAdder checkpoints = new LongAdder();
   private volatile boolean closed;
+  /** A write or a checkpoint failed midway: only a reopen (which replays the journals) makes the store whole. */
+  private volatile boolean needsRecovery;
+  /** Set by a commit that seals the journal, cleared by the checkpoint that deletes it. */
+  private volatile boolean sealed;
+  /** The background checkpoint handed off last (set only inside the group commit). */
+  private volatile CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
   // Touched only inside the group commit (one thread at a time), or by open.
   private FileChannel journal;
-  /** A write failed after its batch was journaled: only a reopen (which replays the journal) completes it. */
-  private boolean needsRecovery;
   private boolean released;
 
-  private FileKeyValueStore(Path dir, StepListener steps) throws IOException {
+  private FileKeyValueStore(Path dir, StepListener steps, long checkpointBytes, int checkpointKeys)
+      throws IOException {
     this.dir = dir;
     this.steps = steps;
+    this.files = new KeyFiles(dir, steps);
+    this.checkpointBytes = checkpointBytes;
+    this.checkpointKeys = checkpointKeys;
     Files.createDirectories(dir);
-    this.lockChannel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock acquired;
-    try {
-      acquired = lockChannel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      acquired = null;
-    }
-    if (acquired == null) {
-      lockChannel.close();
-      throw new ShadowStoreException("store " + dir + " is in use by another instance or process");
-    }
-    this.lock = acquired;
+    this.lock = files.lock(LOCK);
+    this.checkpointer = Executors.newSingleThreadExecutor(
+        new NamedThreadFactory("thingbridge-store-checkpoint-" + dir.getFileName(), true));
   }
 
   /** Opens (creating if needed) the store in {@code dir}, finishing any batch a crash interrupted. */
   public static FileKeyValueStore open(Path dir) {
-    return open(dir, step -> { });
+    return open(dir, step -> { }, CHECKPOINT_BYTES, CHECKPOINT_KEYS);
   }
 
   static FileKeyValueStore open(Path dir, StepListener steps) {
+    return open(dir, steps, CHECKPOINT_BYTES, CHECKPOINT_KEYS);
+  }
+
+  /** Opens with other checkpoint thresholds (for tests). */
+  static FileKeyValueStore open(Path dir, StepListener steps, long checkpointBytes, int checkpointKeys) {
+    FileKeyValueStore store;
     try {
-      FileKeyValueStore store = new FileKeyValueStore(dir, steps);
-      store.recover();
-      return store;
+      store = new FileKeyValueStore(dir, steps, checkpointBytes, checkpointKeys);
     } catch (IOException e) {
       throw new ShadowStoreException("cannot open store " + dir + ": " + e.getMessage(), e);
+    }
+    try {
+      store.recover();
+      return store;
+    } catch (IOException | RuntimeException e) {
+      store.release();
+      throw e instanceof ShadowStoreException se ? se
+          : new ShadowStoreException("cannot open store " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -126,12 +145,10 @@ public final class FileKeyValueStore implements KeyValueStore {
     ensureOpen();
     byte[] newer = staged.get(key);
     if (newer != null) {
-      return newer == REMOVED ? Optional.empty() : Optional.of(newer.clone());
+      return newer == KeyFiles.REMOVED ? Optional.empty() : Optional.of(newer.clone());
     }
     try {
-      return Optional.of(Files.readAllBytes(fileOf(key)));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
+      return files.read(key);
     } catch (IOException e) {
       throw new ShadowStoreException("cannot read a key of store " + dir + ": " + e.getMessage(), e);
     }
@@ -152,15 +169,15 @@ public final class FileKeyValueStore implements KeyValueStore {
 
   /**
    * Applies a batch atomically and durably. Batches written at the same moment by several threads are committed
-   * together, in the order they arrived, with one fsync.
+   * together, in the order they arrived, with one fsync. A write never waits for a checkpoint.
    */
   @Override
   public void write(WriteBatch batch) {
     for (WriteBatch.Op op : batch.ops()) {
       if (op instanceof WriteBatch.Put put) {
-        fileOf(put.key());
+        files.fileOf(put.key());
       } else if (op instanceof WriteBatch.Remove remove) {
-        fileOf(remove.key());
+        files.fileOf(remove.key());
       }
     }
     ensureOpen();
@@ -169,11 +186,12 @@ public final class FileKeyValueStore implements KeyValueStore {
   }
 
   /**
-   * How many batches were written since the store was opened, and how many fsyncs of the journal they took: with
-   * writers waiting at the same moment the second is smaller than the first (for diagnostics and benchmarks).
+   * How many batches were written since the store was opened, how many fsyncs of the journal they took (with
+   * writers waiting at the same moment the second is smaller than the first) and how many checkpoints the store's
+   * thread completed (for diagnostics and benchmarks).
    */
   public CommitStats commitStats() {
-    return new CommitStats(batchesWritten.sum(), journalSyncs.sum());
+    return new CommitStats(batchesWritten.sum(), journalSyncs.sum(), checkpoints.sum());
   }
 
   /** Batches waiting for the commit in progress to finish (for tests). */
@@ -181,7 +199,16 @@ public final class FileKeyValueStore implements KeyValueStore {
     return commits.queued();
   }
 
-  /** Journals a group of batches with one fsync, then stages it for the next checkpoint. */
+  /** Waits for the background checkpoint handed off last, if any, whatever its outcome (for tests). */
+  void awaitCheckpoint() {
+    try {
+      inFlight.join();
+    } catch (CompletionException | CancellationException ignored) {
+      // its outcome shows in the store's state
+    }
+  }
+
+  /** Journals a group of batches with one fsync, stages it, and hands a checkpoint off when one is due. */
   private void commit(List<WriteBatch> group) {
     ensureOpen();
     Map<String, byte[]> net = new LinkedHashMap<>();
@@ -202,8 +229,8 @@ public final class FileKeyValueStore implements KeyValueStore {
     try {
       steps.reached("journal-written");
       stage(net);
-      if (journal.size() > CHECKPOINT_BYTES || staged.size() > CHECKPOINT_KEYS) {
-        checkpoint();
+      if (inFlight.isDone() && (journal.size() > checkpointBytes || staged.size() > checkpointKeys)) {
+        handOffCheckpoint();
       }
     } catch (IOException | RuntimeException e) {
       // Half the group may be on disk; only a reopen (which replays the journal) makes the store whole again.
@@ -213,6 +240,51 @@ public final class FileKeyValueStore implements KeyValueStore {
           + " failed midway (" + e.getMessage() + "); the store is closed, reopen it to complete the batch from its "
           + "journal", e);
     }
+  }
+
+  /**
+   * Seals the journal (unless a failed checkpoint left one sealed) and has the store's thread write out what is
+   * staged now. The next append starts a new journal, and syncs the directory before it, which also makes the
+   * rename durable before anything relies on it.
+   */
+  private void handOffCheckpoint() throws IOException {
+    if (!sealed) {
+      journal.close();
+      journal = null;
+      Files.move(dir.resolve(JOURNAL), dir.resolve(SEALED_JOURNAL), StandardCopyOption.ATOMIC_MOVE);
+      sealed = true;
+      steps.reached("journal-sealed");
+    }
+    Map<String, byte[]> snapshot = Map.copyOf(staged);
+    inFlight = CompletableFuture.runAsync(() -> checkpointSealed(snapshot), checkpointer);
+  }
+
+  /** On the store's thread: writes out a snapshot of what was staged when the journal was sealed. */
+  private void checkpointSealed(Map<String, byte[]> snapshot) {
+    try {
+      steps.reached("checkpoint-started");
+      files.writeDurably(snapshot);
+      unstage(snapshot);
+      Files.deleteIfExists(dir.resolve(SEALED_JOURNAL));
+      files.syncDirectory();
+      sealed = false;
+      checkpoints.increment();
+      steps.reached("sealed-journal-deleted");
+    } catch (IOException e) {
+      // The sealed journal stays and still holds every value: the next write past the limit tries again.
+      LOG.warn("store {}: checkpoint failed, its journal is kept: {}", dir, e.getMessage());
+      throw new ShadowStoreException("checkpoint of store " + dir + " failed: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      needsRecovery = true;
+      closed = true;
+      LOG.error("store {}: checkpoint failed midway, the store is closed; reopen it to replay its journals", dir, e);
+      throw e;
+    }
+  }
+
+  /** Serves the keys of a snapshot from their files again, unless a later write staged a newer value. */
+  private void unstage(Map<String, byte[]> written) {
+    written.forEach(staged::remove);
   }
 
   /** The keys a prefix removal sees: those on disk and those earlier batches of the group put, less removed. */
@@ -233,7 +305,7 @@ public final class FileKeyValueStore implements KeyValueStore {
   private void append(byte[] record) throws IOException {
     if (journal == null) {
       journal = FileChannel.open(dir.resolve(JOURNAL), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      syncDirectory(); // the journal's own entry must survive a power loss before anything relies on it
+      files.syncDirectory(); // the journal's own entry must survive a power loss before anything relies on it
     }
     long start = journal.size();
     try {
@@ -255,7 +327,7 @@ public final class FileKeyValueStore implements KeyValueStore {
   private void stage(Map<String, byte[]> net) {
     net.forEach((key, value) -> {
       if (value == null) {
-        staged.put(key, REMOVED);
+        staged.put(key, KeyFiles.REMOVED);
         index.remove(key);
       } else {
         staged.put(key, value);
@@ -264,100 +336,38 @@ public final class FileKeyValueStore implements KeyValueStore {
     });
   }
 
-  /** Writes the staged values to their files; returns the files written (not yet fsynced). */
-  private List<Path> writeStaged(Map<String, byte[]> values) throws IOException {
-    List<Path> written = new ArrayList<>();
-    int n = 0;
-    for (Map.Entry<String, byte[]> e : values.entrySet()) {
-      Path file = fileOf(e.getKey());
-      if (e.getValue() == REMOVED) {
-        Files.deleteIfExists(file);
-      } else {
-        replace(file, e.getValue());
-        written.add(file);
-      }
-      steps.reached("applied-" + (++n));
-    }
-    return written;
-  }
-
-  /** Writes a temp file and renames it over the target: a reader sees the old value or the new one, whole. */
-  private void replace(Path target, byte[] bytes) throws IOException {
-    Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
-    Files.write(temp, bytes);
-    steps.reached("temp-written");
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
   /**
-   * Writes every key changed since the last checkpoint to its file, makes the files durable on their own, then
-   * empties the journal. Readers keep reading the staged values until their files are in place.
+   * On the caller's thread, with no write in progress and no checkpoint in flight: writes every staged key to its
+   * file, makes the files durable, then deletes both journals.
    */
-  private void checkpoint() throws IOException {
+  private void checkpointAll() throws IOException {
     Map<String, byte[]> values = Map.copyOf(staged);
-    for (Path file : writeStaged(values)) {
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-        ch.force(true);
-      }
-    }
-    syncDirectory();
-    values.forEach(staged::remove);
+    files.writeDurably(values);
+    unstage(values);
     if (journal != null) {
       journal.close();
       journal = null;
     }
+    Files.deleteIfExists(dir.resolve(SEALED_JOURNAL));
     Files.deleteIfExists(dir.resolve(JOURNAL));
-    syncDirectory();
-  }
-
-  private void syncDirectory() {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException ignored) {
-      // Some file systems cannot fsync a directory; the rename is still atomic there.
-    }
+    sealed = false;
+    files.syncDirectory();
   }
 
   private void recover() throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path p : files.toList()) {
-        String name = p.getFileName().toString();
-        if (name.endsWith(TEMP_SUFFIX)) {
-          Files.deleteIfExists(p);
-        } else if (name.indexOf('.') < 0) {
-          String key = decodeName(name);
-          if (key != null) {
-            index.add(key);
-          }
+    index.addAll(files.scan());
+    boolean replayed = false;
+    for (String name : List.of(SEALED_JOURNAL, JOURNAL)) { // the sealed one holds the older records
+      Path journalFile = dir.resolve(name);
+      if (Files.exists(journalFile)) {
+        for (Map<String, byte[]> record : JournalFormat.decode(Files.readAllBytes(journalFile))) {
+          stage(record);
         }
+        replayed = true;
       }
     }
-    Path journalFile = dir.resolve(JOURNAL);
-    if (Files.exists(journalFile)) {
-      for (Map<String, byte[]> record : JournalFormat.decode(Files.readAllBytes(journalFile))) {
-        stage(record);
-      }
-      checkpoint();
-    }
-  }
-
-  private Path fileOf(String key) {
-    byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
-    if (utf8.length > MAX_KEY_BYTES) {
-      throw new ShadowStoreException("key of " + utf8.length + " bytes is longer than " + MAX_KEY_BYTES);
-    }
-    return dir.resolve(NAMES.encodeToString(utf8));
-  }
-
-  private static String decodeName(String name) {
-    try {
-      return new String(NAME_DECODER.decode(name), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return null;
+    if (replayed) {
+      checkpointAll();
     }
   }
 
@@ -368,8 +378,9 @@ public final class FileKeyValueStore implements KeyValueStore {
   }
 
   /**
-   * Waits for the write in progress, makes everything written durable in the key files (the journal goes) and
-   * releases the directory. After a failed write the journal is left for the next open to replay.
+   * Waits for the write and the checkpoint in progress, makes everything written durable in the key files (the
+   * journals go) and releases the directory. After a failed write or checkpoint the journals are left for the next
+   * open to replay.
    */
   @Override
   public void close() {
@@ -379,23 +390,29 @@ public final class FileKeyValueStore implements KeyValueStore {
       }
       released = true;
       closed = true;
+      awaitCheckpoint();
       try {
-        if (!needsRecovery && journal != null) {
-          checkpoint();
+        if (!needsRecovery && (journal != null || sealed)) {
+          checkpointAll();
         }
       } catch (IOException e) {
-        // The journal stays; the next open replays it.
+        // The journals stay; the next open replays them.
       } finally {
-        try {
-          if (journal != null) {
-            journal.close();
-          }
-          lock.release();
-          lockChannel.close();
-        } catch (IOException ignored) {
-          // Closing the channel releases the lock anyway.
-        }
+        release();
       }
     });
+  }
+
+  private void release() {
+    checkpointer.shutdownNow();
+    try {
+      if (journal != null) {
+        journal.close();
+      }
+      lock.release();
+      lock.channel().close();
+    } catch (IOException ignored) {
+      // Closing the channel releases the lock anyway.
+    }
   }
 }

@@ -201,7 +201,7 @@ class KeyValueStoreTest {
       }
       assertThat(othersQueued.getCount()).isZero();
       assertThat(journalWrites.get()).as("one sync for the first write, one for the seven waiting").isEqualTo(2);
-      assertThat(kv.commitStats()).isEqualTo(new CommitStats(writers, 2));
+      assertThat(kv.commitStats()).isEqualTo(new CommitStats(writers, 2, 0));
       assertThat(kv.keys("w/")).hasSize(2 * writers);
     } finally {
       threads.shutdownNow();
@@ -228,7 +228,7 @@ class KeyValueStoreTest {
       assertThat(s(kv, "s/seq")).isEqualTo("v99");
       assertThat(kv.get("s/gone")).isEmpty();
       assertThat(kv.keys("s/")).containsExactly("s/level", "s/seq");
-      assertThat(kv.commitStats()).isEqualTo(new CommitStats(102, 102));
+      assertThat(kv.commitStats()).isEqualTo(new CommitStats(102, 102, 0));
     }
     assertThat(filesWritten.get()).as("the checkpoint at close writes each live key once").isEqualTo(2);
     assertThat(dir.resolve("journal.bin")).doesNotExist();
@@ -263,6 +263,7 @@ class KeyValueStoreTest {
     }
     assertThat(biggest).as("the journal was emptied on the way").isLessThan((long) writes * value.length);
     assertThat(dir.resolve("journal.bin")).as("closing checkpoints").doesNotExist();
+    assertThat(dir.resolve("journal.sealed.bin")).doesNotExist();
     try (FileKeyValueStore kv = FileKeyValueStore.open(dir)) {
       assertThat(s(kv, "seq")).isEqualTo(Integer.toString(writes - 1));
       assertThat(kv.get("big/" + ((writes - 1) % 10)).orElseThrow()[0]).isEqualTo((byte) (writes - 1));

@@ -44,7 +44,8 @@ import software.amazon.awssdk.crt.io.SocketOptions;
  * configuration events, DeferComponentUpdate only after SubscribeToComponentUpdates.
  *
  * <p>IoT Core traffic goes to an upstream {@link MqttClient} (a LocalBroker client or Mosquitto through the
- * direct backend). Fault hooks: {@link #dropConnections()}, {@link #delayAnswers}, {@link #neverAnswer}.
+ * direct backend). Fault hooks: {@link #dropConnections()}, {@link #delayAnswers}, {@link #neverAnswer},
+ * {@link #failSubscribes}.
  */
 public final class FakeNucleus implements AutoCloseable {
   /** The nucleus' default {@code mqtt.maxMessageSizeInBytes}. */
@@ -73,6 +74,10 @@ public final class FakeNucleus implements AutoCloseable {
   final AtomicInteger droppedBeforeResponse = new AtomicInteger();
   volatile boolean refusing;
   final AtomicInteger ioTCoreSubscribeRequests = new AtomicInteger();
+  /** SubscribeToIoTCore requests still to be refused, by exact filter. */
+  final Map<String, Integer> subscribeFailures = new ConcurrentHashMap<>();
+  /** SubscribeToIoTCore requests received, by exact filter. */
+  final Map<String, AtomicInteger> subscribesByFilter = new ConcurrentHashMap<>();
 
   /** A recorded DeferComponentUpdate. */
   public record Deferral(String deploymentId, String message, long recheckAfterMs) {}
@@ -205,10 +210,29 @@ public final class FakeNucleus implements AutoCloseable {
     unanswered.add(operation);
   }
 
-  /** Removes every delay and never-answer rule. */
+  /**
+   * Refuses the next {@code times} SubscribeToIoTCore requests for exactly {@code filter} with a ServiceError, as the
+   * nucleus answers a subscribe that IoT Core refused (SUBACK reason code 128).
+   */
+  public void failSubscribes(String filter, int times) {
+    subscribeFailures.put(filter, times);
+  }
+
+  /** Removes every delay, never-answer and subscribe-failure rule. */
   public void clearFaults() {
     delays.clear();
     unanswered.clear();
+    subscribeFailures.clear();
+  }
+
+  /** Whether this SubscribeToIoTCore request is one to refuse (counts it down). */
+  boolean refuseSubscribe(String filter) {
+    boolean[] refuse = {false};
+    subscribeFailures.computeIfPresent(filter, (f, left) -> {
+      refuse[0] = true;
+      return left > 1 ? left - 1 : null;
+    });
+    return refuse[0];
   }
 
   // ---- observation ----
@@ -236,6 +260,12 @@ public final class FakeNucleus implements AutoCloseable {
   /** SubscribeToIoTCore requests received so far. */
   public int ioTCoreSubscribeRequests() {
     return ioTCoreSubscribeRequests.get();
+  }
+
+  /** SubscribeToIoTCore requests received so far for exactly {@code filter}, refused ones included. */
+  public int ioTCoreSubscribeRequests(String filter) {
+    AtomicInteger n = subscribesByFilter.get(filter);
+    return n == null ? 0 : n.get();
   }
 
   /** Filters of the SubscribeToIoTCore streams open right now, one entry per stream. */

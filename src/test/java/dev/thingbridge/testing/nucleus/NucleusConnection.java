@@ -262,7 +262,15 @@ final class NucleusConnection extends ServerConnectionHandler {
       return;
     }
     String filter = r.getTopicName();
+    nucleus.subscribesByFilter.computeIfAbsent(filter, f -> new java.util.concurrent.atomic.AtomicInteger())
+        .incrementAndGet();
     if (!authorized(stream, AccessControl.MQTT_PROXY, filter)) {
+      return;
+    }
+    if (nucleus.refuseSubscribe(filter)) {
+      ServiceError error = new ServiceError("Subscribe to topic " + filter + " failed: refused by IoT Core");
+      error.setContext(Map.of("reasonCode", 128, "reasonString", "refused by IoT Core"));
+      stream.fail(error);
       return;
     }
     try {
