@@ -34,9 +34,10 @@ public interface ActiveJob<D> {
 
   /**
    * Completes when the execution stopped being the device's to run (canceled, removed or timed out in the
-   * cloud), with the status the service gave it: {@link JobExecutionStatus#UNKNOWN} if it was deleted, or if the
-   * service only said the execution is in a terminal state ({@code TerminalStateReached}, AWS's documented
-   * answer to describing a finished execution).
+   * cloud), with the status the service gave it. When the service refuses to describe the finished execution
+   * ({@code TerminalStateReached}, which carries no state) the agent asks with an update that cannot be accepted,
+   * whose refusal carries the state. {@link JobExecutionStatus#UNKNOWN} if the execution was deleted, or if neither
+   * answer said how it ended.
    */
   CompletableFuture<JobExecutionStatus> cancellation();
 

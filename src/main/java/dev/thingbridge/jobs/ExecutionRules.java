@@ -1,6 +1,7 @@
 package dev.thingbridge.jobs;
 
 import dev.thingbridge.internal.Futures;
+import dev.thingbridge.jobs.model.DescribeJobExecutionResponse;
 import dev.thingbridge.jobs.model.JobExecution;
 import dev.thingbridge.jobs.model.JobExecutionStatus;
 import dev.thingbridge.jobs.model.JobLimits;
@@ -92,10 +93,21 @@ final class ExecutionRules {
   }
 
   /**
+   * What an accepted describe of one execution says: its status once it is over, {@link JobExecutionStatus#UNKNOWN}
+   * when the service answered without it, null while it is still pending.
+   */
+  static JobExecutionStatus endedStatus(DescribeJobExecutionResponse resp) {
+    if (resp.execution() == null) {
+      return JobExecutionStatus.UNKNOWN;
+    }
+    return resp.execution().status().isPending() ? null : resp.execution().status();
+  }
+
+  /**
    * What a refused describe of one execution says about it: deleted ({@code ResourceNotFound}) or in a
    * terminal state ({@code TerminalStateReached}, the documented answer to a describe of a finished
-   * execution, which does not say which state) give {@link JobExecutionStatus#UNKNOWN} unless the reply carries the
-   * execution state; any other error gives null (nothing learnt).
+   * execution, which does not say which state: {@link EndedStatusProbe} asks) give {@link JobExecutionStatus#UNKNOWN}
+   * unless the reply carries the execution state; any other error gives null (nothing learnt).
    */
   static JobExecutionStatus endedStatus(Throwable e) {
     JobException je = jobException(e);

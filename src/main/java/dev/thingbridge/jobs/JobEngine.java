@@ -395,24 +395,19 @@ final class JobEngine<D> implements AutoCloseable {
       return;
     }
     r.verifying = true;
-    client.describe(r.jobId(), new DescribeJobExecutionRequest(r.execution.executionNumber(), false, null))
-        .whenCompleteAsync((resp, e) -> {
+    long executionNumber = r.execution.executionNumber();
+    client.describe(r.jobId(), new DescribeJobExecutionRequest(executionNumber, false, null))
+        .handle((resp, e) -> e != null ? EndedStatusProbe.afterRefusedDescribe(client, r.jobId(), executionNumber, e)
+            : CompletableFuture.completedFuture(ExecutionRules.endedStatus(resp)))
+        .thenCompose(ended -> ended)
+        .whenCompleteAsync((ended, e) -> {
           r.verifying = false;
           if (current != r || r.finishing) {
             return;
           }
-          JobExecutionStatus ended = null;
           if (e != null) {
-            ended = ExecutionRules.endedStatus(e);
-            if (ended == null) {
-              problem("could not check job " + r.jobId(), e);
-            }
-          } else if (resp.execution() == null) {
-            ended = JobExecutionStatus.UNKNOWN;
-          } else if (!resp.execution().status().isPending()) {
-            ended = resp.execution().status();
-          }
-          if (ended != null) {
+            problem("could not check job " + r.jobId(), e);
+          } else if (ended != null) {
             cancel(r, ended);
           }
         }, control);

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>Failures of the network and {@code 5xx}/{@code 429} answers are retried with exponential backoff and
  * jitter ({@code httpBackoff}, doubling up to 30 s, ±50 %; {@code httpMaxAttempts} in a row without progress). A
  * {@code 403} means the URL expired: the URL is fetched again from the job ({@link UrlSource#refresh}) and the
- * download goes on if it changed; otherwise it fails with {@code url_expired}. A range that stalls for {@code
+ * download goes on with it where it stopped; a second 403 before any further block fails with {@code url_expired}. A range that stalls for {@code
  * httpTimeout} is abandoned and retried. Cancellation closes the response at once.
  *
  * <p>The URL is a credential: it never appears in a log line or an exception message.
@@ -90,6 +90,7 @@ final class HttpRangeDownload {
     }
     int failures = 0;
     String lastFailure = null;
+    boolean refreshedSinceProgress = false;
     while (!ledger.isComplete()) {
       cancel.check();
       long first = ledger.nextMissing(0);
@@ -107,20 +108,15 @@ final class HttpRangeDownload {
       }
       if (ledger.receivedCount() > before) {
         failures = 0;
+        refreshedSinceProgress = false;
       } else if (a.outcome == Outcome.DONE) {
         a = new Attempt(Outcome.RETRY, a.detail == null ? "the range brought no block" : a.detail);
       }
       switch (a.outcome) {
         case DONE -> { }
         case EXPIRED -> {
-          Optional<String> fresh = urls.refresh(jobId, file);
-          if (fresh.isPresent() && !fresh.get().equals(url)) {
-            log.info("ota {}: the pre-signed URL of {} expired; using the job's new one", jobId, file.filepath());
-            url = fresh.get();
-          } else {
-            throw new OtaException(OtaErrorCode.URL_EXPIRED, "the pre-signed URL of " + file.filepath()
-                + " was refused (HTTP 403) and the job has no newer one");
-          }
+          url = refreshed(url, file, refreshedSinceProgress);
+          refreshedSinceProgress = true;
         }
         case RETRY -> {
           failures++;
@@ -138,6 +134,33 @@ final class HttpRangeDownload {
             + " refused: " + a.detail);
       }
     }
+  }
+
+  /**
+   * The URL to go on with after {@code url} was refused with a 403: the job's URL fetched anew (AWS signs it again
+   * on each fetch of the job document). Once per refusal: a URL refused again before any block came is the end, as
+   * is a job document that gives no URL. When the job gives the same URL it is tried once more (the 403 may have
+   * been the server's, not the URL's).
+   */
+  private String refreshed(String url, OtaFile file, boolean alreadyRefreshed)
+      throws OtaException, InterruptedException {
+    if (alreadyRefreshed) {
+      throw new OtaException(OtaErrorCode.URL_EXPIRED, "the pre-signed URL of " + file.filepath()
+          + " was refused (HTTP 403) again after the job's URL was fetched anew");
+    }
+    Optional<String> fresh = urls.refresh(jobId, file);
+    if (fresh.isEmpty() || fresh.get().isBlank()) {
+      throw new OtaException(OtaErrorCode.URL_EXPIRED, "the pre-signed URL of " + file.filepath()
+          + " was refused (HTTP 403) and the job document gave none to replace it");
+    }
+    if (fresh.get().equals(url)) {
+      log.info("ota {}: the URL of {} was refused (HTTP 403); the job still gives it, trying it once more", jobId,
+          file.filepath());
+    } else {
+      log.info("ota {}: the URL of {} was refused (HTTP 403); going on with the job's new one", jobId,
+          file.filepath());
+    }
+    return fresh.get();
   }
 
   private enum Outcome { DONE, RETRY, EXPIRED, FAILED }

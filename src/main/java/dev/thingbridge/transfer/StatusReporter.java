@@ -86,7 +86,8 @@ final class StatusReporter {
   public void checkRefused() throws OtaException {
     Throwable r = refusal;
     if (r != null) {
-      throw new OtaException(OtaErrorCode.USER_ABORT, "the cloud refused a progress update: " + r.getMessage(), r);
+      throw new OtaException(OtaErrorCode.USER_ABORT, endedAs(r) + "the cloud refused a progress update: "
+          + r.getMessage(), r);
     }
   }
 
@@ -116,7 +117,8 @@ final class StatusReporter {
     } catch (ExecutionException e) {
       Throwable c = Futures.unwrap(e);
       if (c instanceof IllegalStateException || c instanceof JobException je && ended(je.code())) {
-        throw new OtaException(OtaErrorCode.USER_ABORT, "the job is over in the cloud: " + c.getMessage(), c);
+        throw new OtaException(OtaErrorCode.USER_ABORT, endedAs(c) + "the job is over in the cloud: " + c.getMessage(),
+            c);
       }
       throw new OtaException(OtaErrorCode.OTHER, "the cloud refused the " + status + " update: " + c.getMessage(), c);
     }
@@ -152,6 +154,15 @@ final class StatusReporter {
         pauseMillis = Math.min(pauseMillis * 2, 1_000);
       }
     }
+  }
+
+  /**
+   * "the job ended in the cloud (STATUS): " when the refusal carries the execution's state and it is over
+   * (VersionMismatch and InvalidStateTransition carry it), so the reason names how the job ended; else nothing.
+   */
+  private static String endedAs(Throwable refusal) {
+    return refusal instanceof JobException je ? je.executionState().map(s -> s.status())
+        .filter(s -> !s.isPending()).map(s -> "the job ended in the cloud (" + s + "); ").orElse("") : "";
   }
 
   private static boolean ended(JobErrorCode code) {

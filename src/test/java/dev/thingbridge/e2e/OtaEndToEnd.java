@@ -3,7 +3,12 @@ package dev.thingbridge.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.MqttMessage;
+import dev.thingbridge.mqtt.QoS;
+import dev.thingbridge.mqtt.SubscriptionFilter;
 import dev.thingbridge.transfer.CodeSigningVerifier;
 import dev.thingbridge.transfer.GatewayPlatform;
 import dev.thingbridge.transfer.OtaAgent;
@@ -64,6 +69,9 @@ import software.amazon.awssdk.services.iot.model.Protocol;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OtaEndToEnd {
   static final Duration WAIT = Duration.ofSeconds(30);
+  /** Progress every 24 blocks, not at most once a second, so that unconfirmed progress goes out too. */
+  private static final OtaConfig EVERY_PROGRESS = OtaConfig.defaults().toBuilder().statusUpdateInterval(Duration.ZERO)
+      .build();
   private static final AtomicInteger THINGS = new AtomicInteger();
 
   /** How the twin and the device reach each other. */
@@ -83,6 +91,22 @@ abstract class OtaEndToEnd {
   private Path signerPem;
   private Path certificate;
   private final List<AutoCloseable> perTest = new CopyOnWriteArrayList<>();
+  /** Another client's view of every job update devices publish, with the QoS each was published at. */
+  private MqttClient observer;
+  private final List<SeenUpdate> seenUpdates = new CopyOnWriteArrayList<>();
+
+  /** An UpdateJobExecution request as a subscriber at QoS 1 received it: at the QoS it was published with. */
+  private record SeenUpdate(String jobId, String status, String selfTest, QoS qos) {
+    static SeenUpdate of(MqttMessage m) {
+      try {
+        JsonNode n = new ObjectMapper().readTree(m.payload());
+        return new SeenUpdate(m.topic().split("/")[4], n.path("status").asText(),
+            n.path("statusDetails").path("self_test").asText(""), m.qos());
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("an update that is not JSON on " + m.topic(), e);
+      }
+    }
+  }
 
   @BeforeAll
   void startCloud() throws Exception {
@@ -93,6 +117,9 @@ abstract class OtaEndToEnd {
     iot = IotClient.builder().endpointOverride(twin.controlPlane().orElseThrow().endpoint()).region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy")))
         .httpClient(UrlConnectionHttpClient.create()).build();
+    observer = setup.connect("ota-update-observer");
+    observer.subscribe(List.of(SubscriptionFilter.of("$aws/things/+/jobs/+/update", QoS.AT_LEAST_ONCE)),
+        m -> seenUpdates.add(SeenUpdate.of(m))).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
     signer = g.generateKeyPair();
@@ -123,6 +150,7 @@ abstract class OtaEndToEnd {
   @AfterAll
   void stopCloud() throws Exception {
     iot.close();
+    observer.close();
     twin.close();
     setup.close();
     try (var files = Files.walk(dir)) {
@@ -210,6 +238,24 @@ abstract class OtaEndToEnd {
     assertThat(execution(thing, jobId).statusDetails()).containsEntry("self_test", "accepted");
     assertThat(selfTests).hasValue(1);
     assertThat(rebooted.imageState()).isEqualTo(PlatformImageState.VALID);
+    assertEveryStatusWentAtQos1(jobId);
+  }
+
+  /**
+   * Every status update of the job, progress that is not waited for included, was published at QoS 1 (the
+   * observer subscribes at QoS 1, so a QoS 0 publish reaches it at QoS 0): rustot lost progress updates sent at
+   * QoS 0, and a lost update is a job the console shows stuck.
+   */
+  private void assertEveryStatusWentAtQos1(String jobId) {
+    await().atMost(WAIT).until(() -> seenUpdates.stream().anyMatch(u -> u.jobId().equals(jobId)
+        && u.status().equals("SUCCEEDED")));
+    List<SeenUpdate> updates = seenUpdates.stream().filter(u -> u.jobId().equals(jobId)).toList();
+    assertThat(updates).extracting(SeenUpdate::selfTest).as("the job's updates: %s", updates)
+        .contains("receiving", "ready", "accepted");
+    assertThat(updates.stream().filter(u -> u.selfTest().equals("receiving")).count())
+        .as("progress updates during the download").isGreaterThanOrEqualTo(3);
+    assertThat(updates).extracting(SeenUpdate::qos).as("the job's updates: %s", updates)
+        .containsOnly(QoS.AT_LEAST_ONCE);
   }
 
   @Test
@@ -217,7 +263,7 @@ abstract class OtaEndToEnd {
     String thing = newThing();
     Path file = firmware("t9.bin", 386 * 1024, 9);
     createUpdate("t9-" + thing, thing, Protocol.MQTT, file, customSignature(file));
-    activateRestartAndCommit(thing, "AFR_OTA-t9-" + thing, file, OtaConfig.defaults());
+    activateRestartAndCommit(thing, "AFR_OTA-t9-" + thing, file, EVERY_PROGRESS);
   }
 
   @Test
@@ -269,6 +315,6 @@ abstract class OtaEndToEnd {
     Path file = firmware("t12.bin", 386 * 1024, 13);
     createUpdate("t12-" + thing, thing, Protocol.HTTP, file, CodeSigning.builder().startSigningJobParameter(p -> p
         .signingProfileParameter(sp -> sp.certificateArn(signerPem.toUri().toString()))).build());
-    activateRestartAndCommit(thing, "AFR_OTA-t12-" + thing, file, OtaConfig.defaults());
+    activateRestartAndCommit(thing, "AFR_OTA-t12-" + thing, file, EVERY_PROGRESS);
   }
 }

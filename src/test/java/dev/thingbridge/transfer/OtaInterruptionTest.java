@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A download interrupted from outside while the process keeps running: the broker forgets the device's session
@@ -75,10 +77,16 @@ class OtaInterruptionTest extends OtaBusFixture {
         .isLessThanOrEqualTo(config.windowBlocks());
   }
 
-  @Test
-  void a_job_timed_out_mid_download_stops_it_cleans_up_keeps_the_old_file_and_sends_nothing_more()
-      throws Exception {
-    String thing = "ota-timeout";
+  /**
+   * The cloud ends the job while its file downloads over HTTP: the jobs agent learns it from a describe the service
+   * refuses with TerminalStateReached (which carries no state) and from the update it then probes with, whose
+   * refusal does; the device's result names the status the cloud gave the job, not UNKNOWN.
+   */
+  @ParameterizedTest
+  @EnumSource(value = ExecutionStatus.class, names = {"TIMED_OUT", "CANCELED"})
+  void a_job_ended_in_the_cloud_mid_download_stops_it_cleans_up_keeps_the_old_file_and_sends_nothing_more(
+      ExecutionStatus ending) throws Exception {
+    String thing = "ota-ended";
     cloud.register(thing);
     Path state = dir.resolve("device");
     Files.createDirectories(state.resolve("files"));
@@ -90,15 +98,19 @@ class OtaInterruptionTest extends OtaBusFixture {
     startAgent(thing, state, config().toBuilder().httpBlocksPerRequest(64).build());
     await().atMost(WAIT).until(() -> blocksReceived() >= 64);
 
-    cloud.clock.skip(Duration.ofMinutes(2));
-    cloud.twin.tickNow();
-    assertThat(cloud.execution(thing, "slow").status()).isEqualTo(ExecutionStatus.TIMED_OUT);
+    if (ending == ExecutionStatus.TIMED_OUT) {
+      cloud.clock.skip(Duration.ofMinutes(2));
+      cloud.twin.tickNow();
+    } else {
+      cloud.jobs.cancelJob("slow", true, null, "operator changed their mind");
+    }
+    assertThat(cloud.execution(thing, "slow").status()).isEqualTo(ending);
 
     OtaResult result = finished.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     int updatesAtEnd = cloud.updatesOf("slow").size();
     assertThat(result.isSuccess()).isFalse();
     assertThat(result.error().code()).isEqualTo(OtaErrorCode.USER_ABORT);
-    assertThat(result.error().getMessage()).contains("ended in the cloud");
+    assertThat(result.error().getMessage()).contains("ended in the cloud (" + ending + ")");
     assertThat(blocksReceived()).as("the download stopped before its end").isLessThan(586);
     await().atMost(WAIT).until(() -> Files.list(state.resolve("ota/downloads")).findAny().isEmpty());
     assertThat(Files.readString(state.resolve("files/fw.bin"))).isEqualTo("old firmware");
@@ -106,6 +118,66 @@ class OtaInterruptionTest extends OtaBusFixture {
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
         cloud.files.requests() == requests && cloud.updatesOf("slow").size() == updatesAtEnd);
     assertThat(cloud.updatesOf("slow")).extracting(OtaTestbed.Update::status).containsOnly("IN_PROGRESS");
-    assertThat(cloud.execution(thing, "slow").status()).isEqualTo(ExecutionStatus.TIMED_OUT);
+    assertThat(cloud.execution(thing, "slow").status()).isEqualTo(ending);
+  }
+
+  /**
+   * The file server refuses the URL once in the middle of an HTTP download (HTTP 403, as for an expired URL): the
+   * device fetches the job's URL anew and goes on where it stopped, with no block fetched twice.
+   */
+  @Test
+  void a_403_mid_download_fetches_the_url_anew_and_resumes_where_it_stopped() throws Exception {
+    String thing = "ota-403";
+    cloud.register(thing);
+    Path state = dir.resolve("device");
+    byte[] content = OtaTestbed.randomBytes(600_000, 23);
+    Path file = cloud.writeFile("fw.bin", content);
+    cloud.httpJob(thing, "refused", List.of(cloud.fileEntry("fw.bin", file, 0, 0, cloud.sign(file))), List.of(file),
+        Duration.ofHours(1));
+    cloud.files.faults(FileServerFaults.NONE.withDelay(Duration.ofMillis(50)));
+    startAgent(thing, state, config().toBuilder().httpBlocksPerRequest(64).build());
+    await().atMost(WAIT).until(() -> blocksReceived() >= 64);
+    cloud.files.faults(FileServerFaults.NONE.withDelay(Duration.ofMillis(50)).withFailures(1, 403));
+
+    OtaResult result = finished.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(result.isSuccess()).as("%s", result).isTrue();
+    assertThat(Files.readAllBytes(state.resolve("files/fw.bin"))).isEqualTo(content);
+    long ranges = (586 + 63) / 64;
+    assertThat(cloud.files.requests()).as("the ranges, the refused one and the one asked again")
+        .isLessThanOrEqualTo(ranges + 2);
+  }
+
+  /**
+   * The URL expires in the middle of an HTTP download and the job gives no newer one (the twin signs the URL once):
+   * the device fetches the job's URL anew once, is refused again, and fails with url_expired saying so, keeping
+   * the installed file.
+   */
+  @Test
+  void a_url_expired_mid_download_with_no_newer_one_fails_with_url_expired_after_one_refresh() throws Exception {
+    String thing = "ota-expired";
+    cloud.register(thing);
+    Path state = dir.resolve("device");
+    Files.createDirectories(state.resolve("files"));
+    Files.writeString(state.resolve("files/fw.bin"), "old firmware");
+    Path file = cloud.writeFile("fw.bin", OtaTestbed.randomBytes(600_000, 24));
+    cloud.httpJob(thing, "expiring", List.of(cloud.fileEntry("fw.bin", file, 0, 0, cloud.sign(file))), List.of(file),
+        Duration.ofHours(1));
+    cloud.files.faults(FileServerFaults.NONE.withDelay(Duration.ofMillis(50)));
+    startAgent(thing, state, config().toBuilder().httpBlocksPerRequest(64).build());
+    await().atMost(WAIT).until(() -> blocksReceived() >= 64);
+    long before = cloud.files.requests();
+    cloud.files.expireAll();
+
+    OtaResult result = finished.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(result.isSuccess()).isFalse();
+    assertThat(result.error().code()).isEqualTo(OtaErrorCode.URL_EXPIRED);
+    assertThat(cloud.execution(thing, "expiring").status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(cloud.execution(thing, "expiring").statusDetails()).containsEntry("reason", "url_expired")
+        .containsEntry("error_code", "3001")
+        .containsEntry("detail", "the pre-signed URL of fw.bin was refused (HTTP 403) again after the job's URL was "
+            + "fetched anew");
+    // The range in flight at the expiry is answered or refused; after it, at most the refused one and its retry.
+    assertThat(cloud.files.requests() - before).as("requests that arrived after the expiry").isBetween(1L, 2L);
+    assertThat(Files.readString(state.resolve("files/fw.bin"))).isEqualTo("old firmware");
   }
 }

@@ -14,10 +14,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The less common forms of the two data paths, end to end on the in-process bus: a stream taken in its JSON form
- * (base64 blocks, hex bitmaps), and an HTTP download whose failures are logged without the pre-signed URL.
+ * (base64 blocks, hex bitmaps), a stream whose description disagrees with the job, and an HTTP download whose
+ * failures are logged without the pre-signed URL.
  */
 class OtaWireFormsTest extends OtaBusFixture {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -39,6 +42,39 @@ class OtaWireFormsTest extends OtaBusFixture {
 
     await().atMost(WAIT).until(() -> cloud.execution(thing, "json").status() == ExecutionStatus.SUCCEEDED);
     assertThat(Files.readAllBytes(state.resolve("files/j.bin"))).isEqualTo(content);
+  }
+
+  /**
+   * The stream service describes the file with another size than the job document declares (a job made for another
+   * build, a stream updated under a running job): the job fails at once with both sizes named, before any block is
+   * asked for, and the installed file stays.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {-1_000, 5_000})
+  void a_stream_whose_file_size_differs_from_the_jobs_fails_before_any_block_naming_both_sizes(long declaredMore)
+      throws Exception {
+    String thing = "ota-size";
+    cloud.register(thing);
+    Path state = dir.resolve("device");
+    Files.createDirectories(state.resolve("files"));
+    Files.writeString(state.resolve("files/s.bin"), "old firmware");
+    byte[] content = OtaTestbed.randomBytes(100_000, 33);
+    Path file = cloud.writeFile("s.bin", content);
+    var entry = cloud.fileEntry("s.bin", file, 0, 3, cloud.sign(file));
+    long declared = content.length + declaredMore;
+    entry.put("filesize", declared);
+    cloud.mqttJob(thing, "size", List.of(entry), List.of(file));
+    startAgent(thing, state, config().build(), OtaListener.NONE);
+
+    await().atMost(WAIT).until(() -> cloud.execution(thing, "size").status() == ExecutionStatus.FAILED);
+    assertThat(cloud.execution(thing, "size").statusDetails()).containsEntry("reason", "invalid_document")
+        .containsEntry("error_code", "3004")
+        .containsEntry("detail", "the stream's file 0 has " + content.length + " bytes, the job says " + declared);
+    assertThat(cloud.streams.blocksSent()).as("blocks sent by the stream").isZero();
+    assertThat(cloud.streams.requests()).as("requests to the stream: the describe only").isEqualTo(1);
+    assertThat(Files.readString(state.resolve("files/s.bin"))).isEqualTo("old firmware");
+    assertThat(state.resolve("ota/downloads")).satisfiesAnyOf(d -> assertThat(d).doesNotExist(),
+        d -> assertThat(d).isEmptyDirectory());
   }
 
   @Test
