@@ -144,7 +144,9 @@ class JobsCliTest {
     await().atMost(Duration.ofSeconds(10))
         .until(() -> ProcessHandle.of(handlerPid).map(h -> !h.isAlive()).orElse(true));
     assertThat(out.toString()).contains("{\"event\":\"canceled\",\"jobId\":\"long\"");
-    assertThat(updatesOf("long")).hasSize(1);
+    // Only the IN_PROGRESS of the start: no status after the cancellation. The agent may also probe the ended
+    // execution for its status with an update expecting version 0, which no execution has and so changes nothing.
+    assertThat(updatesOf("long")).filteredOn(r -> !r.toString().contains("\"expectedVersion\":0")).hasSize(1);
   }
 
   @Test
