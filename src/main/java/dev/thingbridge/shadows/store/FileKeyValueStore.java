@@ -232,13 +232,14 @@ public final class FileKeyValueStore implements KeyValueStore {
       if (inFlight.isDone() && (journal.size() > checkpointBytes || staged.size() > checkpointKeys)) {
         handOffCheckpoint();
       }
-    } catch (IOException | RuntimeException e) {
-      // Half the group may be on disk; only a reopen (which replays the journal) makes the store whole again.
+    } catch (IOException e) {
+      // The group is durable and staged; only sealing the journal failed. The next write past the limit retries.
+      LOG.warn("store {}: cannot hand a checkpoint off, the journal grows meanwhile: {}", dir, e.getMessage());
+    } catch (RuntimeException e) {
+      // The group is journaled but maybe not staged: only a reopen (which replays the journal) makes it whole.
       needsRecovery = true;
       closed = true;
-      throw e instanceof RuntimeException re ? re : new ShadowStoreException("write to store " + dir
-          + " failed midway (" + e.getMessage() + "); the store is closed, reopen it to complete the batch from its "
-          + "journal", e);
+      throw e;
     }
   }
 

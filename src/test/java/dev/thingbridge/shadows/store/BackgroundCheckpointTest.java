@@ -103,6 +103,27 @@ class BackgroundCheckpointTest {
     }
   }
 
+  @Test
+  void a_journal_that_cannot_be_sealed_fails_no_write_and_is_sealed_by_a_later_one(@TempDir Path dir)
+      throws Exception {
+    try (FileKeyValueStore kv = FileKeyValueStore.open(dir, step -> { }, Long.MAX_VALUE, 1)) {
+      // A directory in the sealed journal's place makes the rename fail.
+      Path blocker = Files.createDirectories(dir.resolve("journal.sealed.bin").resolve("blocker"));
+      kv.write(new WriteBatch().put("s/a", b("1")).put("s/b", b("1")));
+      assertThat(kv.commitStats().checkpoints()).isZero();
+      assertThat(s(kv, "s/a")).isEqualTo("1");
+      Files.delete(blocker);
+      Files.delete(blocker.getParent());
+      kv.write(new WriteBatch().put("s/c", b("1")));
+      kv.awaitCheckpoint();
+      assertThat(kv.commitStats().checkpoints()).as("the next write past the limit handed it off").isEqualTo(1);
+      assertThat(Files.readString(keyFile(dir, "s/a"))).isEqualTo("1");
+    }
+    try (FileKeyValueStore reopened = FileKeyValueStore.open(dir)) {
+      assertThat(reopened.keys("s/")).containsExactly("s/a", "s/b", "s/c");
+    }
+  }
+
   /** A crash simulated by throwing from the step listener: the instance is abandoned mid-step. */
   static final class Crash extends RuntimeException {
     private static final long serialVersionUID = 1L;
