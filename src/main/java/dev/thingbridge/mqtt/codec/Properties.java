@@ -69,9 +69,14 @@ final class Properties {
     }
   }
 
+  /** The identifiers {@link #messageProperties()} reads. */
+  private static final long MESSAGE_PROPERTIES = 1L << PAYLOAD_FORMAT | 1L << MESSAGE_EXPIRY | 1L << CONTENT_TYPE
+      | 1L << RESPONSE_TOPIC | 1L << CORRELATION_DATA | 1L << USER_PROPERTY;
+
   private long seen;
-  private final long[] numbers = new long[64];
-  private final Object[] values = new Object[64];
+  /** Allocated at the first value: most packets carry no property or only a subscription identifier. */
+  private long[] numbers;
+  private Object[] values;
   final List<UserProperty> userProperties = new ArrayList<>();
   final List<Integer> subscriptionIds = new ArrayList<>();
 
@@ -110,21 +115,20 @@ final class Properties {
     seen |= 1L << id;
     switch (id) {
       case PAYLOAD_FORMAT, REQUEST_PROBLEM_INFO, REQUEST_RESPONSE_INFO, RETAIN_AVAILABLE, WILDCARD_SUB_AVAILABLE,
-          SUB_ID_AVAILABLE, SHARED_SUB_AVAILABLE -> numbers[id] = flag(in.readByte(), id);
-      case MAXIMUM_QOS -> numbers[id] = flag(in.readByte(), id);
-      case MESSAGE_EXPIRY, SESSION_EXPIRY, WILL_DELAY -> numbers[id] = in.readUint32();
-      case MAXIMUM_PACKET_SIZE -> numbers[id] = positive(in.readUint32(), id);
-      case SERVER_KEEP_ALIVE, TOPIC_ALIAS -> numbers[id] = in.readUint16();
-      case RECEIVE_MAXIMUM -> numbers[id] = positive(in.readUint16(), id);
-      case TOPIC_ALIAS_MAXIMUM -> numbers[id] = in.readUint16();
+          SUB_ID_AVAILABLE, SHARED_SUB_AVAILABLE -> putNumber(id, flag(in.readByte(), id));
+      case MAXIMUM_QOS -> putNumber(id, flag(in.readByte(), id));
+      case MESSAGE_EXPIRY, SESSION_EXPIRY, WILL_DELAY -> putNumber(id, in.readUint32());
+      case MAXIMUM_PACKET_SIZE -> putNumber(id, positive(in.readUint32(), id));
+      case SERVER_KEEP_ALIVE, TOPIC_ALIAS -> putNumber(id, in.readUint16());
+      case RECEIVE_MAXIMUM -> putNumber(id, positive(in.readUint16(), id));
+      case TOPIC_ALIAS_MAXIMUM -> putNumber(id, in.readUint16());
       case SUBSCRIPTION_ID -> {
         int sid = (int) positive(in.readVarInt(), id);
-        numbers[id] = sid;
         subscriptionIds.add(sid);
       }
       case CONTENT_TYPE, RESPONSE_TOPIC, ASSIGNED_CLIENT_ID, AUTH_METHOD, RESPONSE_INFO, SERVER_REFERENCE,
-          REASON_STRING -> values[id] = in.readUtf8();
-      case CORRELATION_DATA, AUTH_DATA -> values[id] = in.readBinary();
+          REASON_STRING -> putValue(id, in.readUtf8());
+      case CORRELATION_DATA, AUTH_DATA -> putValue(id, in.readBinary());
       case USER_PROPERTY -> userProperties.add(new UserProperty(in.readUtf8(), in.readUtf8()));
       default -> throw new MalformedPacketException(ReasonCodes.MALFORMED_PACKET,
           String.format("unknown property 0x%02X", id));
@@ -151,20 +155,37 @@ final class Properties {
   }
 
   long number(int id, long absent) {
-    return has(id) ? numbers[id] : absent;
+    if (!has(id)) {
+      return absent;
+    }
+    return id == SUBSCRIPTION_ID ? subscriptionIds.get(0) : numbers[id];
+  }
+
+  private void putNumber(int id, long value) {
+    if (numbers == null) {
+      numbers = new long[64];
+    }
+    numbers[id] = value;
+  }
+
+  private void putValue(int id, Object value) {
+    if (values == null) {
+      values = new Object[64];
+    }
+    values[id] = value;
   }
 
   String string(int id) {
-    return (String) values[id];
+    return values == null ? null : (String) values[id];
   }
 
   byte[] binary(int id) {
-    return (byte[]) values[id];
+    return values == null ? null : (byte[]) values[id];
   }
 
   /** The message properties thingbridge carries (PUBLISH and will). */
   MessageProperties messageProperties() {
-    if (seen == 0) {
+    if ((seen & MESSAGE_PROPERTIES) == 0) {
       return MessageProperties.NONE;
     }
     return MessageProperties.builder()
