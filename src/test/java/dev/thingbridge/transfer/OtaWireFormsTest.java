@@ -3,6 +3,9 @@ package dev.thingbridge.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.MqttMessage;
+import dev.thingbridge.testing.ForwardingMqttClient;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.ota.FileServerFaults;
 import dev.thingbridge.twin.streams.StreamFaults;
@@ -13,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -75,6 +80,38 @@ class OtaWireFormsTest extends OtaBusFixture {
     assertThat(Files.readString(state.resolve("files/s.bin"))).isEqualTo("old firmware");
     assertThat(state.resolve("ota/downloads")).satisfiesAnyOf(d -> assertThat(d).doesNotExist(),
         d -> assertThat(d).isEmptyDirectory());
+  }
+
+  /**
+   * The stream's file is longer than the job says and the describe went unanswered (its reply is QoS 0 and may be
+   * lost; here the request never leaves): the last block comes longer than the job's size allows, and the job fails
+   * at once with both sizes named instead of asking for that block until the stream is given up.
+   */
+  @Test
+  void an_undescribed_stream_whose_file_is_longer_than_the_jobs_fails_on_its_last_block() throws Exception {
+    String thing = "ota-longer";
+    cloud.register(thing);
+    Path state = dir.resolve("device");
+    byte[] content = OtaTestbed.randomBytes(100_000, 34);
+    Path file = cloud.writeFile("s.bin", content);
+    var entry = cloud.fileEntry("s.bin", file, 0, 3, cloud.sign(file));
+    entry.put("filesize", content.length - 1_000);
+    cloud.mqttJob(thing, "longer", List.of(entry), List.of(file));
+    MqttClient withoutDescribe = new ForwardingMqttClient(device(thing)) {
+      @Override
+      public CompletableFuture<Void> publish(MqttMessage message) {
+        return message.topic().contains("/describe/") ? CompletableFuture.completedFuture(null)
+            : super.publish(message);
+      }
+    };
+    OtaAgent agent = closing(OtaAgent.builder(withoutDescribe, GatewayPlatform.builder(state).build(), state)
+        .config(config().build()).verifier(cloud.verifier()).build());
+    agent.start().get(5, TimeUnit.SECONDS);
+
+    await().atMost(WAIT).until(() -> cloud.execution(thing, "longer").status() == ExecutionStatus.FAILED);
+    assertThat(cloud.execution(thing, "longer").statusDetails()).containsEntry("reason", "invalid_document")
+        .containsEntry("detail", "the stream's last block of file 0 has 1024 bytes where the job's size of 99000 "
+            + "bytes leaves 696: the stream's file is longer than the job says");
   }
 
   @Test
