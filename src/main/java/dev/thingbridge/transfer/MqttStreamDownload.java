@@ -246,7 +246,10 @@ final class MqttStreamDownload implements AutoCloseable {
       FileIngest.Result r = ingest.accept(b.blockId(), b.payload(), 0, b.payload().length);
       long now = System.nanoTime();
       switch (r) {
-        case INVALID -> invalid("block " + b.blockId() + " of " + b.payload().length + " bytes does not fit the file");
+        case INVALID -> {
+          checkNotLonger(b);
+          invalid("block " + b.blockId() + " of " + b.payload().length + " bytes does not fit the file");
+        }
         case DUPLICATE -> {
           lastProgress = now;
           actedStep = 0;
@@ -281,6 +284,20 @@ final class MqttStreamDownload implements AutoCloseable {
         request();
       } else if (batch <= 0) {
         request();
+      }
+    }
+
+    /**
+     * A whole, well-formed last block longer than the job's size leaves for it: the stream's file is longer than the
+     * job says (found here when the stream was not described: its description names the size up front).
+     */
+    private void checkNotLonger(StreamBlock b) throws OtaException {
+      long last = ledger.totalBlocks() - 1;
+      int expected = ledger.expectedSize(last);
+      if (b.blockId() == last && b.payload().length > expected && b.payload().length <= ledger.blockSize()) {
+        throw new OtaException(OtaErrorCode.INVALID_DOCUMENT, "the stream's last block of file " + file.fileId()
+            + " has " + b.payload().length + " bytes where the job's size of " + file.size() + " bytes leaves "
+            + expected + ": the stream's file is longer than the job says");
       }
     }
 

@@ -50,6 +50,26 @@ class OtaInterruptionTest extends OtaBusFixture {
         .statusUpdateInterval(Duration.ZERO).build();
   }
 
+  /**
+   * Installs "old firmware" as fw.bin on the device, makes an HTTP job of {@code content} for fw.bin (TIMED_OUT after
+   * {@code inProgressMinutes} if not null), serves each range after {@code delay}, starts the agent and returns its
+   * state directory once 64 blocks are in.
+   */
+  private Path httpDownloadUnderWay(String thing, String jobId, byte[] content, Integer inProgressMinutes,
+      Duration delay) throws Exception {
+    cloud.register(thing);
+    Path state = dir.resolve("device");
+    Files.createDirectories(state.resolve("files"));
+    Files.writeString(state.resolve("files/fw.bin"), "old firmware");
+    Path file = cloud.writeFile("fw.bin", content);
+    cloud.httpJob(thing, jobId, List.of(cloud.fileEntry("fw.bin", file, 0, 0, cloud.sign(file))), List.of(file),
+        Duration.ofHours(1), inProgressMinutes);
+    cloud.files.faults(FileServerFaults.NONE.withDelay(delay));
+    startAgent(thing, state, config().toBuilder().httpBlocksPerRequest(64).build());
+    await().atMost(WAIT).until(() -> blocksReceived() >= 64);
+    return state;
+  }
+
   @Test
   void a_session_lost_mid_stream_is_renewed_and_the_download_goes_on_from_its_bitmap() throws Exception {
     String thing = "ota-session";
@@ -87,16 +107,7 @@ class OtaInterruptionTest extends OtaBusFixture {
   void a_job_ended_in_the_cloud_mid_download_stops_it_cleans_up_keeps_the_old_file_and_sends_nothing_more(
       ExecutionStatus ending) throws Exception {
     String thing = "ota-ended";
-    cloud.register(thing);
-    Path state = dir.resolve("device");
-    Files.createDirectories(state.resolve("files"));
-    Files.writeString(state.resolve("files/fw.bin"), "old firmware");
-    Path file = cloud.writeFile("fw.bin", OtaTestbed.randomBytes(600_000, 22));
-    cloud.httpJob(thing, "slow", List.of(cloud.fileEntry("fw.bin", file, 0, 0, cloud.sign(file))), List.of(file),
-        Duration.ofHours(1), 1);
-    cloud.files.faults(FileServerFaults.NONE.withDelay(Duration.ofMillis(300)));
-    startAgent(thing, state, config().toBuilder().httpBlocksPerRequest(64).build());
-    await().atMost(WAIT).until(() -> blocksReceived() >= 64);
+    Path state = httpDownloadUnderWay(thing, "slow", OtaTestbed.randomBytes(600_000, 22), 1, Duration.ofMillis(300));
 
     if (ending == ExecutionStatus.TIMED_OUT) {
       cloud.clock.skip(Duration.ofMinutes(2));
@@ -127,16 +138,8 @@ class OtaInterruptionTest extends OtaBusFixture {
    */
   @Test
   void a_403_mid_download_fetches_the_url_anew_and_resumes_where_it_stopped() throws Exception {
-    String thing = "ota-403";
-    cloud.register(thing);
-    Path state = dir.resolve("device");
     byte[] content = OtaTestbed.randomBytes(600_000, 23);
-    Path file = cloud.writeFile("fw.bin", content);
-    cloud.httpJob(thing, "refused", List.of(cloud.fileEntry("fw.bin", file, 0, 0, cloud.sign(file))), List.of(file),
-        Duration.ofHours(1));
-    cloud.files.faults(FileServerFaults.NONE.withDelay(Duration.ofMillis(50)));
-    startAgent(thing, state, config().toBuilder().httpBlocksPerRequest(64).build());
-    await().atMost(WAIT).until(() -> blocksReceived() >= 64);
+    Path state = httpDownloadUnderWay("ota-403", "refused", content, null, Duration.ofMillis(50));
     cloud.files.faults(FileServerFaults.NONE.withDelay(Duration.ofMillis(50)).withFailures(1, 403));
 
     OtaResult result = finished.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -155,16 +158,8 @@ class OtaInterruptionTest extends OtaBusFixture {
   @Test
   void a_url_expired_mid_download_with_no_newer_one_fails_with_url_expired_after_one_refresh() throws Exception {
     String thing = "ota-expired";
-    cloud.register(thing);
-    Path state = dir.resolve("device");
-    Files.createDirectories(state.resolve("files"));
-    Files.writeString(state.resolve("files/fw.bin"), "old firmware");
-    Path file = cloud.writeFile("fw.bin", OtaTestbed.randomBytes(600_000, 24));
-    cloud.httpJob(thing, "expiring", List.of(cloud.fileEntry("fw.bin", file, 0, 0, cloud.sign(file))), List.of(file),
-        Duration.ofHours(1));
-    cloud.files.faults(FileServerFaults.NONE.withDelay(Duration.ofMillis(50)));
-    startAgent(thing, state, config().toBuilder().httpBlocksPerRequest(64).build());
-    await().atMost(WAIT).until(() -> blocksReceived() >= 64);
+    Path state = httpDownloadUnderWay(thing, "expiring", OtaTestbed.randomBytes(600_000, 24), null,
+        Duration.ofMillis(50));
     long before = cloud.files.requests();
     cloud.files.expireAll();
 

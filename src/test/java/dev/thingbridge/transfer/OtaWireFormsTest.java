@@ -3,6 +3,9 @@ package dev.thingbridge.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.MqttMessage;
+import dev.thingbridge.testing.ForwardingMqttClient;
 import dev.thingbridge.twin.jobs.ExecutionStatus;
 import dev.thingbridge.twin.ota.FileServerFaults;
 import dev.thingbridge.twin.streams.StreamFaults;
@@ -13,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,6 +50,22 @@ class OtaWireFormsTest extends OtaBusFixture {
   }
 
   /**
+   * Installs "old firmware" as s.bin on the device and makes an MQTT job whose stream holds {@code content} while its
+   * document declares {@code declaredSize} bytes; returns the device's state directory.
+   */
+  private Path mqttJobDeclaring(String thing, String jobId, byte[] content, long declaredSize) throws Exception {
+    cloud.register(thing);
+    Path state = dir.resolve("device");
+    Files.createDirectories(state.resolve("files"));
+    Files.writeString(state.resolve("files/s.bin"), "old firmware");
+    Path file = cloud.writeFile("s.bin", content);
+    var entry = cloud.fileEntry("s.bin", file, 0, 3, cloud.sign(file));
+    entry.put("filesize", declaredSize);
+    cloud.mqttJob(thing, jobId, List.of(entry), List.of(file));
+    return state;
+  }
+
+  /**
    * The stream service describes the file with another size than the job document declares (a job made for another
    * build, a stream updated under a running job): the job fails at once with both sizes named, before any block is
    * asked for, and the installed file stays.
@@ -54,16 +75,9 @@ class OtaWireFormsTest extends OtaBusFixture {
   void a_stream_whose_file_size_differs_from_the_jobs_fails_before_any_block_naming_both_sizes(long declaredMore)
       throws Exception {
     String thing = "ota-size";
-    cloud.register(thing);
-    Path state = dir.resolve("device");
-    Files.createDirectories(state.resolve("files"));
-    Files.writeString(state.resolve("files/s.bin"), "old firmware");
     byte[] content = OtaTestbed.randomBytes(100_000, 33);
-    Path file = cloud.writeFile("s.bin", content);
-    var entry = cloud.fileEntry("s.bin", file, 0, 3, cloud.sign(file));
     long declared = content.length + declaredMore;
-    entry.put("filesize", declared);
-    cloud.mqttJob(thing, "size", List.of(entry), List.of(file));
+    Path state = mqttJobDeclaring(thing, "size", content, declared);
     startAgent(thing, state, config().build(), OtaListener.NONE);
 
     await().atMost(WAIT).until(() -> cloud.execution(thing, "size").status() == ExecutionStatus.FAILED);
@@ -75,6 +89,33 @@ class OtaWireFormsTest extends OtaBusFixture {
     assertThat(Files.readString(state.resolve("files/s.bin"))).isEqualTo("old firmware");
     assertThat(state.resolve("ota/downloads")).satisfiesAnyOf(d -> assertThat(d).doesNotExist(),
         d -> assertThat(d).isEmptyDirectory());
+  }
+
+  /**
+   * The stream's file is longer than the job says and the describe went unanswered (its reply is QoS 0 and may be
+   * lost; here the request never leaves): the last block comes longer than the job's size allows, and the job fails
+   * at once with both sizes named instead of asking for that block until the stream is given up.
+   */
+  @Test
+  void an_undescribed_stream_whose_file_is_longer_than_the_jobs_fails_on_its_last_block() throws Exception {
+    String thing = "ota-longer";
+    Path state = mqttJobDeclaring(thing, "longer", OtaTestbed.randomBytes(100_000, 34), 99_000);
+    MqttClient withoutDescribe = new ForwardingMqttClient(device(thing)) {
+      @Override
+      public CompletableFuture<Void> publish(MqttMessage message) {
+        return message.topic().contains("/describe/") ? CompletableFuture.completedFuture(null)
+            : super.publish(message);
+      }
+    };
+    OtaAgent agent = closing(OtaAgent.builder(withoutDescribe, GatewayPlatform.builder(state).build(), state)
+        .config(config().build()).verifier(cloud.verifier()).build());
+    agent.start().get(5, TimeUnit.SECONDS);
+
+    await().atMost(WAIT).until(() -> cloud.execution(thing, "longer").status() == ExecutionStatus.FAILED);
+    assertThat(cloud.execution(thing, "longer").statusDetails()).containsEntry("reason", "invalid_document")
+        .containsEntry("detail", "the stream's last block of file 0 has 1024 bytes where the job's size of 99000 "
+            + "bytes leaves 696: the stream's file is longer than the job says");
+    assertThat(Files.readString(state.resolve("files/s.bin"))).isEqualTo("old firmware");
   }
 
   @Test
