@@ -41,7 +41,9 @@ final class CommandTree {
 
   /** In the order root help lists them. */
   private static final List<TopLevel> COMMANDS = List.of(TopLevel.of(HelpCommand.class),
-      TopLevel.of(CompletionCommand.class), TopLevel.of(LocalCommand.class), TopLevel.connecting(TwinCommand.class),
+      TopLevel.of(CompletionCommand.class), TopLevel.of(LocalCommand.class),
+      // The twin connects, but on mqtt:// (the default) with the NIO client: aws-crt loaded ahead would be wasted.
+      TopLevel.of(TwinCommand.class),
       TopLevel.connecting(MqttCommand.class), TopLevel.connecting(JobsCommand.class),
       TopLevel.connecting(CommandsCommand.class), TopLevel.connecting(ShadowCommand.class),
       TopLevel.connecting(OtaCommand.class), TopLevel.of(McuCommand.class), TopLevel.connecting(ProvisionCommand.class),

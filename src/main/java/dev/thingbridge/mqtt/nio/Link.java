@@ -87,6 +87,8 @@ final class Link {
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
   private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
   private volatile boolean stopRequested;
+  /** Gathering writes made, for tests of what shares a write. */
+  private volatile long writes;
   private volatile boolean exited;
 
   // ---- link thread only ----
@@ -119,6 +121,11 @@ final class Link {
   /** Starts the thread, which connects at once. */
   void start() {
     thread.start();
+  }
+
+  /** How many writes the link made so far. */
+  long writes() {
+    return writes;
   }
 
   /** Whether the caller runs on the link's thread. */
@@ -427,6 +434,7 @@ final class Link {
     }
     try {
       channel.write(out.toArray(new ByteBuffer[0]));
+      writes++;
     } catch (IOException e) {
       lost("connection lost while sending: " + describe(e));
       return;

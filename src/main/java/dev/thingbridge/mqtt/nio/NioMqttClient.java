@@ -125,6 +125,11 @@ public final class NioMqttClient extends AbstractMqttClient implements DeliveryT
     turnListeners.add(java.util.Objects.requireNonNull(onTurnEnd, "onTurnEnd"));
   }
 
+  /** How many socket writes the client made so far (for tests). */
+  long socketWrites() {
+    return link.writes();
+  }
+
   /** The options this client was made with. */
   public NioMqttOptions options() {
     return options;

@@ -154,6 +154,37 @@ class NioMqttClientTest {
   }
 
   @Test
+  void replies_published_on_the_delivery_thread_leave_with_the_requests_puback_in_one_write() throws Exception {
+    NioMqttClient c = started(options().build());
+    broker.acceptAndAck(false, null);
+    c.awaitConnected(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+    // A hand-off listener runs on the client's I/O thread, as the twin's does, and answers each request twice.
+    c.subscribe(List.of(dev.thingbridge.mqtt.SubscriptionFilter.of("req/+", QoS.AT_LEAST_ONCE)),
+        new dev.thingbridge.mqtt.internal.HandOffListener() {
+          @Override
+          public void onMessage(MqttMessage m) {
+            c.publish(message(m.topic() + "/accepted", "a"));
+            c.publish(message(m.topic() + "/documents", "d"));
+          }
+        });
+    Packet.Subscribe subscribe = broker.expect(Packet.Subscribe.class);
+    broker.send(new Packet.SubAck(subscribe.packetId(), List.of(1), null));
+    await().atMost(Duration.ofSeconds(5)).until(() -> c.socketWrites() >= 2); // CONNECT, SUBSCRIBE
+    Thread.sleep(100); // let the SUBACK's turn end before counting
+    long before = c.socketWrites();
+
+    broker.send(new Packet.Publish("req/1", "r".getBytes(StandardCharsets.UTF_8), 1, false, false, 7,
+        dev.thingbridge.mqtt.MessageProperties.NONE, 0, List.of()));
+    List<String> seen = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Packet p = broker.read(Duration.ofSeconds(5));
+      seen.add(p instanceof Packet.PubAck a ? "PUBACK " + a.packetId() : ((Packet.Publish) p).topic());
+    }
+    assertThat(seen).containsExactly("req/1/accepted", "req/1/documents", "PUBACK 7");
+    assertThat(c.socketWrites() - before).as("the PUBACK and both replies in one write").isEqualTo(1);
+  }
+
+  @Test
   void keep_alive_pings_and_a_missing_pingresp_makes_the_client_reconnect() throws Exception {
     NioMqttClient c = started(options().keepAlive(Duration.ofSeconds(1)).build());
     broker.acceptAndAck(false, null);
