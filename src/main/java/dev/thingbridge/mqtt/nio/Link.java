@@ -433,8 +433,8 @@ final class Link {
       return;
     }
     try {
+      writes++; // counted before the bytes leave, so that whoever reads them can see the count
       channel.write(out.toArray(new ByteBuffer[0]));
-      writes++;
     } catch (IOException e) {
       lost("connection lost while sending: " + describe(e));
       return;

@@ -1,12 +1,10 @@
 package dev.thingbridge.mqtt.crt;
 
-import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.MosquittoContractFixture;
 import dev.thingbridge.mqtt.MqttClientContract;
 import dev.thingbridge.testing.Mosquitto;
 import dev.thingbridge.testing.TestPki;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,40 +24,7 @@ class CrtMqttClientContractTest extends MqttClientContract {
     TestPki pki = TestPki.create(dir.resolve("pki"));
     TestPki.ClientCredentials device = pki.newClient("device");
     Mosquitto broker = Mosquitto.tls(dir.resolve("broker"), pki);
-    List<MqttClient> clients = new ArrayList<>();
-    return new Fixture() {
-      @Override
-      public MqttClient newClient(String clientId) {
-        MqttClient c = CrtMqttClient.start(CrtTestSetup.options(broker, device, clientId)
-            .sessionBehavior(SessionBehavior.REJOIN_ALWAYS)
-            .build());
-        clients.add(c);
-        return c;
-      }
-
-      @Override
-      public void restartBroker(boolean keepSessions) throws Exception {
-        broker.restart(keepSessions);
-      }
-
-      @Override
-      public void stopBroker() {
-        broker.stop();
-      }
-
-      @Override
-      public void startBroker(boolean keepSessions) throws Exception {
-        broker.start(keepSessions);
-      }
-
-      @Override
-      public void close() {
-        try {
-          clients.forEach(MqttClient::close);
-        } finally {
-          broker.close();
-        }
-      }
-    };
+    return new MosquittoContractFixture(broker, clientId -> CrtMqttClient.start(
+        CrtTestSetup.options(broker, device, clientId).sessionBehavior(SessionBehavior.REJOIN_ALWAYS).build()));
   }
 }

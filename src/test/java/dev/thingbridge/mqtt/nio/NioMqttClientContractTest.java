@@ -1,13 +1,11 @@
 package dev.thingbridge.mqtt.nio;
 
-import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.MosquittoContractFixture;
 import dev.thingbridge.mqtt.MqttClientContract;
 import dev.thingbridge.mqtt.crt.SessionBehavior;
 import dev.thingbridge.testing.Mosquitto;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,41 +19,10 @@ class NioMqttClientContractTest extends MqttClientContract {
   @Override
   protected Fixture createFixture() throws Exception {
     Mosquitto broker = Mosquitto.plain(dir.resolve("broker"));
-    List<MqttClient> clients = new ArrayList<>();
-    return new Fixture() {
-      @Override
-      public MqttClient newClient(String clientId) {
-        MqttClient c = NioMqttClient.start(NioMqttOptions.builder(broker.endpoint(), clientId)
+    return new MosquittoContractFixture(broker, clientId -> NioMqttClient.start(
+        NioMqttOptions.builder(broker.endpoint(), clientId)
             .sessionBehavior(SessionBehavior.REJOIN_ALWAYS)
             .reconnectDelay(Duration.ofMillis(100), Duration.ofSeconds(1))
-            .build());
-        clients.add(c);
-        return c;
-      }
-
-      @Override
-      public void restartBroker(boolean keepSessions) throws Exception {
-        broker.restart(keepSessions);
-      }
-
-      @Override
-      public void stopBroker() {
-        broker.stop();
-      }
-
-      @Override
-      public void startBroker(boolean keepSessions) throws Exception {
-        broker.start(keepSessions);
-      }
-
-      @Override
-      public void close() {
-        try {
-          clients.forEach(MqttClient::close);
-        } finally {
-          broker.close();
-        }
-      }
-    };
+            .build()));
   }
 }

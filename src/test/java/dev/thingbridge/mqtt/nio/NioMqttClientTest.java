@@ -181,6 +181,7 @@ class NioMqttClientTest {
       seen.add(p instanceof Packet.PubAck a ? "PUBACK " + a.packetId() : ((Packet.Publish) p).topic());
     }
     assertThat(seen).containsExactly("req/1/accepted", "req/1/documents", "PUBACK 7");
+    await().atMost(Duration.ofSeconds(5)).until(() -> c.socketWrites() > before);
     assertThat(c.socketWrites() - before).as("the PUBACK and both replies in one write").isEqualTo(1);
   }
 
