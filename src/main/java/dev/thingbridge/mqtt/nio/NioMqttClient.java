@@ -252,7 +252,7 @@ public final class NioMqttClient extends AbstractMqttClient implements DeliveryT
 
     @Override
     public void closed(MqttException cause, boolean wasOpen) {
-      session.closed();
+      // In-flight operations stay in the session: opened() sends them again, their deadlines still run.
       if (wasOpen) {
         disconnected(cause.getMessage());
         return;

@@ -144,11 +144,6 @@ final class Session {
     sendWaiting(dup);
   }
 
-  /** The connection is gone: everything in flight waits for the next one. */
-  void closed() {
-    // Nothing to do now: in-flight operations are sent again by opened(), deadlines still run.
-  }
-
   /** Completes the operation a PUBACK, SUBACK or UNSUBACK answers; false if {@code packet} is none of those. */
   boolean acknowledged(Packet packet) {
     if (packet instanceof Packet.PubAck a) {
