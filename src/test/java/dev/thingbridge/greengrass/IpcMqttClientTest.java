@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.thingbridge.mqtt.ConnectionState;
+import dev.thingbridge.mqtt.MessageProperties;
 import dev.thingbridge.mqtt.MqttClient;
+import dev.thingbridge.mqtt.MqttMessage;
+import dev.thingbridge.mqtt.MqttRequest;
+import dev.thingbridge.mqtt.MqttRequester;
 import dev.thingbridge.mqtt.MqttRefusedException;
 import dev.thingbridge.mqtt.MqttTimeoutException;
 import dev.thingbridge.mqtt.QoS;
 import dev.thingbridge.mqtt.Subscription;
+import dev.thingbridge.mqtt.SubscriptionFilter;
+import dev.thingbridge.mqtt.SubscriptionListener;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -101,6 +108,43 @@ class IpcMqttClientTest {
     publish("tb/early", "on-time");
     assertThat(s.next(WAIT).payloadAsString()).isEqualTo("on-time");
     assertThat(fixture.nucleus.droppedBeforeResponse()).isEqualTo(1);
+  }
+
+  /**
+   * A request made while the nucleus restarts is held, and sent only once its reply subscription is back: the
+   * nucleus answers the re-subscribe late here and drops what arrives before its answer, as Greengrass does, so a
+   * request sent at the reconnect would be acted on by the cloud and its reply lost (a job's update applied,
+   * unanswered, the agent left a version behind).
+   */
+  @Test
+  void a_request_held_through_a_nucleus_restart_goes_out_after_its_reply_subscription_is_back() throws Exception {
+    IpcMqttClient c = client(Duration.ofSeconds(5), Duration.ZERO);
+    MqttRequester requester = new MqttRequester(c);
+    MqttRequest request = new MqttRequest("tb/req", "ping".getBytes(StandardCharsets.UTF_8), MessageProperties.NONE,
+        "tb/req/accepted", "tb/req/rejected", List.of(SubscriptionFilter.of("tb/req/+", QoS.AT_LEAST_ONCE)), null,
+        Duration.ofSeconds(4));
+    // The cloud answers every request at once.
+    publisher.subscribe(List.of(SubscriptionFilter.of("tb/req", QoS.AT_LEAST_ONCE)), new SubscriptionListener() {
+      @Override
+      public void onMessage(MqttMessage m) {
+        publisher.publish("tb/req/accepted", m.payload(), QoS.AT_LEAST_ONCE, false);
+      }
+    }).get(5, TimeUnit.SECONDS);
+    try {
+      assertThat(requester.request(request, MqttMessage::payloadAsString).get(5, TimeUnit.SECONDS)).isEqualTo("ping");
+
+      fixture.nucleus.refuseConnections();
+      fixture.nucleus.dropConnections();
+      await().atMost(WAIT).until(() -> c.state() == ConnectionState.CONNECTING);
+      CompletableFuture<String> held = requester.request(request, MqttMessage::payloadAsString);
+      fixture.nucleus.delayAnswers("SubscribeToIoTCore", Duration.ofMillis(800));
+      fixture.nucleus.acceptConnections();
+
+      assertThat(held.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("ping");
+      assertThat(fixture.nucleus.droppedBeforeResponse()).as("no reply came before its subscription").isZero();
+    } finally {
+      requester.close();
+    }
   }
 
   @Test

@@ -71,6 +71,8 @@ public abstract class AbstractMqttClient implements MqttClient, UnobservedPublis
   private volatile ConnectionState state = ConnectionState.CONNECTING;
   private volatile CompletableFuture<Void> connectedSignal = new CompletableFuture<>();
   private boolean everConnected;
+  /** Counts renewals after a lost session, so that only the latest one releases the held publishes. */
+  private long renewals;
 
   /** How long a QoS 1 publish waits for a lost connection when a backend does not say: {@value} s. */
   public static final int DEFAULT_OFFLINE_HOLD_SECONDS = 10;
@@ -134,10 +136,17 @@ public abstract class AbstractMqttClient implements MqttClient, UnobservedPublis
     }
   }
 
-  /** The transport connected. Renews subscriptions and signals session loss if the broker lost it. */
+  /**
+   * The transport connected. Renews subscriptions and signals session loss if the broker lost it. After a lost
+   * session, QoS 1 publishes (those held during the outage and new ones) wait until the renewed subscriptions are
+   * acknowledged: a request sent earlier would be answered on a topic nobody subscribes to yet, and the broker
+   * drops the answer although it acted on the request.
+   */
   protected final void connected(boolean sessionPresent) {
     boolean lost;
     boolean drain = false;
+    List<SubscriptionFilter> renew = List.of();
+    long renewal = 0;
     synchronized (lock) {
       if (state == ConnectionState.CLOSED) {
         return;
@@ -145,6 +154,12 @@ public abstract class AbstractMqttClient implements MqttClient, UnobservedPublis
       lost = everConnected && !sessionPresent;
       everConnected = true;
       state = ConnectionState.CONNECTED;
+      if (lost) {
+        renew = brokerFilters.values().stream().map(BrokerFilter::filter).toList();
+      }
+      renewal = ++renewals;
+      // Under the lock, so that a publish made from now on is held until the subscriptions are back.
+      held.resubscribing(!renew.isEmpty());
       // Under the lock, so that a publish made from now on queues behind the ones held during the outage.
       drain = held.startDraining();
     }
@@ -155,13 +170,16 @@ public abstract class AbstractMqttClient implements MqttClient, UnobservedPublis
     }
     connectedSignal.complete(null);
     if (drain) {
-      callbacks.execute(() -> held.drain(
-          m -> doPublish(m).exceptionallyCompose(e -> holdIfConnectionJustDropped(m, e)),
-          () -> state == ConnectionState.CONNECTED));
+      callbacks.execute(this::drainHeld);
     }
     if (lost) {
-      renewAfterSessionLoss();
+      renewAfterSessionLoss(renew, renewal);
     }
+  }
+
+  private void drainHeld() {
+    held.drain(m -> doPublish(m).exceptionallyCompose(e -> holdIfConnectionJustDropped(m, e)),
+        () -> state == ConnectionState.CONNECTED);
   }
 
   /** The transport lost its connection and is reconnecting. */
@@ -179,21 +197,46 @@ public abstract class AbstractMqttClient implements MqttClient, UnobservedPublis
     }
   }
 
-  private void renewAfterSessionLoss() {
-    List<SubscriptionFilter> filters;
-    synchronized (lock) {
-      filters = brokerFilters.values().stream().map(BrokerFilter::filter).toList();
-    }
+  private void renewAfterSessionLoss(List<SubscriptionFilter> filters, long renewal) {
     log.info("mqtt client {}: broker dropped the session, renewing {} subscriptions", clientId, filters.size());
-    List<CompletableFuture<Void>> renewals = new ArrayList<>();
+    List<CompletableFuture<Void>> renewed = new ArrayList<>();
     for (SubscriptionFilter f : filters) {
-      renewals.add(doSubscribe(f).exceptionally(e -> {
+      renewed.add(doSubscribe(f).exceptionally(e -> {
         log.warn("mqtt client {}: could not renew subscription {}: {}", clientId, f.filter(), e.toString());
         return null;
       }));
     }
-    CompletableFuture.allOf(renewals.toArray(CompletableFuture[]::new))
-        .whenCompleteAsync((ok, e) -> subscriptions.forEach(LocalSubscription::signalSessionLost), callbacks);
+    CompletableFuture<Void> all = CompletableFuture.allOf(renewed.toArray(CompletableFuture[]::new));
+    // Publishes wait for the renewals at most as long as they wait for a lost connection.
+    try {
+      var cap = timer.schedule(() -> resubscribed(renewal), held.holdMillis(), TimeUnit.MILLISECONDS);
+      all.whenComplete((ok, e) -> cap.cancel(false));
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // closed: nothing is held any more
+    }
+    all.whenCompleteAsync((ok, e) -> {
+      resubscribed(renewal);
+      subscriptions.forEach(LocalSubscription::signalSessionLost);
+    }, callbacks);
+  }
+
+  /** The subscriptions of renewal number {@code renewal} are back (or given up on): send what waited for them. */
+  private void resubscribed(long renewal) {
+    boolean drain;
+    synchronized (lock) {
+      if (renewal != renewals || state != ConnectionState.CONNECTED) {
+        return; // a later connection renews again, or the connection is gone: the next one sends them
+      }
+      held.resubscribing(false);
+      drain = held.startDraining();
+    }
+    if (drain) {
+      try {
+        callbacks.execute(this::drainHeld);
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        // closed: close() failed what was held
+      }
+    }
   }
 
   // ---- MqttClient ----

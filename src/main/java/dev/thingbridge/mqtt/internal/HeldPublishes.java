@@ -17,7 +17,8 @@ import java.util.function.Function;
 
 /**
  * QoS 1 publishes made while a client reconnects: held in call order and sent, in that order, once the
- * connection is back, so that every backend behaves as an MQTT client with an offline queue does. A publish
+ * connection is back and, after a lost session, the subscriptions are renewed (the answer to a request must find
+ * its subscription), so that every backend behaves as an MQTT client with an offline queue does. A publish
  * whose connection does not return within the hold time fails with {@link MqttNotConnectedException} and is
  * never sent afterwards.
  *
@@ -32,6 +33,8 @@ final class HeldPublishes {
   private final Duration hold;
   private final ArrayDeque<Held> queue = new ArrayDeque<>();
   private boolean draining;
+  /** The client renews its subscriptions after a lost session: nothing is sent until they are back. */
+  private boolean resubscribing;
 
   HeldPublishes(Object lock, ScheduledExecutorService timer, Duration hold) {
     this.lock = lock;
@@ -39,9 +42,22 @@ final class HeldPublishes {
     this.hold = hold;
   }
 
-  /** Whether a new publish must queue behind held ones (some are held, or they are being sent). */
+  /**
+   * Whether a new publish must queue behind held ones (some are held, or they are being sent) or wait for the
+   * subscriptions to be renewed.
+   */
   boolean mustQueue() {
-    return draining || !queue.isEmpty();
+    return draining || resubscribing || !queue.isEmpty();
+  }
+
+  /** Holds every publish while true (the subscriptions are being renewed); then {@link #startDraining} sends them. */
+  void resubscribing(boolean value) {
+    resubscribing = value;
+  }
+
+  /** How long a publish is held at most, in milliseconds. */
+  long holdMillis() {
+    return hold.toMillis();
   }
 
   /** Holds a publish until {@link #sendAll} or the hold time ends; the future completes as the publish does. */
@@ -65,7 +81,7 @@ final class HeldPublishes {
    * is held, or a drain already runs and will take what was added).
    */
   boolean startDraining() {
-    if (draining || queue.isEmpty()) {
+    if (draining || resubscribing || queue.isEmpty()) {
       return false;
     }
     draining = true;
@@ -82,7 +98,7 @@ final class HeldPublishes {
     while (true) {
       Held next;
       synchronized (lock) {
-        next = connected.getAsBoolean() ? queue.poll() : null;
+        next = connected.getAsBoolean() && !resubscribing ? queue.poll() : null;
         if (next == null) {
           draining = false;
           return;
