@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,8 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  *
  * <p>Every request carries a fresh correlation id and waits at most the request timeout; a request in flight
- * when the nucleus connection drops is sent again after the reconnect (the component answers a repeated
- * correlation id from its first answer, so nothing runs twice). Claims, watches and event subscriptions are
+ * when the nucleus connection drops is sent again after the reconnect, and one still unanswered is sent again
+ * after 1, 2, 4 and then every 5 seconds, since a request or answer published while the other side re-subscribes
+ * is lost (the component answers a repeated correlation id from its first answer, so nothing runs twice). Claims, watches and event subscriptions are
  * leases the client renews by itself, at once after a reconnect, so nothing handed to this sibling is lost.
  * Failures are {@link LocalApiException}s with a {@link LocalApiErrorCode}.
  *
@@ -47,6 +49,9 @@ public final class ThingBridgeClient implements AutoCloseable {
   public static final String TOKEN_ENV = "SVCUID";
 
   static final ObjectMapper JSON = new ObjectMapper();
+  /** When an unanswered request is first sent again; each later repeat waits twice as long, up to {@link #RESEND_MAX}. */
+  static final Duration RESEND_FIRST = Duration.ofSeconds(1);
+  static final Duration RESEND_MAX = Duration.ofSeconds(5);
   private static final System.Logger LOG = System.getLogger(ThingBridgeClient.class.getName());
 
   private final String component;
@@ -66,7 +71,21 @@ public final class ThingBridgeClient implements AutoCloseable {
   private final Events events;
   private volatile boolean closed;
 
-  private record Pending(String topic, byte[] payload, String operation, CompletableFuture<JsonNode> result) {}
+  /** A request waiting for its answer, and the next time it is sent again. */
+  private static final class Pending {
+    final String topic;
+    final byte[] payload;
+    final String operation;
+    final CompletableFuture<JsonNode> result;
+    volatile ScheduledFuture<?> resend;
+
+    Pending(String topic, byte[] payload, String operation, CompletableFuture<JsonNode> result) {
+      this.topic = topic;
+      this.payload = payload;
+      this.operation = operation;
+      this.result = result;
+    }
+  }
 
   private ThingBridgeClient(Builder b) {
     this.component = b.component;
@@ -173,6 +192,10 @@ public final class ThingBridgeClient implements AutoCloseable {
         timeout.toMillis(), TimeUnit.MILLISECONDS);
     result.whenComplete((v, e) -> {
       timer.cancel(false);
+      ScheduledFuture<?> resend = p.resend;
+      if (resend != null) {
+        resend.cancel(false);
+      }
       pending.remove(id);
     });
     connection.publish(topic, payload).whenComplete((v, e) -> {
@@ -182,7 +205,33 @@ public final class ThingBridgeClient implements AutoCloseable {
       }
       // UNAVAILABLE: sent again after the reconnect, within the timeout.
     });
+    resendLater(p, RESEND_FIRST);
     return result;
+  }
+
+  /**
+   * Sends a request again while it is unanswered, at growing intervals: local pub/sub keeps nothing for a
+   * subscriber that is not there, so a request published while the component re-subscribes after a nucleus
+   * restart (this sibling may be back first), or an answer published while this sibling re-subscribes, is gone,
+   * and no reconnect of this sibling's own will send it again. The component answers a repeat from the first
+   * run's outcome, so nothing runs twice.
+   */
+  private void resendLater(Pending p, Duration delay) {
+    if (p.result.isDone() || closed) {
+      return;
+    }
+    try {
+      p.resend = connection.scheduler().schedule(() -> {
+        if (p.result.isDone() || closed) {
+          return;
+        }
+        connection.publish(p.topic, p.payload);
+        Duration doubled = delay.multipliedBy(2);
+        resendLater(p, doubled.compareTo(RESEND_MAX) > 0 ? RESEND_MAX : doubled);
+      }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      // the client is closing
+    }
   }
 
   private void resendPending() {

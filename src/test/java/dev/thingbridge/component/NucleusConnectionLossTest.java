@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import dev.thingbridge.shadows.model.ShadowUpdateRequest;
 import dev.thingbridge.sibling.CommandResult;
 import dev.thingbridge.sibling.JobResult;
+import dev.thingbridge.sibling.LocalApiTopics;
 import dev.thingbridge.sibling.ShadowDelta;
 import dev.thingbridge.sibling.ThingBridgeClient;
 import dev.thingbridge.twin.commands.CommandExecutionStatus;
@@ -118,6 +119,38 @@ class NucleusConnectionLossTest {
     release.countDown();
 
     await().atMost(WAIT.multipliedBy(2)).untilAsserted(() ->
+        assertThat(rig.commandExecution(execution).status()).isEqualTo(CommandExecutionStatus.SUCCEEDED));
+  }
+
+  /**
+   * The sibling is back from the restart before the component: its answer to the command goes out while nobody
+   * subscribes to it (local pub/sub keeps nothing), and the sibling sends it again until the component, back in
+   * turn, takes it. Pinned order: the nucleus refuses only the component while the sibling reconnects.
+   */
+  @Test
+  void a_command_answered_while_the_component_is_still_away_is_reported() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    sensor.commands().claim(null, "calibrate", command -> {
+      started.countDown();
+      release.await(30, TimeUnit.SECONDS);
+      return CommandResult.succeeded(Map.of("offset", "0.5"));
+    }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    String execution = rig.startCommand("Calibrate", "{\"name\":\"calibrate\"}", 60);
+    assertThat(started.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    String finish = LocalApiTopics.request(LocalApiTopics.DEFAULT_PREFIX, SENSOR, "commands", "finish");
+    int sensorConnections = rig.nucleus.connectionsAccepted(SENSOR);
+
+    rig.nucleus.refuseConnectionsOf(rig.nucleus.componentName());
+    rig.nucleus.dropConnections();
+    await().atMost(WAIT).until(() -> rig.nucleus.connectionsAccepted(SENSOR) > sensorConnections
+        && sensor.isConnected());
+    release.countDown();
+    await("the answer went out with nobody to take it").atMost(WAIT)
+        .until(() -> rig.nucleus.localPublishes(finish) > 0);
+    rig.nucleus.acceptConnections();
+
+    await().atMost(WAIT).untilAsserted(() ->
         assertThat(rig.commandExecution(execution).status()).isEqualTo(CommandExecutionStatus.SUCCEEDED));
   }
 

@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Rules: the body is a JSON object (binary message; a JSON message is accepted too) of at most {@code
  * maxRequestBytes} with a {@code correlationId} of 1-64 of {@code [A-Za-z0-9._:-]}; every call is bounded by
- * {@code callTimeout}; a request repeated with the same correlation id (a client re-sending after a reconnect) is
- * answered from the first one's outcome instead of running twice, for {@link #DEDUP_WINDOW}.
+ * {@code callTimeout}; a request repeated with the same correlation id (a client re-sending after a reconnect, or
+ * one still waiting for its answer) is answered from the first one's outcome instead of running twice, for {@link
+ * #DEDUP_WINDOW}; a repeat that arrives while the first still runs gets that run's one answer.
  */
 public final class LocalApiServer implements AutoCloseable {
   /** How long a response is remembered for a request that is sent again. */
@@ -146,8 +147,14 @@ public final class LocalApiServer implements AutoCloseable {
       }
     }
     if (earlier != null) {
-      log.debug("local api: {} {} {} repeated; answering from the first one", caller, operation, correlationId);
-      earlier.thenAccept(bytes -> publish(caller, bytes));
+      if (earlier.isDone()) {
+        log.debug("local api: {} {} {} repeated; answering from the first one", caller, operation, correlationId);
+        publish(caller, earlier.join());
+      } else {
+        // Still running: its answer goes out when it is done. A caller that misses it asks again and is then
+        // answered from above (callers repeat unanswered requests every few seconds).
+        log.debug("local api: {} {} {} repeated while it runs", caller, operation, correlationId);
+      }
       return;
     }
     ApiCall call = new ApiCall(caller, parsed.get().service(), parsed.get().operation(), correlationId, body);

@@ -73,6 +73,12 @@ public final class FakeNucleus implements AutoCloseable {
   final List<Deferral> deferrals = new CopyOnWriteArrayList<>();
   final AtomicInteger droppedBeforeResponse = new AtomicInteger();
   volatile boolean refusing;
+  /** Components whose connections are refused until {@link #acceptConnections()}, the others being accepted. */
+  final Set<String> refusedComponents = ConcurrentHashMap.newKeySet();
+  /** Connections accepted so far, by component. */
+  final Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
+  /** PublishToTopic messages routed so far, by topic. */
+  final Map<String, AtomicInteger> localPublishes = new ConcurrentHashMap<>();
   final AtomicInteger ioTCoreSubscribeRequests = new AtomicInteger();
   /** SubscribeToIoTCore requests still to be refused, by exact filter. */
   final Map<String, Integer> subscribeFailures = new ConcurrentHashMap<>();
@@ -190,9 +196,23 @@ public final class FakeNucleus implements AutoCloseable {
     refusing = true;
   }
 
-  /** Accepts IPC connections again. */
+  /**
+   * Refuses new IPC connections of one component until {@link #acceptConnections()}, while the others come back:
+   * the order in which components reconnect after a nucleus restart, pinned.
+   */
+  public void refuseConnectionsOf(String component) {
+    refusedComponents.add(component);
+  }
+
+  /** Accepts IPC connections again, of every component. */
   public void acceptConnections() {
     refusing = false;
+    refusedComponents.clear();
+  }
+
+  /** Whether a connection of {@code component} is refused now. */
+  boolean refuses(Component component) {
+    return refusing || refusedComponents.contains(component.name());
   }
 
   /** Closes every IPC connection, as a nucleus restart would. */
@@ -273,6 +293,18 @@ public final class FakeNucleus implements AutoCloseable {
     List<String> out = new ArrayList<>();
     connections.forEach(c -> out.addAll(c.openIoTCoreFilters()));
     return out;
+  }
+
+  /** IPC connections of {@code component} accepted so far (reconnects included). */
+  public int connectionsAccepted(String component) {
+    AtomicInteger n = accepted.get(component);
+    return n == null ? 0 : n.get();
+  }
+
+  /** Messages published on local pub/sub to exactly {@code topic} so far, whether anyone subscribed or not. */
+  public int localPublishes(String topic) {
+    AtomicInteger n = localPublishes.get(topic);
+    return n == null ? 0 : n.get();
   }
 
   /** Number of IPC connections accepted and still open. */
@@ -405,6 +437,7 @@ public final class FakeNucleus implements AutoCloseable {
   }
 
   void routeLocal(String topic, byte[] payload, Map<String, Object> json, String sender) {
+    localPublishes.computeIfAbsent(topic, t -> new AtomicInteger()).incrementAndGet();
     connections.forEach(c -> c.localMessage(topic, payload, json, sender));
   }
 

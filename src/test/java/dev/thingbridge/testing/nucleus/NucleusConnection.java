@@ -88,12 +88,14 @@ final class NucleusConnection extends ServerConnectionHandler {
         String version = headers.stream().filter(h -> h.getName().equals(":version")).map(Header::getValueAsString)
             .findFirst().orElse("");
         FakeNucleus.Component who = nucleus.componentByToken(tokenOf(payload));
-        boolean accepted = version.equals("0.1.0") && who != null && !nucleus.refusing;
+        boolean accepted = version.equals("0.1.0") && who != null && !nucleus.refuses(who);
         principal = who;
         link.sendProtocolMessage(null, null, MessageType.ConnectAck,
             accepted ? MessageFlags.ConnectionAccepted.getByteValue() : 0);
         if (accepted) {
           authenticated = true;
+          nucleus.accepted.computeIfAbsent(who.name(), n -> new java.util.concurrent.atomic.AtomicInteger())
+              .incrementAndGet();
         } else {
           log.info("fake nucleus: refused a connection (version {}, bad or missing token)", version);
           link.closeConnection(0);
