@@ -103,10 +103,9 @@ class NucleusConnectionLossTest {
         assertThat(rig.execution("late-1").status()).isEqualTo(ExecutionStatus.SUCCEEDED));
   }
 
-  @Test
-  void a_command_answered_across_the_restart_is_reported() throws Exception {
+  /** Starts a command the sensor claims and runs until {@code release}; answers with its id once it runs. */
+  private String commandRunningUntil(CountDownLatch release) throws Exception {
     CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
     sensor.commands().claim(null, "calibrate", command -> {
       started.countDown();
       release.await(30, TimeUnit.SECONDS);
@@ -114,6 +113,13 @@ class NucleusConnectionLossTest {
     }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     String execution = rig.startCommand("Calibrate", "{\"name\":\"calibrate\"}", 60);
     assertThat(started.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    return execution;
+  }
+
+  @Test
+  void a_command_answered_across_the_restart_is_reported() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    String execution = commandRunningUntil(release);
 
     nucleusRestart(() -> {});
     release.countDown();
@@ -129,15 +135,8 @@ class NucleusConnectionLossTest {
    */
   @Test
   void a_command_answered_while_the_component_is_still_away_is_reported() throws Exception {
-    CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    sensor.commands().claim(null, "calibrate", command -> {
-      started.countDown();
-      release.await(30, TimeUnit.SECONDS);
-      return CommandResult.succeeded(Map.of("offset", "0.5"));
-    }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    String execution = rig.startCommand("Calibrate", "{\"name\":\"calibrate\"}", 60);
-    assertThat(started.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    String execution = commandRunningUntil(release);
     String finish = LocalApiTopics.request(LocalApiTopics.DEFAULT_PREFIX, SENSOR, "commands", "finish");
     int sensorConnections = rig.nucleus.connectionsAccepted(SENSOR);
 
