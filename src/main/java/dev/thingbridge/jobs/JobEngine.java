@@ -309,12 +309,10 @@ final class JobEngine<D> implements AutoCloseable {
     current = r;
     r.finishing = true;
     state.save(new JobStateFile.Saved(r.jobId(), r.execution.execution(), outcome.status(), outcome.statusDetails()));
-    r.updates = r.updates.handle((v, e) -> null).thenCompose(v -> client.update(r.jobId(),
+    r.updates = r.updates.handle((v, e) -> null).thenCompose(v -> ExecutionUpdates.send(client, r,
             UpdateJobExecutionRequest.builder(outcome.status())
-                .expectedVersion(r.version)
                 .executionNumber(r.execution.executionNumber())
-                .statusDetails(outcome.statusDetails().isEmpty() ? null : outcome.statusDetails())
-                .build()))
+                .statusDetails(outcome.statusDetails().isEmpty() ? null : outcome.statusDetails())))
         .whenCompleteAsync((resp, err) -> {
           outcomeAnswered(r, outcome, err);
           if (answered != null) {
@@ -369,7 +367,7 @@ final class JobEngine<D> implements AutoCloseable {
         return;
       }
       r.updates = r.updates.handle((v, e) -> null)
-          .thenCompose(v -> client.update(r.jobId(), update.expectedVersion(r.version).build()))
+          .thenCompose(v -> ExecutionUpdates.send(client, r, update))
           .whenCompleteAsync((resp, err) -> {
             if (err == null) {
               r.version = ExecutionRules.versionAfter(resp, r.version);

@@ -18,6 +18,11 @@ final class RunningJob<D> implements ActiveJob<D> {
   final Function<Map<String, String>, CompletableFuture<Void>> progress;
   final Function<JobOutcome, CompletableFuture<Void>> finisher;
   volatile long version;
+  /**
+   * Updates of this execution that left but went unanswered (reply timeout) since the version was last known:
+   * the service may have applied them, so the version it holds may be that many ahead.
+   */
+  volatile int unanswered;
   volatile D document;
   volatile Instant deadline;
   CompletableFuture<?> updates = CompletableFuture.completedFuture(null);

@@ -270,6 +270,36 @@ class JobAgentTest {
     assertThat(cloud.jobStatus(THING, "v1")).isEqualTo("IN_PROGRESS");
   }
 
+  /**
+   * A progress update the cloud applied but whose answer was lost (here dropped; after a nucleus restart, the
+   * connection gone between the update and its answer) leaves the agent a version behind: the outcome is refused
+   * once for its version and sent again at the version the refusal names, instead of the job staying IN_PROGRESS.
+   */
+  @Test
+  void an_update_applied_but_unanswered_does_not_get_the_outcome_refused() throws Exception {
+    String accepted = "$aws/things/" + THING + "/jobs/lost-answer/update/accepted";
+    List<Throwable> progressErrors = new CopyOnWriteArrayList<>();
+    start(JobDocumentType.JSON, job -> {
+      cloud.script.fault(accepted, Fault.DROP);
+      try {
+        job.reportProgress(Map.of("step", "1")).get(5, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        progressErrors.add(e.getCause());
+      }
+      cloud.script.clearFault(accepted);
+      return JobOutcome.succeeded(Map.of("step", "2"));
+    });
+    cloud.createJob(THING, "lost-answer", "{\"operation\":\"x\"}");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> cloud.jobStatus(THING, "lost-answer").equals("SUCCEEDED"));
+    assertThat(progressErrors).singleElement().isInstanceOf(dev.thingbridge.mqtt.MqttTimeoutException.class);
+    assertThat(cloud.jobDetails(THING, "lost-answer")).containsEntry("step", "2");
+    assertThat(updatesOf("lost-answer")).extracting(r -> r.body().get("status").asText() + "@"
+        + r.body().get("expectedVersion").asLong())
+        .containsExactly("IN_PROGRESS@1", "IN_PROGRESS@2", "SUCCEEDED@2", "SUCCEEDED@3");
+    assertThat(events.rejections).as("nothing refused reached the listener").isEmpty();
+  }
+
   @Test
   void a_job_running_at_restart_is_handed_back_as_resumed() throws Exception {
     CountDownLatch firstStarted = new CountDownLatch(1);
