@@ -35,8 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Every request carries a fresh correlation id and waits at most the request timeout; a request in flight
  * when the nucleus connection drops is sent again after the reconnect, and one still unanswered is sent again
  * after 1, 2, 4 and then every 5 seconds, since a request or answer published while the other side re-subscribes
- * is lost (the component answers a repeated correlation id from its first answer, so nothing runs twice). Claims, watches and event subscriptions are
- * leases the client renews by itself, at once after a reconnect, so nothing handed to this sibling is lost.
+ * is lost (the component answers a repeated correlation id from its first answer, so nothing runs twice). Claims,
+ * watches and event subscriptions are leases the client renews by itself, at once after a reconnect, so nothing
+ * handed to this sibling is lost.
  * Failures are {@link LocalApiException}s with a {@link LocalApiErrorCode}.
  *
  * <p>Threads: {@code thingbridge-sibling-dispatch} delivers watch and event callbacks in order (keep them quick);
@@ -49,7 +50,7 @@ public final class ThingBridgeClient implements AutoCloseable {
   public static final String TOKEN_ENV = "SVCUID";
 
   static final ObjectMapper JSON = new ObjectMapper();
-  /** When an unanswered request is first sent again; each later repeat waits twice as long, up to {@link #RESEND_MAX}. */
+  /** When an unanswered request is first sent again; each later repeat waits twice as long, up to RESEND_MAX. */
   static final Duration RESEND_FIRST = Duration.ofSeconds(1);
   static final Duration RESEND_MAX = Duration.ofSeconds(5);
   private static final System.Logger LOG = System.getLogger(ThingBridgeClient.class.getName());
