@@ -39,6 +39,8 @@ final class Journal implements AutoCloseable {
   private FileChannel channel;
   private long size;
   private long nextSeq;
+  /** Reused for every record: the channel writes a direct buffer without copying it first. */
+  private ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
   private String broken;
 
   private record Segment(long first, Path path) {}
@@ -111,12 +113,13 @@ final class Journal implements AutoCloseable {
       throw new TwinStoreException(broken);
     }
     long seq = nextSeq;
-    ByteBuffer record = ByteBuffer.wrap(JournalRecords.encode(seq, changes));
+    ByteBuffer record = JournalRecords.encode(seq, changes, buffer);
+    buffer = record;
     try {
       if (size >= SEGMENT_BYTES) {
         rotate();
       }
-      if (refuses != null && refuses.test(record.array())) {
+      if (refuses != null && refuses.test(bytes(record))) {
         throw new IOException("No space left on device (refused by the twin's script)");
       }
       while (record.hasRemaining()) {
@@ -213,6 +216,12 @@ final class Journal implements AutoCloseable {
       broken = "the twin's journal in " + dir + " cannot be written (" + cause.getMessage()
           + ") nor cut back after a failed write (" + e.getMessage() + "); restart the twin";
     }
+  }
+
+  private static byte[] bytes(ByteBuffer record) {
+    byte[] b = new byte[record.remaining()];
+    record.duplicate().get(b);
+    return b;
   }
 
   private static List<Path> segments(Path dir) throws IOException {

@@ -1,11 +1,9 @@
 package dev.thingbridge.twin.store;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.BufferOverflowException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -37,29 +35,40 @@ final class JournalRecords {
 
   /** The record of {@code changes} as commit number {@code seq}. */
   static byte[] encode(long seq, Changes changes) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(0);
-      out.writeInt(0);
-      out.writeLong(seq);
-      out.writeInt(changes.size());
-      for (Changes.Write w : changes.writes()) {
-        writeText(out, w.table().name());
-        out.writeBoolean(w.delete());
-        out.writeShort(w.values().length);
-        for (Object v : w.values()) {
-          writeValue(out, v);
+    ByteBuffer b = encode(seq, changes, ByteBuffer.allocate(256));
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return out;
+  }
+
+  /**
+   * Writes the record into {@code buffer} (cleared first) or, if it does not fit, into a larger one; returns
+   * the buffer holding it, flipped for reading.
+   */
+  static ByteBuffer encode(long seq, Changes changes, ByteBuffer buffer) {
+    ByteBuffer out = buffer.clear();
+    while (true) {
+      try {
+        out.position(HEADER_BYTES);
+        out.putLong(seq).putInt(changes.size());
+        for (Changes.Write w : changes.writes()) {
+          putText(out, w.table().name());
+          out.put((byte) (w.delete() ? 1 : 0));
+          out.putShort((short) w.values().length);
+          for (Object v : w.values()) {
+            putValue(out, v);
+          }
         }
+        break;
+      } catch (BufferOverflowException e) {
+        out = out.isDirect() ? ByteBuffer.allocateDirect(out.capacity() * 2) : ByteBuffer.allocate(out.capacity() * 2);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
-    byte[] record = bytes.toByteArray();
-    int bodyLength = record.length - HEADER_BYTES;
+    int bodyLength = out.position() - HEADER_BYTES;
     CRC32C crc = new CRC32C();
-    crc.update(record, HEADER_BYTES, bodyLength);
-    ByteBuffer.wrap(record).putInt(bodyLength).putInt((int) crc.getValue());
-    return record;
+    crc.update(out.duplicate().flip().position(HEADER_BYTES));
+    out.putInt(0, bodyLength).putInt(4, (int) crc.getValue());
+    return out.flip();
   }
 
   /**
@@ -87,9 +96,10 @@ final class JournalRecords {
       in.position(start);
       return null;
     }
+    in.position(start);
     try {
       Entry e = readBody(body, tables);
-      in.position(in.position() + length);
+      in.position(start + HEADER_BYTES + length);
       return e;
     } catch (BufferUnderflowException | IllegalArgumentException e) {
       // The checksum matched, so this is not a torn write but a record this version cannot read.
@@ -107,8 +117,8 @@ final class JournalRecords {
       if (table == null) {
         throw new TwinStoreException("the twin's journal writes to table " + name + ", which no service declares");
       }
-      boolean delete = body.get() != 0;
-      Object[] values = new Object[body.getShort()];
+      boolean delete = flag(body);
+      Object[] values = new Object[Short.toUnsignedInt(body.getShort())];
       for (int v = 0; v < values.length; v++) {
         values[v] = readValue(body);
       }
@@ -124,28 +134,22 @@ final class JournalRecords {
     return new Entry(seq, changes);
   }
 
-  private static void writeValue(DataOutputStream out, Object v) throws IOException {
+  private static void putValue(ByteBuffer out, Object v) {
     if (v == null) {
-      out.writeByte(NULL);
+      out.put(NULL);
     } else if (v instanceof String s) {
-      out.writeByte(TEXT);
-      writeText(out, s);
+      out.put(TEXT);
+      putText(out, s);
     } else if (v instanceof Long l) {
-      out.writeByte(LONG);
-      out.writeLong(l);
+      out.put(LONG).putLong(l);
     } else if (v instanceof Integer n) {
-      out.writeByte(INT);
-      out.writeInt(n);
+      out.put(INT).putInt(n);
     } else if (v instanceof Double d) {
-      out.writeByte(DOUBLE);
-      out.writeDouble(d);
+      out.put(DOUBLE).putDouble(d);
     } else if (v instanceof Boolean b) {
-      out.writeByte(BOOLEAN);
-      out.writeBoolean(b);
+      out.put(BOOLEAN).put((byte) (b ? 1 : 0));
     } else if (v instanceof byte[] b) {
-      out.writeByte(BYTES);
-      out.writeInt(b.length);
-      out.write(b);
+      out.put(BYTES).putInt(b.length).put(b);
     } else {
       throw new IllegalArgumentException("cannot journal a " + v.getClass().getName());
     }
@@ -159,7 +163,7 @@ final class JournalRecords {
       case LONG -> in.getLong();
       case INT -> in.getInt();
       case DOUBLE -> in.getDouble();
-      case BOOLEAN -> in.get() != 0;
+      case BOOLEAN -> flag(in);
       case BYTES -> {
         byte[] b = new byte[checkedLength(in)];
         in.get(b);
@@ -169,16 +173,29 @@ final class JournalRecords {
     };
   }
 
-  private static void writeText(DataOutputStream out, String s) throws IOException {
+  private static void putText(ByteBuffer out, String s) {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
+    out.putInt(b.length).put(b);
   }
 
   private static String readText(ByteBuffer in) {
-    byte[] b = new byte[checkedLength(in)];
-    in.get(b);
-    return new String(b, StandardCharsets.UTF_8);
+    int n = checkedLength(in);
+    ByteBuffer text = in.slice(in.position(), n);
+    in.position(in.position() + n);
+    try {
+      // Strict: text that is not UTF-8 would come back changed when written again.
+      return StandardCharsets.UTF_8.newDecoder().decode(text).toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("text that is not UTF-8", e);
+    }
+  }
+
+  private static boolean flag(ByteBuffer in) {
+    byte b = in.get();
+    if (b != 0 && b != 1) {
+      throw new IllegalArgumentException("a flag of " + b);
+    }
+    return b == 1;
   }
 
   private static int checkedLength(ByteBuffer in) {
