@@ -162,7 +162,8 @@ public final class Twin implements AutoCloseable {
   }
 
   private void openStore() {
-    TwinStore opened = stateDir == null ? TwinStore.inMemory() : TwinStore.open(stateDir, sync);
+    TwinStore opened = stateDir == null ? TwinStore.inMemory() : TwinStore.open(stateDir, sync,
+        script == null ? null : script::refusesWrite);
     lock.writeLock().lock();
     try {
       for (TwinService s : services) {

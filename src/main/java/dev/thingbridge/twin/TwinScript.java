@@ -78,6 +78,7 @@ public final class TwinScript {
   private final Deque<Recorded> history = new ArrayDeque<>();
   private final List<Scripted> scripted = new ArrayList<>();
   private final Map<String, Fault> faults = new LinkedHashMap<>();
+  private volatile byte[] refusedText;
 
   private static final class Recorded {
     final MqttMessage message;
@@ -114,6 +115,34 @@ public final class TwinScript {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Makes the state directory's disk refuse every write of a commit holding {@code text} in one of its values
+   * (a thing name, a job id, a status), as a full or failing disk would: the operations of that commit are
+   * answered with the service's internal error and change nothing. Only for a twin with a state directory.
+   * {@code null} lifts it.
+   */
+  public void refuseWritesContaining(String text) {
+    refusedText = text == null ? null : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** True if the disk is to refuse this commit's bytes ({@link #refuseWritesContaining}). */
+  boolean refusesWrite(byte[] record) {
+    byte[] t = refusedText;
+    if (t == null) {
+      return false;
+    }
+    outer:
+    for (int i = 0; i + t.length <= record.length; i++) {
+      for (int k = 0; k < t.length; k++) {
+        if (record[i + k] != t[k]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /** Lifts the fault on {@code filter}; the twin behaves normally on its topics again. */

@@ -30,9 +30,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,11 +39,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A commit the database refuses is never acknowledged: the device gets its service's internal error, the
- * HTTP API answers 500 {@code InternalFailureException}, the previous state is kept (in memory and on disk),
- * other things are served meanwhile, and the twin works again once the database accepts writes. The failure
- * is a real one: a trigger, created through a second connection to {@code twin.db}, aborts the writes of
- * one thing.
+ * A commit the disk refuses is never acknowledged: the device gets its service's internal error, the HTTP API
+ * answers 500 {@code InternalFailureException}, the previous state is kept (in memory and on disk), other
+ * things are served meanwhile, and the twin works again once the disk accepts writes. The disk's refusal is
+ * the twin script's stand-in for a full disk: the journal write of a commit that touches one thing fails with
+ * an I/O error, and everything after it (cutting the journal back, failing the batch's operations, reloading
+ * the state) is the twin's real path.
  */
 class TwinCommitFailureTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -59,6 +57,7 @@ class TwinCommitFailureTest {
   private MqttClient device;
   private TwinServer server;
   private final HttpClient http = HttpClient.newHttpClient();
+  private final TwinScript script = new TwinScript();
 
   @BeforeEach
   void start() throws Exception {
@@ -70,7 +69,7 @@ class TwinCommitFailureTest {
   private void startTwin() throws Exception {
     twinClient = broker.connect("twin");
     server = TwinServer.start(twinClient, TwinServer.Options.defaults().withStateDir(dir)
-        .withApi(InetAddress.getLoopbackAddress(), 0));
+        .withApi(InetAddress.getLoopbackAddress(), 0).withScript(script));
   }
 
   @AfterEach
@@ -86,7 +85,7 @@ class TwinCommitFailureTest {
     shadows.update("doomed", null, "{\"state\":{\"reported\":{\"temp\":1}}}".getBytes(StandardCharsets.UTF_8));
     Subscription replies = device.subscribe("$aws/things/+/shadow/update/+", QoS.AT_LEAST_ONCE).get(5, TimeUnit.SECONDS);
 
-    abortWritesOf("shadows", "thing_name = 'doomed'");
+    script.refuseWritesContaining("doomed");
     device.publish("$aws/things/doomed/shadow/update", "{\"state\":{\"reported\":{\"temp\":2}},\"clientToken\":\"c-1\"}"
         .getBytes(StandardCharsets.UTF_8), QoS.AT_LEAST_ONCE, false).get(5, TimeUnit.SECONDS);
     MqttMessage reply = replies.next(WAIT);
@@ -110,7 +109,7 @@ class TwinCommitFailureTest {
     assertThat(api.headers().firstValue("x-amzn-ErrorType")).hasValue("InternalFailureException");
     assertThat(shadows.get("doomed", null).get("version").asLong()).isEqualTo(1);
 
-    allowWrites();
+    script.refuseWritesContaining(null);
     assertThat(shadows.update("doomed", null, "{\"state\":{\"reported\":{\"temp\":4}}}".getBytes(StandardCharsets.UTF_8))
         .get("version").asLong()).isEqualTo(2);
     restartTwin();
@@ -122,7 +121,7 @@ class TwinCommitFailureTest {
   @Test
   void a_refused_create_job_answers_internal_failure_and_the_job_does_not_exist() throws Exception {
     server.twin().service(ThingsService.class).createThing("doomed");
-    abortWritesOf("jobs", "job_id = 'fw-doomed'");
+    script.refuseWritesContaining("fw-doomed");
     HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/jobs/fw-doomed"))
         .PUT(HttpRequest.BodyPublishers.ofString("{\"document\":\"{}\",\"targets\":[\"" + DOOMED_ARN + "\"]}"))
         .build(), HttpResponse.BodyHandlers.ofString());
@@ -151,7 +150,7 @@ class TwinCommitFailureTest {
     DeviceTarget target = DeviceTarget.thing("doomed");
     Subscription replies = device.subscribe(CommandServiceTopics.rejected(target, id, PayloadFormat.JSON), QoS.AT_LEAST_ONCE)
         .get(5, TimeUnit.SECONDS);
-    abortWritesOf("command_executions", "status = 'SUCCEEDED'");
+    script.refuseWritesContaining("SUCCEEDED");
     device.publish(CommandServiceTopics.response(target, id, PayloadFormat.JSON), "{\"status\":\"SUCCEEDED\"}"
         .getBytes(StandardCharsets.UTF_8), QoS.AT_LEAST_ONCE, false).get(5, TimeUnit.SECONDS);
     assertThat(JSON.readTree(replies.next(WAIT).payload()).get("error").asText()).isEqualTo("INTERNAL_ERROR");
@@ -166,26 +165,5 @@ class TwinCommitFailureTest {
     server.close();
     twinClient.close();
     startTwin();
-  }
-
-  /** Makes the database refuse inserts and updates of {@code table} rows matching {@code condition}. */
-  private void abortWritesOf(String table, String condition) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("twin.db"));
-        Statement s = c.createStatement()) {
-      s.execute("PRAGMA busy_timeout = 5000");
-      for (String when : List.of("INSERT", "UPDATE")) {
-        s.execute("CREATE TRIGGER refuse_" + when.toLowerCase() + " BEFORE " + when + " ON " + table
-            + " WHEN NEW." + condition + " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
-      }
-    }
-  }
-
-  private void allowWrites() throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("twin.db"));
-        Statement s = c.createStatement()) {
-      s.execute("PRAGMA busy_timeout = 5000");
-      s.execute("DROP TRIGGER refuse_insert");
-      s.execute("DROP TRIGGER refuse_update");
-    }
   }
 }

@@ -139,6 +139,8 @@ class TwinControlPlanePublishTest {
   void reads_through_the_control_plane_save_nothing() throws Exception {
     server.twin().service(ThingsService.class).createThing("t1");
     try (java.sql.Connection observer = java.sql.DriverManager.getConnection("jdbc:sqlite:" + stateDir.resolve("twin.db"))) {
+      // The database takes the journal's commits a moment after they are durable: wait for t1's.
+      org.awaitility.Awaitility.await().atMost(WAIT).until(() -> things(observer) == 1);
       long before = dataVersion(observer);
 
       server.twin().service(ThingsService.class).describeThing("t1");
@@ -149,7 +151,14 @@ class TwinControlPlanePublishTest {
       // SQLite changes data_version for a connection whenever another one commits: the twin committed nothing.
       assertThat(dataVersion(observer)).isEqualTo(before);
       server.twin().service(ThingsService.class).createThing("t2");
-      assertThat(dataVersion(observer)).isNotEqualTo(before);
+      org.awaitility.Awaitility.await().atMost(WAIT).until(() -> dataVersion(observer) != before);
+      assertThat(things(observer)).isEqualTo(2);
+    }
+  }
+
+  private static long things(java.sql.Connection c) throws Exception {
+    try (var s = c.createStatement(); var rs = s.executeQuery("SELECT count(*) FROM things")) {
+      return rs.next() ? rs.getLong(1) : -1;
     }
   }
 

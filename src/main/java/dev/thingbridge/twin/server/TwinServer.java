@@ -3,6 +3,7 @@ package dev.thingbridge.twin.server;
 import dev.thingbridge.mqtt.MqttClient;
 import dev.thingbridge.twin.Twin;
 import dev.thingbridge.twin.TwinLimits;
+import dev.thingbridge.twin.TwinScript;
 import dev.thingbridge.twin.commands.CommandsService;
 import dev.thingbridge.twin.defender.DefenderService;
 import dev.thingbridge.twin.http.ControlPlaneServer;
@@ -93,6 +94,9 @@ public final class TwinServer implements AutoCloseable {
         .service(new DefenderService());
     if (options.stateDir != null) {
       builder.stateDir(options.stateDir).sync(options.sync);
+    }
+    if (options.script != null) {
+      builder.script(options.script);
     }
     Twin twin = builder.build();
     try {
@@ -193,9 +197,10 @@ public final class TwinServer implements AutoCloseable {
     private final boolean awsLimits;
     private final Clock clock;
     private final Duration startTimeout;
+    private final TwinScript script;
 
     private Options(InetAddress apiAddress, int apiPort, Path stateDir, SyncMode sync, boolean awsLimits,
-        Clock clock, Duration startTimeout) {
+        Clock clock, Duration startTimeout, TwinScript script) {
       this.apiAddress = Objects.requireNonNull(apiAddress);
       this.apiPort = apiPort;
       this.stateDir = stateDir;
@@ -203,12 +208,13 @@ public final class TwinServer implements AutoCloseable {
       this.awsLimits = awsLimits;
       this.clock = Objects.requireNonNull(clock);
       this.startTimeout = Objects.requireNonNull(startTimeout);
+      this.script = script;
     }
 
     /** No HTTP API, state in memory, relaxed limits, system clock, 30 s to start. */
     public static Options defaults() {
       return new Options(InetAddress.getLoopbackAddress(), -1, null, SyncMode.NORMAL, false, Clock.systemUTC(),
-          Duration.ofSeconds(30));
+          Duration.ofSeconds(30), null);
     }
 
     /** Serve the control plane on {@code address:port} (port 0 picks a free one). */
@@ -216,27 +222,32 @@ public final class TwinServer implements AutoCloseable {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("API port must be 0..65535: " + port);
       }
-      return new Options(address, port, stateDir, sync, awsLimits, clock, startTimeout);
+      return new Options(address, port, stateDir, sync, awsLimits, clock, startTimeout, script);
     }
 
     /** Keep shadows, things, jobs and commands in {@code twin.db} in this directory across restarts. */
     public Options withStateDir(Path dir) {
-      return new Options(apiAddress, apiPort, dir, sync, awsLimits, clock, startTimeout);
+      return new Options(apiAddress, apiPort, dir, sync, awsLimits, clock, startTimeout, script);
     }
 
     /** How commits are synced to disk with a state directory ({@code --sync}; default normal). */
     public Options withSync(SyncMode value) {
-      return new Options(apiAddress, apiPort, stateDir, value, awsLimits, clock, startTimeout);
+      return new Options(apiAddress, apiPort, stateDir, value, awsLimits, clock, startTimeout, script);
     }
 
     /** Enforce AWS IoT Core's limits ({@link TwinLimits#AWS}). */
     public Options withAwsLimits(boolean on) {
-      return new Options(apiAddress, apiPort, stateDir, sync, on, clock, startTimeout);
+      return new Options(apiAddress, apiPort, stateDir, sync, on, clock, startTimeout, script);
     }
 
     /** The clock for timestamps and timeouts. */
     public Options withClock(Clock value) {
-      return new Options(apiAddress, apiPort, stateDir, sync, awsLimits, value, startTimeout);
+      return new Options(apiAddress, apiPort, stateDir, sync, awsLimits, value, startTimeout, script);
+    }
+
+    /** A script for tests: scripted replies, faults on topics, a refusing disk ({@link TwinScript}). */
+    public Options withScript(TwinScript value) {
+      return new Options(apiAddress, apiPort, stateDir, sync, awsLimits, clock, startTimeout, value);
     }
   }
 }

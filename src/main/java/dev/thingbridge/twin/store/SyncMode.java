@@ -4,16 +4,16 @@ import java.util.Locale;
 
 /**
  * How far a commit is made durable before the twin answers ({@code --sync}). Both survive a kill -9 of the
- * twin at any moment: a commit is in the database's write-ahead log, in the operating system's hands, before
- * any reply that depends on it goes out.
+ * twin at any moment: a commit is in the twin's journal, in the operating system's hands, before any reply
+ * that depends on it goes out.
  */
 public enum SyncMode {
   /**
-   * WAL with {@code synchronous=NORMAL} (the default): no fsync per commit. A power loss may lose the last
-   * moments' commits, never leave a torn state.
+   * No fsync per commit (the default; the database runs WAL with {@code synchronous=NORMAL}). A power loss
+   * may lose the last moments' commits, never leave a torn state.
    */
   NORMAL,
-  /** WAL with {@code synchronous=FULL}: the log is fsynced before every reply; a power loss loses nothing acknowledged. */
+  /** The journal is fsynced before every reply; a power loss loses nothing acknowledged. */
   FULL;
 
   /** The value of SQLite's {@code synchronous} pragma. */

@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -40,8 +42,14 @@ public final class TwinStore implements StoreReader, AutoCloseable {
   public static final String FILE_NAME = "twin.db";
   /** {@code PRAGMA application_id} of a twin database ("tbtw"), so a foreign SQLite file is refused. */
   static final int APPLICATION_ID = 0x74627477;
-  /** {@code PRAGMA user_version}: the layout of the store's own tables. */
-  static final int FORMAT = 1;
+  /**
+   * {@code PRAGMA user_version}: the layout of the store's own tables. 2: commits go through a journal first
+   * ({@code twin.journal.*}), which a version that knows only 1 would ignore and lose.
+   */
+  static final int FORMAT = 2;
+  /** The {@code meta} key holding the number of the last journaled commit the database holds. */
+  static final String JOURNAL_SEQ = "journal_seq";
+  private static final Duration APPLY_WAIT = Duration.ofSeconds(30);
   /** The store's own tables: legacy whole-state snapshots and a key-value table for markers. */
   static final Table SNAPSHOTS = Table.of("snapshots", 1, "service", "state");
   static final Table META = Table.of("meta", 1, "key", "value");
@@ -59,9 +67,15 @@ public final class TwinStore implements StoreReader, AutoCloseable {
   private final Map<Table, PreparedStatement> upserts = new HashMap<>();
   private final Map<Table, PreparedStatement> deletes = new HashMap<>();
   private final Set<String> owners = new HashSet<>();
+  /** Every table of every schema, by name: what a journaled commit may write. */
+  private final Map<String, Table> tables = new HashMap<>();
+  /** Commits of a file database: written here first, taken into the database by the applier. */
+  private Journal journal;
+  private Applier applier;
+  private Predicate<byte[]> refuses;
   /** The background checkpoint of the log (file databases only). */
   private Checkpointer checkpointer;
-  private boolean closed;
+  private volatile boolean closed;
 
   private TwinStore(Connection connection, Path file, SyncMode sync, FileChannel lockChannel) throws SQLException {
     this.connection = connection;
@@ -81,6 +95,14 @@ public final class TwinStore implements StoreReader, AutoCloseable {
    *     directory, is used by another twin, or holds a database this version cannot use
    */
   public static TwinStore open(Path dir, SyncMode sync) {
+    return open(dir, sync, null);
+  }
+
+  /**
+   * As {@link #open(Path, SyncMode)}, with a disk that refuses the journal writes {@code refuses} picks (a
+   * test's stand-in for a full or failing disk; null for none).
+   */
+  public static TwinStore open(Path dir, SyncMode sync, Predicate<byte[]> refuses) {
     Path abs = dir.toAbsolutePath().normalize();
     String where = "the twin cannot keep its state in " + dir + ": ";
     if (Files.exists(abs) && !Files.isDirectory(abs)) {
@@ -126,6 +148,7 @@ public final class TwinStore implements StoreReader, AutoCloseable {
         s.execute("PRAGMA wal_autocheckpoint = 0");
       }
       TwinStore store = new TwinStore(c, db, sync, lockChannel);
+      store.refuses = refuses;
       store.checkIdentity(where);
       store.migrate(OWN);
       store.checkpointer = new Checkpointer(db);
@@ -172,6 +195,9 @@ public final class TwinStore implements StoreReader, AutoCloseable {
    * @throws TwinStoreException if a step fails or the database was written by a newer schema
    */
   public synchronized void migrate(StoreSchema schema) {
+    if (journal != null) {
+      throw new IllegalStateException("schema " + schema.owner() + " comes after the store was first used");
+    }
     if (!owners.add(schema.owner())) {
       throw new IllegalStateException("schema " + schema.owner() + " is already registered");
     }
@@ -202,6 +228,7 @@ public final class TwinStore implements StoreReader, AutoCloseable {
       }
     }
     for (Table t : schema.tables()) {
+      tables.put(t.name(), t);
       try {
         statement(t, false);
         statement(t, true);
@@ -230,7 +257,15 @@ public final class TwinStore implements StoreReader, AutoCloseable {
    * @throws TwinStoreException if the query fails; an exception thrown by {@code each} propagates
    */
   @Override
-  public synchronized void query(String sql, Consumer<Row> each, Object... args) {
+  public void query(String sql, Consumer<Row> each, Object... args) {
+    if (file != null) {
+      startJournal();
+      awaitApplied();
+    }
+    queryNow(sql, each, args);
+  }
+
+  private synchronized void queryNow(String sql, Consumer<Row> each, Object... args) {
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
@@ -249,10 +284,23 @@ public final class TwinStore implements StoreReader, AutoCloseable {
    *
    * @throws TwinStoreException naming the cause (disk full, I/O error, constraint, ...)
    */
-  public synchronized void commit(Changes changes) {
+  public void commit(Changes changes) {
     if (changes.isEmpty()) {
       return;
     }
+    if (file == null) {
+      commitNow(changes);
+      return;
+    }
+    startJournal();
+    if (closed) {
+      throw new TwinStoreException(describe() + " is closed");
+    }
+    journal.append(changes, applier::enqueue);
+  }
+
+  /** Writes in one transaction, now. */
+  private synchronized void commitNow(Changes changes) {
     if (closed) {
       throw new TwinStoreException(describe() + " is closed");
     }
@@ -272,9 +320,90 @@ public final class TwinStore implements StoreReader, AutoCloseable {
       rollbackQuietly();
       throw new TwinStoreException("commit to " + describe() + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /** The applier's round: journaled commits and how far the database holds them, in one transaction. */
+  private synchronized void applyRound(List<JournalRecords.Entry> round) {
+    try {
+      begin.execute();
+      for (JournalRecords.Entry e : round) {
+        for (Changes.Write w : e.changes().writes()) {
+          execute(w);
+        }
+      }
+      execute(new Changes.Write(META, false, new Object[] {JOURNAL_SEQ,
+          Long.toString(round.get(round.size() - 1).seq())}));
+      commit.execute();
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly();
+      throw new TwinStoreException("applying the journal to " + describe() + " failed: " + e.getMessage(), e);
+    }
     if (checkpointer != null) {
       checkpointer.committed();
     }
+  }
+
+  /** After a round: segments whose commits the database now holds go, once the database is on the disk. */
+  private void afterApply(long applied) {
+    if (journal.hasDeletable(applied) && syncDatabaseFiles()) {
+      journal.deleteThrough(applied);
+    }
+  }
+
+  /**
+   * Reads back, at first use, the journaled commits the database does not hold yet (a kill or a crash came
+   * before the applier took them), then starts a new journal and the applier.
+   */
+  private synchronized void startJournal() {
+    if (journal != null || closed) {
+      return;
+    }
+    Path dir = file.getParent();
+    long applied = metaNow(JOURNAL_SEQ).map(Long::parseLong).orElse(0L);
+    try {
+      Journal.Recovered r = Journal.recover(dir, applied, tables);
+      if (!r.entries().isEmpty()) {
+        applyRound(r.entries());
+        applied = r.entries().get(r.entries().size() - 1).seq();
+        log.info("twin store: {} commits taken from the journal after an unclean stop", r.entries().size());
+      }
+      if (r.dropped() != null) {
+        log.warn("twin store: the journal ends early ({}); the state is as of commit {}", r.dropped(), applied);
+      }
+      if (!syncDatabaseFiles()) {
+        throw new TwinStoreException(describe() + " cannot be synced to the disk");
+      }
+      Journal.deleteAll(dir);
+      journal = Journal.start(dir, sync == SyncMode.FULL, applied + 1, refuses);
+    } catch (IOException e) {
+      throw new TwinStoreException("the twin's journal in " + dir + " cannot be used (" + reason(e) + ")", e);
+    }
+    applier = new Applier(this::applyRound, this::afterApply, applied);
+  }
+
+  private void awaitApplied() {
+    try {
+      applier.awaitApplied(APPLY_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TwinStoreException("interrupted while the database took the journal's commits");
+    }
+  }
+
+  /** Forces the database and its write-ahead log to the disk; false (logged) if that fails. */
+  private boolean syncDatabaseFiles() {
+    for (Path p : List.of(file, file.resolveSibling(file.getFileName() + "-wal"))) {
+      if (!Files.exists(p)) {
+        continue;
+      }
+      try (FileChannel c = FileChannel.open(p, StandardOpenOption.READ)) {
+        c.force(true);
+      } catch (IOException e) {
+        log.warn("twin store: cannot sync {} to the disk (the journal is kept): {}", p.getFileName(), e.getMessage());
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A legacy service's whole state, as {@link #saveSnapshot} stored it. */
@@ -292,17 +421,36 @@ public final class TwinStore implements StoreReader, AutoCloseable {
     return single("SELECT value FROM meta WHERE key = ?", "value", key);
   }
 
+  private Optional<String> metaNow(String key) {
+    String[] out = new String[1];
+    queryNow("SELECT value FROM meta WHERE key = ?", r -> out[0] = r.text("value"), key);
+    return Optional.ofNullable(out[0]);
+  }
+
   /** Adds the write of a marker to {@code changes}. */
   public static void saveMeta(Changes changes, String key, String value) {
     changes.put(META, key, value);
   }
 
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
+  public void close() {
+    Applier stopping;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      stopping = applier;
     }
-    closed = true;
+    // Outside the lock: the applier's last round needs it.
+    if (stopping != null) {
+      stopping.close();
+    }
+    closeDatabase();
+  }
+
+  private synchronized void closeDatabase() {
+    boolean allApplied = applier == null || applier.applied() == journal.lastSeq();
     if (checkpointer != null) {
       checkpointer.close();
       try (Statement s = connection.createStatement()) {
@@ -310,6 +458,14 @@ public final class TwinStore implements StoreReader, AutoCloseable {
         s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
       } catch (SQLException e) {
         log.debug("twin store: final checkpoint of {} failed: {}", describe(), e.getMessage());
+      }
+    }
+    if (journal != null) {
+      if (allApplied && syncDatabaseFiles()) {
+        journal.closeAndDelete();
+      } else {
+        journal.close();
+        log.warn("twin store: the database did not take every journaled commit; they are taken at the next start");
       }
     }
     try {
@@ -364,6 +520,12 @@ public final class TwinStore implements StoreReader, AutoCloseable {
     if (format > FORMAT) {
       throw new TwinStoreException(where + FILE_NAME + " was written by a newer thingbridge (store format "
           + format + ", this one knows " + FORMAT + ")");
+    }
+    if (format < FORMAT) {
+      // Format 1 had no journal: nothing to convert, but an older version must refuse the directory from now on.
+      try (Statement s = connection.createStatement()) {
+        s.executeUpdate("PRAGMA user_version = " + FORMAT);
+      }
     }
   }
 

@@ -49,11 +49,17 @@
  *
  * <h2>Durability</h2>
  *
- * {@link dev.thingbridge.twin.store.SyncMode#NORMAL} ({@code --sync normal}, the default): WAL with
- * {@code synchronous=NORMAL}; a commit is in the operating system's hands before any reply that depends on it
- * goes out, so a kill -9 loses nothing acknowledged, and a power loss may lose the last moments, never leaving
- * a torn state. {@link dev.thingbridge.twin.store.SyncMode#FULL} ({@code --sync full}): the log is fsynced
- * before every reply. A state directory of a version before the database (one JSON file per service) is
+ * A commit is one append to the journal ({@code twin.journal.<first commit number>}, one record per commit
+ * with a checksum), in the operating system's hands before any reply that depends on it goes out; the
+ * applier thread takes the journal's new commits into {@code twin.db} in one transaction per round and
+ * records the last one it took in {@code meta.journal_seq}; a journal file goes once the database holds all
+ * of it on the disk. At start, the commits after {@code journal_seq} are read back (the intact, consecutive
+ * ones), so a kill -9 loses nothing acknowledged.
+ * {@link dev.thingbridge.twin.store.SyncMode#NORMAL} ({@code --sync normal}, the default): no fsync per
+ * commit; a power loss may lose the last moments, never leaving a torn state.
+ * {@link dev.thingbridge.twin.store.SyncMode#FULL} ({@code --sync full}): the journal is fsynced before every
+ * reply. Reads ({@link dev.thingbridge.twin.store.TwinStore#query}) wait until the database holds every
+ * commit made before them. A state directory of a version before the database (one JSON file per service) is
  * imported into {@code twin.db} on the first start; the files are kept as {@code *.json.imported}.
  *
  * <p>Layering: the bottom of the twin. It imports nothing else of the twin (the service contract above is named,
