@@ -161,13 +161,20 @@ class TwinConcurrencyTest {
 
       send(device, "$aws/things/solo/shadow/update", "{\"state\":{\"reported\":{\"x\":1}}}");
       int version = JSON.readTree(accepted.next(WAIT).payload()).get("version").asInt();
-      // The reply went out only once the row was in the database (read through a connection of our own).
-      try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("twin.db"));
-          java.sql.ResultSet row = db.createStatement().executeQuery(
-              "SELECT version FROM shadows WHERE thing_name = 'solo'")) {
-        assertThat(row.next()).isTrue();
-        assertThat(row.getInt(1)).isEqualTo(version).isEqualTo(1);
+      // The reply went out only once the commit was in the journal; the database takes it a moment later (read
+      // through a connection of our own).
+      try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+        assertThat(files.filter(f -> f.getFileName().toString().startsWith("twin.journal."))
+            .mapToLong(f -> f.toFile().length()).sum()).isPositive();
       }
+      org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() -> {
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("twin.db"));
+            java.sql.ResultSet row = db.createStatement().executeQuery(
+                "SELECT version FROM shadows WHERE thing_name = 'solo'")) {
+          assertThat(row.next()).isTrue();
+          assertThat(row.getInt(1)).isEqualTo(version).isEqualTo(1);
+        }
+      });
       // (the listener hears of a commit just after its replies went out)
       org.awaitility.Awaitility.await().atMost(WAIT).until(() -> committedOn.size() == 1);
       assertThat(committedOn.get(0)).doesNotStartWith("thingbridge-twin");

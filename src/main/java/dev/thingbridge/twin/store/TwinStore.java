@@ -14,7 +14,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -49,7 +48,6 @@ public final class TwinStore implements StoreReader, AutoCloseable {
   static final int FORMAT = 2;
   /** The {@code meta} key holding the number of the last journaled commit the database holds. */
   static final String JOURNAL_SEQ = "journal_seq";
-  private static final Duration APPLY_WAIT = Duration.ofSeconds(30);
   /** The store's own tables: legacy whole-state snapshots and a key-value table for markers. */
   static final Table SNAPSHOTS = Table.of("snapshots", 1, "service", "state");
   static final Table META = Table.of("meta", 1, "key", "value");
@@ -69,9 +67,8 @@ public final class TwinStore implements StoreReader, AutoCloseable {
   private final Set<String> owners = new HashSet<>();
   /** Every table of every schema, by name: what a journaled commit may write. */
   private final Map<String, Table> tables = new HashMap<>();
-  /** Commits of a file database: written here first, taken into the database by the applier. */
-  private Journal journal;
-  private Applier applier;
+  /** Commits of a file database: written to the journal first, taken into the database by the applier. */
+  private JournaledCommits journal;
   private Predicate<byte[]> refuses;
   /** The background checkpoint of the log (file databases only). */
   private Checkpointer checkpointer;
@@ -260,7 +257,7 @@ public final class TwinStore implements StoreReader, AutoCloseable {
   public void query(String sql, Consumer<Row> each, Object... args) {
     if (file != null) {
       startJournal();
-      awaitApplied();
+      journal.awaitApplied();
     }
     queryNow(sql, each, args);
   }
@@ -296,7 +293,7 @@ public final class TwinStore implements StoreReader, AutoCloseable {
     if (closed) {
       throw new TwinStoreException(describe() + " is closed");
     }
-    journal.append(changes, applier::enqueue);
+    journal.commit(changes);
   }
 
   /** Writes in one transaction, now. */
@@ -343,13 +340,6 @@ public final class TwinStore implements StoreReader, AutoCloseable {
     }
   }
 
-  /** After a round: segments whose commits the database now holds go, once the database is on the disk. */
-  private void afterApply(long applied) {
-    if (journal.hasDeletable(applied) && syncDatabaseFiles()) {
-      journal.deleteThrough(applied);
-    }
-  }
-
   /**
    * Reads back, at first use, the journaled commits the database does not hold yet (a kill or a crash came
    * before the applier took them), then starts a new journal and the applier.
@@ -358,52 +348,8 @@ public final class TwinStore implements StoreReader, AutoCloseable {
     if (journal != null || closed) {
       return;
     }
-    Path dir = file.getParent();
     long applied = metaNow(JOURNAL_SEQ).map(Long::parseLong).orElse(0L);
-    try {
-      Journal.Recovered r = Journal.recover(dir, applied, tables);
-      if (!r.entries().isEmpty()) {
-        applyRound(r.entries());
-        applied = r.entries().get(r.entries().size() - 1).seq();
-        log.info("twin store: {} commits taken from the journal after an unclean stop", r.entries().size());
-      }
-      if (r.dropped() != null) {
-        log.warn("twin store: the journal ends early ({}); the state is as of commit {}", r.dropped(), applied);
-      }
-      if (!syncDatabaseFiles()) {
-        throw new TwinStoreException(describe() + " cannot be synced to the disk");
-      }
-      Journal.deleteAll(dir);
-      journal = Journal.start(dir, sync == SyncMode.FULL, applied + 1, refuses);
-    } catch (IOException e) {
-      throw new TwinStoreException("the twin's journal in " + dir + " cannot be used (" + reason(e) + ")", e);
-    }
-    applier = new Applier(this::applyRound, this::afterApply, applied);
-  }
-
-  private void awaitApplied() {
-    try {
-      applier.awaitApplied(APPLY_WAIT);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TwinStoreException("interrupted while the database took the journal's commits");
-    }
-  }
-
-  /** Forces the database and its write-ahead log to the disk; false (logged) if that fails. */
-  private boolean syncDatabaseFiles() {
-    for (Path p : List.of(file, file.resolveSibling(file.getFileName() + "-wal"))) {
-      if (!Files.exists(p)) {
-        continue;
-      }
-      try (FileChannel c = FileChannel.open(p, StandardOpenOption.READ)) {
-        c.force(true);
-      } catch (IOException e) {
-        log.warn("twin store: cannot sync {} to the disk (the journal is kept): {}", p.getFileName(), e.getMessage());
-        return false;
-      }
-    }
-    return true;
+    journal = JournaledCommits.start(file, applied, tables, sync == SyncMode.FULL, refuses, this::applyRound);
   }
 
   /** A legacy service's whole state, as {@link #saveSnapshot} stored it. */
@@ -434,23 +380,22 @@ public final class TwinStore implements StoreReader, AutoCloseable {
 
   @Override
   public void close() {
-    Applier stopping;
+    JournaledCommits stopping;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      stopping = applier;
+      stopping = journal;
     }
     // Outside the lock: the applier's last round needs it.
     if (stopping != null) {
-      stopping.close();
+      stopping.stopApplier();
     }
     closeDatabase();
   }
 
   private synchronized void closeDatabase() {
-    boolean allApplied = applier == null || applier.applied() == journal.lastSeq();
     if (checkpointer != null) {
       checkpointer.close();
       try (Statement s = connection.createStatement()) {
@@ -461,12 +406,7 @@ public final class TwinStore implements StoreReader, AutoCloseable {
       }
     }
     if (journal != null) {
-      if (allApplied && syncDatabaseFiles()) {
-        journal.closeAndDelete();
-      } else {
-        journal.close();
-        log.warn("twin store: the database did not take every journaled commit; they are taken at the next start");
-      }
+      journal.close();
     }
     try {
       connection.close();
@@ -577,7 +517,7 @@ public final class TwinStore implements StoreReader, AutoCloseable {
     }
   }
 
-  private static String reason(IOException e) {
+  static String reason(IOException e) {
     if (e instanceof FileSystemException f && f.getReason() != null) {
       return f.getReason();
     }
