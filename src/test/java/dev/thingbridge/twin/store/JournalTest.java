@@ -29,18 +29,8 @@ class JournalTest {
   @Test
   void a_commit_cut_off_at_any_byte_is_taken_whole_or_not_at_all() throws Exception {
     Path base = dir.resolve("base");
-    try (TwinStore store = open(base)) {
-      store.commit(new Changes().put(NOTES, "a", "one", 1));
-    }
-    // The journal of two more commits, as a kill -9 leaves it before the database took them.
-    Path live = dir.resolve("live");
-    copyDatabase(base, live);
-    byte[] journal;
-    try (TwinStore store = open(live)) {
-      store.commit(new Changes().put(NOTES, "b", "bee", 2));
-      store.commit(new Changes().put(NOTES, "a", "changed", 7).delete(NOTES, "b").put(NOTES, "c", "sea", 3));
-      journal = Files.readAllBytes(segment(live));
-    }
+    byte[] journal = journalAfter(base,
+        new Changes().put(NOTES, "a", "changed", 7).delete(NOTES, "b").put(NOTES, "c", "sea", 3));
     int first = JournalRecords.encode(2, new Changes().put(NOTES, "b", "bee", 2)).length;
     for (int cut = 0; cut <= journal.length; cut++) {
       Path crashed = dir.resolve("crashed-" + cut);
@@ -104,17 +94,7 @@ class JournalTest {
   @Test
   void a_journal_garbled_in_its_middle_is_read_up_to_the_damage() throws Exception {
     Path base = dir.resolve("base");
-    try (TwinStore store = open(base)) {
-      store.commit(new Changes().put(NOTES, "a", "one", 1));
-    }
-    Path live = dir.resolve("live");
-    copyDatabase(base, live);
-    byte[] journal;
-    try (TwinStore store = open(live)) {
-      store.commit(new Changes().put(NOTES, "b", "bee", 2));
-      store.commit(new Changes().put(NOTES, "c", "sea", 3));
-      journal = Files.readAllBytes(segment(live));
-    }
+    byte[] journal = journalAfter(base, new Changes().put(NOTES, "c", "sea", 3));
     int first = JournalRecords.encode(2, new Changes().put(NOTES, "b", "bee", 2)).length;
     journal[first + JournalRecords.HEADER_BYTES + 3] ^= 0x40;
     Path damaged = dir.resolve("damaged");
@@ -122,6 +102,23 @@ class JournalTest {
     Files.write(damaged.resolve(Journal.PREFIX + String.format("%020d", 2)), journal);
     try (TwinStore store = open(damaged)) {
       assertThat(rows(store)).containsExactly("a:one", "b:bee");
+    }
+  }
+
+  /**
+   * Makes {@code base} a database holding note a:one, and returns the journal of two more commits made on a copy
+   * of it (b:bee, then {@code second}), as a kill -9 leaves it before the database took them.
+   */
+  private byte[] journalAfter(Path base, Changes second) throws Exception {
+    try (TwinStore store = open(base)) {
+      store.commit(new Changes().put(NOTES, "a", "one", 1));
+    }
+    Path live = dir.resolve("live");
+    copyDatabase(base, live);
+    try (TwinStore store = open(live)) {
+      store.commit(new Changes().put(NOTES, "b", "bee", 2));
+      store.commit(second);
+      return Files.readAllBytes(segment(live));
     }
   }
 
