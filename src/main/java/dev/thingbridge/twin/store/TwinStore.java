@@ -68,7 +68,7 @@ public final class TwinStore implements StoreReader, AutoCloseable {
   /** Every table of every schema, by name: what a journaled commit may write. */
   private final Map<String, Table> tables = new HashMap<>();
   /** Commits of a file database: written to the journal first, taken into the database by the applier. */
-  private JournaledCommits journal;
+  private volatile JournaledCommits journal;
   private Predicate<byte[]> refuses;
   /** The background checkpoint of the log (file databases only). */
   private Checkpointer checkpointer;
@@ -257,7 +257,10 @@ public final class TwinStore implements StoreReader, AutoCloseable {
   public void query(String sql, Consumer<Row> each, Object... args) {
     if (file != null) {
       startJournal();
-      journal.awaitApplied();
+      JournaledCommits j = journal;
+      if (j != null) {
+        j.awaitApplied();
+      }
     }
     queryNow(sql, each, args);
   }
@@ -289,11 +292,16 @@ public final class TwinStore implements StoreReader, AutoCloseable {
       commitNow(changes);
       return;
     }
-    startJournal();
-    if (closed) {
+    // Read without the store's lock: the applier holds it for a whole round, and a commit must not wait on that.
+    JournaledCommits j = journal;
+    if (j == null) {
+      startJournal();
+      j = journal;
+    }
+    if (closed || j == null) {
       throw new TwinStoreException(describe() + " is closed");
     }
-    journal.commit(changes);
+    j.commit(changes);
   }
 
   /** Writes in one transaction, now. */
