@@ -133,14 +133,10 @@ public final class TwinScript {
     if (t == null) {
       return false;
     }
-    outer:
     for (int i = 0; i + t.length <= record.length; i++) {
-      for (int k = 0; k < t.length; k++) {
-        if (record[i + k] != t[k]) {
-          continue outer;
-        }
+      if (java.util.Arrays.equals(record, i, i + t.length, t, 0, t.length)) {
+        return true;
       }
-      return true;
     }
     return false;
   }

@@ -137,20 +137,17 @@ final class Journal implements AutoCloseable {
     then.accept(seq, changes);
   }
 
-  /** Deletes the closed segments whose every commit is at most {@code durable}; true if one was. */
-  synchronized boolean deleteThrough(long durable) {
-    boolean any = false;
+  /** Deletes the closed segments whose every commit is at most {@code durable}. */
+  synchronized void deleteThrough(long durable) {
     while (hasDeletable(durable)) {
       Segment oldest = closed.remove(0);
       try {
         Files.deleteIfExists(oldest.path());
-        any = true;
       } catch (IOException e) {
         log.warn("twin store: cannot delete {} (kept; it is read again at the next start): {}", oldest.path().getFileName(),
             e.getMessage());
       }
     }
-    return any;
   }
 
   /** True if a closed segment holds only commits up to {@code durable}. */
