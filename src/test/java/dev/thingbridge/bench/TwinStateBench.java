@@ -50,7 +50,9 @@ import java.util.stream.IntStream;
  *       with only the clients' own shadows.
  *   <li>{@code jobs}: start-next + update(SUCCEEDED) cycles of one device with 10 and with 1,000 executions
  *       queued (refilled over HTTP between batches of 100 cycles, untimed, so the queue runs from depth + 100
- *       down to depth); the bound is half the echo responder's single-client round-trip rate in the same run.
+ *       down to depth). The bound is the echo responder's rate for the same cycles with the same client (two
+ *       round trips each, so half its single-client round-trip rate on these requests), in batches alternating
+ *       with the twin's ({@link PairedJobCycles}); half its shadow round-trip rate is printed beside it.
  *   <li>{@code http}: CreateJob over HTTP, 1, 4 and 16 callers at once.
  *   <li>{@code soak}: StartCommandExecution over HTTP at a steady rate ({@code -Dbench.soakRate}, 50/s) with a
  *       device answering SUCCEEDED, for {@code -Dbench.soak} (10m); database size, stored executions and the
@@ -73,6 +75,10 @@ public final class TwinStateBench {
   private static final int BIG = Integer.getInteger("bench.shadows", 100_000);
   private static final String ACCOUNT_ARN = "arn:aws:iot:us-east-1:123456789012:";
   private static final int JOB_BATCH = 100;
+  /** Cycles per side in one measured jobs round. */
+  private static final int JOB_ROUND = 2000;
+  /** The pause before each pair of jobs batches, after the refill (see {@link PairedJobCycles}). */
+  private static final Duration JOB_SETTLE = Duration.ofMillis(20);
   /**
    * How long each new twin process serves 16 clients before {@link #warmUp} waits for its compiler to settle: a
    * twin runs for days, and without this the first rows measure its JIT compiler (C2 took a quarter of the
@@ -300,69 +306,69 @@ public final class TwinStateBench {
     header("Jobs cycles of one device: start-next + update(SUCCEEDED), two round trips each");
     try (TwinProcess twin = TwinProcess.start(broker, dir.resolve("jobs"), "normal")) {
       warmUp(twin);
-      double echoRoundTrips = echoOnly(1);
-      double bound = echoRoundTrips / 2;
-      double echoCycles = 0;
+      double shadowBound = echoOnly(1) / 2;
+      System.out.printf(Locale.ROOT, "echo responder: %,.0f shadow round trips/s with one client, half of it %,.0f/s%n",
+          shadowBound * 2, shadowBound);
+      System.out.printf(Locale.ROOT, "%-26s %10s %10s %8s %12s %10s %9s%n", "case", "twin", "echo", "ratio",
+          "vs shadow/2", "CPU/cycle", "vs 10");
+      double shallow = 0;
       try (JobCycles echo = new JobCycles(endpoint, EchoResponder.PREFIX, "bench-jobs")) {
         echo.run(500);
-        for (int r = 0; r < ROUNDS; r++) {
-          echoCycles = Math.max(echoCycles, 2000 / (echo.run(2000) / 1e9));
-        }
-      }
-      System.out.printf(Locale.ROOT, "echo responder: %,.0f round trips/s with one client, so the bound is %,.0f "
-          + "cycles/s; echo jobs cycles: %,.0f/s%n", echoRoundTrips, bound, echoCycles);
-      System.out.printf(Locale.ROOT, "%-34s %12s %14s %12s%n", "case", "cycles/s", "ratio to bound", "vs 10 queued");
-      double shallow = 0;
-      for (int depth : List.of(10, 1000)) {
-        String thing = "bench-jobs-" + depth;
-        post(twin.api, "/things/" + thing, "{}", "POST");
-        double best = 0;
-        try (JobCycles device = new JobCycles(endpoint, "$aws/things/", thing)) {
-          // Warm-up: until the twin's compiler is quiet over a round of 1,000 cycles (the shadow warm-up does
-          // not compile the jobs path), at most TWIN_WARM_UP_MAX.
-          long started = System.nanoTime();
-          double compiled = compilerSeconds(twin.process.pid());
-          do {
-            cycles(twin.api, device, thing, depth, 1000);
-            double now = compilerSeconds(twin.process.pid());
-            boolean quiet = now - compiled < COMPILER_QUIET.toMillis() / 1e3;
-            compiled = now;
-            if (quiet) {
-              break;
+        for (int depth : List.of(10, 1000)) {
+          String thing = "bench-jobs-" + depth;
+          post(twin.api, "/things/" + thing, "{}", "POST");
+          try (JobCycles device = new JobCycles(endpoint, "$aws/things/", thing)) {
+            warmUpJobs(twin, device, thing, depth);
+            PairedJobCycles paired = new PairedJobCycles(device, twin.process.pid(), echo, JOB_BATCH, JOB_SETTLE);
+            double twinNanos = 0;
+            double echoNanos = 0;
+            double cpu = 0;
+            for (int r = 0; r < ROUNDS; r++) {
+              PairedJobCycles.Result round = paired.run(JOB_ROUND, n -> refill(twin.api, thing, depth, n));
+              System.out.printf(Locale.ROOT, "  round %d: twin %,.0f, echo %,.0f cycles/s, ratio %.2f%n", r + 1,
+                  round.twinPerSecond(), round.echoPerSecond(), round.ratio());
+              twinNanos += JOB_ROUND / round.twinPerSecond();
+              echoNanos += JOB_ROUND / round.echoPerSecond();
+              cpu += round.twinCpuMicrosPerCycle() / ROUNDS;
             }
-          } while (System.nanoTime() - started < TWIN_WARM_UP_MAX.toNanos());
-          for (int r = 0; r < ROUNDS; r++) {
-            best = Math.max(best, cycles(twin.api, device, thing, depth, 2000));
+            double twinRate = ROUNDS * JOB_ROUND / twinNanos;
+            double echoRate = ROUNDS * JOB_ROUND / echoNanos;
+            if (depth == 10) {
+              shallow = twinRate;
+            }
+            System.out.printf(Locale.ROOT, "%-26s %10.0f %10.0f %8.2f %12.2f %8.0f µs %9.2f%n",
+                "twin, " + depth + " (+" + JOB_BATCH + ") queued", twinRate, echoRate, twinRate / echoRate,
+                twinRate / shadowBound, cpu, twinRate / shallow);
           }
         }
-        if (depth == 10) {
-          shallow = best;
-        }
-        System.out.printf(Locale.ROOT, "%-34s %12.0f %14.2f %12.2f%n", "twin, " + depth + " (+100) queued", best,
-            best / bound, best / shallow);
       }
     }
   }
 
-  /**
-   * Runs {@code cycles} cycles in timed batches of {@link #JOB_BATCH}, the queue refilled over HTTP to {@code
-   * depth + JOB_BATCH} before each (untimed), so that a batch ends with {@code depth} still queued. Every depth
-   * runs the same batches: with batches as small as the queue, the first round trips after each refill (cold
-   * threads on a loaded machine) would weigh on the small queue alone.
-   */
-  private double cycles(URI api, JobCycles device, String thing, int depth, int cycles) throws Exception {
-    long nanos = 0;
-    int done = 0;
-    while (done < cycles) {
-      int n = Math.min(JOB_BATCH, cycles - done);
-      for (int q = queued.getOrDefault(thing, 0); q < depth + n; q++) {
-        createJob(api, "job-" + jobIds.incrementAndGet(), thing);
+  /** Cycles until the twin's compiler is quiet over 1,000 of them (shadow updates do not compile this path). */
+  private void warmUpJobs(TwinProcess twin, JobCycles device, String thing, int depth) throws Exception {
+    long started = System.nanoTime();
+    double compiled = compilerSeconds(twin.process.pid());
+    do {
+      for (int done = 0; done < 1000; done += JOB_BATCH) {
+        refill(twin.api, thing, depth, JOB_BATCH);
+        device.run(JOB_BATCH);
       }
-      nanos += device.run(n);
-      done += n;
-      queued.put(thing, depth);
+      double now = compilerSeconds(twin.process.pid());
+      boolean quiet = now - compiled < COMPILER_QUIET.toMillis() / 1e3;
+      compiled = now;
+      if (quiet) {
+        break;
+      }
+    } while (System.nanoTime() - started < TWIN_WARM_UP_MAX.toNanos());
+  }
+
+  /** Creates jobs over HTTP until {@code depth + cycles} are queued for {@code thing}; the cycles then take them. */
+  private void refill(URI api, String thing, int depth, int cycles) throws Exception {
+    for (int q = queued.getOrDefault(thing, 0); q < depth + cycles; q++) {
+      createJob(api, "job-" + jobIds.incrementAndGet(), thing);
     }
-    return cycles / (nanos / 1e9);
+    queued.put(thing, depth);
   }
 
   /** The echo responder alone: the best round-trip rate of {@code clients} closed-loop clients. */

@@ -330,22 +330,30 @@ public final class TwinStore implements StoreReader, AutoCloseable {
   /** The applier's round: journaled commits and how far the database holds them, in one transaction. */
   private synchronized void applyRound(List<JournalRecords.Entry> round) {
     try {
-      begin.execute();
-      for (JournalRecords.Entry e : round) {
-        for (Changes.Write w : e.changes().writes()) {
-          execute(w);
-        }
-      }
-      execute(new Changes.Write(META, false, new Object[] {JOURNAL_SEQ,
-          Long.toString(round.get(round.size() - 1).seq())}));
-      commit.execute();
-    } catch (SQLException | RuntimeException e) {
+      applyWrites(RoundWrites.lastPerRow(round), round);
+    } catch (SQLException | RuntimeException coalesced) {
       rollbackQuietly();
-      throw new TwinStoreException("applying the journal to " + describe() + " failed: " + e.getMessage(), e);
+      try {
+        // A unique index may refuse the shortened order; the full one is what the commits did.
+        applyWrites(RoundWrites.all(round), round);
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly();
+        throw new TwinStoreException("applying the journal to " + describe() + " failed: " + e.getMessage(), e);
+      }
     }
     if (checkpointer != null) {
       checkpointer.committed();
     }
+  }
+
+  private void applyWrites(List<Changes.Write> writes, List<JournalRecords.Entry> round) throws SQLException {
+    begin.execute();
+    for (Changes.Write w : writes) {
+      execute(w);
+    }
+    execute(new Changes.Write(META, false, new Object[] {JOURNAL_SEQ,
+        Long.toString(round.get(round.size() - 1).seq())}));
+    commit.execute();
   }
 
   /**
