@@ -20,10 +20,11 @@ final class Applier implements AutoCloseable {
   private static final long MAX_BACKOFF_MILLIS = 5000;
   /**
    * Rounds start at most this often, so that a round takes many commits even at a modest rate: a transaction
-   * costs about as much for one commit as for twenty (locks, the same index pages), and the applier shares the
-   * machine with the twin's own threads.
+   * costs about as much for one commit as for twenty (locks, the same index pages), a row changed many times
+   * in a round is written once ({@link RoundWrites}), and the applier shares the machine with the twin's own
+   * threads. Readers do not wait for it: a query starts a round at once.
    */
-  static final long ROUND_INTERVAL_NANOS = 5_000_000;
+  static final long ROUND_INTERVAL_NANOS = 20_000_000;
   /** A round starts at once when this many commits wait. */
   private static final int FULL_ROUND = 512;
 
