@@ -47,7 +47,7 @@ import java.util.stream.IntStream;
  *       {@code --sync normal} and {@code --sync full} ({@code -Dbench.sync=normal} for one); ratio to the echo
  *       responder.
  *   <li>{@code scale}: the same (normal) with 100,000 shadows stored ({@code -Dbench.shadows}) against a state
- *       with only the clients' own shadows.
+ *       with only the clients' own shadows: two twins at once, each on its own broker, in interleaved rounds.
  *   <li>{@code jobs}: start-next + update(SUCCEEDED) cycles of one device with 10 and with 1,000 executions
  *       queued (refilled over HTTP between batches of 100 cycles, untimed, so the queue runs from depth + 100
  *       down to depth). The bound is the echo responder's rate for the same cycles with the same client (two
@@ -152,35 +152,49 @@ public final class TwinStateBench {
     }
   }
 
+  /**
+   * The small and the big state in two twins at once, each on its own Mosquitto (a twin answers every thing on
+   * its broker), measured in interleaved rounds (echo, small, big) so that both see the same moments of a
+   * shared machine.
+   */
   private void scale() throws Exception {
     Path big = dir.resolve("scale-big");
     long t0 = System.nanoTime();
     seedShadows(big, BIG);
     header(String.format(Locale.ROOT, "Shadow updates with %,d shadows stored vs the clients' own only (seeded in %.0f s)",
         BIG, (System.nanoTime() - t0) / 1e9));
-    System.out.printf(Locale.ROOT, "%-34s %22s %22s %7s %9s%n", "case", "echo /s (p50/p99 us)", "twin /s (p50/p99 us)",
-        "ratio", "vs small");
-    List<Pair> small = new ArrayList<>();
-    try (TwinProcess twin = TwinProcess.start(broker, dir.resolve("scale-small"), "normal")) {
-      warmUp(twin);
-      for (int clients : List.of(1, 16)) {
-        Pair p = compare(clients, "bench-", twin);
-        small.add(p);
-        row(String.format(Locale.ROOT, "%d client%s, small state", clients, clients == 1 ? "" : "s"), p);
-      }
-    }
-    long started = System.nanoTime();
-    try (TwinProcess twin = TwinProcess.start(broker, big, "normal")) {
-      System.out.printf(Locale.ROOT, "(the twin loaded %,d shadows in %.1f s, resident memory %.0f MiB)%n", BIG,
-          (System.nanoTime() - started) / 1e9, twin.rssMiB());
-      warmUp(twin);
-      for (int i = 0; i < 2; i++) {
-        int clients = i == 0 ? 1 : 16;
-        Pair p = compare(clients, "bench-", twin);
-        System.out.printf(Locale.ROOT, "%-34s %22s %22s %7.2f %9.2f%n",
-            String.format(Locale.ROOT, "%d client%s, %,d shadows", clients, clients == 1 ? "" : "s", BIG),
-            cell(p.echo()), cell(p.twin()), p.twin().perSecond() / p.echo().perSecond(),
-            p.twin().perSecond() / small.get(i).twin().perSecond());
+    try (Mosquitto broker2 = Mosquitto.plain(dir.resolve("broker2"));
+        TwinProcess small = TwinProcess.start(broker, dir.resolve("scale-small"), "normal")) {
+      long started = System.nanoTime();
+      try (TwinProcess large = TwinProcess.start(broker2, big, "normal")) {
+        System.out.printf(Locale.ROOT, "(the twin loaded %,d shadows in %.1f s, resident memory %.0f MiB)%n", BIG,
+            (System.nanoTime() - started) / 1e9, large.rssMiB());
+        warmUp(small, endpoint);
+        warmUp(large, broker2.endpoint());
+        System.out.printf(Locale.ROOT, "%-28s %22s %22s %22s %7s %7s %9s%n", "case", "echo /s (p50/p99 us)",
+            "small /s (p50/p99 us)", "100k /s (p50/p99 us)", "small", "100k", "vs small");
+        for (int clients : List.of(1, 16)) {
+          List<String> things = IntStream.range(0, clients).mapToObj(i -> "bench-" + i).toList();
+          ClosedLoop.Result echo = null;
+          ClosedLoop.Result smallBest = null;
+          ClosedLoop.Result largeBest = null;
+          try (ClosedLoop e = new ClosedLoop(endpoint, EchoResponder.PREFIX, things, "c-echo");
+              ClosedLoop s = new ClosedLoop(endpoint, "$aws/things/", things, "c-small");
+              ClosedLoop l = new ClosedLoop(broker2.endpoint(), "$aws/things/", things, "c-large")) {
+            for (int r = 0; r < ROUNDS; r++) {
+              echo = better(echo, e.run(WARM_UP, MEASURE, echoPid));
+              smallBest = better(smallBest, s.run(WARM_UP, MEASURE, small.process.pid()));
+              largeBest = better(largeBest, l.run(WARM_UP, MEASURE, large.process.pid()));
+            }
+          }
+          double smallRatio = smallBest.perSecond() / echo.perSecond();
+          double largeRatio = largeBest.perSecond() / echo.perSecond();
+          System.out.printf(Locale.ROOT, "%-28s %22s %22s %22s %7.2f %7.2f %9.2f%n",
+              clients + (clients == 1 ? " client" : " clients"), cell(echo), cell(smallBest), cell(largeBest),
+              smallRatio, largeRatio, largeRatio / smallRatio);
+          System.out.printf(Locale.ROOT, "%-28s CPU us per update: echo %.0f, small %.0f, 100k %.0f%n", "",
+              echo.cpuMicros(), smallBest.cpuMicros(), largeBest.cpuMicros());
+        }
       }
     }
   }
@@ -222,11 +236,16 @@ public final class TwinStateBench {
    * 46 % of the twin's CPU time during the first measured rows.
    */
   private void warmUp(TwinProcess twin) throws Exception {
+    warmUp(twin, endpoint);
+  }
+
+  /** {@link #warmUp(TwinProcess)} for a twin on the broker at {@code at}. */
+  private void warmUp(TwinProcess twin, MqttEndpoint at) throws Exception {
     long pid = twin.process.pid();
     long started = System.nanoTime();
     List<String> sixteen = IntStream.range(0, 16).mapToObj(i -> "bench-warm-" + i).toList();
-    try (ClosedLoop t = new ClosedLoop(endpoint, "$aws/things/", sixteen, "c-warm-twin");
-        ClosedLoop one = new ClosedLoop(endpoint, "$aws/things/", List.of("bench-warm-one"), "c-warm-one")) {
+    try (ClosedLoop t = new ClosedLoop(at, "$aws/things/", sixteen, "c-warm-twin");
+        ClosedLoop one = new ClosedLoop(at, "$aws/things/", List.of("bench-warm-one"), "c-warm-one")) {
       t.run(TWIN_WARM_UP, Duration.ofSeconds(1));
       double before = compilerSeconds(pid);
       while (System.nanoTime() - started < TWIN_WARM_UP_MAX.toNanos()) {
