@@ -22,6 +22,8 @@ final class ExecutionRecord {
   Instant stepDeadline;
   /** When the job's in-progress timeout ends the execution, or null. */
   Instant inProgressDeadline;
+  /** The bytes of its notify summary, kept by {@link JobsWire} while they still describe it. */
+  JobsWire.NotifySummary notifySummary;
 
   ExecutionRecord(String jobId, String thingName, long seq, long executionNumber, Instant queuedAt) {
     this.jobId = jobId;

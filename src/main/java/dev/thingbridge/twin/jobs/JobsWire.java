@@ -1,11 +1,15 @@
 package dev.thingbridge.twin.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The device-side JSON of AWS IoT Jobs, field names and order as the developer guide shows them;
@@ -83,23 +87,60 @@ final class JobsWire {
     return n;
   }
 
-  /** A notify (JobExecutionsChanged) message for these pending executions. */
-  ObjectNode notifyList(Iterable<ExecutionRecord> pending, int limit, Instant now) {
-    ObjectNode n = object();
-    n.put("timestamp", seconds(now));
-    ObjectNode jobs = n.putObject("jobs");
+  /**
+   * A notify (JobExecutionsChanged) message for these pending executions, grouped by status in the order the
+   * statuses first appear. Each summary's bytes are kept on its execution until one of its fields changes, so
+   * a message after one change re-encodes one summary, not the whole list.
+   */
+  byte[] notifyList(Iterable<ExecutionRecord> pending, int limit, Instant now) {
+    Map<ExecutionStatus, List<byte[]>> groups = new EnumMap<>(ExecutionStatus.class);
+    List<ExecutionStatus> order = new ArrayList<>(2);
     int count = 0;
     for (ExecutionRecord e : pending) {
       if (count++ == limit) {
         break;
       }
-      ArrayNode list = (ArrayNode) jobs.get(e.status.name());
-      if (list == null) {
-        list = jobs.putArray(e.status.name());
-      }
-      list.add(notifySummary(e));
+      groups.computeIfAbsent(e.status, s -> {
+        order.add(s);
+        return new ArrayList<>();
+      }).add(notifySummaryBytes(e));
     }
-    return n;
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 128 * Math.min(count, limit));
+    ascii(out, "{\"timestamp\":" + seconds(now) + ",\"jobs\":{");
+    for (int g = 0; g < order.size(); g++) {
+      ascii(out, (g == 0 ? "\"" : ",\"") + order.get(g).name() + "\":[");
+      List<byte[]> summaries = groups.get(order.get(g));
+      for (int i = 0; i < summaries.size(); i++) {
+        if (i > 0) {
+          out.write(',');
+        }
+        out.writeBytes(summaries.get(i));
+      }
+      out.write(']');
+    }
+    ascii(out, "}}");
+    return out.toByteArray();
+  }
+
+  private byte[] notifySummaryBytes(ExecutionRecord e) {
+    NotifySummary cached = e.notifySummary;
+    if (cached == null || !cached.describes(e)) {
+      cached = new NotifySummary(e.versionNumber, e.queuedAt, e.startedAt, e.lastUpdatedAt, bytes(notifySummary(e)));
+      e.notifySummary = cached;
+    }
+    return cached.json();
+  }
+
+  /** A notify summary's bytes and the fields they were made from. */
+  record NotifySummary(long versionNumber, Instant queuedAt, Instant startedAt, Instant lastUpdatedAt, byte[] json) {
+    boolean describes(ExecutionRecord e) {
+      return versionNumber == e.versionNumber && queuedAt.equals(e.queuedAt)
+          && Objects.equals(startedAt, e.startedAt) && lastUpdatedAt.equals(e.lastUpdatedAt);
+    }
+  }
+
+  private static void ascii(ByteArrayOutputStream out, String text) {
+    out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
   }
 
   /** An ErrorResponse. */

@@ -37,7 +37,7 @@ final class PendingChanges {
       if (store.pendingVersion(thing) != e.getValue().version()) {
         any = true;
         out.publish(MqttMessage.of(JobsTopic.notify(thing),
-            wire.bytes(wire.notifyList(store.pending(thing), notifyLimit, now)), QoS.AT_LEAST_ONCE));
+            wire.notifyList(store.pending(thing), notifyLimit, now), QoS.AT_LEAST_ONCE));
       }
       if (!Objects.equals(e.getValue().head(), head(thing))) {
         any = true;
