@@ -15,14 +15,26 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class ProcessExit {
   private static final Duration NATIVE_RELEASE_WAIT = Duration.ofSeconds(1);
+  /**
+   * How long an exit waits for aws-crt's load begun ahead ({@link WarmUp}): its extraction takes a quarter of a
+   * second on a quiet machine; a load still running after this is hung, and the exit goes ahead.
+   */
+  static final Duration NATIVE_LOAD_WAIT = Duration.ofSeconds(3);
 
   private final boolean ownsProcess;
+  private final Duration nativeLoadWait;
+  private final AtomicReference<Thread> nativeLoad = new AtomicReference<>();
   private final AtomicBoolean nativeRuntimeUsed = new AtomicBoolean();
   private final AtomicInteger signal = new AtomicInteger();
   private final AtomicReference<StopSignal> running = new AtomicReference<>();
 
   ProcessExit(boolean ownsProcess) {
+    this(ownsProcess, NATIVE_LOAD_WAIT);
+  }
+
+  ProcessExit(boolean ownsProcess, Duration nativeLoadWait) {
     this.ownsProcess = ownsProcess;
+    this.nativeLoadWait = nativeLoadWait;
   }
 
   /** Routes SIGINT and SIGTERM to the running command (packaged CLI only). */
@@ -35,6 +47,11 @@ final class ProcessExit {
   /** A command opened an aws-crt client: release the native runtime before exiting. */
   void nativeRuntimeUsed() {
     nativeRuntimeUsed.set(true);
+  }
+
+  /** aws-crt's native library is being loaded ahead on {@code loader}: the exit waits for it ({@link #release}). */
+  void nativeLoadStarted(Thread loader) {
+    nativeLoad.set(loader);
   }
 
   /** The signal that stopped the process (2 for SIGINT, 15 for SIGTERM), or 0. */
@@ -62,14 +79,25 @@ final class ProcessExit {
     running.compareAndSet(stop, null);
   }
 
-  /** Called once the command returned: lets the native runtime's threads end before the JVM exits. */
+  /**
+   * Called once the command returned: lets a load of the native library begun ahead finish (the exit would
+   * delete the library under it, and aws-crt prints that on standard error), then the native runtime's threads
+   * end, before the JVM exits.
+   */
   void release() {
-    if (ownsProcess && nativeRuntimeUsed.getAndSet(false)) {
-      try {
-        CrtRuntime.releaseDefaults(NATIVE_RELEASE_WAIT);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    if (!ownsProcess) {
+      return;
+    }
+    try {
+      Thread loader = nativeLoad.getAndSet(null);
+      if (loader != null) {
+        loader.join(Math.max(1, nativeLoadWait.toMillis()));
       }
+      if (nativeRuntimeUsed.getAndSet(false)) {
+        CrtRuntime.releaseDefaults(NATIVE_RELEASE_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -76,7 +76,7 @@ public final class ThingBridgeCommand {
     CommandLine cl = new CommandLine(root);
     CommandTree.Selection selection = CommandTree.select(cl, args);
     if (warmUp) {
-      WarmUp.begin(args, selection);
+      WarmUp.begin(args, selection).ifPresent(root.exit::nativeLoadStarted);
     }
     CommandTree.add(cl, selection);
     Conventions.apply(cl, root.environment);

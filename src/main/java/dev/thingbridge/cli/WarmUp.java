@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.thingbridge.mqtt.crt.CrtRuntime;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -12,21 +13,32 @@ import java.util.Set;
  * second) and, for a command that connects, aws-crt's native library. The command then finds both ready
  * instead of paying for them one after the other. Nothing is started for help or the version. A failure here
  * is ignored: the command meets the same failure itself, and reports it.
+ *
+ * <p>aws-crt's load is started before picocli has parsed the arguments (starting it after the parse was measured
+ * to leave about 120 ms of it on a connecting command's path), so it may still be extracting its library when a
+ * command line that fails to parse is about to exit. The JVM's exit would then delete the file under it and
+ * aws-crt would print "Unable to initialize AWS CRT" on standard error after the usage error: the process waits
+ * for it ({@link ProcessExit#release}), which costs a usage error at most the rest of the extraction.
  */
 final class WarmUp {
   private static final Set<String> HELP_OR_VERSION = Set.of("-h", "--help", "-V", "--version");
 
   private WarmUp() {}
 
-  /** Starts what {@code args}, which run one command of {@code selection}, will need. */
-  static void begin(String[] args, CommandTree.Selection selection) {
+  /**
+   * Starts what {@code args}, which run one command of {@code selection}, will need.
+   *
+   * @return the thread loading aws-crt, which the process must not exit under; empty if none was started
+   */
+  static Optional<Thread> begin(String[] args, CommandTree.Selection selection) {
     if (selection.command() == null || List.of(args).stream().anyMatch(HELP_OR_VERSION::contains)) {
-      return;
+      return Optional.empty();
     }
     start("thingbridge-warm-up-json", WarmUp::json);
     if (selection.connects()) {
-      start("thingbridge-warm-up-crt", CrtRuntime::load);
+      return Optional.of(start("thingbridge-warm-up-crt", CrtRuntime::load));
     }
+    return Optional.empty();
   }
 
   /** Loads and initialises the Jackson classes every JSON reply goes through: parser, tree, serializer. */
@@ -40,7 +52,7 @@ final class WarmUp {
     }
   }
 
-  private static void start(String name, Runnable work) {
+  private static Thread start(String name, Runnable work) {
     Thread thread = new Thread(() -> {
       try {
         work.run();
@@ -50,5 +62,6 @@ final class WarmUp {
     }, name);
     thread.setDaemon(true);
     thread.start();
+    return thread;
   }
 }
