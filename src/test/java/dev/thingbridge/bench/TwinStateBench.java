@@ -97,6 +97,8 @@ public final class TwinStateBench {
   private final AtomicInteger jobIds = new AtomicInteger();
   /** Executions queued per thing by this run (each cycle takes one). */
   private final java.util.Map<String, Integer> queued = new java.util.HashMap<>();
+  /** Host steal between printed rows. */
+  private static final HostSteal STEAL = new HostSteal();
   /** The echo responder's process id, for its CPU time per round trip. */
   private static long echoPid = -1;
 
@@ -192,8 +194,8 @@ public final class TwinStateBench {
           System.out.printf(Locale.ROOT, "%-28s %22s %22s %22s %7.2f %7.2f %9.2f%n",
               clients + (clients == 1 ? " client" : " clients"), cell(echo), cell(smallBest), cell(largeBest),
               smallRatio, largeRatio, largeRatio / smallRatio);
-          System.out.printf(Locale.ROOT, "%-28s CPU us per update: echo %.0f, small %.0f, 100k %.0f%n", "",
-              echo.cpuMicros(), smallBest.cpuMicros(), largeBest.cpuMicros());
+          System.out.printf(Locale.ROOT, "%-28s CPU us per update: echo %.0f, small %.0f, 100k %.0f; steal %.0f %%%n", "",
+              echo.cpuMicros(), smallBest.cpuMicros(), largeBest.cpuMicros(), STEAL.percentSinceLast());
         }
       }
     }
@@ -328,6 +330,8 @@ public final class TwinStateBench {
       double shadowBound = echoOnly(1) / 2;
       System.out.printf(Locale.ROOT, "echo responder: %,.0f shadow round trips/s with one client, half of it %,.0f/s%n",
           shadowBound * 2, shadowBound);
+      // "vs 10": the ratio to the echo against the 10-queued one, so that a slower period of the machine during
+      // one depth does not pass for the twin's cost of a deeper queue.
       System.out.printf(Locale.ROOT, "%-26s %10s %10s %8s %12s %10s %9s%n", "case", "twin", "echo", "ratio",
           "vs shadow/2", "CPU/cycle", "vs 10");
       double shallow = 0;
@@ -342,10 +346,11 @@ public final class TwinStateBench {
             double twinNanos = 0;
             double echoNanos = 0;
             double cpu = 0;
+            STEAL.percentSinceLast();
             for (int r = 0; r < ROUNDS; r++) {
               PairedJobCycles.Result round = paired.run(JOB_ROUND, n -> refill(twin.api, thing, depth, n));
-              System.out.printf(Locale.ROOT, "  round %d: twin %,.0f, echo %,.0f cycles/s, ratio %.2f%n", r + 1,
-                  round.twinPerSecond(), round.echoPerSecond(), round.ratio());
+              System.out.printf(Locale.ROOT, "  round %d: twin %,.0f, echo %,.0f cycles/s, ratio %.2f, steal %.0f %%%n",
+                  r + 1, round.twinPerSecond(), round.echoPerSecond(), round.ratio(), STEAL.percentSinceLast());
               twinNanos += JOB_ROUND / round.twinPerSecond();
               echoNanos += JOB_ROUND / round.echoPerSecond();
               cpu += round.twinCpuMicrosPerCycle() / ROUNDS;
@@ -353,11 +358,11 @@ public final class TwinStateBench {
             double twinRate = ROUNDS * JOB_ROUND / twinNanos;
             double echoRate = ROUNDS * JOB_ROUND / echoNanos;
             if (depth == 10) {
-              shallow = twinRate;
+              shallow = twinRate / echoRate;
             }
             System.out.printf(Locale.ROOT, "%-26s %10.0f %10.0f %8.2f %12.2f %8.0f µs %9.2f%n",
                 "twin, " + depth + " (+" + JOB_BATCH + ") queued", twinRate, echoRate, twinRate / echoRate,
-                twinRate / shadowBound, cpu, twinRate / shallow);
+                twinRate / shadowBound, cpu, twinRate / echoRate / shallow);
           }
         }
       }
@@ -527,14 +532,15 @@ public final class TwinStateBench {
   }
 
   private static void header(String title) {
+    STEAL.percentSinceLast();
     System.out.println();
     System.out.println("== " + title + " (load average " + loadAverage() + ")");
   }
 
   private static void row(String name, Pair p) {
-    System.out.printf(Locale.ROOT, "%-34s %22s %22s %7.2f %16s%n", name, cell(p.echo()), cell(p.twin()),
+    System.out.printf(Locale.ROOT, "%-34s %22s %22s %7.2f %16s  steal %.0f %%%n", name, cell(p.echo()), cell(p.twin()),
         p.twin().perSecond() / p.echo().perSecond(),
-        String.format(Locale.ROOT, "%.0f / %.0f", p.echo().cpuMicros(), p.twin().cpuMicros()));
+        String.format(Locale.ROOT, "%.0f / %.0f", p.echo().cpuMicros(), p.twin().cpuMicros()), STEAL.percentSinceLast());
   }
 
   private static String cell(ClosedLoop.Result r) {
