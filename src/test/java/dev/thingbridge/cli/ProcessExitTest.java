@@ -49,14 +49,7 @@ class ProcessExitTest {
   @Test
   void a_hung_native_load_holds_the_exit_up_no_longer_than_the_bound() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
-    Thread loader = new Thread(() -> {
-      try {
-        never.await(LONG.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "test-hung-native-load");
-    loader.start();
+    Thread loader = loadUntil(never, "test-hung-native-load");
     try {
       ProcessExit exit = new ProcessExit(true, Duration.ofMillis(200));
       exit.nativeLoadStarted(loader);
@@ -72,14 +65,7 @@ class ProcessExitTest {
   @Test
   void a_command_line_that_does_not_own_the_process_does_not_wait() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
-    Thread loader = new Thread(() -> {
-      try {
-        never.await(LONG.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "test-native-load-elsewhere");
-    loader.start();
+    Thread loader = loadUntil(never, "test-native-load-elsewhere");
     try {
       ProcessExit exit = new ProcessExit(false, LONG);
       exit.nativeLoadStarted(loader);
@@ -90,5 +76,18 @@ class ProcessExitTest {
       never.countDown();
       loader.join(LONG.toMillis());
     }
+  }
+
+  /** A stand-in for aws-crt's load that runs until {@code ended} counts down (or {@code LONG} passes). */
+  private static Thread loadUntil(CountDownLatch ended, String name) {
+    Thread loader = new Thread(() -> {
+      try {
+        ended.await(LONG.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, name);
+    loader.start();
+    return loader;
   }
 }
