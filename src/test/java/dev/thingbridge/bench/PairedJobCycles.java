@@ -6,8 +6,8 @@ import java.time.Duration;
  * Jobs cycles of the twin and of the echo responder, measured in alternating batches with the same client
  * code, so that both see the same moments of a shared machine: batch pairs run echo-then-twin and
  * twin-then-echo in turn (whichever goes first after a pause wakes the idle cores), and each pair starts after
- * the same pause, in which the twin's queue is refilled over HTTP (untimed) and the twin and the broker finish
- * the refill's background work (the journal's applier, the notify messages).
+ * the twin's queue is refilled over HTTP (untimed) and the same pause, within which the twin's applier takes
+ * most of what the refill wrote (its rounds come every 20 ms).
  */
 final class PairedJobCycles {
   /** Fills the twin's queue before a batch of {@code cycles}. */

@@ -343,20 +343,20 @@ public final class TwinStateBench {
           try (JobCycles device = new JobCycles(endpoint, "$aws/things/", thing)) {
             warmUpJobs(twin, device, thing, depth);
             PairedJobCycles paired = new PairedJobCycles(device, twin.process.pid(), echo, JOB_BATCH, JOB_SETTLE);
-            double twinNanos = 0;
-            double echoNanos = 0;
+            double twinSeconds = 0;
+            double echoSeconds = 0;
             double cpu = 0;
             STEAL.percentSinceLast();
             for (int r = 0; r < ROUNDS; r++) {
               PairedJobCycles.Result round = paired.run(JOB_ROUND, n -> refill(twin.api, thing, depth, n));
               System.out.printf(Locale.ROOT, "  round %d: twin %,.0f, echo %,.0f cycles/s, ratio %.2f, steal %.0f %%%n",
                   r + 1, round.twinPerSecond(), round.echoPerSecond(), round.ratio(), STEAL.percentSinceLast());
-              twinNanos += JOB_ROUND / round.twinPerSecond();
-              echoNanos += JOB_ROUND / round.echoPerSecond();
+              twinSeconds += JOB_ROUND / round.twinPerSecond();
+              echoSeconds += JOB_ROUND / round.echoPerSecond();
               cpu += round.twinCpuMicrosPerCycle() / ROUNDS;
             }
-            double twinRate = ROUNDS * JOB_ROUND / twinNanos;
-            double echoRate = ROUNDS * JOB_ROUND / echoNanos;
+            double twinRate = ROUNDS * JOB_ROUND / twinSeconds;
+            double echoRate = ROUNDS * JOB_ROUND / echoSeconds;
             if (depth == 10) {
               shallow = twinRate / echoRate;
             }

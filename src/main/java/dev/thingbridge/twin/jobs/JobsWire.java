@@ -6,7 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -93,23 +93,21 @@ final class JobsWire {
    * a message after one change re-encodes one summary, not the whole list.
    */
   byte[] notifyList(Iterable<ExecutionRecord> pending, int limit, Instant now) {
-    Map<ExecutionStatus, List<byte[]>> groups = new EnumMap<>(ExecutionStatus.class);
-    List<ExecutionStatus> order = new ArrayList<>(2);
+    Map<ExecutionStatus, List<byte[]>> groups = new LinkedHashMap<>();
     int count = 0;
     for (ExecutionRecord e : pending) {
       if (count++ == limit) {
         break;
       }
-      groups.computeIfAbsent(e.status, s -> {
-        order.add(s);
-        return new ArrayList<>();
-      }).add(notifySummaryBytes(e));
+      groups.computeIfAbsent(e.status, s -> new ArrayList<>()).add(notifySummaryBytes(e));
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 128 * Math.min(count, limit));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 128 * count);
     ascii(out, "{\"timestamp\":" + seconds(now) + ",\"jobs\":{");
-    for (int g = 0; g < order.size(); g++) {
-      ascii(out, (g == 0 ? "\"" : ",\"") + order.get(g).name() + "\":[");
-      List<byte[]> summaries = groups.get(order.get(g));
+    boolean firstGroup = true;
+    for (Map.Entry<ExecutionStatus, List<byte[]>> group : groups.entrySet()) {
+      ascii(out, (firstGroup ? "\"" : ",\"") + group.getKey().name() + "\":[");
+      firstGroup = false;
+      List<byte[]> summaries = group.getValue();
       for (int i = 0; i < summaries.size(); i++) {
         if (i > 0) {
           out.write(',');

@@ -22,7 +22,7 @@ final class Applier implements AutoCloseable {
    * Rounds start at most this often, so that a round takes many commits even at a modest rate: a transaction
    * costs about as much for one commit as for twenty (locks, the same index pages), a row changed many times
    * in a round is written once ({@link RoundWrites}), and the applier shares the machine with the twin's own
-   * threads. Readers do not wait for it: a query starts a round at once.
+   * threads. A reader does not wait out the interval: a query starts a round at once.
    */
   static final long ROUND_INTERVAL_NANOS = 20_000_000;
   /** A round starts at once when this many commits wait. */
